@@ -1,0 +1,77 @@
+/**
+ * The engine behind the CLI, as a library: `lintPaths` for a tree on disk, `lintText` for YAML in memory.
+ * Both return values (results or problems), never throw for bad input.
+ */
+import { discoverFiles } from './loaders/files.js';
+import type { SourceInput } from './loaders/source.js';
+import { emptyConfig, loadConfig, type ConfigFile, type ConfigProblem } from './config/load.js';
+import { resolveRuleSettings } from './config/resolve.js';
+import { loadRunSettings } from './config/run-settings.js';
+import { lint } from './engine/run.js';
+import type { LintResult } from './types.js';
+
+export interface LintOptions {
+  cwd?: string;
+  /** `--config FILE`; otherwise the config is searched from `cwd` upwards. */
+  configPath?: string;
+  /** An already loaded config (skips the search). */
+  config?: ConfigFile;
+  registryPath?: string;
+  nodesPath?: string;
+  /** Text for the `-` path (stdin). */
+  stdinText?: string;
+}
+
+export type LintOutcome =
+  | { ok: true; result: LintResult; config: ConfigFile }
+  | { ok: false; kind: 'config' | 'input'; problems: ConfigProblem[]; messages: string[] };
+
+export function lintPaths(paths: string[], options: LintOptions = {}): LintOutcome {
+  const cwd = options.cwd ?? process.cwd();
+  let config = options.config;
+  if (!config) {
+    const loaded = loadConfig({ cwd, configPath: options.configPath });
+    if (!loaded.ok) return configFailure(loaded.problems);
+    config = loaded.config;
+  }
+  const runSettings = loadRunSettings(config, { cwd, registryPath: options.registryPath, nodesPath: options.nodesPath });
+  if (!runSettings.ok) return configFailure(runSettings.problems);
+
+  const sources: SourceInput[] = [];
+  const diskPaths = paths.filter((p) => p !== '-');
+  if (paths.includes('-')) sources.push({ display: '-', text: options.stdinText ?? '' });
+  const discovery = diskPaths.length > 0 || paths.length === 0
+    ? discoverFiles(diskPaths, { cwd, ignorePatterns: config.ignore, ignoreBase: config.dir })
+    : { files: [], helmCharts: [], fatal: [], unreadable: [] };
+  if (discovery.fatal.length > 0) return { ok: false, kind: 'input', problems: [], messages: discovery.fatal };
+  for (const file of discovery.files) sources.push({ display: file.display, absPath: file.absPath });
+
+  const result = lint({
+    sources,
+    ruleSettings: resolveRuleSettings(config),
+    settings: runSettings.settings,
+    helmCharts: discovery.helmCharts,
+    unreadable: discovery.unreadable,
+  });
+  return { ok: true, result, config };
+}
+
+/** Lints YAML text as if it were a file named `display` (default `-`), with the given or an empty config. */
+export function lintText(text: string, options: { display?: string; config?: ConfigFile; cwd?: string } = {}): LintResult {
+  const config = options.config ?? emptyConfig(options.cwd ?? process.cwd());
+  const runSettings = loadRunSettings(config, { cwd: options.cwd ?? process.cwd() });
+  return lint({
+    sources: [{ display: options.display ?? '-', text }],
+    ruleSettings: resolveRuleSettings(config),
+    settings: runSettings.ok ? runSettings.settings : undefined,
+  });
+}
+
+function configFailure(problems: ConfigProblem[]): LintOutcome {
+  return { ok: false, kind: 'config', problems, messages: problems.map(formatConfigProblem) };
+}
+
+export function formatConfigProblem(p: ConfigProblem): string {
+  return p.line > 0 ? `${p.file}:${p.line}:${p.column}: ${p.message}` : `${p.file}: ${p.message}`;
+}
+

@@ -1,0 +1,159 @@
+/**
+ * A thin CLI: argv → lint → formatter → exit code. It never calls `process.exit`; the bin sets
+ * `process.exitCode`. Results go to stdout, diagnostics to stderr.
+ * Exit codes (DESIGN.md §2): 0 clean, 1 error findings or too many warnings, 2 the run could not be done.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { lintPaths } from './api.js';
+import { FORMAT_NAMES, loadFormatter } from './formatters/index.js';
+import { RULES, getRule } from './rules/index.js';
+import { renderRuleDoc } from './rules/docs.js';
+import type { LintResult } from './types.js';
+
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => Promise<string>;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Whether stdout is a terminal (colour by default). */
+  isTTY: boolean;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+const require = createRequire(import.meta.url);
+export const VERSION: string = (require('../package.json') as { version: string }).version;
+
+interface CheckOptions {
+  config?: string;
+  format: string;
+  outputFile?: string;
+  maxWarnings?: number;
+  quiet?: boolean;
+  color: boolean;
+  registry?: string;
+  nodes?: string;
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = new Command('mllint')
+    .description('Lint the Kubernetes manifests of ML serving workloads before they reach a cluster')
+    .version(VERSION, '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run "mllint --help" for usage)');
+
+  program
+    .command('check')
+    .description('lint files and directories (default: .); "-" reads YAML from stdin')
+    .argument('[paths...]', 'files or directories to lint')
+    .option('-c, --config <file>', 'config file (default: .mllint.yaml, mllint.config.yaml or rules.config.yaml, searched upwards)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMAT_NAMES).default('stylish'))
+    .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', parseCount)
+    .option('-q, --quiet', 'report errors only')
+    .option('--no-color', 'disable colours (also NO_COLOR)')
+    .option('--registry <file>', 'model registry file (overrides registry.file in the config)')
+    .option('--nodes <file>', 'Node objects, e.g. the output of kubectl get nodes -o yaml')
+    .action(async (paths: string[], options: CheckOptions) => {
+      exitCode = await check(paths, options, io);
+    });
+
+  program
+    .command('rules')
+    .description('list every rule: id, default severity, one-line description')
+    .action(() => {
+      const width = Math.max(...RULES.map((r) => r.meta.id.length));
+      for (const rule of RULES) {
+        const severity = rule.meta.recommended ? rule.meta.severity : 'off';
+        io.stdout(`${rule.meta.id.padEnd(width)}  ${severity.padEnd(7)}  ${rule.meta.description}\n`);
+      }
+    });
+
+  program
+    .command('explain')
+    .description("print a rule's documentation: why, what it checks, options, how to fix")
+    .argument('<rule>', 'rule id')
+    .action((id: string) => {
+      const rule = getRule(id);
+      if (!rule) {
+        io.stderr(`mllint: unknown rule "${id}"; run "mllint rules" to list them\n`);
+        exitCode = EXIT_USAGE;
+        return;
+      }
+      io.stdout(renderRuleDoc(rule));
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
+      return EXIT_USAGE; // commander already printed the message
+    }
+    io.stderr(`mllint: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_USAGE;
+  }
+  return exitCode;
+}
+
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+}
+
+async function check(paths: string[], options: CheckOptions, io: CliIO): Promise<number> {
+  const stdinText = paths.includes('-') ? await io.readStdin() : undefined;
+  const outcome = lintPaths(paths, {
+    cwd: io.cwd,
+    configPath: options.config,
+    registryPath: options.registry,
+    nodesPath: options.nodes,
+    stdinText,
+  });
+  if (!outcome.ok) {
+    const label = outcome.kind === 'config' ? 'config error' : 'error';
+    for (const message of outcome.messages) io.stderr(`mllint: ${label}: ${message}\n`);
+    return EXIT_USAGE;
+  }
+  const result = options.quiet ? onlyErrors(outcome.result) : outcome.result;
+  const formatter = await loadFormatter(options.format);
+  if (!formatter) {
+    io.stderr(`mllint: unknown format "${options.format}"\n`);
+    return EXIT_USAGE;
+  }
+  const toFile = options.outputFile !== undefined;
+  const color = !toFile && options.color && io.env.NO_COLOR === undefined && (io.isTTY || io.env.FORCE_COLOR !== undefined);
+  const report = formatter(result, { color, cwd: io.cwd, env: io.env, version: VERSION });
+  if (toFile) {
+    const target = path.resolve(io.cwd, options.outputFile!);
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, report);
+    } catch (err) {
+      io.stderr(`mllint: cannot write ${options.outputFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+      return EXIT_USAGE;
+    }
+  } else {
+    io.stdout(report);
+  }
+  return exitCodeFor(result, options.maxWarnings);
+}
+
+export function exitCodeFor(result: LintResult, maxWarnings: number | undefined): number {
+  if (result.summary.errors > 0) return EXIT_FINDINGS;
+  if (maxWarnings !== undefined && result.summary.warnings > maxWarnings) return EXIT_FINDINGS;
+  return EXIT_OK;
+}
+
+function onlyErrors(result: LintResult): LintResult {
+  const findings = result.findings.filter((f) => f.severity === 'error');
+  return { findings, summary: { ...result.summary, warnings: 0, infos: 0 } };
+}

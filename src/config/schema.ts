@@ -1,0 +1,61 @@
+/** The config JSON Schema (shipped in the package for editors) and the shared ajv instance. */
+import { createRequire } from 'node:module';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { PathSegment } from '../types.js';
+
+const require = createRequire(import.meta.url);
+export const CONFIG_SCHEMA = require('../../schemas/config.schema.json') as Record<string, unknown>;
+
+let ajv: Ajv | undefined;
+
+export function getAjv(): Ajv {
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+    const addFormats = addFormatsModule as unknown as (a: Ajv) => Ajv;
+    addFormats(ajv);
+  }
+  return ajv;
+}
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+export function compileSchema(schema: Record<string, unknown>): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = getAjv().compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
+
+/** `/rules/image-pinned/options` → ['rules', 'image-pinned', 'options'] (JSON Pointer unescaped). */
+export function pointerToPath(pointer: string): PathSegment[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** An ajv error in plain words, and the path of the node it is about. */
+export function describeAjvError(error: ErrorObject): { path: PathSegment[]; message: string } {
+  const path = pointerToPath(error.instancePath);
+  const where = path.length > 0 ? path.join('.') : 'the document';
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return { path: [...path, String(p.additionalProperty)], message: `unknown key "${String(p.additionalProperty)}" in ${where}` };
+    case 'required':
+      return { path, message: `${where} is missing the required key "${String(p.missingProperty)}"` };
+    case 'enum':
+      return { path, message: `${where} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'const':
+      return { path, message: `${where} must be ${JSON.stringify(p.allowedValue)}` };
+    case 'type':
+      return { path, message: `${where} must be of type ${String(p.type)}` };
+    default:
+      return { path, message: `${where} ${error.message ?? 'is invalid'}` };
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The resource index: built once per run, it answers the cross-object questions rules ask
+ * ("which pod templates does this selector match in namespace N", "is there a Service named S")
+ * by lookups instead of scans over every pair of objects.
+ */
+import type { LoadedObject } from '../types.js';
+import { podTemplateOf, type PodTemplate } from './extract.js';
+import { DEFAULT_NAMESPACE } from './kinds.js';
+import { isEmptySelector, selectorMatches, type LabelSelector, type Labels } from './selector.js';
+
+export interface Workload {
+  object: LoadedObject;
+  template: PodTemplate;
+}
+
+/** Objects of one kind in one namespace, with an inverted label index for selector lookups. */
+class LabelledSet<T> {
+  readonly all: T[] = [];
+  private readonly byLabel = new Map<string, T[]>();
+
+  add(item: T, labels: Labels): void {
+    this.all.push(item);
+    for (const [k, v] of Object.entries(labels)) {
+      const key = `${k}\u0000${v}`;
+      let list = this.byLabel.get(key);
+      if (!list) this.byLabel.set(key, (list = []));
+      list.push(item);
+    }
+  }
+
+  /** Candidates for a selector: the smallest posting list of its matchLabels, else everything. */
+  candidates(selector: LabelSelector): T[] {
+    let best: T[] | undefined;
+    for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
+      const list = this.byLabel.get(`${k}\u0000${v}`) ?? [];
+      if (!best || list.length < best.length) best = list;
+    }
+    return best ?? this.all;
+  }
+}
+
+export function namespaceOf(object: LoadedObject): string {
+  return object.namespace ?? DEFAULT_NAMESPACE;
+}
+
+export class ResourceIndex {
+  readonly objects: readonly LoadedObject[];
+  private readonly kindIndex = new Map<string, LoadedObject[]>();
+  private readonly nameIndex = new Map<string, LoadedObject[]>();
+  private readonly templates = new Map<number, PodTemplate | undefined>();
+  private readonly workloadsByNamespace = new Map<string, LabelledSet<Workload>>();
+  private readonly labelledByKindNs = new Map<string, LabelledSet<LoadedObject>>();
+  readonly workloads: Workload[] = [];
+
+  constructor(objects: readonly LoadedObject[]) {
+    this.objects = objects;
+    for (const object of objects) {
+      push(this.kindIndex, object.kind, object);
+      push(this.nameIndex, nameKey(object.kind, namespaceOf(object), object.name), object);
+      const labels = (object.object.metadata?.labels ?? {}) as Labels;
+      this.labelledSet(object.kind, namespaceOf(object)).add(object, labels);
+      const template = podTemplateOf(object.object);
+      this.templates.set(object.id, template);
+      if (template) {
+        const workload = { object, template };
+        this.workloads.push(workload);
+        let set = this.workloadsByNamespace.get(namespaceOf(object));
+        if (!set) this.workloadsByNamespace.set(namespaceOf(object), (set = new LabelledSet()));
+        set.add(workload, template.labels);
+      }
+    }
+  }
+
+  private labelledSet(kind: string, namespace: string): LabelledSet<LoadedObject> {
+    const key = `${kind}\u0000${namespace}`;
+    let set = this.labelledByKindNs.get(key);
+    if (!set) this.labelledByKindNs.set(key, (set = new LabelledSet()));
+    return set;
+  }
+
+  byKind(kind: string): readonly LoadedObject[] {
+    return this.kindIndex.get(kind) ?? [];
+  }
+
+  /** Objects of a kind in a namespace (unset namespaces count as `default`). */
+  inNamespace(kind: string, namespace: string): readonly LoadedObject[] {
+    return this.labelledByKindNs.get(`${kind}\u0000${namespace}`)?.all ?? [];
+  }
+
+  find(kind: string, namespace: string, name: string): LoadedObject | undefined {
+    return this.nameIndex.get(nameKey(kind, namespace, name))?.[0];
+  }
+
+  /** The pod template of a workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod, InferenceService). */
+  podTemplateOf(object: LoadedObject): PodTemplate | undefined {
+    return this.templates.get(object.id);
+  }
+
+  workloadsInNamespace(namespace: string): readonly Workload[] {
+    return this.workloadsByNamespace.get(namespace)?.all ?? [];
+  }
+
+  /** Workloads in a namespace whose pod template labels match a selector. An empty selector matches none. */
+  workloadsMatching(namespace: string, selector: LabelSelector): Workload[] {
+    if (isEmptySelector(selector)) return [];
+    const set = this.workloadsByNamespace.get(namespace);
+    if (!set) return [];
+    return set.candidates(selector).filter((w) => selectorMatches(selector, w.template.labels));
+  }
+
+  /** Objects of a kind in a namespace whose own labels match a selector (e.g. Services for a ServiceMonitor). */
+  objectsMatching(kind: string, namespace: string, selector: LabelSelector): LoadedObject[] {
+    const set = this.labelledByKindNs.get(`${kind}\u0000${namespace}`);
+    if (!set) return [];
+    return set.candidates(selector).filter((o) => selectorMatches(selector, (o.object.metadata?.labels ?? {}) as Labels));
+  }
+
+  /** Namespaces that hold at least one object of the kind. */
+  namespacesWith(kind: string): string[] {
+    const out = new Set<string>();
+    for (const o of this.byKind(kind)) out.add(namespaceOf(o));
+    return [...out];
+  }
+}
+
+function nameKey(kind: string, namespace: string, name: string): string {
+  return `${kind}\u0000${namespace}\u0000${name}`;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,213 @@
+/**
+ * The engine: sources → objects → index → rules → suppression and severities → positions → sorted findings.
+ * One document's failure never stops the run; a rule that throws becomes a `rule-error` finding.
+ */
+import type { Finding, LintResult, LoadedObject, Path, PathSegment, Position, Severity } from '../types.js';
+import { loadText } from '../loaders/objects.js';
+import { locatePath, prepareLocate, type LocatableText } from '../loaders/locate.js';
+import { readSourceText, type SourceInput } from '../loaders/source.js';
+import type { SkippedChart } from '../loaders/files.js';
+import { RULES, ENGINE_RULE_IDS } from '../rules/index.js';
+import { formatMessage, type Rule } from '../rules/define-rule.js';
+import type { RuleSettings } from '../config/resolve.js';
+import { ResourceIndex } from './context.js';
+import { EMPTY_SETTINGS, type RunSettings } from './settings.js';
+import { ignoredRulesOf, isSuppressed } from './suppress.js';
+
+export interface LintInput {
+  sources: SourceInput[];
+  ruleSettings: RuleSettings;
+  settings?: RunSettings;
+  helmCharts?: SkippedChart[];
+  /** Files or directories found but not readable. */
+  unreadable?: Array<{ display: string; reason: string }>;
+  /** Restrict which rules run (e.g. `--rule`); undefined: all. */
+  onlyRules?: ReadonlySet<string>;
+}
+
+interface PendingFinding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  fix?: string;
+  sourceIndex: number;
+  /** Either a document path to locate, or an explicit position. */
+  locate?: { docIndex: number; path: Path };
+  position?: Position;
+  object?: LoadedObject;
+  objectPath?: Path;
+}
+
+export function lint(input: LintInput): LintResult {
+  const settings = input.settings ?? EMPTY_SETTINGS;
+  const pending: PendingFinding[] = [];
+  const objects: LoadedObject[] = [];
+  let suppressed = 0;
+
+  const engineFinding = (ruleId: string, scope: { file: string; absPath?: string }, message: string, sourceIndex: number, position: Position, fix?: string) => {
+    const setting = input.ruleSettings.settingFor(ruleId, scope);
+    if (setting.severity === 'off') return;
+    const rule = RULES.find((r) => r.meta.id === ruleId);
+    pending.push({ ruleId, severity: setting.severity, message, sourceIndex, position, fix: fix ?? rule?.meta.remediation });
+  };
+
+  // 1. Load every source; broken documents become parse-error findings.
+  input.sources.forEach((source, sourceIndex) => {
+    const decoded = readSourceText(source);
+    if (!decoded.ok) {
+      engineFinding('parse-error', { file: source.display, absPath: source.absPath }, decoded.message, sourceIndex, { line: decoded.line, column: 1, endLine: decoded.line, endColumn: 1 });
+      return;
+    }
+    const loaded = loadText(decoded.text);
+    for (const problem of loaded.problems) {
+      engineFinding('parse-error', { file: source.display, absPath: source.absPath }, problem.message, sourceIndex, problem);
+    }
+    for (const extracted of loaded.objects) {
+      const metadata = extracted.object.metadata;
+      const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
+      objects.push({
+        id: objects.length,
+        apiVersion: extracted.object.apiVersion,
+        kind: extracted.object.kind,
+        name: typeof metadata?.name === 'string' ? metadata.name : String(metadata?.generateName ?? ''),
+        namespace,
+        object: extracted.object,
+        source: { fileIndex: sourceIndex, docIndex: extracted.docIndex, basePath: extracted.basePath },
+      });
+    }
+  });
+  const extraSources: SourceInput[] = [];
+  for (const chart of input.helmCharts ?? []) {
+    const rule = RULES.find((r) => r.meta.id === 'helm-chart-skipped');
+    extraSources.push({ display: chart.display, text: '' });
+    engineFinding(
+      'helm-chart-skipped',
+      { file: chart.display },
+      `Helm chart "${chart.chartName}": templates are not YAML and were skipped; lint the rendered chart: helm template ${chart.chartName} <chart-dir> | mllint check -`,
+      input.sources.length + extraSources.length - 1,
+      { line: 1, column: 1, endLine: 1, endColumn: 1 },
+      rule?.meta.remediation,
+    );
+  }
+  for (const entry of input.unreadable ?? []) {
+    extraSources.push({ display: entry.display, text: '' });
+    engineFinding('parse-error', { file: entry.display }, `cannot read (${entry.reason})`, input.sources.length + extraSources.length - 1, { line: 1, column: 1, endLine: 1, endColumn: 1 });
+  }
+  const allSources = [...input.sources, ...extraSources];
+
+  // 2. Index once; 3. run every enabled rule over the objects of its kinds.
+  const index = new ResourceIndex(objects);
+  for (const rule of RULES) {
+    if (ENGINE_RULE_IDS.has(rule.meta.id)) continue;
+    if (input.onlyRules && !input.onlyRules.has(rule.meta.id)) continue;
+    const targets = rule.meta.kinds ? rule.meta.kinds.flatMap((kind) => index.byKind(kind)) : objects;
+    for (const object of targets) {
+      const source = allSources[object.source.fileIndex];
+      const setting = input.ruleSettings.settingFor(rule.meta.id, { file: source.display, absPath: source.absPath, namespace: object.namespace });
+      if (setting.severity === 'off') continue;
+      for (const finding of runRule(rule, object, index, setting.options, settings)) {
+        if (isSuppressed(finding.ruleId, ignoredRulesOf(object, index))) {
+          suppressed++;
+          continue;
+        }
+        pending.push({ ...finding, severity: finding.ruleId === 'rule-error' ? 'error' : setting.severity });
+      }
+    }
+  }
+
+  // 4. Positions, computed only for findings: each file with findings is parsed once more, here.
+  const located = new Map<number, LocatableText | null>();
+  const findings: Finding[] = pending.map((p) => {
+    const source = allSources[p.sourceIndex];
+    let position = p.position;
+    if (!position && p.locate) {
+      if (!located.has(p.sourceIndex)) {
+        const decoded = readSourceText(source);
+        located.set(p.sourceIndex, decoded.ok ? prepareLocate(decoded.text) : null);
+      }
+      const text = located.get(p.sourceIndex);
+      position = text ? locatePath(text, p.locate.docIndex, p.locate.path) : undefined;
+    }
+    position ??= { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    const finding: Finding = {
+      ruleId: p.ruleId,
+      severity: p.severity,
+      message: p.message,
+      file: source.display,
+      ...position,
+    };
+    if (p.object) {
+      finding.resource = { apiVersion: p.object.apiVersion, kind: p.object.kind, name: p.object.name };
+      if (p.object.namespace !== undefined) finding.resource.namespace = p.object.namespace;
+    }
+    if (p.objectPath) {
+      finding.path = renderPath(p.objectPath);
+      finding.pathSegments = [...p.objectPath];
+    }
+    if (p.fix) finding.fix = p.fix;
+    return finding;
+  });
+  findings.sort(compareFindings);
+
+  return {
+    findings,
+    summary: {
+      files: input.sources.length,
+      resources: objects.length,
+      errors: findings.filter((f) => f.severity === 'error').length,
+      warnings: findings.filter((f) => f.severity === 'warning').length,
+      infos: findings.filter((f) => f.severity === 'info').length,
+      suppressed,
+    },
+  };
+}
+
+function runRule(
+  rule: Rule<any>,
+  object: LoadedObject,
+  index: ResourceIndex,
+  options: Record<string, unknown>,
+  settings: RunSettings,
+): Omit<PendingFinding, 'severity'>[] {
+  const base = { sourceIndex: object.source.fileIndex, object };
+  const toLocate = (path: Path) => ({ docIndex: object.source.docIndex, path: [...object.source.basePath, ...path] });
+  try {
+    const reports = rule.check({ object, template: index.podTemplateOf(object), options, index, settings });
+    return reports.map((report) => ({
+      ...base,
+      ruleId: rule.meta.id,
+      message: formatMessage(rule.meta.messages[report.messageId] ?? report.messageId, report.data),
+      fix: report.fix ?? rule.meta.remediation,
+      locate: toLocate(report.path),
+      objectPath: report.path,
+    }));
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return [{ ...base, ruleId: 'rule-error', message: `rule "${rule.meta.id}" failed on this object: ${reason}`, locate: toLocate([]), objectPath: [] }];
+  }
+}
+
+/** `['spec','containers',0,'resources','limits','nvidia.com/gpu']` → `spec.containers[0].resources.limits["nvidia.com/gpu"]`. */
+export function renderPath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compareStrings(a.file, b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    compareStrings(a.ruleId, b.ruleId) ||
+    compareStrings(a.message, b.message)
+  );
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,47 @@
+/**
+ * Run-wide settings that rules may read: the model registry, node pools and model defaults.
+ * They are plain data, loaded at the edges (config, registry file, nodes file) before rules run.
+ */
+
+export interface RegistryVersion {
+  footprint?: string;
+  loadSeconds?: number;
+  image?: string;
+}
+
+export interface RegistryModel {
+  stages: Record<string, string>;
+  versions: Record<string, RegistryVersion>;
+}
+
+export interface ModelRegistry {
+  /** Display path of the registry file. */
+  file: string;
+  models: Record<string, RegistryModel>;
+}
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+
+export interface NodePool {
+  name: string;
+  labels: Record<string, string>;
+  taints: Taint[];
+  allocatable: Record<string, string>;
+  /** Where the pool was defined (config or nodes file), for messages. */
+  source?: string;
+}
+
+export interface RunSettings {
+  registry: ModelRegistry | undefined;
+  /** Namespace glob → registry stage; `*` is the fallback. Empty: the default mapping. */
+  stageByNamespace: Record<string, string>;
+  nodePools: NodePool[];
+  /** `models.<name>.footprint` etc. from the config. */
+  models: Record<string, { footprint?: string; loadSeconds?: number }>;
+}
+
+export const EMPTY_SETTINGS: RunSettings = { registry: undefined, stageByNamespace: {}, nodePools: [], models: {} };

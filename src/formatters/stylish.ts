@@ -1,0 +1,40 @@
+/** The default terminal format: findings grouped by file, `file:line:col`, coloured, a summary line. */
+import pc from 'picocolors';
+import type { Finding, LintResult, Severity } from '../types.js';
+import type { FormatterContext } from './index.js';
+
+export default function formatStylish(result: LintResult, context: FormatterContext): string {
+  const c = pc.createColors(context.color);
+  const paint: Record<Severity, (s: string) => string> = { error: c.red, warning: c.yellow, info: c.blue };
+  const lines: string[] = [];
+  let currentFile: string | undefined;
+  for (const f of result.findings) {
+    if (f.file !== currentFile) {
+      if (currentFile !== undefined) lines.push('');
+      lines.push(c.underline(f.file));
+      currentFile = f.file;
+    }
+    const where = `${f.file}:${f.line}:${f.column}`;
+    lines.push(`  ${c.dim(where)}  ${paint[f.severity](f.severity.padEnd(7))}  ${f.message}  ${c.dim(f.ruleId)}`);
+    const detail = describeResource(f);
+    if (detail) lines.push(`      ${c.dim(detail)}`);
+  }
+  const { errors, warnings, infos, suppressed, files, resources } = result.summary;
+  const total = errors + warnings + infos;
+  if (lines.length > 0) lines.push('');
+  const counts = `${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(infos, 'info')})`;
+  const scope = `${plural(files, 'file')}, ${plural(resources, 'resource')} checked${suppressed ? `, ${suppressed} suppressed` : ''}`;
+  if (total === 0) lines.push(c.green(`✔ no problems`) + c.dim(` · ${scope}`));
+  else lines.push(`${(errors > 0 ? c.red : warnings > 0 ? c.yellow : c.blue)(c.bold(`✖ ${counts}`))}${c.dim(` · ${scope}`)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function describeResource(f: Finding): string | undefined {
+  if (!f.resource) return undefined;
+  const ns = f.resource.namespace ? `${f.resource.namespace}/` : '';
+  return `${f.resource.kind} ${ns}${f.resource.name}${f.path ? ` · ${f.path}` : ''}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,133 @@
+/**
+ * Path → line:column. Positions are computed only for nodes that have findings: the file is parsed
+ * again here (once per file with findings), so the engine never holds a YAML AST per object.
+ *
+ * Rules of thumb, after the `yaml` library's position API:
+ * - a scalar is located by its value (`image: "x:latest"` → the `"x:latest"` part);
+ * - a collection is located by the key that holds it (`resources:`), or, in a sequence, by its first line;
+ * - a missing node is located at its deepest existing ancestor;
+ * - aliases are followed into their anchors; a path that ends on an alias points at the alias.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
+import type { Path, Position } from '../types.js';
+import { YAML_OPTIONS } from './yaml.js';
+
+export interface LocatableText {
+  docs: Document.Parsed[];
+  lineCounter: LineCounter;
+  text: string;
+}
+
+export function prepareLocate(text: string): LocatableText {
+  const lineCounter = new LineCounter();
+  let docs: Document.Parsed[] = [];
+  try {
+    docs = parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter }) as Document.Parsed[];
+    if (!Array.isArray(docs)) docs = [docs];
+  } catch {
+    docs = [];
+  }
+  return { docs, lineCounter, text };
+}
+
+type Range = readonly [number, number];
+
+export function locatePath(located: LocatableText, docIndex: number, path: Path): Position {
+  const doc = located.docs[docIndex];
+  if (!doc) return toPosition(located, [0, 0]);
+  let node: unknown = doc.contents;
+  let best: Range = doc.contents?.range ? firstLine(located.text, doc.contents.range) : [doc.range[0], doc.range[0]];
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i];
+    const container = resolveAlias(node, doc);
+    if (isMap(container)) {
+      const pair = findPair(container, segment, doc);
+      if (!pair) break;
+      node = pair.value;
+      const key = pair.key as Node | null;
+      const value = pair.value as Node | null;
+      if (value && isScalar(value) && value.range) best = [value.range[0], value.range[1]];
+      else if (value && isAlias(value) && value.range) best = [value.range[0], value.range[1]];
+      else if (key && isScalar(key) && key.range) best = [key.range[0], key.range[1]];
+      if (!value) break;
+    } else if (isSeq(container)) {
+      const item = typeof segment === 'number' ? (container.items[segment] as Node | undefined) : undefined;
+      if (!item) break;
+      node = item;
+      if (item.range) best = isScalar(item) || isAlias(item) ? [item.range[0], item.range[1]] : firstLine(located.text, item.range);
+    } else {
+      break;
+    }
+  }
+  return toPosition(located, best);
+}
+
+function resolveAlias(node: unknown, doc: Document.Parsed, depth = 0): unknown {
+  if (isAlias(node) && depth < 50) return resolveAlias(node.resolve(doc), doc, depth + 1);
+  return node;
+}
+
+function findPair(map: { items: Pair[] }, segment: string | number, doc: Document.Parsed, depth = 0): Pair | undefined {
+  const wanted = String(segment);
+  for (const pair of map.items) {
+    if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === wanted) return pair;
+  }
+  if (depth > 20) return undefined;
+  // `<<: *defaults` and `<<: [*a, *b]`: the first merged map that has the key wins.
+  for (const pair of map.items) {
+    if (!isPair(pair) || !isScalar(pair.key) || pair.key.value !== '<<') continue;
+    const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+    for (const source of sources) {
+      const merged = resolveAlias(source, doc);
+      if (isMap(merged)) {
+        const found = findPair(merged as { items: Pair[] }, segment, doc, depth + 1);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
+}
+
+function firstLine(text: string, range: readonly number[]): Range {
+  const start = range[0];
+  const newline = text.indexOf('\n', start);
+  let end = newline === -1 ? range[1] : Math.min(range[1], newline);
+  if (end > start && text[end - 1] === '\r') end--;
+  return [start, Math.max(start, end)];
+}
+
+function toPosition(located: LocatableText, [start, end]: Range): Position {
+  const a = located.lineCounter.linePos(start);
+  const b = located.lineCounter.linePos(Math.max(start, end));
+  return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+}
+
+/** A single YAML file (config, registry, policy pack) as plain data plus a way to locate its paths. */
+export interface PositionedYaml {
+  value: unknown;
+  errors: Array<{ message: string; line: number; column: number }>;
+  positionOf(path: Path): Position;
+}
+
+export function parsePositionedYaml(text: string): PositionedYaml {
+  const located = prepareLocate(text);
+  const nonEmpty = located.docs.filter((d) => d.contents !== null);
+  const errors: PositionedYaml['errors'] = [];
+  for (const doc of located.docs) {
+    for (const e of doc.errors) {
+      const p = located.lineCounter.linePos(e.pos[0]);
+      errors.push({ message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), line: p.line, column: p.col });
+    }
+  }
+  const docIndex = nonEmpty.length > 0 ? located.docs.indexOf(nonEmpty[0]) : 0;
+  let value: unknown = undefined;
+  if (errors.length === 0 && nonEmpty.length > 0) {
+    if (nonEmpty.length > 1) errors.push({ message: 'expected a single YAML document', line: toPosition(located, [nonEmpty[1].range[0], nonEmpty[1].range[0]]).line, column: 1 });
+    try {
+      value = nonEmpty[0].toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      errors.push({ message: err instanceof Error ? err.message.split('\n')[0] : String(err), line: 1, column: 1 });
+    }
+  }
+  return { value, errors, positionOf: (path) => locatePath(located, docIndex, path) };
+}

@@ -1,0 +1,81 @@
+/**
+ * File text → Kubernetes objects as plain data, plus problems as values (never exceptions).
+ * This is the unit of work a parser worker can run: text in, structured-clonable data out.
+ */
+import type { K8sObject, Path } from '../types.js';
+import { parseYamlDocuments, type YamlProblem } from './yaml.js';
+
+export interface ExtractedObject {
+  docIndex: number;
+  basePath: Path;
+  object: K8sObject;
+}
+
+export interface LoadedText {
+  objects: ExtractedObject[];
+  /** Broken documents, as `parse-error` findings. */
+  problems: YamlProblem[];
+}
+
+/** apiVersions of files that configure tools rather than describe cluster objects. */
+const TOOL_CONFIG_API_GROUPS = ['kustomize.config.k8s.io/', 'config.kubernetes.io/'];
+
+export function isK8sObject(value: unknown): value is K8sObject {
+  if (!isPlainObject(value)) return false;
+  return typeof value.apiVersion === 'string' && value.apiVersion !== '' && typeof value.kind === 'string' && value.kind !== '';
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isToolConfig(object: K8sObject): boolean {
+  return TOOL_CONFIG_API_GROUPS.some((group) => object.apiVersion.startsWith(group));
+}
+
+export function loadText(text: string): LoadedText {
+  const objects: ExtractedObject[] = [];
+  const problems: YamlProblem[] = [];
+  for (const doc of parseYamlDocuments(text)) {
+    if (doc.errors.length > 0) {
+      problems.push(...doc.errors);
+      continue;
+    }
+    const value = doc.value;
+    if (!isPlainObject(value)) continue; // empty, comment-only or scalar documents
+    const halfObject = describeHalfObject(value);
+    if (halfObject) {
+      problems.push({ message: halfObject, line: doc.line, column: 1, endLine: doc.line, endColumn: 1 });
+      continue;
+    }
+    if (!isK8sObject(value) || isToolConfig(value)) continue; // CI workflows, values.yaml, kustomizations
+    if (isListKind(value)) {
+      const items = (value as { items?: unknown }).items;
+      if (!Array.isArray(items)) continue;
+      items.forEach((item, i) => {
+        if (isK8sObject(item)) objects.push({ docIndex: doc.index, basePath: ['items', i], object: item });
+      });
+      continue;
+    }
+    objects.push({ docIndex: doc.index, basePath: [], object: value });
+  }
+  return { objects, problems };
+}
+
+/** `kind: List`, `kind: DeploymentList`, … — what `kubectl get -o yaml` prints. */
+export function isListKind(object: K8sObject): boolean {
+  return object.kind.endsWith('List') && Array.isArray((object as { items?: unknown }).items);
+}
+
+/**
+ * A document that is clearly meant as a Kubernetes object (it has `metadata`) but lacks `apiVersion`
+ * or `kind` would be rejected by kubectl; anything else without them is simply not ours to lint.
+ */
+function describeHalfObject(value: Record<string, unknown>): string | undefined {
+  if (!isPlainObject(value.metadata)) return undefined;
+  const hasApiVersion = typeof value.apiVersion === 'string' && value.apiVersion !== '';
+  const hasKind = typeof value.kind === 'string' && value.kind !== '';
+  if (hasApiVersion && !hasKind) return 'object has apiVersion and metadata but no kind; kubectl would reject it';
+  if (hasKind && !hasApiVersion) return 'object has kind and metadata but no apiVersion; kubectl would reject it';
+  return undefined;
+}

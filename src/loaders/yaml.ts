@@ -1,0 +1,95 @@
+/**
+ * YAML text → documents of plain data. Only `src/loaders` imports `yaml`, so an upgrade touches one folder.
+ *
+ * Parsing follows what `kubectl` does with a manifest (sigs.k8s.io/yaml, YAML 1.1): `yes`/`on` are
+ * booleans, `<<` merge keys work, duplicated keys are an error. The result holds plain values only;
+ * positions are found later, and only for nodes that have findings (see locate.ts).
+ */
+import { LineCounter, parseAllDocuments, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
+
+/** Limits that keep hostile input (alias bombs, absurd nesting) from hanging or crashing a run. */
+export const YAML_LIMITS = {
+  /** Alias nodes resolved per document before it is rejected (billion-laughs protection). */
+  maxAliasCount: 100,
+};
+
+export const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  merge: true,
+  uniqueKeys: true,
+  prettyErrors: false,
+  strict: true,
+};
+
+export interface YamlProblem {
+  message: string;
+  code?: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface ParsedDocument {
+  index: number;
+  /** Plain data of the document; undefined when the document is empty or broken. */
+  value: unknown;
+  /** Problems that make the document unusable; when present, `value` is undefined. */
+  errors: YamlProblem[];
+  /** 1-based line where the document starts (for findings about the whole document). */
+  line: number;
+}
+
+export function parseYamlDocuments(text: string): ParsedDocument[] {
+  const lineCounter = new LineCounter();
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter }) as Document.Parsed[];
+  } catch (err) {
+    return [{ index: 0, value: undefined, line: 1, errors: [problemFromThrown(err, 1)] }];
+  }
+  if (!Array.isArray(docs)) docs = [docs];
+  const toPosition = (offset: number) => lineCounter.linePos(Math.min(offset, text.length));
+  return docs.map((doc, index) => {
+    const start = toPosition(doc.range[0]);
+    const line = start.line;
+    if (doc.errors.length > 0) {
+      return {
+        index,
+        value: undefined,
+        line,
+        errors: doc.errors.map((e) => {
+          const a = toPosition(e.pos[0]);
+          const b = toPosition(Math.max(e.pos[1], e.pos[0] + 1));
+          return { message: describeYamlError(e.code, e.message), code: e.code, line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+        }),
+      };
+    }
+    try {
+      return { index, value: doc.toJS({ maxAliasCount: YAML_LIMITS.maxAliasCount }), errors: [], line };
+    } catch (err) {
+      return { index, value: undefined, line, errors: [problemFromThrown(err, line)] };
+    }
+  });
+}
+
+function describeYamlError(code: string, message: string): string {
+  const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'duplicate key: a map repeats a key (Kubernetes keeps only one of them)';
+    case 'TAB_AS_INDENT':
+      return 'tab used for indentation; YAML indents with spaces';
+    default:
+      return first;
+  }
+}
+
+function problemFromThrown(err: unknown, line: number): YamlProblem {
+  let message: string;
+  if (err instanceof RangeError) message = 'nesting too deep to parse safely';
+  else if (err instanceof ReferenceError) message = (err.message || 'unresolved alias').split('\n')[0];
+  else message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  if (/alias count/i.test(message)) message = `too many aliases (more than ${YAML_LIMITS.maxAliasCount}); possible alias bomb`;
+  return { message, line, column: 1, endLine: line, endColumn: 1 };
+}

@@ -1,0 +1,79 @@
+/**
+ * The rule-module contract (after ESLint's `meta` + `create` and typescript-eslint's `createRule`):
+ * a rule is metadata plus a pure `check(context)` that returns reports. The engine does kind matching,
+ * `mllint.io/ignore`, severities, positions and ordering; a rule never reads files, the network,
+ * the clock or the environment.
+ */
+import type { ResourceIndex } from '../engine/context.js';
+import type { PodTemplate } from '../engine/extract.js';
+import type { LoadedObject, Path, Severity } from '../types.js';
+import type { RunSettings } from '../engine/settings.js';
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface RuleDocs {
+  /** Why the rule exists: the production failure it prevents. */
+  why: string;
+  /** What exactly is checked. */
+  checks: string;
+  /** How to fix a finding. */
+  fix: string;
+  /** Documentation examples; a meta-test asserts `incorrect` fires and `correct` does not. */
+  examples?: { incorrect: string; correct: string };
+}
+
+export interface RuleMeta<Options> {
+  id: string;
+  /** Default severity when the config does not set one. */
+  severity: Severity;
+  /** Enabled by `mllint:recommended` (and by default). */
+  recommended: boolean;
+  /** One line: what the rule prevents. */
+  description: string;
+  docs: RuleDocs;
+  /** Short remediation attached to every finding as `fix`. */
+  remediation: string;
+  /** Object kinds the engine hands to the rule; omitted: every object. */
+  kinds?: readonly string[];
+  /** JSON Schema of the options object (validated at config load). */
+  optionsSchema: JsonSchema;
+  defaultOptions: Options;
+  /** Message templates by id, with `{{placeholder}}`s filled from a report's data. */
+  messages: Record<string, string>;
+}
+
+export interface Report {
+  messageId: string;
+  data?: Record<string, string | number>;
+  /** Path inside the checked object of the node the finding is about. */
+  path: Path;
+  /** Overrides the rule's remediation for this finding. */
+  fix?: string;
+}
+
+export interface RuleContext<Options> {
+  /** The object being checked. */
+  object: LoadedObject;
+  /** Its pod template, when it is a workload. */
+  template: PodTemplate | undefined;
+  options: Options;
+  index: ResourceIndex;
+  settings: RunSettings;
+}
+
+export interface Rule<Options = Record<string, unknown>> {
+  meta: RuleMeta<Options>;
+  check(context: RuleContext<Options>): Report[];
+}
+
+/** Identity helper that keeps a rule's options type through the registry. */
+export function defineRule<Options>(rule: Rule<Options>): Rule<Options> {
+  return rule;
+}
+
+/** Fills `{{name}}` placeholders; an unfilled one is left visible so tests catch it. */
+export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) =>
+    Object.prototype.hasOwnProperty.call(data, key) ? String(data[key]) : whole,
+  );
+}

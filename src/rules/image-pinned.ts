@@ -1,0 +1,108 @@
+import { defineRule, type Report } from './define-rule.js';
+import { CONTAINER_TYPE_LABEL, WORKLOAD_KINDS } from '../engine/extract.js';
+import { imageShortName, parseImageRef } from './utils/image-ref.js';
+
+export interface ImagePinnedOptions {
+  requireDigest: boolean;
+  mutableTags: string[];
+  allowedMutableTags: string[];
+}
+
+export default defineRule<ImagePinnedOptions>({
+  meta: {
+    id: 'image-pinned',
+    severity: 'error',
+    recommended: true,
+    description: 'Images must name an immutable version: no missing tag, no `:latest`, optionally a digest',
+    kinds: WORKLOAD_KINDS,
+    remediation: 'Use an immutable reference: a version tag such as model-server:3.0.1, or a digest (@sha256:…).',
+    docs: {
+      why:
+        'An image without a tag, or with a mutable tag such as `:latest`, is resolved when each node pulls it. ' +
+        'Pods of one Deployment then run different builds, a node restart silently upgrades the model server, ' +
+        'and a rollback to "the previous manifest" does not bring the previous model back. For ML serving this ' +
+        'is how the registry promotes model v3 while some replicas still serve v2.',
+      checks:
+        'Every container, init container and ephemeral container of every workload kind (Pod, Deployment, ' +
+        'StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, KServe InferenceService): the image must have a tag ' +
+        'or a digest, the tag must not be one of `mutableTags` (default `latest`) unless listed in ' +
+        '`allowedMutableTags`, and with `requireDigest` it must carry a `@sha256:` digest.',
+      fix: 'Pin the image to a release tag (`fraud-scorer:3.0.1`) or, strictest, to a digest (`fraud-scorer@sha256:…`).',
+      examples: {
+        incorrect: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: scorer, namespace: ml }
+spec:
+  selector: { matchLabels: { app: scorer } }
+  template:
+    metadata: { labels: { app: scorer } }
+    spec:
+      containers:
+        - name: scorer
+          image: registry.example.com/ml/fraud-scorer:latest
+`,
+        correct: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: scorer, namespace: ml }
+spec:
+  selector: { matchLabels: { app: scorer } }
+  template:
+    metadata: { labels: { app: scorer } }
+    spec:
+      containers:
+        - name: scorer
+          image: registry.example.com/ml/fraud-scorer:3.0.1
+`,
+      },
+    },
+    optionsSchema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        requireDigest: { type: 'boolean', description: 'Require an `@sha256:` digest on every image.' },
+        mutableTags: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Tags treated like `latest` (e.g. `main`, `stable`, `dev`).',
+        },
+        allowedMutableTags: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Mutable tags accepted anyway (e.g. `latest` in a sandbox namespace via overrides).',
+        },
+      },
+    },
+    defaultOptions: { requireDigest: false, mutableTags: ['latest'], allowedMutableTags: [] },
+    messages: {
+      noTag: '{{type}} "{{container}}" uses image "{{image}}" with no tag, which means :latest; pin a version tag or digest',
+      mutableTag: '{{type}} "{{container}}" uses image "{{image}}"; pin a version tag or digest',
+      noDigest: '{{type}} "{{container}}" uses image "{{image}}" without a digest; requireDigest is on',
+    },
+  },
+
+  check({ template, options }) {
+    if (!template) return [];
+    const reports: Report[] = [];
+    for (const ref of template.containers) {
+      const image = ref.container.image;
+      if (typeof image !== 'string' || image.trim() === '') continue; // a missing image is schema-valid's finding
+      const parsed = parseImageRef(image);
+      const data = { type: CONTAINER_TYPE_LABEL[ref.type], container: ref.name, image };
+      const path = [...ref.path, 'image'];
+      const fix = `Use an immutable reference such as ${imageShortName(parsed)}:1.2.3 or ${imageShortName(parsed)}@sha256:…`;
+      if (!parsed.tag && !parsed.digest) {
+        reports.push({ messageId: 'noTag', data, path, fix });
+      } else if (
+        parsed.tag &&
+        !parsed.digest &&
+        options.mutableTags.includes(parsed.tag) &&
+        !options.allowedMutableTags.includes(parsed.tag)
+      ) {
+        reports.push({ messageId: 'mutableTag', data, path, fix });
+      } else if (options.requireDigest && !parsed.digest) {
+        reports.push({ messageId: 'noDigest', data, path, fix: `Append the digest: ${image}@sha256:…` });
+      }
+    }
+    return reports;
+  },
+});

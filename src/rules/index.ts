@@ -1,0 +1,25 @@
+/**
+ * The rule registry: an explicit list, sorted by id. A meta-test checks it equals the files of this folder.
+ */
+import type { Rule } from './define-rule.js';
+import helmChartSkipped from './helm-chart-skipped.js';
+import imagePinned from './image-pinned.js';
+import parseError from './parse-error.js';
+import ruleError from './rule-error.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const RULES: ReadonlyArray<Rule<any>> = [
+  helmChartSkipped,
+  imagePinned,
+  parseError,
+  ruleError,
+];
+
+const BY_ID = new Map(RULES.map((rule) => [rule.meta.id, rule]));
+
+export function getRule(id: string): Rule<any> | undefined {
+  return BY_ID.get(id);
+}
+
+/** Rules reported by the loader or engine rather than by their own `check`. */
+export const ENGINE_RULE_IDS = new Set(['parse-error', 'helm-chart-skipped', 'rule-error']);
