@@ -71,6 +71,8 @@ export interface Finding {
   resource?: ResourceIdentity;
   path?: string;
   fix?: string;
+  /** Which of the rule's messages this is (for tests and SARIF; not printed by the json formatter). */
+  messageId?: string;
   /** The path as segments, for baselines and fingerprints (not printed by the json formatter). */
   pathSegments?: PathSegment[];
 }

@@ -27,6 +27,7 @@ export interface LintInput {
 
 interface PendingFinding {
   ruleId: string;
+  messageId?: string;
   severity: Severity;
   message: string;
   fix?: string;
@@ -145,6 +146,7 @@ export function lint(input: LintInput): LintResult {
       finding.pathSegments = [...p.objectPath];
     }
     if (p.fix) finding.fix = p.fix;
+    if (p.messageId) finding.messageId = p.messageId;
     return finding;
   });
   findings.sort(compareFindings);
@@ -176,6 +178,7 @@ function runRule(
     return reports.map((report) => ({
       ...base,
       ruleId: rule.meta.id,
+      messageId: report.messageId,
       message: formatMessage(rule.meta.messages[report.messageId] ?? report.messageId, report.data),
       fix: report.fix ?? rule.meta.remediation,
       locate: toLocate(report.path),

@@ -70,12 +70,12 @@ function resolveAlias(node: unknown, doc: Document.Parsed, depth = 0): unknown {
 function findPair(map: { items: Pair[] }, segment: string | number, doc: Document.Parsed, depth = 0): Pair | undefined {
   const wanted = String(segment);
   for (const pair of map.items) {
-    if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === wanted) return pair;
+    if (isPair(pair) && isScalar(pair.key) && typeof pair.key.value !== 'symbol' && String(pair.key.value) === wanted) return pair;
   }
   if (depth > 20) return undefined;
   // `<<: *defaults` and `<<: [*a, *b]`: the first merged map that has the key wins.
   for (const pair of map.items) {
-    if (!isPair(pair) || !isScalar(pair.key) || pair.key.value !== '<<') continue;
+    if (!isPair(pair) || !isScalar(pair.key) || pair.key.source !== '<<') continue;
     const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
     for (const source of sources) {
       const merged = resolveAlias(source, doc);
