@@ -84,7 +84,7 @@ export function lint(input: LintInput): LintResult {
     engineFinding(
       'helm-chart-skipped',
       { file: chart.display },
-      `Helm chart "${chart.chartName}": templates are not YAML and were skipped; lint the rendered chart: helm template ${chart.chartName} <chart-dir> | mllint check -`,
+      `Helm chart "${chart.chartName}": templates are Go templates, not YAML, and were skipped; lint the rendered chart: helm template ${chart.chartName} ${chart.display.replace(/\/?templates$/, '') || '.'} | mllint check -`,
       input.sources.length + extraSources.length - 1,
       { line: 1, column: 1, endLine: 1, endColumn: 1 },
       rule?.meta.remediation,

@@ -1,0 +1,129 @@
+/**
+ * Model metadata (DESIGN.md §5), read in one place: which model a workload serves, the version it
+ * declares, its footprint and load time, each with where it was found so findings can point there.
+ */
+import type { LoadedObject, Path } from '../types.js';
+import type { PodTemplate } from './extract.js';
+import { isPlainObject } from '../loaders/objects.js';
+import { namespaceOf } from './context.js';
+import type { RegistryVersion, RunSettings } from './settings.js';
+import { minimatch } from 'minimatch';
+
+export const MODEL_ANNOTATION = 'mllint.io/model';
+export const MODEL_VERSION_ANNOTATION = 'mllint.io/model-version';
+export const MODEL_FOOTPRINT_ANNOTATION = 'mllint.io/model-footprint';
+export const MODEL_LOAD_SECONDS_ANNOTATION = 'mllint.io/model-load-seconds';
+
+export interface Located<T> {
+  value: T;
+  /** Path in the object where the value is written; undefined when it came from the registry or config. */
+  path?: Path;
+  source: 'annotation' | 'env' | 'uri' | 'registry' | 'config';
+}
+
+/** `models:/M/3` (version), `models:/M@champion` (alias), `models:/M/Production` (stage). */
+export interface ModelUri {
+  model: string;
+  reference: { kind: 'version' | 'alias' | 'stage'; value: string };
+  path: Path;
+}
+
+export interface ModelInfo {
+  name: Located<string>;
+  version?: Located<string>;
+  uri?: ModelUri;
+  /** Registry stage for the workload's namespace (production, staging…). */
+  stage: string;
+  /** The registry entry for the declared version (or, when none is declared, the stage's version). */
+  registryVersion?: { version: string; entry: RegistryVersion };
+  footprint?: Located<string>;
+  loadSeconds?: Located<number>;
+}
+
+const MODEL_STAGES = new Set(['production', 'staging', 'archived', 'none']);
+
+export function parseModelUri(uri: string): Omit<ModelUri, 'path'> | undefined {
+  const match = /^models:\/([^/@]+)(?:@([^/]+)|\/([^/]+))\/?$/.exec(uri.trim());
+  if (!match) return undefined;
+  const [, model, alias, tail] = match;
+  if (alias) return { model, reference: { kind: 'alias', value: alias } };
+  if (/^\d+$/.test(tail)) return { model, reference: { kind: 'version', value: tail } };
+  if (MODEL_STAGES.has(tail.toLowerCase())) return { model, reference: { kind: 'stage', value: tail } };
+  return { model, reference: { kind: 'alias', value: tail } };
+}
+
+/** The registry stage a namespace deploys: config `stageByNamespace` globs, else `staging` for *staging*, else production. */
+export function stageForNamespace(namespace: string, settings: RunSettings): string {
+  const entries = Object.entries(settings.stageByNamespace);
+  for (const [pattern, stage] of entries) if (pattern !== '*' && minimatch(namespace, pattern)) return stage;
+  const fallback = settings.stageByNamespace['*'];
+  if (fallback) return fallback;
+  return namespace.includes('staging') ? 'staging' : 'production';
+}
+
+interface EnvHit {
+  value: string;
+  path: Path;
+}
+
+function literalEnv(template: PodTemplate, name: string): EnvHit | undefined {
+  for (const ref of template.containers) {
+    if (ref.type !== 'container') continue;
+    const env = ref.container.env;
+    if (!Array.isArray(env)) continue;
+    for (let i = 0; i < env.length; i++) {
+      const entry = env[i];
+      if (isPlainObject(entry) && entry.name === name && (typeof entry.value === 'string' || typeof entry.value === 'number')) {
+        return { value: String(entry.value), path: [...ref.path, 'env', i, 'value'] };
+      }
+    }
+  }
+  return undefined;
+}
+
+function annotation(object: LoadedObject, template: PodTemplate | undefined, key: string): Located<string> | undefined {
+  const own = object.object.metadata?.annotations?.[key];
+  if (own !== undefined && own !== null) return { value: String(own), path: ['metadata', 'annotations', key], source: 'annotation' };
+  const fromTemplate = template?.annotations[key];
+  if (fromTemplate !== undefined && template) return { value: fromTemplate, path: [...template.metadataPath, 'annotations', key], source: 'annotation' };
+  return undefined;
+}
+
+/** What model a workload serves, or undefined when it declares none. */
+export function modelOf(object: LoadedObject, template: PodTemplate | undefined, settings: RunSettings): ModelInfo | undefined {
+  const uriEnv = template ? literalEnv(template, 'MODEL_URI') : undefined;
+  const parsedUri = uriEnv ? parseModelUri(uriEnv.value) : undefined;
+  const uri: ModelUri | undefined = parsedUri && uriEnv ? { ...parsedUri, path: uriEnv.path } : undefined;
+  const nameEnv = template ? literalEnv(template, 'MODEL_NAME') : undefined;
+  const name: Located<string> | undefined =
+    annotation(object, template, MODEL_ANNOTATION) ??
+    (nameEnv ? { value: nameEnv.value, path: nameEnv.path, source: 'env' } : undefined) ??
+    (uri ? { value: uri.model, path: uri.path, source: 'uri' } : undefined);
+  if (!name) return undefined;
+
+  const versionEnv = template ? literalEnv(template, 'MODEL_VERSION') : undefined;
+  const version: Located<string> | undefined =
+    annotation(object, template, MODEL_VERSION_ANNOTATION) ??
+    (versionEnv ? { value: versionEnv.value, path: versionEnv.path, source: 'env' } : undefined) ??
+    (uri && uri.reference.kind === 'version' ? { value: uri.reference.value, path: uri.path, source: 'uri' } : undefined);
+
+  const stage = stageForNamespace(namespaceOf(object), settings);
+  const registryModel = settings.registry?.models[name.value];
+  const registryVersionId = version?.value ?? registryModel?.stages[stage];
+  const entry = registryVersionId !== undefined ? registryModel?.versions[registryVersionId] : undefined;
+  const registryVersion = entry && registryVersionId !== undefined ? { version: registryVersionId, entry } : undefined;
+  const configModel = settings.models[name.value];
+
+  const footprint: Located<string> | undefined =
+    annotation(object, template, MODEL_FOOTPRINT_ANNOTATION) ??
+    (registryVersion?.entry.footprint !== undefined ? { value: String(registryVersion.entry.footprint), source: 'registry' } : undefined) ??
+    (configModel?.footprint !== undefined ? { value: configModel.footprint, source: 'config' } : undefined);
+
+  const loadAnnotation = annotation(object, template, MODEL_LOAD_SECONDS_ANNOTATION);
+  const loadSeconds: Located<number> | undefined =
+    (loadAnnotation && Number.isFinite(Number(loadAnnotation.value)) ? { ...loadAnnotation, value: Number(loadAnnotation.value) } : undefined) ??
+    (typeof registryVersion?.entry.loadSeconds === 'number' ? { value: registryVersion.entry.loadSeconds, source: 'registry' } : undefined) ??
+    (typeof configModel?.loadSeconds === 'number' ? { value: configModel.loadSeconds, source: 'config' } : undefined);
+
+  return { name, version, uri, stage, registryVersion, footprint, loadSeconds };
+}
