@@ -59,7 +59,10 @@ export function parseYamlDocuments(text: string): ParsedDocument[] {
         value: undefined,
         line,
         errors: doc.errors.map((e) => {
-          const a = toPosition(e.pos[0]);
+          // An unclosed bracket or quote is reported where the parser gave up (often the next `---`):
+          // point at the document's last written character instead.
+          const lastContent = lastNonSpace(text, doc.range[0], Math.min(e.pos[0], text.length));
+          const a = toPosition(e.pos[0] >= doc.range[1] || text.startsWith('---', e.pos[0]) ? lastContent : e.pos[0]);
           const b = toPosition(Math.max(e.pos[1], e.pos[0] + 1));
           return { message: describeYamlError(e.code, e.message), code: e.code, line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
         }),
@@ -71,6 +74,12 @@ export function parseYamlDocuments(text: string): ParsedDocument[] {
       return { index, value: undefined, line, errors: [problemFromThrown(err, line)] };
     }
   });
+}
+
+function lastNonSpace(text: string, start: number, end: number): number {
+  let i = end - 1;
+  while (i > start && /\s/.test(text[i])) i--;
+  return Math.max(start, i);
 }
 
 function describeYamlError(code: string, message: string): string {

@@ -1,0 +1,59 @@
+import rule from '../../src/rules/parse-error.js';
+import { ruleTester } from '../rule-tester.js';
+
+const pod = `apiVersion: v1
+kind: Pod
+metadata: { name: ok }
+spec:
+  containers: [{ name: a, image: "a:1" }]
+`;
+
+ruleTester(rule, {
+  valid: [
+    { name: 'valid multi-document file', yaml: `${pod}---\n${pod.replace('ok', 'ok2')}` },
+    { name: 'empty file', yaml: '' },
+    { name: 'comment-only file', yaml: '# nothing here yet\n# still nothing\n' },
+    { name: 'empty documents between separators', yaml: `---\n---\n${pod}---\n` },
+    { name: 'YAML that is not a Kubernetes object', yaml: 'replicaCount: 2\nimage:\n  tag: 1.0\n' },
+    { name: 'anchors and merge keys', yaml: 'x: &d { a: 1 }\ny:\n  <<: *d\n  b: 2\n' },
+    { name: 'YAML 1.1 booleans and octals', yaml: 'enabled: yes\nmode: 0755\nflag: on\n' },
+  ],
+  invalid: [
+    {
+      name: 'broken document among valid ones keeps the others',
+      yaml: `${pod}---\nkind: [oops\n---\n${pod.replace('ok', 'ok2')}`,
+      errors: [{ line: 7 }],
+    },
+    {
+      name: 'duplicate key',
+      yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n',
+      errors: [{ line: 5, column: 3, message: /duplicate key/ }],
+    },
+    {
+      name: 'tab indentation',
+      yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: a\n',
+      errors: [{ line: 4 }],
+    },
+    {
+      name: 'alias to an unknown anchor',
+      yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: *nothing\n',
+      errors: [{ line: 1 }],
+    },
+    {
+      name: 'object with metadata but no kind',
+      yaml: 'apiVersion: v1\nmetadata:\n  name: a\n',
+      errors: [{ line: 1, message: /no kind/ }],
+    },
+    {
+      name: 'alias bomb',
+      yaml: `a: &a ["x","x","x","x","x","x","x","x","x","x"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]
+`,
+      errors: [{ line: 1, message: /alias/ }],
+    },
+  ],
+});
