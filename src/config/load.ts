@@ -76,8 +76,8 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Confi
 
 export function parseConfigText(text: string, file: string, display: string): ConfigResult {
   const yaml = parsePositionedYaml(text);
-  const problemAt = (p: PathSegment[], message: string): ConfigProblem => {
-    const pos = yaml.positionOf(p);
+  const problemAt = (p: PathSegment[], message: string, key = false): ConfigProblem => {
+    const pos = yaml.positionOf(p, { key });
     return { file: display, line: pos.line, column: pos.column, message };
   };
   if (yaml.errors.length > 0) {
@@ -92,8 +92,8 @@ export function parseConfigText(text: string, file: string, display: string): Co
   if (!validate(raw)) {
     for (const error of validate.errors ?? []) {
       if (error.instancePath.startsWith('/rules/')) continue; // rule entries get precise messages below
-      const { path: p, message } = describeAjvError(error);
-      problems.push(problemAt(p, message));
+      const { path: p, message, atKey } = describeAjvError(error);
+      problems.push(problemAt(p, message, atKey));
     }
   }
   const config = raw as Record<string, any>;
@@ -132,8 +132,8 @@ export function parseConfigText(text: string, file: string, display: string): Co
 /** Unknown rule ids, bad severities and options that break a rule's own schema, each at its position. */
 export function validateRuleEntries(rules: unknown, at: PathSegment[], yaml: PositionedYaml, display: string, extraIds: ReadonlySet<string> = new Set()): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const problemAt = (p: PathSegment[], message: string): ConfigProblem => {
-    const pos = yaml.positionOf(p);
+  const problemAt = (p: PathSegment[], message: string, key = false): ConfigProblem => {
+    const pos = yaml.positionOf(p, { key });
     return { file: display, line: pos.line, column: pos.column, message };
   };
   if (rules === undefined || rules === null) return problems;
@@ -142,7 +142,7 @@ export function validateRuleEntries(rules: unknown, at: PathSegment[], yaml: Pos
     const rule = getRule(id);
     if (!rule && !extraIds.has(id)) {
       const hint = closestRuleId(id);
-      problems.push(problemAt([...at, id], `unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}`));
+      problems.push(problemAt([...at, id], `unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}`, true));
       continue;
     }
     const entry = normaliseRuleEntry(setting);
@@ -156,7 +156,7 @@ export function validateRuleEntries(rules: unknown, at: PathSegment[], yaml: Pos
     }
     if (typeof setting === 'object' && setting !== null) {
       const extra = Object.keys(setting).filter((k) => k !== 'severity' && k !== 'options');
-      for (const key of extra) problems.push(problemAt([...at, id, key], `rule "${id}": unknown key "${key}"; use severity and options`));
+      for (const key of extra) problems.push(problemAt([...at, id, key], `rule "${id}": unknown key "${key}"; use severity and options`, true));
     }
     if (entry.options !== undefined && rule) {
       if (typeof entry.options !== 'object' || entry.options === null || Array.isArray(entry.options)) {
@@ -166,9 +166,8 @@ export function validateRuleEntries(rules: unknown, at: PathSegment[], yaml: Pos
       const validate = compileSchema(rule.meta.optionsSchema);
       if (!validate(entry.options)) {
         for (const error of validate.errors ?? []) {
-          const { path: p, message } = describeAjvError(error);
-          const readable = message.replace(/^the document/, 'options');
-          problems.push(problemAt([...at, id, 'options', ...p], `rule "${id}": option ${readable}`));
+          const { path: p, message, atKey } = describeAjvError(error, 'options');
+          problems.push(problemAt([...at, id, 'options', ...p], `rule "${id}": ${atKey && p.length === 1 ? `unknown option "${String(p[0])}"` : `option ${message}`}`, atKey));
         }
       }
     }

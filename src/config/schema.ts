@@ -40,13 +40,17 @@ export function pointerToPath(pointer: string): PathSegment[] {
 }
 
 /** An ajv error in plain words, and the path of the node it is about. */
-export function describeAjvError(error: ErrorObject): { path: PathSegment[]; message: string } {
+export function describeAjvError(error: ErrorObject, subject = 'the document'): { path: PathSegment[]; message: string; atKey?: boolean } {
   const path = pointerToPath(error.instancePath);
-  const where = path.length > 0 ? path.join('.') : 'the document';
+  const where = path.length > 0 ? path.join('.') : subject;
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'additionalProperties':
-      return { path: [...path, String(p.additionalProperty)], message: `unknown key "${String(p.additionalProperty)}" in ${where}` };
+      return {
+        path: [...path, String(p.additionalProperty)],
+        message: `unknown key "${String(p.additionalProperty)}"${path.length > 0 ? ` in ${where}` : ''}`,
+        atKey: true,
+      };
     case 'required':
       return { path, message: `${where} is missing the required key "${String(p.missingProperty)}"` };
     case 'enum':

@@ -32,7 +32,8 @@ export function prepareLocate(text: string): LocatableText {
 
 type Range = readonly [number, number];
 
-export function locatePath(located: LocatableText, docIndex: number, path: Path): Position {
+/** With `key: true`, a path that ends on a map entry points at the entry's key (for "unknown key" messages). */
+export function locatePath(located: LocatableText, docIndex: number, path: Path, options: { key?: boolean } = {}): Position {
   const doc = located.docs[docIndex];
   if (!doc) return toPosition(located, [0, 0]);
   let node: unknown = doc.contents;
@@ -46,7 +47,8 @@ export function locatePath(located: LocatableText, docIndex: number, path: Path)
       node = pair.value;
       const key = pair.key as Node | null;
       const value = pair.value as Node | null;
-      if (value && isScalar(value) && value.range) best = [value.range[0], value.range[1]];
+      if (options.key && i === path.length - 1 && key && isScalar(key) && key.range) best = [key.range[0], key.range[1]];
+      else if (value && isScalar(value) && value.range) best = [value.range[0], value.range[1]];
       else if (value && isAlias(value) && value.range) best = [value.range[0], value.range[1]];
       else if (key && isScalar(key) && key.range) best = [key.range[0], key.range[1]];
       if (!value) break;
@@ -106,7 +108,7 @@ function toPosition(located: LocatableText, [start, end]: Range): Position {
 export interface PositionedYaml {
   value: unknown;
   errors: Array<{ message: string; line: number; column: number }>;
-  positionOf(path: Path): Position;
+  positionOf(path: Path, options?: { key?: boolean }): Position;
 }
 
 export function parsePositionedYaml(text: string): PositionedYaml {
@@ -129,5 +131,5 @@ export function parsePositionedYaml(text: string): PositionedYaml {
       errors.push({ message: err instanceof Error ? err.message.split('\n')[0] : String(err), line: 1, column: 1 });
     }
   }
-  return { value, errors, positionOf: (path) => locatePath(located, docIndex, path) };
+  return { value, errors, positionOf: (path, options) => locatePath(located, docIndex, path, options) };
 }

@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LATEST_POD, makeTree, removeTree, runCli } from './helpers.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeTree));
+function tree(files: Record<string, string | Buffer>) {
+  const dir = makeTree(files);
+  dirs.push(dir);
+  return dir;
+}
+
+const PINNED_POD = LATEST_POD.replace('scorer:latest', 'scorer:1.0.0');
+
+describe('mllint check', () => {
+  it('exit 0 on a clean tree, with a summary line', async () => {
+    const dir = tree({ 'apps/pod.yaml': PINNED_POD });
+    const r = await runCli(['check', '.'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('no problems');
+    expect(r.stderr).toBe('');
+  });
+
+  it('stylish shows file:line:column, the rule and a summary; exit 1 on errors', async () => {
+    const dir = tree({ 'apps/pod.yaml': LATEST_POD });
+    const r = await runCli(['check'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('apps/pod.yaml:9:14');
+    expect(r.stdout).toContain('image-pinned');
+    expect(r.stdout).toContain('1 problem (1 error, 0 warnings, 0 infos)');
+    expect(r.stdout).not.toMatch(/\u001b\[/); // not a TTY: no colour
+  });
+
+  it('colours only on a TTY, and never with --no-color or NO_COLOR', async () => {
+    const dir = tree({ 'pod.yaml': LATEST_POD });
+    expect((await runCli(['check'], { cwd: dir, isTTY: true })).stdout).toMatch(/\u001b\[/);
+    expect((await runCli(['check', '--no-color'], { cwd: dir, isTTY: true })).stdout).not.toMatch(/\u001b\[/);
+    expect((await runCli(['check'], { cwd: dir, isTTY: true, env: { NO_COLOR: '1' } })).stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('--format json matches DESIGN.md §3 field for field', async () => {
+    const dir = tree({ 'apps/fraud/deployment.yaml': LATEST_POD });
+    const r = await runCli(['check', '--format', 'json', 'apps'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(Object.keys(report)).toEqual(['version', 'findings', 'summary']);
+    expect(report.version).toBe(1);
+    expect(report.findings).toEqual([
+      {
+        ruleId: 'image-pinned',
+        severity: 'error',
+        message: 'container "scorer" uses image "scorer:latest"; pin a version tag or digest',
+        file: 'apps/fraud/deployment.yaml',
+        line: 9,
+        column: 14,
+        endLine: 9,
+        endColumn: 27,
+        resource: { apiVersion: 'v1', kind: 'Pod', name: 'scorer', namespace: 'ml' },
+        path: 'spec.containers[0].image',
+        fix: 'Use an immutable reference such as scorer:1.2.3 or scorer@sha256:…',
+      },
+    ]);
+    expect(report.summary).toMatchObject({ files: 1, resources: 1, errors: 1, warnings: 0, infos: 0 });
+  });
+
+  it('reads YAML from stdin with "-", reported as file "-"', async () => {
+    const dir = tree({});
+    const r = await runCli(['check', '-', '--format', 'json'], { cwd: dir, stdin: LATEST_POD });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings[0]).toMatchObject({ file: '-', line: 9 });
+  });
+
+  it('--output-file writes the report and nothing to stdout', async () => {
+    const dir = tree({ 'pod.yaml': LATEST_POD });
+    const r = await runCli(['check', '-f', 'json', '-o', 'out/report.json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'out/report.json'), 'utf8')).findings).toHaveLength(1);
+  });
+
+  it('--max-warnings turns too many warnings into exit 1; --quiet shows errors only', async () => {
+    const dir = tree({ 'pod.yaml': LATEST_POD, '.mllint.yaml': 'rules:\n  image-pinned: warning\n' });
+    expect((await runCli(['check'], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['check', '--max-warnings', '1'], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['check', '--max-warnings', '0'], { cwd: dir })).code).toBe(1);
+    const quiet = await runCli(['check', '--quiet', '-f', 'json'], { cwd: dir });
+    expect(quiet.code).toBe(0);
+    expect(JSON.parse(quiet.stdout).findings).toEqual([]);
+  });
+
+  it('broken, binary, empty and comment-only files: parse-error findings with lines, exit 1, no stack trace', async () => {
+    const dir = tree({
+      'broken.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x\n',
+      'binary.yaml': Buffer.from([0x61, 0x3a, 0x20, 0x00, 0xff, 0x10]),
+      'latin1.yaml': Buffer.from([0x61, 0x3a, 0x0a, 0x62, 0x3a, 0x20, 0xe9, 0x0a]),
+      'empty.yaml': '',
+      'comments.yaml': '# only a comment\n',
+      'values.yaml': 'replicaCount: 2\n',
+      'pod.yaml': PINNED_POD,
+    });
+    const r = await runCli(['check', '-f', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    const findings = JSON.parse(r.stdout).findings as Array<{ ruleId: string; file: string; line: number; resource?: unknown }>;
+    expect(findings.map((f) => [f.ruleId, f.file, f.line])).toEqual([
+      ['parse-error', 'binary.yaml', 1],
+      ['parse-error', 'broken.yaml', 4],
+      ['parse-error', 'latin1.yaml', 2],
+    ]);
+    expect(findings.every((f) => f.resource === undefined)).toBe(true);
+  });
+
+  it('a missing path is exit 2 with a clear message', async () => {
+    const dir = tree({});
+    const r = await runCli(['check', 'does-not-exist'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('mllint: error: no such file or directory: does-not-exist\n');
+    expect(r.stdout).toBe('');
+  });
+
+  it('a bad flag or format is exit 2', async () => {
+    const dir = tree({});
+    expect((await runCli(['check', '--bogus'], { cwd: dir })).code).toBe(2);
+    expect((await runCli(['check', '--format', 'xml'], { cwd: dir })).code).toBe(2);
+    expect((await runCli(['check', '--max-warnings', 'many'], { cwd: dir })).code).toBe(2);
+  });
+});
+
+describe('mllint rules / explain', () => {
+  it('rules lists every rule with its default severity', async () => {
+    const r = await runCli(['rules'], { cwd: process.cwd() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^image-pinned\s+error\s+Images must name an immutable version/m);
+    expect(r.stdout).toMatch(/^parse-error\s+error\s+/m);
+  });
+
+  it('explain prints the documentation of a rule', async () => {
+    const r = await runCli(['explain', 'image-pinned'], { cwd: process.cwd() });
+    expect(r.code).toBe(0);
+    for (const heading of ['# image-pinned', '## Why', '## What it checks', '## Options', '## How to fix', 'requireDigest']) {
+      expect(r.stdout).toContain(heading);
+    }
+  });
+
+  it('explain of an unknown rule is exit 2', async () => {
+    const r = await runCli(['explain', 'nope'], { cwd: process.cwd() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown rule "nope"');
+  });
+});

@@ -1,0 +1,82 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { CONFIG_SCHEMA, compileSchema } from '../../src/config/schema.js';
+import { LATEST_POD, makeTree, removeTree, runCli } from '../helpers.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeTree));
+function tree(files: Record<string, string>) {
+  const dir = makeTree(files);
+  dirs.push(dir);
+  return dir;
+}
+
+async function configError(config: string) {
+  const dir = tree({ 'rules.config.yaml': config, 'pod.yaml': LATEST_POD });
+  const r = await runCli(['check'], { cwd: dir });
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  return r.stderr;
+}
+
+describe('config', () => {
+  it('the shipped JSON Schema compiles', () => {
+    expect(typeof compileSchema(CONFIG_SCHEMA)).toBe('function');
+  });
+
+  it('an unknown rule is exit 2 with file, line and a hint', async () => {
+    expect(await configError('rules:\n  image-pined: error\n')).toBe(
+      'mllint: config error: rules.config.yaml:2:3: unknown rule "image-pined" (did you mean "image-pinned"?)\n',
+    );
+  });
+
+  it('a bad severity is exit 2 with its position', async () => {
+    expect(await configError('rules:\n  image-pinned: fatal\n')).toContain('rules.config.yaml:2:17: rule "image-pinned": bad severity "fatal"');
+    expect(await configError('rules:\n  image-pinned:\n    severity: loud\n')).toContain('rules.config.yaml:3:15: rule "image-pinned": bad severity "loud"');
+  });
+
+  it('a bad option is exit 2 naming the option', async () => {
+    expect(await configError('rules:\n  image-pinned:\n    options:\n      requireDigest: "yes please"\n')).toContain(
+      'rules.config.yaml:4:22: rule "image-pinned": option requireDigest must be of type boolean',
+    );
+    expect(await configError('rules:\n  image-pinned:\n    options: { pinEverything: true }\n')).toContain('rules.config.yaml:3:16: rule "image-pinned": unknown option "pinEverything"');
+  });
+
+  it('unknown top-level keys and invalid YAML are exit 2 with positions', async () => {
+    expect(await configError('rules: {}\nregistery:\n  file: x\n')).toContain('rules.config.yaml:2:1: unknown key "registery"');
+    expect(await configError('rules: [\n')).toMatch(/rules\.config\.yaml:\d+:\d+: invalid YAML/);
+  });
+
+  it('--config names a file; a missing one is exit 2', async () => {
+    const dir = tree({ 'conf/strict.yaml': 'rules:\n  image-pinned: warning\n', 'pod.yaml': LATEST_POD });
+    const r = await runCli(['check', '--config', 'conf/strict.yaml', '-f', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).findings[0].severity).toBe('warning');
+    const missing = await runCli(['check', '--config', 'nope.yaml'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope.yaml: config file not found');
+  });
+
+  it('is found in the current directory or a parent up to the repository root', async () => {
+    const dir = tree({ '.git/HEAD': 'x', '.mllint.yaml': 'rules:\n  image-pinned: "off"\n', 'gitops/apps/pod.yaml': LATEST_POD });
+    const r = await runCli(['check', '.'], { cwd: `${dir}/gitops/apps` });
+    expect(r.code).toBe(0);
+  });
+
+  it('ignore globs are relative to the config file', async () => {
+    const dir = tree({ 'rules.config.yaml': 'ignore: ["legacy/**"]\n', 'legacy/pod.yaml': LATEST_POD, 'apps/pod.yaml': LATEST_POD });
+    const r = await runCli(['check', '-f', 'json'], { cwd: dir });
+    expect(JSON.parse(r.stdout).findings.map((f: { file: string }) => f.file)).toEqual(['apps/pod.yaml']);
+  });
+});
+
+describe('mllint.io/ignore', () => {
+  it('silences the listed rules on that object and counts them as suppressed', async () => {
+    const suppressed = LATEST_POD.replace('  namespace: ml\n', '  namespace: ml\n  annotations:\n    mllint.io/ignore: "probes-present, image-pinned"\n');
+    const dir = tree({ 'a.yaml': suppressed, 'b.yaml': LATEST_POD.replace('name: scorer\n  namespace', 'name: other\n  namespace') });
+    const r = await runCli(['check', '-f', 'json'], { cwd: dir });
+    const report = JSON.parse(r.stdout);
+    expect(report.findings.filter((f: { ruleId: string }) => f.ruleId === 'image-pinned').map((f: { file: string }) => f.file)).toEqual(['b.yaml']);
+    expect(report.summary.suppressed).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -1,0 +1,50 @@
+/** Shared test helpers: temporary trees on disk and an in-memory CLI run. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { run } from '../src/cli.js';
+
+export function makeTree(files: Record<string, string | Buffer>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-test-'));
+  for (const [rel, content] of Object.entries(files)) {
+    const target = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content);
+  }
+  return dir;
+}
+
+export function removeTree(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCli(argv: string[], options: { cwd: string; stdin?: string; env?: Record<string, string>; isTTY?: boolean }): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    readStdin: async () => options.stdin ?? '',
+    cwd: options.cwd,
+    env: options.env ?? {},
+    isTTY: options.isTTY ?? false,
+  });
+  return { code, stdout, stderr };
+}
+
+export const LATEST_POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: scorer
+  namespace: ml
+spec:
+  containers:
+    - name: scorer
+      image: scorer:latest
+`;
