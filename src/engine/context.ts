@@ -4,9 +4,10 @@
  * by lookups instead of scans over every pair of objects.
  */
 import type { LoadedObject } from '../types.js';
-import { podTemplateOf, type PodTemplate } from './extract.js';
+import { isPlainObject } from '../loaders/objects.js';
+import { getAt, podTemplateOf, type PodTemplate } from './extract.js';
 import { DEFAULT_NAMESPACE } from './kinds.js';
-import { isEmptySelector, selectorMatches, type LabelSelector, type Labels } from './selector.js';
+import { isEmptySelector, selectorMatches, toLabelSelector, type LabelSelector, type Labels } from './selector.js';
 
 export interface Workload {
   object: LoadedObject;
@@ -51,6 +52,9 @@ export class ResourceIndex {
   private readonly workloadsByNamespace = new Map<string, LabelledSet<Workload>>();
   private readonly labelledByKindNs = new Map<string, LabelledSet<LoadedObject>>();
   readonly workloads: Workload[] = [];
+  private pdbWorkloads: Map<number, Workload[]> | undefined;
+  private pdbsByWorkload: Map<number, LoadedObject[]> | undefined;
+  private hpasByTarget: Map<string, LoadedObject[]> | undefined;
 
   constructor(objects: readonly LoadedObject[]) {
     this.objects = objects;
@@ -113,6 +117,52 @@ export class ResourceIndex {
     const set = this.labelledByKindNs.get(`${kind}\u0000${namespace}`);
     if (!set) return [];
     return set.candidates(selector).filter((o) => selectorMatches(selector, (o.object.metadata?.labels ?? {}) as Labels));
+  }
+
+  /**
+   * Workloads whose pods a PodDisruptionBudget selects in its namespace. A missing selector selects none;
+   * an empty one (`selector: {}`) selects every pod in policy/v1 and none in policy/v1beta1.
+   */
+  workloadsForPdb(pdb: LoadedObject): readonly Workload[] {
+    this.pdbWorkloads ??= new Map();
+    let selected = this.pdbWorkloads.get(pdb.id);
+    if (!selected) {
+      const raw = getAt(pdb.object, ['spec', 'selector']);
+      const selector = toLabelSelector(raw);
+      const selectsAll = isPlainObject(raw) && isEmptySelector(selector) && pdb.apiVersion !== 'policy/v1beta1';
+      selected = selectsAll ? [...this.workloadsInNamespace(namespaceOf(pdb))] : this.workloadsMatching(namespaceOf(pdb), selector);
+      this.pdbWorkloads.set(pdb.id, selected);
+    }
+    return selected;
+  }
+
+  /** PodDisruptionBudgets that select a workload's pods (built once, on first use, from each PDB's matches). */
+  pdbsFor(workload: LoadedObject): readonly LoadedObject[] {
+    if (!this.pdbsByWorkload) {
+      this.pdbsByWorkload = new Map();
+      for (const pdb of this.byKind('PodDisruptionBudget')) {
+        for (const w of this.workloadsForPdb(pdb)) push(this.pdbsByWorkload, w.object.id, pdb);
+      }
+    }
+    return this.pdbsByWorkload.get(workload.id) ?? [];
+  }
+
+  /** HorizontalPodAutoscalers in the object's namespace whose scaleTargetRef names its kind and name (built once). */
+  hpasFor(object: LoadedObject): readonly LoadedObject[] {
+    if (!this.hpasByTarget) {
+      this.hpasByTarget = new Map();
+      for (const hpa of this.byKind('HorizontalPodAutoscaler')) {
+        const kind = getAt(hpa.object, ['spec', 'scaleTargetRef', 'kind']);
+        const name = getAt(hpa.object, ['spec', 'scaleTargetRef', 'name']);
+        if (typeof kind === 'string' && typeof name === 'string') push(this.hpasByTarget, nameKey(kind, namespaceOf(hpa), name), hpa);
+      }
+    }
+    return this.hpasByTarget.get(nameKey(object.kind, namespaceOf(object), object.name)) ?? [];
+  }
+
+  /** The HorizontalPodAutoscaler that scales an object, if any (the first, when several conflict). */
+  hpaFor(object: LoadedObject): LoadedObject | undefined {
+    return this.hpasFor(object)[0];
   }
 
   /** Namespaces that hold at least one object of the kind. */
