@@ -37,6 +37,14 @@ interface PendingFinding {
   position?: Position;
   object?: LoadedObject;
   objectPath?: Path;
+  /** From the rule's report: the highest severity this finding may have. */
+  maxSeverity?: Severity;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+function capSeverity(configured: Severity, cap: Severity | undefined): Severity {
+  return cap !== undefined && SEVERITY_RANK[cap] < SEVERITY_RANK[configured] ? cap : configured;
 }
 
 export function lint(input: LintInput): LintResult {
@@ -111,7 +119,7 @@ export function lint(input: LintInput): LintResult {
           suppressed++;
           continue;
         }
-        pending.push({ ...finding, severity: finding.ruleId === 'rule-error' ? 'error' : setting.severity });
+        pending.push({ ...finding, severity: finding.ruleId === 'rule-error' ? 'error' : capSeverity(setting.severity, finding.maxSeverity) });
       }
     }
   }
@@ -183,6 +191,7 @@ function runRule(
       fix: report.fix ?? rule.meta.remediation,
       locate: toLocate(report.path),
       objectPath: report.path,
+      maxSeverity: report.maxSeverity,
     }));
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);

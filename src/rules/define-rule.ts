@@ -49,6 +49,11 @@ export interface Report {
   path: Path;
   /** Overrides the rule's remediation for this finding. */
   fix?: string;
+  /**
+   * Caps this finding's severity (e.g. `warning` for a doubtful case of an `error` rule): the finding
+   * gets the lower of the configured severity and this one.
+   */
+  maxSeverity?: Severity;
 }
 
 export interface RuleContext<Options> {
