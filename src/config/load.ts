@@ -8,6 +8,7 @@ import { parsePositionedYaml, type PositionedYaml } from '../loaders/locate.js';
 import { getRule, RULES } from '../rules/index.js';
 import type { PathSegment, SeveritySetting } from '../types.js';
 import { compileSchema, CONFIG_SCHEMA, describeAjvError } from './schema.js';
+import { editDistance } from '../rules/utils/strings.js';
 import type { NodePool } from '../engine/settings.js';
 
 export const CONFIG_FILE_NAMES = ['.mllint.yaml', 'mllint.config.yaml', 'rules.config.yaml'];
@@ -204,21 +205,6 @@ function closestRuleId(id: string): string | undefined {
     }
   }
   return bestDistance <= Math.max(2, Math.floor(id.length / 4)) ? best : undefined;
-}
-
-/** Levenshtein distance, for "did you mean" hints. */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return prev[b.length];
 }
 
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {

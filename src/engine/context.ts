@@ -7,7 +7,7 @@ import type { LoadedObject } from '../types.js';
 import { isPlainObject } from '../loaders/objects.js';
 import { getAt, podTemplateOf, type PodTemplate } from './extract.js';
 import { DEFAULT_NAMESPACE } from './kinds.js';
-import { isEmptySelector, selectorMatches, toLabelSelector, type LabelSelector, type Labels } from './selector.js';
+import { isEmptySelector, selectorMatches, stringMap, toLabelSelector, type LabelSelector, type Labels } from './selector.js';
 
 export interface Workload {
   object: LoadedObject;
@@ -18,6 +18,7 @@ export interface Workload {
 class LabelledSet<T> {
   readonly all: T[] = [];
   private readonly byLabel = new Map<string, T[]>();
+  private readonly byKey = new Map<string, T[]>();
 
   add(item: T, labels: Labels): void {
     this.all.push(item);
@@ -26,14 +27,25 @@ class LabelledSet<T> {
       let list = this.byLabel.get(key);
       if (!list) this.byLabel.set(key, (list = []));
       list.push(item);
+      let withKey = this.byKey.get(k);
+      if (!withKey) this.byKey.set(k, (withKey = []));
+      withKey.push(item);
     }
   }
 
-  /** Candidates for a selector: the smallest posting list of its matchLabels, else everything. */
+  /**
+   * Candidates for a selector: the smallest posting list of its matchLabels, or of an `Exists`/`In`
+   * expression (items carrying the key), else everything.
+   */
   candidates(selector: LabelSelector): T[] {
     let best: T[] | undefined;
     for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
       const list = this.byLabel.get(`${k}\u0000${v}`) ?? [];
+      if (!best || list.length < best.length) best = list;
+    }
+    for (const expr of selector.matchExpressions ?? []) {
+      if (expr.operator !== 'Exists' && expr.operator !== 'In') continue;
+      const list = this.byKey.get(expr.key) ?? [];
       if (!best || list.length < best.length) best = list;
     }
     return best ?? this.all;
@@ -52,6 +64,8 @@ export class ResourceIndex {
   private readonly workloadsByNamespace = new Map<string, LabelledSet<Workload>>();
   private readonly labelledByKindNs = new Map<string, LabelledSet<LoadedObject>>();
   readonly workloads: Workload[] = [];
+  private readonly namespacesByKind = new Map<string, string[]>();
+  private readonly serviceWorkloads = new Map<number, Workload[]>();
   private pdbWorkloads: Map<number, Workload[]> | undefined;
   private pdbsByWorkload: Map<number, LoadedObject[]> | undefined;
   private hpasByTarget: Map<string, LoadedObject[]> | undefined;
@@ -167,10 +181,55 @@ export class ResourceIndex {
 
   /** Namespaces that hold at least one object of the kind. */
   namespacesWith(kind: string): string[] {
-    const out = new Set<string>();
-    for (const o of this.byKind(kind)) out.add(namespaceOf(o));
-    return [...out];
+    let cached = this.namespacesByKind.get(kind);
+    if (!cached) {
+      const out = new Set<string>();
+      for (const o of this.byKind(kind)) out.add(namespaceOf(o));
+      this.namespacesByKind.set(kind, (cached = [...out]));
+    }
+    return [...cached];
   }
+
+  /** Namespaces that hold at least one workload. */
+  workloadNamespaces(): string[] {
+    return [...this.workloadsByNamespace.keys()];
+  }
+
+  /**
+   * Workloads whose pods a Service selects (`spec.selector`, in its namespace; cached). Labels that
+   * controllers add to pods at run time (`statefulset.kubernetes.io/pod-name`, `pod-template-hash`, …) are
+   * not in any pod template and are left out of the match. No selector, or an ExternalName Service: none.
+   */
+  workloadsForService(service: LoadedObject): readonly Workload[] {
+    let selected = this.serviceWorkloads.get(service.id);
+    if (!selected) {
+      const selector = serviceSelectorOf(service);
+      selected = selector ? this.workloadsMatching(namespaceOf(service), selector) : [];
+      this.serviceWorkloads.set(service.id, selected);
+    }
+    return selected;
+  }
+}
+
+/** Pod labels set by controllers at run time, never in a pod template. */
+export const RUNTIME_POD_LABEL_KEYS: readonly string[] = [
+  'statefulset.kubernetes.io/pod-name',
+  'apps.kubernetes.io/pod-index',
+  'controller-revision-hash',
+  'pod-template-hash',
+  'batch.kubernetes.io/job-completion-index',
+];
+
+/**
+ * The selector of a Service as a LabelSelector, without run-time pod labels; undefined when the Service
+ * selects no pods itself (no or empty selector, ExternalName).
+ */
+export function serviceSelectorOf(service: LoadedObject): LabelSelector | undefined {
+  const spec = service.object.spec;
+  if (!isPlainObject(spec) || spec.type === 'ExternalName' || !isPlainObject(spec.selector)) return undefined;
+  const matchLabels = stringMap(spec.selector);
+  for (const key of RUNTIME_POD_LABEL_KEYS) delete matchLabels[key];
+  return Object.keys(matchLabels).length > 0 ? { matchLabels } : undefined;
 }
 
 function nameKey(kind: string, namespace: string, name: string): string {
