@@ -8,7 +8,9 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { lintPaths } from './api.js';
-import { FORMAT_NAMES, loadFormatter } from './formatters/index.js';
+import { FORMAT_NAMES, loadFormatter, normalizeReport } from './formatters/index.js';
+import { applyBaselineFile, writeBaselineFile } from './baseline.js';
+import { findRepositoryRoot, writeReportFiles } from './report-files.js';
 import { RULES, getRule } from './rules/index.js';
 import { renderRuleDoc } from './rules/docs.js';
 import type { LintResult } from './types.js';
@@ -39,6 +41,8 @@ interface CheckOptions {
   color: boolean;
   registry?: string;
   nodes?: string;
+  baseline?: string;
+  writeBaseline?: string;
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -62,6 +66,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--no-color', 'disable colours (also NO_COLOR)')
     .option('--registry <file>', 'model registry file (overrides registry.file in the config)')
     .option('--nodes <file>', 'Node objects, e.g. the output of kubectl get nodes -o yaml')
+    .option('--baseline <file>', 'report only findings that the baseline file does not record')
+    .option('--write-baseline <file>', "record this run's findings in a baseline file, then exit 0")
     .action(async (paths: string[], options: CheckOptions) => {
       exitCode = await check(paths, options, io);
     });
@@ -123,7 +129,19 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
     for (const message of outcome.messages) io.stderr(`mllint: ${label}: ${message}\n`);
     return EXIT_USAGE;
   }
-  const result = options.quiet ? onlyErrors(outcome.result) : outcome.result;
+  if (options.writeBaseline !== undefined) {
+    const written = writeBaselineFile(options.writeBaseline, outcome.result, { cwd: io.cwd });
+    io.stderr(`mllint: ${written.message}\n`);
+    return written.ok ? EXIT_OK : EXIT_USAGE;
+  }
+  let linted = outcome.result;
+  if (options.baseline !== undefined) {
+    const applied = applyBaselineFile(options.baseline, linted, { cwd: io.cwd });
+    io.stderr(`mllint: ${applied.message}\n`);
+    if (!applied.ok) return EXIT_USAGE;
+    linted = applied.result;
+  }
+  const result = options.quiet ? onlyErrors(linted) : linted;
   const formatter = await loadFormatter(options.format);
   if (!formatter) {
     io.stderr(`mllint: unknown format "${options.format}"\n`);
@@ -131,7 +149,14 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
   }
   const toFile = options.outputFile !== undefined;
   const color = !toFile && options.color && io.env.NO_COLOR === undefined && (io.isTTY || io.env.FORCE_COLOR !== undefined);
-  const report = formatter(result, { color, cwd: io.cwd, env: io.env, version: VERSION });
+  const { output: report, files } = normalizeReport(
+    formatter(result, { color, cwd: io.cwd, env: io.env, version: VERSION, repoRoot: findRepositoryRoot(io.cwd, io.env) }),
+  );
+  const filesProblem = writeReportFiles(files, io.cwd);
+  if (filesProblem) {
+    io.stderr(`mllint: ${filesProblem}\n`);
+    return EXIT_USAGE;
+  }
   if (toFile) {
     const target = path.resolve(io.cwd, options.outputFile!);
     try {

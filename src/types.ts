@@ -84,6 +84,8 @@ export interface Summary {
   warnings: number;
   infos: number;
   suppressed: number;
+  /** With `--baseline`: findings left out because the baseline records them. */
+  baselined?: number;
 }
 
 export interface LintResult {

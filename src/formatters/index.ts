@@ -1,4 +1,8 @@
-/** Formatters are pure `(result, context) => string` functions, loaded on first use. */
+/**
+ * Formatters are pure `(result, context) => report` functions, loaded on first use. A report is the text
+ * for stdout (or `--output-file`), or that text plus files the CLI writes for the formatter (e.g. the
+ * GitHub job summary): formatters never touch `process` or the file system themselves.
+ */
 import type { LintResult } from '../types.js';
 
 export interface FormatterContext {
@@ -9,13 +13,32 @@ export interface FormatterContext {
   env: Record<string, string | undefined>;
   /** Tool version, for formats that carry it. */
   version: string;
+  /** Absolute root of the repository (default: `cwd`), for formats that want repository-relative paths. */
+  repoRoot?: string;
 }
 
-export type Formatter = (result: LintResult, context: FormatterContext) => string;
+/** A file the CLI writes on a formatter's behalf (`append`: add to its end instead of replacing it). */
+export interface FormatterFile {
+  path: string;
+  append: boolean;
+  content: string;
+}
+
+export type FormatterReport = string | { output: string; files: FormatterFile[] };
+
+export type Formatter = (result: LintResult, context: FormatterContext) => FormatterReport;
+
+/** A report as `{ output, files }`, whichever form the formatter returned. */
+export function normalizeReport(report: FormatterReport): { output: string; files: FormatterFile[] } {
+  return typeof report === 'string' ? { output: report, files: [] } : report;
+}
 
 const FORMATTERS: Record<string, () => Promise<{ default: Formatter }>> = {
   stylish: () => import('./stylish.js'),
   json: () => import('./json.js'),
+  sarif: () => import('./sarif.js'),
+  github: () => import('./github.js'),
+  junit: () => import('./junit.js'),
 };
 
 export const FORMAT_NAMES = Object.keys(FORMATTERS);

@@ -1,0 +1,34 @@
+/** The CLI side of reports: where the repository root is, and writing the files a formatter asked for. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FormatterFile } from './formatters/index.js';
+
+/**
+ * The root of the repository `cwd` is in: the nearest ancestor with a `.git`, else the Actions workspace
+ * when `cwd` is inside it, else `cwd`. SARIF and GitHub annotations name files relative to it.
+ */
+export function findRepositoryRoot(cwd: string, env: Record<string, string | undefined>): string {
+  const start = path.resolve(cwd);
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) break;
+  }
+  const workspace = env.GITHUB_WORKSPACE ? path.resolve(env.GITHUB_WORKSPACE) : undefined;
+  if (workspace && !path.relative(workspace, start).startsWith('..')) return workspace;
+  return start;
+}
+
+/** Writes (or appends to) the files of a formatter's report; the error is a value. */
+export function writeReportFiles(files: readonly FormatterFile[], cwd: string): string | undefined {
+  for (const file of files) {
+    const target = path.resolve(cwd, file.path);
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      if (file.append) fs.appendFileSync(target, file.content);
+      else fs.writeFileSync(target, file.content);
+    } catch (err) {
+      return `cannot write ${file.path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
+    }
+  }
+  return undefined;
+}
