@@ -3,9 +3,11 @@
  * Both return values (results or problems), never throw for bad input.
  */
 import { discoverFiles } from './loaders/files.js';
+import { splitHelmStream } from './loaders/helm.js';
+import { renderKustomizations } from './loaders/kustomize.js';
 import type { SourceInput } from './loaders/source.js';
 import { emptyConfig, loadConfig, type ConfigFile, type ConfigProblem } from './config/load.js';
-import { resolveRuleSettings } from './config/resolve.js';
+import { allRules, resolveRuleSettings } from './config/resolve.js';
 import { loadRunSettings } from './config/run-settings.js';
 import { lint } from './engine/run.js';
 import type { LintResult } from './types.js';
@@ -18,8 +20,10 @@ export interface LintOptions {
   config?: ConfigFile;
   registryPath?: string;
   nodesPath?: string;
-  /** Text for the `-` path (stdin). */
+  /** Text for the `-` path (stdin); rendered Helm output is split by its `# Source:` comments. */
   stdinText?: string;
+  /** `--kustomize`: `auto` renders kustomizations (default, unless the config says `enabled: false`), `off` lints raw files. */
+  kustomize?: 'auto' | 'off';
 }
 
 export type LintOutcome =
@@ -39,15 +43,21 @@ export function lintPaths(paths: string[], options: LintOptions = {}): LintOutco
 
   const sources: SourceInput[] = [];
   const diskPaths = paths.filter((p) => p !== '-');
-  if (paths.includes('-')) sources.push({ display: '-', text: options.stdinText ?? '' });
+  if (paths.includes('-')) sources.push(...splitHelmStream(options.stdinText ?? ''));
   const discovery = diskPaths.length > 0 || paths.length === 0
     ? discoverFiles(diskPaths, { cwd, ignorePatterns: config.ignore, ignoreBase: config.dir })
     : { files: [], helmCharts: [], fatal: [], unreadable: [] };
   if (discovery.fatal.length > 0) return { ok: false, kind: 'input', problems: [], messages: discovery.fatal };
-  for (const file of discovery.files) sources.push({ display: file.display, absPath: file.absPath });
+  const kustomizeOn = options.kustomize ? options.kustomize === 'auto' : config.kustomize?.enabled !== false;
+  const kustomize = kustomizeOn ? renderKustomizations(discovery.files, { cwd, command: config.kustomize?.command }) : undefined;
+  for (const file of discovery.files) {
+    if (!kustomize?.ownedFiles.has(file.absPath)) sources.push({ display: file.display, absPath: file.absPath });
+  }
+  if (kustomize) sources.push(...kustomize.sources);
 
   const result = lint({
     sources,
+    rules: allRules(config),
     ruleSettings: resolveRuleSettings(config),
     settings: runSettings.settings,
     helmCharts: discovery.helmCharts,
@@ -62,6 +72,7 @@ export function lintText(text: string, options: { display?: string; config?: Con
   const runSettings = loadRunSettings(config, { cwd: options.cwd ?? process.cwd() });
   return lint({
     sources: [{ display: options.display ?? '-', text }],
+    rules: allRules(config),
     ruleSettings: resolveRuleSettings(config),
     settings: runSettings.ok ? runSettings.settings : undefined,
   });

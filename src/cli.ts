@@ -13,6 +13,9 @@ import { applyBaselineFile, writeBaselineFile } from './baseline.js';
 import { findRepositoryRoot, writeReportFiles } from './report-files.js';
 import { RULES, getRule } from './rules/index.js';
 import { renderRuleDoc } from './rules/docs.js';
+import { allRules } from './config/resolve.js';
+import { loadConfig, type ConfigFile } from './config/load.js';
+import { formatConfigProblem } from './api.js';
 import type { LintResult } from './types.js';
 
 export interface CliIO {
@@ -41,6 +44,7 @@ interface CheckOptions {
   color: boolean;
   registry?: string;
   nodes?: string;
+  kustomize?: 'auto' | 'off';
   baseline?: string;
   writeBaseline?: string;
 }
@@ -66,29 +70,47 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--no-color', 'disable colours (also NO_COLOR)')
     .option('--registry <file>', 'model registry file (overrides registry.file in the config)')
     .option('--nodes <file>', 'Node objects, e.g. the output of kubectl get nodes -o yaml')
+    .addOption(new Option('--kustomize <mode>', 'auto: lint kustomizations as rendered by kustomize (default); off: lint their raw files').choices(['auto', 'off']))
     .option('--baseline <file>', 'report only findings that the baseline file does not record')
     .option('--write-baseline <file>', "record this run's findings in a baseline file, then exit 0")
     .action(async (paths: string[], options: CheckOptions) => {
       exitCode = await check(paths, options, io);
     });
 
+  /** `rules` and `explain` show the config's custom policies too; a broken config is exit 2. */
+  const configFor = (configPath: string | undefined): ConfigFile | undefined => {
+    const loaded = loadConfig({ cwd: io.cwd, configPath });
+    if (loaded.ok) return loaded.config;
+    for (const problem of loaded.problems) io.stderr(`mllint: config error: ${formatConfigProblem(problem)}\n`);
+    exitCode = EXIT_USAGE;
+    return undefined;
+  };
+
   program
     .command('rules')
-    .description('list every rule: id, default severity, one-line description')
-    .action(() => {
-      const width = Math.max(...RULES.map((r) => r.meta.id.length));
-      for (const rule of RULES) {
+    .description('list every rule and custom policy: id, default severity, one-line description')
+    .option('-c, --config <file>', 'config file whose policies to list too')
+    .action((options: { config?: string }) => {
+      const config = configFor(options.config);
+      if (!config) return;
+      const rules = allRules(config);
+      const width = Math.max(...rules.map((r) => r.meta.id.length));
+      for (const rule of rules) {
         const severity = rule.meta.recommended ? rule.meta.severity : 'off';
-        io.stdout(`${rule.meta.id.padEnd(width)}  ${severity.padEnd(7)}  ${rule.meta.description}\n`);
+        const kind = 'policy' in rule ? ' (policy)' : '';
+        io.stdout(`${rule.meta.id.padEnd(width)}  ${severity.padEnd(7)}  ${rule.meta.description}${kind}\n`);
       }
     });
 
   program
     .command('explain')
     .description("print a rule's documentation: why, what it checks, options, how to fix")
-    .argument('<rule>', 'rule id')
-    .action((id: string) => {
-      const rule = getRule(id);
+    .argument('<rule>', 'rule or policy id')
+    .option('-c, --config <file>', 'config file that defines custom policies')
+    .action((id: string, options: { config?: string }) => {
+      const config = configFor(options.config);
+      if (!config) return;
+      const rule = allRules(config).find((r) => r.meta.id === id);
       if (!rule) {
         io.stderr(`mllint: unknown rule "${id}"; run "mllint rules" to list them\n`);
         exitCode = EXIT_USAGE;
@@ -122,6 +144,7 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
     configPath: options.config,
     registryPath: options.registry,
     nodesPath: options.nodes,
+    kustomize: options.kustomize,
     stdinText,
   });
   if (!outcome.ok) {
@@ -150,7 +173,7 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
   const toFile = options.outputFile !== undefined;
   const color = !toFile && options.color && io.env.NO_COLOR === undefined && (io.isTTY || io.env.FORCE_COLOR !== undefined);
   const { output: report, files } = normalizeReport(
-    formatter(result, { color, cwd: io.cwd, env: io.env, version: VERSION, repoRoot: findRepositoryRoot(io.cwd, io.env) }),
+    formatter(result, { color, cwd: io.cwd, env: io.env, version: VERSION, repoRoot: findRepositoryRoot(io.cwd, io.env), rules: allRules(outcome.config) }),
   );
   const filesProblem = writeReportFiles(files, io.cwd);
   if (filesProblem) {

@@ -10,6 +10,8 @@ import type { PathSegment, SeveritySetting } from '../types.js';
 import { compileSchema, CONFIG_SCHEMA, describeAjvError } from './schema.js';
 import { editDistance } from '../rules/utils/strings.js';
 import type { NodePool } from '../engine/settings.js';
+import { fileURLToPath } from 'node:url';
+import { compilePolicySchema, policyToRule, type PolicyRule, type PolicySpec } from './policies.js';
 
 export const CONFIG_FILE_NAMES = ['.mllint.yaml', 'mllint.config.yaml', 'rules.config.yaml'];
 const SEVERITIES = ['off', 'info', 'warning', 'error'];
@@ -38,12 +40,27 @@ export interface ConfigFile {
   nodesFile?: string;
   nodePools: NodePool[];
   models: Record<string, { footprint?: string; loadSeconds?: number }>;
+  /** Custom policies, compiled into rules. */
+  policies: PolicyRule[];
+  /** Scoped settings, applied in order. */
+  overrides: Override[];
+  /** Rendering of kustomizations: `enabled: false` lints their raw files; `command` overrides the tool. */
+  kustomize?: { enabled?: boolean; command?: string };
+}
+
+export interface Override {
+  /** Globs relative to `base` (the directory of the config file that wrote them). */
+  files?: string[];
+  namespaces?: string[];
+  base: string;
+  rules: Record<string, RuleEntry>;
+  policies: Record<string, RuleEntry>;
 }
 
 export type ConfigResult = { ok: true; config: ConfigFile } | { ok: false; problems: ConfigProblem[] };
 
 export function emptyConfig(dir: string): ConfigFile {
-  return { file: undefined, dir, rules: {}, ignore: [], stageByNamespace: {}, nodePools: [], models: {} };
+  return { file: undefined, dir, rules: {}, ignore: [], stageByNamespace: {}, nodePools: [], models: {}, policies: [], overrides: [] };
 }
 
 /** `.mllint.yaml`, `mllint.config.yaml` or `rules.config.yaml` in `cwd`, then its parents up to the repository root. */
@@ -64,7 +81,31 @@ export function findConfigFile(cwd: string): string | undefined {
 export function loadConfig(options: { cwd: string; configPath?: string }): ConfigResult {
   const file = options.configPath ? path.resolve(options.cwd, options.configPath) : findConfigFile(options.cwd);
   if (!file) return { ok: true, config: emptyConfig(options.cwd) };
-  const display = path.relative(options.cwd, file) || file;
+  return loadConfigFile(file, options.cwd, []);
+}
+
+/** Built-in packs, shipped in the package's `packs/` folder. */
+export const BUILTIN_PACKS: Record<string, string> = {
+  'mllint:recommended': '(generated from rule metadata)',
+  'mllint:strict': 'strict.yaml',
+};
+
+/** `mllint:recommended`: every rule at the severity its metadata recommends (generated, never written twice). */
+export function recommendedConfig(dir: string): ConfigFile {
+  const rules: Record<string, RuleEntry> = {};
+  for (const rule of RULES) rules[rule.meta.id] = { severity: rule.meta.recommended ? rule.meta.severity : 'off' };
+  return { ...emptyConfig(dir), file: undefined, rules };
+}
+const PACKS_DIR = fileURLToPath(new URL('../../packs/', import.meta.url));
+
+function displayOf(cwd: string, file: string): string {
+  if (file.startsWith(PACKS_DIR)) return `mllint:${path.basename(file, '.yaml')}`;
+  return path.relative(cwd, file) || file;
+}
+
+/** Loads a config file and, first, the packs it extends (merged in order, this file last). */
+function loadConfigFile(file: string, cwd: string, chain: string[]): ConfigResult {
+  const display = displayOf(cwd, file);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -72,10 +113,12 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Confi
     const code = (err as NodeJS.ErrnoException).code;
     return { ok: false, problems: [{ file: display, line: 0, column: 0, message: code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code})` }] };
   }
-  return parseConfigText(text, file, display);
+  return parseConfigText(text, file, display, { cwd, chain });
 }
 
-export function parseConfigText(text: string, file: string, display: string): ConfigResult {
+export function parseConfigText(text: string, file: string, display: string, context: { cwd?: string; chain?: string[] } = {}): ConfigResult {
+  const cwd = context.cwd ?? path.dirname(file);
+  const chain = [...(context.chain ?? []), file];
   const yaml = parsePositionedYaml(text);
   const problemAt = (p: PathSegment[], message: string, key = false): ConfigProblem => {
     const pos = yaml.positionOf(p, { key });
@@ -92,42 +135,161 @@ export function parseConfigText(text: string, file: string, display: string): Co
   const validate = compileSchema(CONFIG_SCHEMA);
   if (!validate(raw)) {
     for (const error of validate.errors ?? []) {
-      if (error.instancePath.startsWith('/rules/')) continue; // rule entries get precise messages below
+      // rule entries get precise messages below
+      if (/^\/rules\/|^\/overrides\/\d+\/(rules|policies)\//.test(error.instancePath)) continue;
       const { path: p, message, atKey } = describeAjvError(error);
       problems.push(problemAt(p, message, atKey));
     }
   }
+  if (problems.length > 0) return { ok: false, problems: dedupe(problems) };
   const config = raw as Record<string, any>;
-  problems.push(...validateRuleEntries(config.rules, ['rules'], yaml, display));
+  const dir = path.dirname(file);
+
+  // 1. The packs this file extends, in order.
+  let merged = emptyConfig(dir);
+  for (const [i, entry] of ((config.extends ?? []) as string[]).entries()) {
+    let target: string;
+    if (entry === 'mllint:recommended') {
+      merged = mergeConfigs(merged, recommendedConfig(dir));
+      continue;
+    }
+    if (entry.startsWith('mllint:')) {
+      if (!BUILTIN_PACKS[entry]) {
+        problems.push(problemAt(['extends', i], `unknown built-in pack "${entry}"; use one of ${Object.keys(BUILTIN_PACKS).join(', ')}`));
+        continue;
+      }
+      target = path.join(PACKS_DIR, BUILTIN_PACKS[entry]);
+    } else {
+      target = path.resolve(dir, entry);
+    }
+    if (chain.includes(target)) {
+      const cycle = [...chain.slice(chain.indexOf(target)), target].map((f) => displayOf(cwd, f)).join(' → ');
+      problems.push(problemAt(['extends', i], `extends cycle: ${cycle}`));
+      continue;
+    }
+    if (!fs.existsSync(target)) {
+      problems.push(problemAt(['extends', i], `policy pack not found: ${entry}`));
+      continue;
+    }
+    const pack = loadConfigFile(target, cwd, chain);
+    if (!pack.ok) {
+      problems.push(...pack.problems);
+      continue;
+    }
+    merged = mergeConfigs(merged, pack.config);
+  }
   if (problems.length > 0) return { ok: false, problems: dedupe(problems) };
 
-  const dir = path.dirname(file);
+  // 2. This file's own policies, compiled once.
+  const policies: PolicyRule[] = [];
+  for (const [i, spec] of ((config.policies ?? []) as Array<Record<string, any>>).entries()) {
+    if (getRule(spec.id)) {
+      problems.push(problemAt(['policies', i, 'id'], `policy id "${spec.id}" clashes with a built-in rule`));
+      continue;
+    }
+    if (policies.some((p) => p.meta.id === spec.id)) {
+      problems.push(problemAt(['policies', i, 'id'], `policy id "${spec.id}" is defined twice in this file`));
+      continue;
+    }
+    const compiled = compilePolicySchema(spec.schema);
+    if (!compiled.ok) {
+      problems.push(problemAt(['policies', i, 'schema', ...compiled.path], `policy "${spec.id}": invalid JSON Schema: ${compiled.message}`));
+      continue;
+    }
+    policies.push(policyToRule({ ...(spec as PolicySpec), source: display }, compiled.validate));
+  }
+
   const resolvePath = (p: string | undefined) => (p ? path.resolve(dir, p) : undefined);
-  return {
-    ok: true,
-    config: {
-      file,
-      dir,
-      rules: normaliseRuleEntries(config.rules),
-      ignore: config.ignore ?? [],
-      registryFile: resolvePath(config.registry?.file),
-      stageByNamespace: config.registry?.stageByNamespace ?? {},
-      nodesFile: resolvePath(config.cluster?.nodesFile),
-      nodePools: (config.cluster?.nodePools ?? []).map((pool: any) => ({
-        name: pool.name,
-        labels: pool.labels ?? {},
-        taints: pool.taints ?? [],
-        allocatable: Object.fromEntries(Object.entries(pool.allocatable ?? {}).map(([k, v]) => [k, String(v)])),
-        source: display,
-      })),
-      models: Object.fromEntries(
-        Object.entries(config.models ?? {}).map(([name, m]: [string, any]) => [
-          name,
-          { footprint: m.footprint === undefined ? undefined : String(m.footprint), loadSeconds: m.loadSeconds },
-        ]),
-      ),
-    },
+  const own: ConfigFile = {
+    file,
+    dir,
+    rules: normaliseRuleEntries(config.rules),
+    ignore: config.ignore ?? [],
+    registryFile: resolvePath(config.registry?.file),
+    stageByNamespace: config.registry?.stageByNamespace ?? {},
+    nodesFile: resolvePath(config.cluster?.nodesFile),
+    nodePools: (config.cluster?.nodePools ?? []).map((pool: any) => ({
+      name: pool.name,
+      labels: pool.labels ?? {},
+      taints: pool.taints ?? [],
+      allocatable: Object.fromEntries(Object.entries(pool.allocatable ?? {}).map(([k, v]) => [k, String(v)])),
+      source: display,
+    })),
+    models: Object.fromEntries(
+      Object.entries(config.models ?? {}).map(([name, m]: [string, any]) => [
+        name,
+        { footprint: m.footprint === undefined ? undefined : String(m.footprint), loadSeconds: m.loadSeconds },
+      ]),
+    ),
+    policies,
+    kustomize: config.kustomize === undefined ? undefined : { enabled: config.kustomize.enabled, command: resolveCommandPath(config.kustomize.command, dir) },
+    overrides: ((config.overrides ?? []) as Array<Record<string, any>>).map((o) => ({
+      files: o.files,
+      namespaces: o.namespaces,
+      base: dir,
+      rules: normaliseRuleEntries(o.rules),
+      policies: normaliseRuleEntries(o.policies),
+    })),
   };
+  merged = mergeConfigs(merged, own);
+
+  // 3. Rule and policy entries, against the built-in rules and every policy now known.
+  const policyIds = new Set(merged.policies.map((p) => p.meta.id));
+  problems.push(...validateRuleEntries(config.rules, ['rules'], yaml, display, policyIds));
+  for (const [i, o] of ((config.overrides ?? []) as Array<Record<string, any>>).entries()) {
+    if (!o.files && !o.namespaces) problems.push(problemAt(['overrides', i], 'an override needs files or namespaces (or both)'));
+    problems.push(...validateRuleEntries(o.rules, ['overrides', i, 'rules'], yaml, display));
+    problems.push(...validatePolicyEntries(o.policies, ['overrides', i, 'policies'], yaml, display, policyIds));
+  }
+  if (problems.length > 0) return { ok: false, problems: dedupe(problems) };
+  return { ok: true, config: merged };
+}
+
+/** Layers merge in order: later rule settings win (severity and options separately), lists add up. */
+export function mergeConfigs(base: ConfigFile, layer: ConfigFile): ConfigFile {
+  const rules: Record<string, RuleEntry> = { ...base.rules };
+  for (const [id, entry] of Object.entries(layer.rules)) {
+    rules[id] = { severity: entry.severity ?? base.rules[id]?.severity, options: entry.options ?? base.rules[id]?.options };
+  }
+  const layerIds = new Set(layer.policies.map((p) => p.meta.id));
+  return {
+    file: layer.file ?? base.file,
+    dir: layer.dir,
+    rules,
+    ignore: [...base.ignore, ...layer.ignore],
+    registryFile: layer.registryFile ?? base.registryFile,
+    stageByNamespace: { ...base.stageByNamespace, ...layer.stageByNamespace },
+    nodesFile: layer.nodesFile ?? base.nodesFile,
+    nodePools: layer.nodePools.length > 0 ? layer.nodePools : base.nodePools,
+    models: { ...base.models, ...layer.models },
+    policies: [...base.policies.filter((p) => !layerIds.has(p.meta.id)), ...layer.policies],
+    overrides: [...base.overrides, ...layer.overrides],
+    kustomize: base.kustomize || layer.kustomize ? { ...base.kustomize, ...layer.kustomize } : undefined,
+  };
+}
+
+/** A command written as a relative path (`./bin/kustomize build`) is relative to the config file. */
+function resolveCommandPath(command: string | undefined, dir: string): string | undefined {
+  if (command === undefined) return undefined;
+  const [exe, ...args] = command.trim().split(/\s+/);
+  return exe && exe.includes('/') && !path.isAbsolute(exe) ? [path.resolve(dir, exe), ...args].join(' ') : command;
+}
+
+function validatePolicyEntries(entries: unknown, at: PathSegment[], yaml: PositionedYaml, display: string, policyIds: ReadonlySet<string>): ConfigProblem[] {
+  if (entries === undefined || entries === null || typeof entries !== 'object') return [];
+  const problems: ConfigProblem[] = [];
+  for (const [id, setting] of Object.entries(entries as Record<string, unknown>)) {
+    const pos = yaml.positionOf([...at, id], { key: true });
+    if (!policyIds.has(id)) {
+      problems.push({ file: display, line: pos.line, column: pos.column, message: `unknown policy "${id}"` });
+      continue;
+    }
+    const severity = typeof setting === 'string' ? setting : (setting as { severity?: unknown } | null)?.severity;
+    if (severity !== undefined && !SEVERITIES.includes(String(severity))) {
+      problems.push({ file: display, line: pos.line, column: pos.column, message: `policy "${id}": bad severity "${String(severity)}"; use one of ${SEVERITIES.join(', ')}` });
+    }
+  }
+  return problems;
 }
 
 /** Unknown rule ids, bad severities and options that break a rule's own schema, each at its position. */

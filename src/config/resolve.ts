@@ -1,10 +1,14 @@
 /**
- * Effective rule settings: defaults from rule metadata, then the config's `rules`. The engine asks
- * per object (file and namespace), so scoped overrides can change a rule for part of a tree.
+ * Effective rule settings: defaults from rule metadata, then the config's `rules`, then each matching
+ * override in order. The engine asks per object (file and namespace), so scoped overrides can make a
+ * rule stricter for production paths than for experiments.
  */
+import path from 'node:path';
+import { minimatch } from 'minimatch';
 import { RULES } from '../rules/index.js';
-import type { Severity, SeveritySetting } from '../types.js';
-import type { ConfigFile } from './load.js';
+import type { Rule } from '../rules/define-rule.js';
+import type { SeveritySetting } from '../types.js';
+import type { ConfigFile, Override, RuleEntry } from './load.js';
 
 export interface EffectiveSetting {
   severity: SeveritySetting;
@@ -25,21 +29,56 @@ export interface RuleSettings {
   settingFor(ruleId: string, scope: SettingScope): EffectiveSetting;
 }
 
-export function defaultSeverity(ruleId: string): SeveritySetting {
-  const rule = RULES.find((r) => r.meta.id === ruleId);
-  if (!rule) return 'off';
+/** Built-in rules plus the config's custom policies: what `rules`, `explain`, the engine and SARIF see. */
+export function allRules(config: Pick<ConfigFile, 'policies'> | undefined): ReadonlyArray<Rule<any>> {
+  return config && config.policies.length > 0 ? [...RULES, ...config.policies] : RULES;
+}
+
+export function defaultSeverity(rule: Rule<any>): SeveritySetting {
   return rule.meta.recommended ? rule.meta.severity : 'off';
 }
 
-export function resolveRuleSettings(config: ConfigFile, severityOverride?: Record<string, Severity>): RuleSettings {
-  const base = new Map<string, EffectiveSetting>();
-  for (const rule of RULES) {
-    const entry = config.rules[rule.meta.id];
-    const severity = severityOverride?.[rule.meta.id] ?? entry?.severity ?? defaultSeverity(rule.meta.id);
-    base.set(rule.meta.id, { severity, options: { ...(rule.meta.defaultOptions as object), ...(entry?.options ?? {}) } });
+function apply(base: EffectiveSetting, entry: RuleEntry | undefined): EffectiveSetting {
+  if (!entry) return base;
+  return { severity: entry.severity ?? base.severity, options: entry.options ? { ...base.options, ...entry.options } : base.options };
+}
+
+function overrideMatches(override: Override, scope: SettingScope): boolean {
+  if (override.files) {
+    const target = scope.absPath ? path.relative(override.base, scope.absPath).split(path.sep).join('/') : scope.file;
+    if (!override.files.some((glob) => minimatch(target, glob, { dot: true }))) return false;
   }
+  if (override.namespaces) {
+    if (scope.namespace === undefined || !override.namespaces.some((glob) => minimatch(scope.namespace!, glob))) return false;
+  }
+  return true;
+}
+
+export function resolveRuleSettings(config: ConfigFile): RuleSettings {
+  const rules = allRules(config);
+  const policyIds = new Set(config.policies.map((p) => p.meta.id));
+  const base = new Map<string, EffectiveSetting>();
+  for (const rule of rules) {
+    const start = { severity: defaultSeverity(rule), options: { ...(rule.meta.defaultOptions as object) } };
+    base.set(rule.meta.id, apply(start, config.rules[rule.meta.id]));
+  }
+  // Overrides matching a scope are computed once per (file, namespace), not once per rule.
+  const matching = new Map<string, Override[]>();
+  const overridesFor = (scope: SettingScope): Override[] => {
+    if (config.overrides.length === 0) return [];
+    const key = `${scope.absPath ?? scope.file}\u0000${scope.namespace ?? ''}`;
+    let list = matching.get(key);
+    if (!list) matching.set(key, (list = config.overrides.filter((o) => overrideMatches(o, scope))));
+    return list;
+  };
+  const entryOf = (o: Override, id: string) => (policyIds.has(id) ? o.policies[id] : o.rules[id]);
   return {
-    enabledSomewhere: () => [...base.entries()].filter(([, s]) => s.severity !== 'off').map(([id]) => id),
-    settingFor: (ruleId) => base.get(ruleId) ?? { severity: 'off', options: {} },
+    enabledSomewhere: () =>
+      [...base.keys()].filter((id) => base.get(id)!.severity !== 'off' || config.overrides.some((o) => { const e = entryOf(o, id); return e?.severity !== undefined && e.severity !== 'off'; })),
+    settingFor: (ruleId, scope) => {
+      let setting = base.get(ruleId) ?? { severity: 'off', options: {} };
+      for (const o of overridesFor(scope)) setting = apply(setting, entryOf(o, ruleId));
+      return setting;
+    },
   };
 }

@@ -21,6 +21,8 @@ export interface LintInput {
   helmCharts?: SkippedChart[];
   /** Files or directories found but not readable. */
   unreadable?: Array<{ display: string; reason: string }>;
+  /** The rules to run: the built-in registry plus the config's policies (default: the registry). */
+  rules?: ReadonlyArray<Rule<any>>;
   /** Restrict which rules run (e.g. `--rule`); undefined: all. */
   onlyRules?: ReadonlySet<string>;
 }
@@ -106,7 +108,7 @@ export function lint(input: LintInput): LintResult {
 
   // 2. Index once; 3. run every enabled rule over the objects of its kinds.
   const index = new ResourceIndex(objects);
-  for (const rule of RULES) {
+  for (const rule of input.rules ?? RULES) {
     if (ENGINE_RULE_IDS.has(rule.meta.id)) continue;
     if (input.onlyRules && !input.onlyRules.has(rule.meta.id)) continue;
     const targets = rule.meta.kinds ? rule.meta.kinds.flatMap((kind) => index.byKind(kind)) : objects;
@@ -129,6 +131,13 @@ export function lint(input: LintInput): LintResult {
   const findings: Finding[] = pending.map((p) => {
     const source = allSources[p.sourceIndex];
     let position = p.position;
+    let file = source.display;
+    if (!position && p.locate && source.relocate) {
+      // Rendered text (kustomize): the finding belongs where the field is written in the user's files.
+      const moved = source.relocate(p.locate.docIndex, p.locate.path);
+      position = moved.position;
+      file = moved.display;
+    }
     if (!position && p.locate) {
       if (!located.has(p.sourceIndex)) {
         const decoded = readSourceText(source);
@@ -142,7 +151,7 @@ export function lint(input: LintInput): LintResult {
       ruleId: p.ruleId,
       severity: p.severity,
       message: p.message,
-      file: source.display,
+      file,
       ...position,
     };
     if (p.object) {

@@ -3,6 +3,7 @@
  * for stdout (or `--output-file`), or that text plus files the CLI writes for the formatter (e.g. the
  * GitHub job summary): formatters never touch `process` or the file system themselves.
  */
+import type { Rule } from '../rules/define-rule.js';
 import type { LintResult } from '../types.js';
 
 export interface FormatterContext {
@@ -15,6 +16,8 @@ export interface FormatterContext {
   version: string;
   /** Absolute root of the repository (default: `cwd`), for formats that want repository-relative paths. */
   repoRoot?: string;
+  /** Every rule of the run: built-ins plus the config's custom policies (default: the built-in registry). */
+  rules?: ReadonlyArray<Rule<any>>;
 }
 
 /** A file the CLI writes on a formatter's behalf (`append`: add to its end instead of replacing it). */
