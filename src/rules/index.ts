@@ -4,15 +4,19 @@
 import type { Rule } from './define-rule.js';
 import helmChartSkipped from './helm-chart-skipped.js';
 import imagePinned from './image-pinned.js';
+import modelVersionMatchesRegistry from './model-version-matches-registry.js';
 import parseError from './parse-error.js';
 import ruleError from './rule-error.js';
+import tolerationsMatchNodeSelector from './tolerations-match-node-selector.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const RULES: ReadonlyArray<Rule<any>> = [
   helmChartSkipped,
   imagePinned,
+  modelVersionMatchesRegistry,
   parseError,
   ruleError,
+  tolerationsMatchNodeSelector,
 ];
 
 const BY_ID = new Map(RULES.map((rule) => [rule.meta.id, rule]));

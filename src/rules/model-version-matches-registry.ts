@@ -1,0 +1,203 @@
+import { defineRule, type Report } from './define-rule.js';
+import { CONTAINER_TYPE_LABEL, WORKLOAD_KINDS } from '../engine/extract.js';
+import { modelOf } from '../engine/models.js';
+import { namespaceOf } from '../engine/context.js';
+import { parseImageRef, type ImageRef } from './utils/image-ref.js';
+
+export interface ModelVersionMatchesRegistryOptions {
+  reportMutableReferences: boolean;
+  reportUnknownModels: boolean;
+}
+
+export default defineRule<ModelVersionMatchesRegistryOptions>({
+  meta: {
+    id: 'model-version-matches-registry',
+    severity: 'error',
+    recommended: true,
+    description: 'A workload must serve the model version (and image) the registry has for its namespace\'s stage',
+    kinds: WORKLOAD_KINDS,
+    remediation: 'Deploy the version the registry has for this stage, or promote the version in the registry first.',
+    docs: {
+      why:
+        'A release promotes model v4 to production in the registry, but the GitOps repo still pins v3 (or the ' +
+        'other way round: v4 reaches production before it was promoted). Nothing fails: the pods start, serve ' +
+        'and report healthy, with the wrong model. An image built for another version serves yet another one. ' +
+        'And `models:/M@champion` or `models:/M/Production` in `MODEL_URI` is resolved when the pod starts, so ' +
+        'replicas started on different days serve different models and a rollback brings nothing back.',
+      checks:
+        'For every workload that serves a model (annotation `mllint.io/model`, env `MODEL_NAME` or `MODEL_URI`; ' +
+        'see "Model metadata" in the README), with a registry file (`registry.file` in the config or `--registry`): ' +
+        'the namespace is mapped to a stage (config `registry.stageByNamespace`; by default namespaces containing ' +
+        '`staging` → `staging`, all others → `production`), and the declared version (annotation ' +
+        '`mllint.io/model-version`, env `MODEL_VERSION`, or the version in `MODEL_URI`) must be the version the ' +
+        'registry has for that stage; a workload that declares no version is reported too. When the registry ' +
+        'lists an `image` for the version the workload serves, every container running an image of the same ' +
+        'repository must use exactly that tag (or digest). These findings have the rule\'s severity (default ' +
+        '`error`).\n\n' +
+        'Two findings are always reported as **warnings** (at most; they follow the rule when it is set lower), ' +
+        'each with its own message id so they can be told apart: `mutableReference` — `MODEL_URI` names an alias ' +
+        '(`models:/M@champion`) or a stage (`models:/M/Production`) instead of a version (checked even without a ' +
+        'registry file; option `reportMutableReferences`); `unknownModel` — the registry does not know the model, ' +
+        'and `stageNotInRegistry` — the registry has no version for the stage (option `reportUnknownModels`).',
+      fix:
+        'Set `mllint.io/model-version` (or `MODEL_VERSION`, or `models:/M/<version>`) to the registry\'s version for ' +
+        'the stage and the image to the one registered for it; if the manifest is right, update the registry first ' +
+        '(and refresh the snapshot). Replace aliases and stages in `MODEL_URI` by a version number.',
+      examples: {
+        incorrect: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: scorer, namespace: ml-serving-prod }
+spec:
+  selector: { matchLabels: { app: scorer } }
+  template:
+    metadata: { labels: { app: scorer } }
+    spec:
+      containers:
+        - name: scorer
+          image: registry.example.com/ml/fraud-scorer:3.0.1
+          env:
+            - name: MODEL_URI
+              value: models:/fraud-detector@champion
+`,
+        correct: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: scorer, namespace: ml-serving-prod }
+spec:
+  selector: { matchLabels: { app: scorer } }
+  template:
+    metadata: { labels: { app: scorer } }
+    spec:
+      containers:
+        - name: scorer
+          image: registry.example.com/ml/fraud-scorer:3.0.1
+          env:
+            - name: MODEL_URI
+              value: models:/fraud-detector/3
+`,
+      },
+    },
+    optionsSchema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        reportMutableReferences: {
+          type: 'boolean',
+          description: 'Warn when `MODEL_URI` names an alias or a stage instead of a version.',
+        },
+        reportUnknownModels: {
+          type: 'boolean',
+          description: 'Warn when the registry does not know the model, or has no version for the workload\'s stage.',
+        },
+      },
+    },
+    defaultOptions: { reportMutableReferences: true, reportUnknownModels: true },
+    messages: {
+      versionMismatch:
+        'serves model "{{model}}" version {{declared}}, but the registry\'s {{stage}} version is {{expected}} (namespace "{{namespace}}" deploys stage {{stage}})',
+      versionMissing:
+        'serves model "{{model}}" without declaring a version; the registry\'s {{stage}} version is {{expected}} (set mllint.io/model-version or MODEL_VERSION)',
+      imageMismatch:
+        '{{type}} "{{container}}" runs image "{{image}}", but the registry\'s image for model "{{model}}" version {{version}} is "{{registered}}"',
+      mutableReference:
+        'MODEL_URI "{{uri}}" names the {{kind}} "{{reference}}" instead of a version; the model served changes whenever the registry moves it',
+      unknownModel: 'serves model "{{model}}", which the model registry ({{registry}}) does not know',
+      stageNotInRegistry: 'serves model "{{model}}" in stage {{stage}} (namespace "{{namespace}}"), but the model registry has no {{stage}} version of it',
+    },
+  },
+
+  check({ object, template, options, settings }) {
+    const info = modelOf(object, template, settings);
+    if (!info) return [];
+    const reports: Report[] = [];
+    const model = info.name.value;
+    const namespace = namespaceOf(object);
+    const namePath = info.name.path ?? ['metadata'];
+
+    if (info.uri && info.uri.reference.kind !== 'version' && options.reportMutableReferences) {
+      reports.push({
+        messageId: 'mutableReference',
+        data: { uri: `models:/${info.uri.model}${info.uri.reference.kind === 'alias' ? '@' : '/'}${info.uri.reference.value}`, kind: info.uri.reference.kind, reference: info.uri.reference.value },
+        path: info.uri.path,
+        maxSeverity: 'warning',
+        fix: `Pin a version: models:/${info.uri.model}/<version>.`,
+      });
+    }
+
+    const registry = settings.registry;
+    if (!registry) return reports;
+    const registered = Object.prototype.hasOwnProperty.call(registry.models, model) ? registry.models[model] : undefined;
+    if (!registered) {
+      if (options.reportUnknownModels) {
+        reports.push({ messageId: 'unknownModel', data: { model, registry: registry.file }, path: namePath, maxSeverity: 'warning', fix: 'Check the model name, or refresh the registry snapshot.' });
+      }
+      return reports;
+    }
+
+    const stage = info.stage;
+    const expected = Object.prototype.hasOwnProperty.call(registered.stages, stage) ? registered.stages[stage] : undefined;
+    if (expected === undefined) {
+      if (options.reportUnknownModels) {
+        reports.push({ messageId: 'stageNotInRegistry', data: { model, stage, namespace }, path: namePath, maxSeverity: 'warning' });
+      }
+    } else {
+      const data = { model, stage, expected, namespace };
+      const fix = `Serve version ${expected} (the registry's ${stage} version), or promote the version in the registry first.`;
+      if (info.version) {
+        if (!sameVersion(info.version.value, expected)) {
+          reports.push({ messageId: 'versionMismatch', data: { ...data, declared: info.version.value }, path: info.version.path ?? namePath, fix });
+        }
+        // A MODEL_URI version that contradicts the declared one is a second, separate mistake.
+        const uri = info.uri;
+        if (uri && uri.reference.kind === 'version' && info.version.source !== 'uri' && !sameVersion(uri.reference.value, expected)) {
+          reports.push({ messageId: 'versionMismatch', data: { ...data, declared: uri.reference.value }, path: uri.path, fix });
+        }
+      } else if (!info.uri || info.uri.reference.kind === 'version') {
+        reports.push({ messageId: 'versionMissing', data, path: namePath, fix: `Declare the version: mllint.io/model-version: "${expected}".` });
+      }
+    }
+
+    // The image registered for the version the workload serves (declared, else the stage's).
+    const served = info.registryVersion;
+    const registeredImage = served?.entry.image;
+    if (served && registeredImage && template) {
+      const want = parseImageRef(registeredImage);
+      for (const ref of template.containers) {
+        const image = ref.container.image;
+        if (typeof image !== 'string' || image.trim() === '') continue;
+        const have = parseImageRef(image);
+        if (normaliseRepository(have.repository) !== normaliseRepository(want.repository)) continue;
+        if (!sameImage(have, want)) {
+          reports.push({
+            messageId: 'imageMismatch',
+            data: { type: CONTAINER_TYPE_LABEL[ref.type], container: ref.name, image, model, version: served.version, registered: registeredImage },
+            path: [...ref.path, 'image'],
+            fix: `Use image ${registeredImage}, the one registered for version ${served.version}.`,
+          });
+        }
+      }
+    }
+    return reports;
+  },
+});
+
+function sameVersion(a: string, b: string): boolean {
+  const norm = (v: string) => v.trim().replace(/^v(?=\d)/i, '');
+  return norm(a) === norm(b);
+}
+
+/** `docker.io/library/nginx` and `nginx` are the same repository. */
+function normaliseRepository(repository: string): string {
+  return repository.replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '').replace(/^library\//, '');
+}
+
+/**
+ * Whether an image is the registered one: digests are compared when both have one, else tags. An image
+ * pinned only by digest cannot be checked against a registered tag statically, so it is accepted.
+ */
+function sameImage(have: ImageRef, want: ImageRef): boolean {
+  if (have.digest && want.digest) return have.digest === want.digest;
+  if (want.tag && have.tag) return have.tag === want.tag;
+  if (want.digest) return false; // registered by digest; the image has only a tag (or nothing)
+  if (want.tag && !have.tag) return have.digest !== undefined;
+  return true;
+}

@@ -1,0 +1,323 @@
+import { defineRule, type Report } from './define-rule.js';
+import { CONTAINER_TYPE_LABEL, WORKLOAD_KINDS, getAt, type ContainerRef } from '../engine/extract.js';
+import type { NodePool, Taint } from '../engine/settings.js';
+import { isPlainObject } from '../loaders/objects.js';
+import type { Path } from '../types.js';
+import { formatBytes, formatCpu, parseQuantity } from './utils/quantity.js';
+import {
+  containerRequest,
+  describeRequirement,
+  describeTaint,
+  isExtendedResource,
+  nodeRequirementMatches,
+  podRequests,
+  tolerationsOf,
+  toleratesTaint,
+  type NodeRequirement,
+  type ResourceRequest,
+  type Toleration,
+} from './utils/scheduling.js';
+
+export interface TolerationsMatchNodeSelectorOptions {
+  assumedLabels: Record<string, string>;
+  ignoredLabelKeys: string[];
+  gpuResources: string[];
+}
+
+interface Requirement extends NodeRequirement {
+  path: Path;
+}
+
+/** Taints the node lifecycle controller sets and removes on its own (not-ready, cordoned, pressure…). */
+const CONDITION_TAINT_PREFIXES = ['node.kubernetes.io/', 'node.cloudprovider.kubernetes.io/'];
+const MAX_LISTED = 5;
+
+export default defineRule<TolerationsMatchNodeSelectorOptions>({
+  meta: {
+    id: 'tolerations-match-node-selector',
+    severity: 'error',
+    recommended: true,
+    description: 'Pods must be able to schedule: node selection matches a pool, its taints are tolerated, requests fit',
+    kinds: WORKLOAD_KINDS,
+    remediation: 'Make the nodeSelector/affinity, tolerations and requests agree with a node pool the cluster has.',
+    docs: {
+      why:
+        'A pod whose nodeSelector names a label no node has, that does not tolerate the taint of the only pool it ' +
+        'selects, or that requests more GPUs or memory than any such node has, is accepted by the API server and ' +
+        'then stays `Pending` forever. For GPU model servers this is the classic failed rollout: the new ReplicaSet ' +
+        'never becomes ready, and nobody notices until traffic shifts or the old pods are evicted. GPU nodes are ' +
+        'usually tainted (`nvidia.com/gpu:NoSchedule`) so that only GPU pods use them; forgetting the toleration is ' +
+        'the most common cause.',
+      checks:
+        'With node pools (config `cluster.nodePools`) and/or Node objects (config `cluster.nodesFile` or `--nodes`, ' +
+        'e.g. `kubectl get nodes -o yaml`; every Node is a pool with its labels, `spec.taints` and ' +
+        '`status.allocatable`), for every workload (including a KServe InferenceService predictor): ' +
+        '(1) the pool must match the pod\'s `nodeSelector` and its required node affinity (`nodeSelectorTerms`: ' +
+        'any term, all `matchExpressions` of it, operators In, NotIn, Exists, DoesNotExist, Gt, Lt; `matchFields` ' +
+        'are not checked); (2) at least one matching pool must have all its `NoSchedule` and `NoExecute` taints ' +
+        'tolerated (operators Equal and Exists, an empty key with Exists tolerates everything, an empty effect ' +
+        'matches every effect; condition taints `node.kubernetes.io/*` are ignored); (3) the pod\'s requests (the ' +
+        'sum over its containers, or the largest init container when larger, plus `overhead`; a missing request ' +
+        'defaults to the limit) must fit the allocatable of one such pool: extended resources such as ' +
+        '`nvidia.com/gpu` that a pool does not list count as 0, `cpu`/`memory` it does not list are not checked. ' +
+        'Config pools often omit well-known labels: `assumedLabels` are added to every pool that does not set ' +
+        'them, and requirements on `ignoredLabelKeys` are not checked against a pool without that label.\n\n' +
+        'Without any pool information, a container that requests a GPU resource (`gpuResources`) while the pod ' +
+        'has no toleration for a taint with that key is reported. Pods with `spec.nodeName` bypass the ' +
+        'scheduler and are not checked.',
+      fix:
+        'Select a label the intended pool has, add the toleration for its taint (e.g. `{ key: nvidia.com/gpu, ' +
+        'operator: Exists, effect: NoSchedule }`), or lower the requests to what one node of the pool can give.',
+      examples: {
+        incorrect: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: llm, namespace: ml-serving-prod }
+spec:
+  selector: { matchLabels: { app: llm } }
+  template:
+    metadata: { labels: { app: llm } }
+    spec:
+      containers:
+        - name: server
+          image: registry.example.com/ml/llm-server:7.2.0
+          resources:
+            limits: { nvidia.com/gpu: "1" }
+`,
+        correct: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: llm, namespace: ml-serving-prod }
+spec:
+  selector: { matchLabels: { app: llm } }
+  template:
+    metadata: { labels: { app: llm } }
+    spec:
+      tolerations:
+        - { key: nvidia.com/gpu, operator: Exists, effect: NoSchedule }
+      containers:
+        - name: server
+          image: registry.example.com/ml/llm-server:7.2.0
+          resources:
+            limits: { nvidia.com/gpu: "1" }
+`,
+      },
+    },
+    optionsSchema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        assumedLabels: {
+          type: 'object',
+          additionalProperties: { type: 'string' },
+          description: 'Labels every node pool is assumed to have when it does not set them itself (config pools rarely list well-known labels).',
+        },
+        ignoredLabelKeys: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Label keys whose requirements are not checked against a pool that lacks the label (per-node or per-zone labels).',
+        },
+        gpuResources: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'GPU resources whose request needs a toleration for a taint of the same key when no node pools are known.',
+        },
+      },
+    },
+    defaultOptions: {
+      assumedLabels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' },
+      ignoredLabelKeys: ['kubernetes.io/hostname', 'topology.kubernetes.io/zone', 'topology.kubernetes.io/region'],
+      gpuResources: ['nvidia.com/gpu', 'amd.com/gpu'],
+    },
+    messages: {
+      selectorMatchesNoPool: 'nodeSelector {{requirement}} matches no node pool: {{pools}}',
+      selectorCombinationMatchesNoPool: 'no node pool has all the nodeSelector labels {{requirements}} (pools: {{pools}})',
+      affinityMatchesNoPool: 'required node affinity matches no node pool{{reason}} (pools: {{pools}})',
+      taintNotTolerated: 'the pod tolerates no node pool it selects: {{reasons}}',
+      resourceNotOffered: 'the pod requests {{amount}} {{resource}}, but no node pool it can run on has {{resource}} ({{pools}})',
+      requestTooLarge: 'the pod requests {{amount}} {{resource}}, but the largest node pool it can run on ({{pool}}) has {{allocatable}} allocatable',
+      requestsDoNotFitTogether: 'no single node pool the pod can run on fits all its requests ({{requests}}; pools: {{pools}})',
+      gpuWithoutToleration:
+        '{{type}} "{{container}}" requests {{resource}}, but the pod has no toleration for the "{{resource}}" taint GPU nodes usually carry; it would stay Pending',
+    },
+  },
+
+  check({ template, options, settings }) {
+    if (!template) return [];
+    const podSpec = template.podSpec;
+    if (typeof podSpec.nodeName === 'string' && podSpec.nodeName !== '') return [];
+    const base = template.podSpecPath;
+    const tolerations = tolerationsOf(podSpec);
+    const pools = settings.nodePools;
+    if (pools.length === 0) return gpuWithoutToleration(template.containers, tolerations, options.gpuResources);
+
+    const labelsOf = (pool: NodePool) => ({ ...options.assumedLabels, ...pool.labels });
+    const holds = (req: NodeRequirement, pool: NodePool) =>
+      options.ignoredLabelKeys.includes(req.key) && !Object.prototype.hasOwnProperty.call(pool.labels, req.key)
+        ? true
+        : nodeRequirementMatches(req, labelsOf(pool));
+
+    // 1. Node selection: nodeSelector (all pairs) and required node affinity (any term, all expressions).
+    const selector = nodeSelectorRequirements(podSpec.nodeSelector, [...base, 'nodeSelector']);
+    const termsPath: Path = [...base, 'affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms'];
+    const terms = affinityTerms(getAt(podSpec, termsPath.slice(base.length)), termsPath);
+    const selectorOk = (pool: NodePool) => selector.every((req) => holds(req, pool));
+    const affinityOk = (pool: NodePool) => terms.length === 0 || terms.some((term) => term.every((req) => holds(req, pool)));
+    const matching = pools.filter((pool) => selectorOk(pool) && affinityOk(pool));
+    if (matching.length === 0) return [selectionReport(pools, selector, terms, termsPath, holds, labelsOf)];
+
+    // 2. Taints: at least one matching pool's NoSchedule/NoExecute taints must all be tolerated.
+    const untolerated = (pool: NodePool) => blockingTaints(pool).find((taint) => !tolerations.some((t) => toleratesTaint(t, taint)));
+    const runnable = matching.filter((pool) => untolerated(pool) === undefined);
+    if (runnable.length === 0) {
+      const reasons = listed(matching.map((pool) => `pool ${pool.name} has taint ${describeTaint(untolerated(pool)!)}`), '; ');
+      return [{ messageId: 'taintNotTolerated', data: { reasons }, path: [...base, 'tolerations'] }];
+    }
+
+    // 3. Requests must fit a runnable pool's allocatable (one pool for all resources together).
+    const requests = podRequests(template);
+    const reports: Report[] = [];
+    const fitsIn = (pool: NodePool, resource: string, request: ResourceRequest) => {
+      const offered = allocatableOf(pool, resource);
+      return offered === undefined || offered >= request.amount;
+    };
+    for (const [resource, request] of requests) {
+      if (runnable.some((pool) => fitsIn(pool, resource, request))) continue;
+      const amount = formatAmount(resource, request.amount);
+      let largest: { pool: NodePool; offered: number } | undefined;
+      for (const pool of runnable) {
+        const offered = allocatableOf(pool, resource) ?? 0;
+        if (!largest || offered > largest.offered) largest = { pool, offered };
+      }
+      if (!largest || largest.offered <= 0) {
+        reports.push({ messageId: 'resourceNotOffered', data: { amount, resource, pools: listed(runnable.map((p) => p.name)) }, path: request.path });
+      } else {
+        reports.push({
+          messageId: 'requestTooLarge',
+          data: { amount, resource, pool: largest.pool.name, allocatable: formatAmount(resource, largest.offered) },
+          path: request.path,
+        });
+      }
+    }
+    if (reports.length > 0 || requests.size < 2) return reports;
+    if (!runnable.some((pool) => [...requests].every(([resource, request]) => fitsIn(pool, resource, request)))) {
+      const described = [...requests].map(([resource, request]) => `${resource} ${formatAmount(resource, request.amount)}`).join(', ');
+      const first = [...requests.values()][0];
+      reports.push({ messageId: 'requestsDoNotFitTogether', data: { requests: described, pools: listed(runnable.map((p) => p.name)) }, path: first.path });
+    }
+    return reports;
+  },
+});
+
+function nodeSelectorRequirements(value: unknown, path: Path): Requirement[] {
+  if (!isPlainObject(value)) return [];
+  return Object.entries(value)
+    .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
+    .map(([key, v]) => ({ key, operator: 'In', values: [String(v)], path: [...path, key] }));
+}
+
+/**
+ * `nodeSelectorTerms` as lists of requirements. A term without `matchExpressions` (only `matchFields`,
+ * which name nodes) cannot be checked against pools and is treated as matching every pool.
+ */
+function affinityTerms(value: unknown, path: Path): Requirement[][] {
+  if (!Array.isArray(value)) return [];
+  const terms: Requirement[][] = [];
+  value.forEach((term, i) => {
+    const expressions = isPlainObject(term) ? term.matchExpressions : undefined;
+    if (!Array.isArray(expressions)) {
+      terms.push([]);
+      return;
+    }
+    terms.push(
+      expressions.flatMap((e, j) =>
+        isPlainObject(e) && typeof e.key === 'string'
+          ? [{ key: e.key, operator: String(e.operator ?? ''), values: Array.isArray(e.values) ? e.values.map(String) : [], path: [...path, i, 'matchExpressions', j] }]
+          : [],
+      ),
+    );
+  });
+  return terms;
+}
+
+function selectionReport(
+  pools: readonly NodePool[],
+  selector: Requirement[],
+  terms: Requirement[][],
+  termsPath: Path,
+  holds: (req: NodeRequirement, pool: NodePool) => boolean,
+  labelsOf: (pool: NodePool) => Record<string, string>,
+): Report {
+  const bySelector = pools.filter((pool) => selector.every((req) => holds(req, pool)));
+  if (bySelector.length === 0) {
+    const impossible = selector.find((req) => !pools.some((pool) => holds(req, pool)));
+    if (impossible) {
+      const seen = listed(pools.map((pool) => {
+        const labels = labelsOf(pool);
+        return Object.prototype.hasOwnProperty.call(labels, impossible.key)
+          ? `${pool.name} has ${impossible.key}=${labels[impossible.key]}`
+          : `${pool.name} has no ${impossible.key} label`;
+      }), '; ');
+      return { messageId: 'selectorMatchesNoPool', data: { requirement: describeRequirement(impossible), pools: seen }, path: impossible.path };
+    }
+    return {
+      messageId: 'selectorCombinationMatchesNoPool',
+      data: { requirements: selector.map(describeRequirement).join(', '), pools: listed(pools.map((p) => p.name)) },
+      path: selector[0].path.slice(0, -1),
+    };
+  }
+  // The nodeSelector leaves some pools; the affinity rules them all out.
+  const candidates = bySelector;
+  let reason = '';
+  let path: Path = termsPath;
+  const unsatisfiable = terms.map((term) => term.find((req) => !candidates.some((pool) => holds(req, pool))));
+  if (terms.length === 1 && unsatisfiable[0]) {
+    reason = `: no pool has ${describeRequirement(unsatisfiable[0])}`;
+    path = unsatisfiable[0].path;
+  } else if (unsatisfiable.every((req) => req !== undefined)) {
+    reason = `: no pool has ${unsatisfiable.map((req) => describeRequirement(req!)).join(', nor ')}`;
+  } else {
+    reason = ': no pool satisfies every expression of a term';
+  }
+  return { messageId: 'affinityMatchesNoPool', data: { reason, pools: listed(candidates.map((p) => p.name)) }, path };
+}
+
+function blockingTaints(pool: NodePool): Taint[] {
+  return pool.taints.filter(
+    (taint) => (taint.effect === 'NoSchedule' || taint.effect === 'NoExecute') && !CONDITION_TAINT_PREFIXES.some((prefix) => taint.key.startsWith(prefix)),
+  );
+}
+
+/** A pool's allocatable amount; undefined when unknown (cpu/memory not listed, or not a quantity). */
+function allocatableOf(pool: NodePool, resource: string): number | undefined {
+  if (Object.prototype.hasOwnProperty.call(pool.allocatable, resource)) return parseQuantity(pool.allocatable[resource]);
+  return isExtendedResource(resource) ? 0 : undefined;
+}
+
+function formatAmount(resource: string, amount: number): string {
+  if (resource === 'cpu') return formatCpu(amount);
+  if (resource === 'memory' || resource === 'ephemeral-storage' || resource.startsWith('hugepages-')) return formatBytes(amount);
+  return String(Math.round(amount * 1000) / 1000);
+}
+
+function listed(items: string[], separator = ', '): string {
+  if (items.length <= MAX_LISTED) return items.join(separator);
+  return `${items.slice(0, MAX_LISTED).join(separator)}${separator}and ${items.length - MAX_LISTED} more`;
+}
+
+/** Without pool information: a GPU request with no toleration for a taint of that key. */
+function gpuWithoutToleration(containers: readonly ContainerRef[], tolerations: Toleration[], gpuResources: string[]): Report[] {
+  const reports: Report[] = [];
+  for (const ref of containers) {
+    if (ref.type === 'ephemeralContainer') continue;
+    for (const resource of gpuResources) {
+      const request = containerRequest(ref, resource);
+      if (!request || request.amount <= 0) continue;
+      const tolerated = tolerations.some(
+        (t) => (t.effect === '' || t.effect === 'NoSchedule') && (t.key === '' ? t.operator === 'Exists' : t.key === resource),
+      );
+      if (!tolerated) {
+        reports.push({ messageId: 'gpuWithoutToleration', data: { type: CONTAINER_TYPE_LABEL[ref.type], container: ref.name, resource }, path: request.path });
+      }
+    }
+  }
+  return reports;
+}

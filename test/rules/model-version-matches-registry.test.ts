@@ -1,0 +1,189 @@
+import rule from '../../src/rules/model-version-matches-registry.js';
+import type { ModelRegistry } from '../../src/engine/settings.js';
+import { ruleTester } from '../rule-tester.js';
+
+const registry: ModelRegistry = {
+  file: 'model-registry.yaml',
+  models: {
+    'fraud-detector': {
+      stages: { production: '3', staging: '4' },
+      versions: {
+        '2': { footprint: '1Gi' },
+        '3': { footprint: '1536Mi', loadSeconds: 45, image: 'registry.example.com/ml/fraud-scorer:3.0.1' },
+        '4': { footprint: '2Gi', image: 'registry.example.com/ml/fraud-scorer:4.0.0-rc1' },
+      },
+    },
+    'pinned-by-digest': {
+      stages: { production: '1' },
+      versions: { '1': { image: 'registry.example.com/ml/digest-model@sha256:aaaa' } },
+    },
+    'llm-summarizer': { stages: { production: '7' }, versions: { '7': { image: 'registry.example.com/ml/llm-server:7.2.0' } } },
+  },
+};
+const withRegistry = { registry };
+
+/** A Deployment with the model declared by annotations on the pod template (lines 13–14). */
+const annotated = (namespace: string, version: string | null, image = 'registry.example.com/ml/fraud-scorer:3.0.1', model = 'fraud-detector') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: scorer
+  namespace: ${namespace}
+spec:
+  selector:
+    matchLabels: { app: scorer }
+  template:
+    metadata:
+      labels: { app: scorer }
+      annotations:
+        mllint.io/model: ${model}
+${version === null ? '' : `        mllint.io/model-version: "${version}"\n`}    spec:
+      containers:
+        - name: scorer
+          image: ${image}
+`;
+
+/** A Deployment with the model declared by env (MODEL_NAME / MODEL_VERSION / MODEL_URI). */
+const withEnv = (env: Record<string, string>, namespace = 'ml-serving-prod', image = 'registry.example.com/ml/fraud-scorer:3.0.1') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: scorer
+  namespace: ${namespace}
+spec:
+  selector:
+    matchLabels: { app: scorer }
+  template:
+    metadata:
+      labels: { app: scorer }
+    spec:
+      containers:
+        - name: scorer
+          image: ${image}
+          env:
+${Object.entries(env).map(([k, v]) => `            - name: ${k}\n              value: "${v}"`).join('\n')}
+`;
+
+const inferenceService = (version: string, image: string) => `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: summarizer
+  namespace: ml-serving-prod
+  annotations:
+    mllint.io/model: llm-summarizer
+    mllint.io/model-version: "${version}"
+spec:
+  predictor:
+    minReplicas: 1
+    containers:
+      - name: kserve-container
+        image: ${image}
+`;
+
+ruleTester(rule, {
+  valid: [
+    { name: 'production version and image', yaml: annotated('ml-serving-prod', '3'), settings: withRegistry },
+    { name: 'staging namespace serves the staging version', yaml: annotated('ml-serving-staging', '4', 'registry.example.com/ml/fraud-scorer:4.0.0-rc1'), settings: withRegistry },
+    {
+      name: 'stageByNamespace maps a namespace to staging',
+      yaml: annotated('ml-canary', '4', 'registry.example.com/ml/fraud-scorer:4.0.0-rc1'),
+      settings: { registry, stageByNamespace: { 'ml-canary': 'staging' } },
+    },
+    { name: 'env MODEL_NAME + MODEL_VERSION', yaml: withEnv({ MODEL_NAME: 'fraud-detector', MODEL_VERSION: '3' }), settings: withRegistry },
+    { name: 'MODEL_URI with a version', yaml: withEnv({ MODEL_URI: 'models:/fraud-detector/3' }), settings: withRegistry },
+    { name: 'version written as v3', yaml: annotated('ml-serving-prod', 'v3'), settings: withRegistry },
+    { name: 'no registry: a version mismatch cannot be known', yaml: annotated('ml-serving-prod', '9') },
+    { name: 'no model declared', yaml: annotated('ml-serving-prod', '3').replace(/ {8}mllint\.io\/model.*\n/g, '').replace('      annotations:\n', ''), settings: withRegistry },
+    {
+      name: 'other images in the pod are not compared',
+      yaml: annotated('ml-serving-prod', '3').replace('          image: registry.example.com/ml/fraud-scorer:3.0.1\n', '          image: registry.example.com/ml/fraud-scorer:3.0.1\n        - name: proxy\n          image: envoyproxy/envoy:v1.31.0\n'),
+      settings: withRegistry,
+    },
+    { name: 'image pinned by digest only: cannot be checked, accepted', yaml: annotated('ml-serving-prod', '3', 'registry.example.com/ml/fraud-scorer@sha256:0123'), settings: withRegistry },
+    { name: 'registered by digest, same digest', yaml: annotated('ml-serving-prod', '1', 'registry.example.com/ml/digest-model:1.0@sha256:aaaa', 'pinned-by-digest'), settings: withRegistry },
+    { name: 'unknown model, reporting off', yaml: annotated('ml-serving-prod', '1', 'x:1', 'nobody-knows'), settings: withRegistry, options: { reportUnknownModels: false } },
+    { name: 'alias, reporting off', yaml: withEnv({ MODEL_URI: 'models:/fraud-detector@champion', MODEL_VERSION: '3' }), settings: withRegistry, options: { reportMutableReferences: false } },
+    { name: 'KServe InferenceService with the registered version and image', yaml: inferenceService('7', 'registry.example.com/ml/llm-server:7.2.0'), settings: withRegistry },
+    { name: 'not a workload', yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations: { mllint.io/model: fraud-detector }\n', settings: withRegistry },
+  ],
+  invalid: [
+    {
+      name: 'staging version in production',
+      yaml: annotated('ml-serving-prod', '4', 'registry.example.com/ml/fraud-scorer:4.0.0-rc1'),
+      settings: withRegistry,
+      errors: [{
+        messageId: 'versionMismatch', line: 14, column: 34, severity: 'error', path: 'spec.template.metadata.annotations["mllint.io/model-version"]',
+        message: 'serves model "fraud-detector" version 4, but the registry\'s production version is 3 (namespace "ml-serving-prod" deploys stage production)',
+      }],
+    },
+    {
+      name: 'version right, image of another version',
+      yaml: annotated('ml-serving-prod', '3', 'registry.example.com/ml/fraud-scorer:4.0.0-rc1'),
+      settings: withRegistry,
+      errors: [{
+        messageId: 'imageMismatch', line: 18, column: 18, path: 'spec.template.spec.containers[0].image',
+        message: 'container "scorer" runs image "registry.example.com/ml/fraud-scorer:4.0.0-rc1", but the registry\'s image for model "fraud-detector" version 3 is "registry.example.com/ml/fraud-scorer:3.0.1"',
+      }],
+    },
+    {
+      name: 'no version declared; image checked against the stage version',
+      yaml: annotated('ml-serving-staging', null, 'registry.example.com/ml/fraud-scorer:3.0.1'),
+      settings: withRegistry,
+      errors: [
+        { messageId: 'versionMissing', line: 13, path: 'spec.template.metadata.annotations["mllint.io/model"]' },
+        { messageId: 'imageMismatch', line: 17 },
+      ],
+    },
+    {
+      name: 'MODEL_VERSION in env is wrong',
+      yaml: withEnv({ MODEL_NAME: 'fraud-detector', MODEL_VERSION: '2' }),
+      settings: withRegistry,
+      errors: [{ messageId: 'versionMismatch', line: 20, path: 'spec.template.spec.containers[0].env[1].value' }],
+    },
+    {
+      name: 'MODEL_URI version contradicts the declared MODEL_VERSION',
+      yaml: withEnv({ MODEL_VERSION: '3', MODEL_URI: 'models:/fraud-detector/2' }),
+      settings: withRegistry,
+      errors: [{ messageId: 'versionMismatch', line: 20, message: /version 2, but/ }],
+    },
+    {
+      name: 'MODEL_URI alias: a warning, also without a registry',
+      yaml: withEnv({ MODEL_URI: 'models:/fraud-detector@champion' }),
+      errors: [{
+        messageId: 'mutableReference', line: 18, column: 22, severity: 'warning',
+        message: 'MODEL_URI "models:/fraud-detector@champion" names the alias "champion" instead of a version; the model served changes whenever the registry moves it',
+      }],
+    },
+    {
+      name: 'MODEL_URI stage with a registry: only the warning (no second finding about the version)',
+      yaml: withEnv({ MODEL_URI: 'models:/fraud-detector/Production' }),
+      settings: withRegistry,
+      errors: [{ messageId: 'mutableReference', line: 18, severity: 'warning', message: /names the stage "Production"/ }],
+    },
+    {
+      name: 'unknown model: a warning at the model name',
+      yaml: annotated('ml-serving-prod', '1', 'x:1', 'churn-model'),
+      settings: withRegistry,
+      errors: [{ messageId: 'unknownModel', line: 13, severity: 'warning', message: 'serves model "churn-model", which the model registry (model-registry.yaml) does not know' }],
+    },
+    {
+      name: 'the registry has no version for the stage',
+      yaml: annotated('ml-serving-staging', '7', 'registry.example.com/ml/llm-server:7.2.0', 'llm-summarizer'),
+      settings: withRegistry,
+      errors: [{ messageId: 'stageNotInRegistry', line: 13, severity: 'warning' }],
+    },
+    {
+      name: 'registered by digest, image has only a tag',
+      yaml: annotated('ml-serving-prod', '1', 'registry.example.com/ml/digest-model:1.0', 'pinned-by-digest'),
+      settings: withRegistry,
+      errors: [{ messageId: 'imageMismatch', line: 18 }],
+    },
+    {
+      name: 'KServe InferenceService: wrong version and wrong image, findings inside the InferenceService',
+      yaml: inferenceService('6', 'registry.example.com/ml/llm-server:6.0.0') + '---\n' + inferenceService('7', 'registry.example.com/ml/llm-server:7.1.0').replace('name: summarizer', 'name: summarizer-b'),
+      settings: withRegistry,
+      errors: [
+        { messageId: 'versionMismatch', line: 8, path: 'metadata.annotations["mllint.io/model-version"]' },
+        { messageId: 'imageMismatch', line: 29, path: 'spec.predictor.containers[0].image' },
+      ],
+    },
+  ],
+});
