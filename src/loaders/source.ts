@@ -1,6 +1,7 @@
 /** A source to lint: a file on disk, or text given directly (stdin, rendered output). */
 import fs from 'node:fs';
 import { decodeManifest, type Decoded } from './decode.js';
+import type { Path, Position } from '../types.js';
 
 export interface SourceInput {
   /** What findings show as `file`: relative to the working directory, `/`-separated; `-` for stdin. */
@@ -8,12 +9,27 @@ export interface SourceInput {
   absPath?: string;
   /** Text given directly; when absent, the file is read from `absPath`. */
   text?: string;
+  /** A source that could not be produced (e.g. a kustomization that failed to render): one `parse-error`. */
+  problem?: { message: string; line: number };
+  /**
+   * For rendered text (kustomize): where a finding on document `docIndex`, at `path` (inside the document),
+   * is written in the user's files. Main-thread only: not passed to parser workers.
+   */
+  relocate?: (docIndex: number, path: Path) => RelocatedPosition;
+}
+
+/** A finding's place in another file than the text it was loaded from. */
+export interface RelocatedPosition {
+  display: string;
+  absPath?: string;
+  position: Position;
 }
 
 /** Documented limit: larger files are reported, not parsed. */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export function readSourceText(input: SourceInput): Decoded {
+  if (input.problem) return { ok: false, message: input.problem.message, line: input.problem.line };
   if (input.text !== undefined) return { ok: true, text: input.text.replace(/^\uFEFF/, '') };
   if (!input.absPath) return { ok: false, message: 'no file to read', line: 1 };
   let bytes: Buffer;

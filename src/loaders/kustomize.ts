@@ -1,0 +1,619 @@
+/**
+ * Kustomize: a directory holding a kustomization is linted as what `kustomize build` renders, not as
+ * its raw files (patches are partial objects, and the image tag or namespace often come from an overlay).
+ *
+ * - Only entry points are rendered: kustomizations that no other kustomization found in the run refers to
+ *   (as `resources`, `bases` or `components`). Bases are linted through the overlays that use them.
+ * - The raw files a kustomization tree uses (kustomization files, resources, patches, …) are not linted
+ *   separately; YAML files that no kustomization refers to are linted as usual.
+ * - Rendering runs `kustomize build` or `kubectl kustomize` on a temporary wrapper kustomization (in the
+ *   system temp directory) that refers to the entry point and asks for origin and transformer
+ *   annotations; the user's files are never changed. Exec, alpha and Helm plugins are never enabled, and
+ *   a tree that refers to a remote resource is not rendered (mllint does not use the network).
+ * - A kustomization that cannot be rendered becomes one `parse-error` finding at its kustomization file.
+ * - Each rendered object's findings are placed where the field is written: in the object's origin file
+ *   when the value there is the rendered one, else in the kustomization that set it (`images`,
+ *   `namespace`, `replicas`, labels, patches), else at the nearest existing parent in the origin file,
+ *   else in the kustomization file.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import type { K8sObject, Path, PathSegment, Position } from '../types.js';
+import { toDisplayPath, type DiscoveredFile } from './files.js';
+import { locatePath, parsePositionedYaml, prepareLocate, type LocatableText, type PositionedYaml } from './locate.js';
+import { isPlainObject } from './objects.js';
+import { readSourceText, type RelocatedPosition, type SourceInput } from './source.js';
+import { parseYamlDocuments } from './yaml.js';
+import { parseImageRef } from '../rules/utils/image-ref.js';
+
+export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** Rendering a kustomization may take long (large trees); past this it is reported as failed. */
+export const KUSTOMIZE_TIMEOUT_MS = 120_000;
+
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
+const FORBIDDEN_FLAGS = /^--(enable-alpha-plugins|enable-exec|enable-helm|helm-command|mount|network)/;
+
+export interface KustomizeOptions {
+  cwd: string;
+  /** Command to run, e.g. `kustomize build` or `kubectl kustomize`; default: whichever is on PATH. */
+  command?: string;
+  /** PATH to search (default: process.env.PATH). */
+  envPath?: string;
+}
+
+export interface KustomizePlan {
+  /** One source per entry point: the rendered objects, or a problem at the kustomization file. */
+  sources: SourceInput[];
+  /** Absolute paths of discovered files that belong to a kustomization tree (not linted raw). */
+  ownedFiles: Set<string>;
+}
+
+interface Kustomization {
+  dir: string;
+  file: string;
+  yaml: PositionedYaml;
+  value: Record<string, unknown>;
+  /** Kustomization directories it refers to. */
+  children: string[];
+  /** Remote references (URLs, git repositories). */
+  remote: string[];
+  /** Files it refers to (resources, patches, generators' files, …). */
+  files: string[];
+}
+
+/** Finds the kustomizations among the discovered files, renders the entry points. Never throws. */
+export function renderKustomizations(files: DiscoveredFile[], options: KustomizeOptions): KustomizePlan {
+  const plan: KustomizePlan = { sources: [], ownedFiles: new Set() };
+  const found = new Map<string, Kustomization>();
+  const read = (dir: string): Kustomization | undefined => {
+    if (found.has(dir)) return found.get(dir);
+    const k = readKustomization(dir);
+    if (k) found.set(dir, k);
+    return k;
+  };
+  const roots: string[] = [];
+  for (const dir of new Set(files.map((f) => path.dirname(f.absPath)))) {
+    if (read(dir)) roots.push(dir);
+  }
+  if (roots.length === 0) return plan;
+
+  // Follow references (also outside the linted paths) to learn which kustomizations are referred to.
+  const referenced = new Set<string>();
+  const queue = [...roots];
+  const visited = new Set<string>();
+  while (queue.length > 0) {
+    const dir = queue.shift()!;
+    if (visited.has(dir)) continue;
+    visited.add(dir);
+    for (const child of read(dir)?.children ?? []) {
+      referenced.add(child);
+      queue.push(child);
+    }
+  }
+  let entries = roots.filter((dir) => !referenced.has(dir));
+  // A cycle leaves no entry point: render its members anyway, kustomize will explain.
+  const reachable = new Set<string>();
+  for (const entry of entries) for (const dir of treeOf(entry, found)) reachable.add(dir);
+  entries = [...entries, ...roots.filter((dir) => !reachable.has(dir))];
+
+  for (const k of found.values()) {
+    plan.ownedFiles.add(k.file);
+    for (const file of k.files) plan.ownedFiles.add(file);
+  }
+
+  const command = resolveCommand(options);
+  for (const entry of entries.sort()) {
+    const k = found.get(entry)!;
+    const display = toDisplayPath(options.cwd, k.file);
+    const remote = treeOf(entry, found).flatMap((dir) => found.get(dir)?.remote.map((r) => ({ dir, r })) ?? []);
+    if (remote.length > 0) {
+      const first = remote[0];
+      plan.sources.push(problemSource(k, display, `kustomization not rendered: ${toDisplayPath(options.cwd, found.get(first.dir)!.file)} refers to the remote resource "${first.r}" and mllint does not use the network; vendor it into the repository, or run with --kustomize=off to lint the raw files`));
+      continue;
+    }
+    if (!command.ok) {
+      plan.sources.push(problemSource(k, display, command.message));
+      continue;
+    }
+    const rendered = runKustomize(command.argv, entry, options.cwd);
+    if (!rendered.ok) {
+      plan.sources.push(problemSource(k, display, `kustomize could not render ${toDisplayPath(options.cwd, entry)}: ${rendered.message}`));
+      continue;
+    }
+    const source = renderedSource(rendered.text, rendered.wrapperDir, k, display, options.cwd);
+    for (const file of source.origins) plan.ownedFiles.add(file);
+    plan.sources.push(source.input);
+  }
+  return plan;
+}
+
+function problemSource(k: Kustomization, display: string, message: string): SourceInput {
+  return { display, absPath: k.file, problem: { message, line: 1 } };
+}
+
+function treeOf(entry: string, found: Map<string, Kustomization>): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const stack = [entry];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    if (seen.has(dir)) continue;
+    seen.add(dir);
+    out.push(dir);
+    stack.push(...(found.get(dir)?.children ?? []));
+  }
+  return out;
+}
+
+function kustomizationFileIn(dir: string): string | undefined {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+  for (const name of KUSTOMIZATION_FILE_NAMES) {
+    if (!names.includes(name)) continue;
+    const file = path.join(dir, name);
+    try {
+      if (fs.statSync(file).isFile()) return file;
+    } catch {
+      // dangling link
+    }
+  }
+  return undefined;
+}
+
+function isRemote(ref: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^git@/.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) || /\?(ref|version|submodules|timeout)=/.test(ref);
+}
+
+function readKustomization(dir: string): Kustomization | undefined {
+  const file = kustomizationFileIn(dir);
+  if (!file) return undefined;
+  let text = '';
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    // unreadable: kustomize will say so when rendering
+  }
+  const yaml = parsePositionedYaml(text);
+  const value = isPlainObject(yaml.value) ? yaml.value : {};
+  const k: Kustomization = { dir, file, yaml, value, children: [], remote: [], files: [] };
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+  for (const ref of [...strings(value.resources), ...strings(value.bases), ...strings(value.components)]) {
+    if (isRemote(ref)) {
+      k.remote.push(ref);
+      continue;
+    }
+    const target = path.resolve(dir, ref);
+    if (isDirectory(target)) {
+      if (kustomizationFileIn(target)) k.children.push(target);
+    } else {
+      k.files.push(target);
+    }
+  }
+  // Every other field that names a file: those files are inputs of the build, not manifests of their own.
+  const fileRefs = [
+    ...strings(value.patchesStrategicMerge).filter((s) => !s.includes('\n')),
+    ...strings(value.crds),
+    ...strings(value.configurations),
+    ...strings(value.generators),
+    ...strings(value.transformers),
+    ...strings(value.validators),
+    ...listOf(value.patches).map((p) => p.path),
+    ...listOf(value.patchesJson6902).map((p) => p.path),
+    ...listOf(value.replacements).map((p) => p.path),
+    ...[value.openapi].filter(isPlainObject).map((p) => p.path),
+    ...listOf(value.helmCharts).map((p) => p.valuesFile),
+    ...[...listOf(value.configMapGenerator), ...listOf(value.secretGenerator)].flatMap((g) => [
+      ...strings(g.files).map((f) => f.slice(f.indexOf('=') + 1)),
+      ...strings(g.envs),
+      ...(typeof g.env === 'string' ? [g.env] : []),
+    ]),
+  ];
+  for (const ref of fileRefs) {
+    if (typeof ref === 'string' && ref !== '' && !isRemote(ref)) k.files.push(path.resolve(dir, ref));
+  }
+  return k;
+}
+
+function listOf(value: unknown): Array<Record<string, unknown>> {
+  return Array.isArray(value) ? value.filter(isPlainObject) : [];
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+type Command = { ok: true; argv: string[] } | { ok: false; message: string };
+
+/** `kustomize build`, else `kubectl kustomize`, else the configured command. */
+export function resolveCommand(options: KustomizeOptions): Command {
+  const envPath = options.envPath ?? process.env.PATH ?? '';
+  if (options.command !== undefined) {
+    const argv = options.command.trim().split(/\s+/).filter(Boolean);
+    if (argv.length === 0) return { ok: false, message: 'kustomize.command in the config is empty' };
+    const forbidden = argv.find((a) => FORBIDDEN_FLAGS.test(a));
+    if (forbidden) return { ok: false, message: `kustomize.command must not use ${forbidden}: mllint never runs plugins or code from the repository it lints` };
+    const exe = argv[0].includes('/') ? argv[0] : findOnPath(argv[0], envPath);
+    if (!exe) return { ok: false, message: `kustomization not rendered: "${argv[0]}" (kustomize.command in the config) was not found on PATH` };
+    return { ok: true, argv: [exe, ...argv.slice(1)] };
+  }
+  const kustomize = findOnPath('kustomize', envPath);
+  if (kustomize) return { ok: true, argv: [kustomize, 'build'] };
+  const kubectl = findOnPath('kubectl', envPath);
+  if (kubectl) return { ok: true, argv: [kubectl, 'kustomize'] };
+  return { ok: false, message: 'kustomization not rendered: neither kustomize nor kubectl was found on PATH; install one of them, or run with --kustomize=off to lint the raw files' };
+}
+
+function findOnPath(name: string, envPath: string): string | undefined {
+  for (const dir of envPath.split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      if (fs.statSync(candidate).isFile()) {
+        fs.accessSync(candidate, fs.constants.X_OK);
+        return candidate;
+      }
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+type Rendered = { ok: true; text: string; wrapperDir: string } | { ok: false; message: string };
+
+function runKustomize(argv: string[], entry: string, cwd: string): Rendered {
+  let tempDir: string | undefined;
+  try {
+    tempDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-kustomize-')));
+    const wrapperDir = path.join(tempDir, 'wrapper');
+    fs.mkdirSync(wrapperDir);
+    const realEntry = fs.realpathSync(entry);
+    const ref = path.relative(wrapperDir, realEntry).split(path.sep).join('/');
+    fs.writeFileSync(
+      path.join(wrapperDir, 'kustomization.yaml'),
+      `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${JSON.stringify(ref)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`,
+    );
+    const result = spawnSync(argv[0], [...argv.slice(1), wrapperDir], {
+      cwd: realEntry,
+      encoding: 'utf8',
+      timeout: KUSTOMIZE_TIMEOUT_MS,
+      maxBuffer: 512 * 1024 * 1024,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (result.error) {
+      const code = (result.error as NodeJS.ErrnoException).code;
+      return { ok: false, message: code === 'ETIMEDOUT' ? `timed out after ${KUSTOMIZE_TIMEOUT_MS / 1000}s` : `cannot run ${path.basename(argv[0])} (${code ?? result.error.message})` };
+    }
+    if (result.status !== 0) {
+      return { ok: false, message: describeKustomizeError(result.stderr ?? '', wrapperDir, cwd) };
+    }
+    return { ok: true, text: result.stdout, wrapperDir };
+  } catch (err) {
+    return { ok: false, message: err instanceof Error ? err.message : String(err) };
+  } finally {
+    if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+/** The useful line of kustomize's (or kubectl's klog-wrapped) error output, with paths relative to cwd. */
+function describeKustomizeError(stderr: string, wrapperDir: string, cwd: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^# Warning:/.test(l) && !/^Warning:/.test(l));
+  let message = lines.find((l) => /err=|^Error:/.test(l)) ?? lines[lines.length - 1] ?? 'unknown error';
+  const klog = /err="((?:[^"\\]|\\.)*)"/.exec(message);
+  if (klog) message = klog[1].replace(/\\(.)/g, '$1');
+  message = message.replace(/^Error:\s*/, '');
+  let realCwd = cwd;
+  try {
+    realCwd = fs.realpathSync(cwd);
+  } catch {
+    // keep cwd
+  }
+  const fromWrapper = path.relative(wrapperDir, realCwd).split(path.sep).join('/');
+  if (fromWrapper) message = message.split(`${fromWrapper}/`).join('');
+  message = message.split(`${wrapperDir}/`).join('').split(`${realCwd}/`).join('');
+  return message.replace(/accumulating resources: accumulation err='accumulating resources from '[^']*': /, '');
+}
+
+interface RenderedDoc {
+  object: K8sObject;
+  /** The file the object was read from (absolute), when it came from a file. */
+  originFile?: string;
+  /** The kustomization that generated it (configMapGenerator, …), when generated. */
+  generatedIn?: string;
+  /** Kustomization files whose transformers ran over it, innermost first. */
+  transformedIn: string[];
+}
+
+function renderedSource(text: string, wrapperDir: string, entry: Kustomization, display: string, cwd: string): { input: SourceInput; origins: string[] } {
+  const docs: RenderedDoc[] = [];
+  const origins = new Set<string>();
+  // The annotations name paths relative to the wrapper, whose directory is gone by now: resolve them
+  // against the real location of the entry point instead.
+  const realEntry = safeRealpath(entry.dir);
+  const fromWrapper = (p: string) => {
+    const abs = path.resolve(wrapperDir, p);
+    const rel = path.relative(realEntry, abs);
+    return path.resolve(entry.dir, rel);
+  };
+  for (const doc of parseYamlDocuments(text)) {
+    if (!isPlainObject(doc.value) || typeof doc.value.kind !== 'string') continue;
+    const object = doc.value as K8sObject;
+    const annotations = isPlainObject(object.metadata?.annotations) ? (object.metadata!.annotations as Record<string, unknown>) : undefined;
+    const rendered: RenderedDoc = { object, transformedIn: [] };
+    const origin = annotations ? yamlValue(annotations[ORIGIN_ANNOTATION]) : undefined;
+    if (isPlainObject(origin)) {
+      if (typeof origin.path === 'string' && origin.repo === undefined) rendered.originFile = fromWrapper(origin.path);
+      if (typeof origin.configuredIn === 'string') rendered.generatedIn = fromWrapper(origin.configuredIn);
+    }
+    const transformations = annotations ? yamlValue(annotations[TRANSFORMATIONS_ANNOTATION]) : undefined;
+    if (Array.isArray(transformations)) {
+      for (const t of transformations) {
+        if (isPlainObject(t) && typeof t.configuredIn === 'string') {
+          const file = fromWrapper(t.configuredIn);
+          if (!rendered.transformedIn.includes(file)) rendered.transformedIn.push(file);
+        }
+      }
+    }
+    if (annotations) {
+      delete annotations[ORIGIN_ANNOTATION];
+      delete annotations[TRANSFORMATIONS_ANNOTATION];
+      if (Object.keys(annotations).length === 0) delete object.metadata!.annotations;
+    }
+    if (rendered.originFile) origins.add(rendered.originFile);
+    docs.push(rendered);
+  }
+  const locator = new RenderedLocator(docs, entry, cwd);
+  return {
+    input: {
+      display,
+      absPath: entry.file,
+      // One JSON document per object: docIndex i is docs[i].
+      text: docs.map((d) => JSON.stringify(d.object)).join('\n---\n') + '\n',
+      relocate: (docIndex, p) => locator.locate(docIndex, p),
+    },
+    origins: [...origins],
+  };
+}
+
+function safeRealpath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+function yamlValue(text: unknown): unknown {
+  if (typeof text !== 'string') return undefined;
+  return parseYamlDocuments(text)[0]?.value;
+}
+
+interface ParsedFile {
+  values: unknown[];
+  located: LocatableText;
+}
+
+/** Places findings of rendered objects in the files where their fields are written. */
+class RenderedLocator {
+  private files = new Map<string, ParsedFile | null>();
+  private kustomizations = new Map<string, PositionedYaml | null>();
+
+  constructor(
+    private docs: RenderedDoc[],
+    private entry: Kustomization,
+    private cwd: string,
+  ) {}
+
+  locate(docIndex: number, p: Path): RelocatedPosition {
+    const doc = this.docs[docIndex];
+    if (!doc) return this.at(this.entry.file, { line: 1, column: 1, endLine: 1, endColumn: 1 });
+    const rendered = doc.object;
+    const renderedValue = valueAt(rendered, p);
+
+    // 1. The origin file, when the value written there is the rendered one.
+    const origin = doc.originFile ? this.sourceDoc(doc.originFile, rendered) : undefined;
+    if (origin) {
+      const t = translatePath(rendered, origin.value, p);
+      if (t.complete && sameValue(t.value, renderedValue)) return this.at(doc.originFile!, locatePath(origin.file.located, origin.index, t.path));
+    }
+    // 2. The kustomizations that transformed it, outermost first.
+    const originalName = isPlainObject(origin?.value) && isPlainObject(origin.value.metadata) ? origin.value.metadata.name : undefined;
+    for (const file of [...doc.transformedIn].reverse()) {
+      const found = this.inKustomization(file, rendered, typeof originalName === 'string' ? originalName : undefined, p, renderedValue);
+      if (found) return found;
+    }
+    // 3. The nearest existing parent in the origin file.
+    if (origin) {
+      const t = translatePath(rendered, origin.value, p);
+      return this.at(doc.originFile!, locatePath(origin.file.located, origin.index, t.path));
+    }
+    if (doc.originFile && this.parsed(doc.originFile)) return this.at(doc.originFile, { line: 1, column: 1, endLine: 1, endColumn: 1 });
+    // 4. The kustomization that generated it, else the entry point.
+    if (doc.generatedIn) {
+      const k = this.kustomization(doc.generatedIn);
+      const key = rendered.kind === 'Secret' ? 'secretGenerator' : 'configMapGenerator';
+      if (k) return this.at(doc.generatedIn, k.positionOf([key]));
+    }
+    return this.at(this.entry.file, { line: 1, column: 1, endLine: 1, endColumn: 1 });
+  }
+
+  private at(file: string, position: Position): RelocatedPosition {
+    return { display: toDisplayPath(this.cwd, file), absPath: file, position };
+  }
+
+  private parsed(file: string): ParsedFile | null {
+    if (!this.files.has(file)) {
+      const decoded = readSourceText({ display: file, absPath: file });
+      this.files.set(file, decoded.ok ? { values: parseYamlDocuments(decoded.text).map((d) => d.value), located: prepareLocate(decoded.text) } : null);
+    }
+    return this.files.get(file) ?? null;
+  }
+
+  private kustomization(file: string): PositionedYaml | null {
+    if (!this.kustomizations.has(file)) {
+      const decoded = readSourceText({ display: file, absPath: file });
+      this.kustomizations.set(file, decoded.ok ? parsePositionedYaml(decoded.text) : null);
+    }
+    return this.kustomizations.get(file) ?? null;
+  }
+
+  /** The document of `file` that is the same object as `rendered` (same kind; same or prefixed name). */
+  private sourceDoc(file: string, rendered: K8sObject): { file: ParsedFile; index: number; value: unknown } | undefined {
+    const parsed = this.parsed(file);
+    if (!parsed) return undefined;
+    const index = matchingDoc(parsed.values, rendered.kind, nameOf(rendered));
+    return index === undefined ? undefined : { file: parsed, index, value: parsed.values[index] };
+  }
+
+  private inKustomization(file: string, rendered: K8sObject, originalName: string | undefined, p: Path, renderedValue: unknown): RelocatedPosition | undefined {
+    const k = this.kustomization(file);
+    if (!k || !isPlainObject(k.value)) return undefined;
+    const v = k.value;
+    const at = (q: PathSegment[]) => this.at(file, k.positionOf(q));
+    const last = p[p.length - 1];
+    // namespace, namePrefix/nameSuffix
+    if (p.length === 2 && p[0] === 'metadata' && p[1] === 'namespace' && typeof v.namespace === 'string' && v.namespace === renderedValue) return at(['namespace']);
+    if (p.length === 2 && p[0] === 'metadata' && p[1] === 'name') {
+      if (typeof v.namePrefix === 'string' && v.namePrefix !== '' && String(renderedValue).startsWith(v.namePrefix)) return at(['namePrefix']);
+      if (typeof v.nameSuffix === 'string' && v.nameSuffix !== '' && String(renderedValue).endsWith(v.nameSuffix)) return at(['nameSuffix']);
+    }
+    // images: newName / newTag / digest
+    if (last === 'image' && typeof renderedValue === 'string' && Array.isArray(v.images)) {
+      const repository = parseImageRef(renderedValue).repository;
+      const index = v.images.findIndex((e) => isPlainObject(e) && (e.newName === repository || (e.newName === undefined && e.name === repository)));
+      if (index !== -1) {
+        const e = v.images[index] as Record<string, unknown>;
+        const field = renderedValue.includes('@') && e.digest !== undefined ? 'digest' : e.newTag !== undefined ? 'newTag' : e.newName !== undefined ? 'newName' : 'name';
+        return at(['images', index, field]);
+      }
+    }
+    // replicas
+    if (p.length === 2 && p[0] === 'spec' && p[1] === 'replicas' && Array.isArray(v.replicas)) {
+      const index = v.replicas.findIndex((e) => isPlainObject(e) && (e.name === originalName || e.name === nameOf(rendered)) && e.count === renderedValue);
+      if (index !== -1) return at(['replicas', index, 'count']);
+    }
+    // labels and annotations
+    const labelKey = p.length >= 2 && typeof last === 'string' ? last : undefined;
+    if (labelKey !== undefined && p.some((s) => s === 'labels' || s === 'matchLabels' || s === 'selector')) {
+      if (isPlainObject(v.commonLabels) && v.commonLabels[labelKey] === renderedValue) return at(['commonLabels', labelKey]);
+      if (Array.isArray(v.labels)) {
+        const index = v.labels.findIndex((e) => isPlainObject(e) && isPlainObject(e.pairs) && e.pairs[labelKey] === renderedValue);
+        if (index !== -1) return at(['labels', index, 'pairs', labelKey]);
+      }
+    }
+    if (labelKey !== undefined && p.includes('annotations') && isPlainObject(v.commonAnnotations) && v.commonAnnotations[labelKey] === renderedValue) {
+      return at(['commonAnnotations', labelKey]);
+    }
+    // patch files: the same object, with the field written there
+    const patchFiles = [
+      ...(Array.isArray(v.patchesStrategicMerge) ? v.patchesStrategicMerge.filter((s): s is string => typeof s === 'string' && !s.includes('\n')) : []),
+      ...listOf(v.patches).map((e) => e.path).filter((s): s is string => typeof s === 'string'),
+    ].map((f) => path.resolve(path.dirname(file), f));
+    for (const patchFile of patchFiles) {
+      const parsed = this.parsed(patchFile);
+      if (!parsed) continue;
+      const candidates = [originalName, nameOf(rendered)].filter((n): n is string => typeof n === 'string');
+      for (const name of candidates) {
+        const index = matchingDoc(parsed.values, rendered.kind, name, true);
+        if (index === undefined) continue;
+        const t = translatePath(rendered, parsed.values[index], p);
+        if (t.complete && sameValue(t.value, renderedValue)) return this.at(patchFile, locatePath(parsed.located, index, t.path));
+      }
+    }
+    return undefined;
+  }
+}
+
+function nameOf(object: unknown): string {
+  return isPlainObject(object) && isPlainObject(object.metadata) && typeof object.metadata.name === 'string' ? object.metadata.name : '';
+}
+
+/** Index of the document with this kind and name: exact name, else one whose name the rendered name contains (prefix/suffix). */
+function matchingDoc(values: unknown[], kind: string, name: string, exactOnly = false): number | undefined {
+  let best: number | undefined;
+  let bestLength = -1;
+  values.forEach((value, index) => {
+    if (!isPlainObject(value) || value.kind !== kind) return;
+    const own = nameOf(value);
+    if (own === name) {
+      best = index;
+      bestLength = Infinity;
+    } else if (!exactOnly && own !== '' && name.includes(own) && own.length > bestLength) {
+      best = index;
+      bestLength = own.length;
+    }
+  });
+  if (best === undefined && !exactOnly) {
+    const sameKind = values.map((v, i) => (isPlainObject(v) && v.kind === kind ? i : -1)).filter((i) => i !== -1);
+    if (sameKind.length === 1) best = sameKind[0];
+  }
+  return best;
+}
+
+function valueAt(root: unknown, p: Path): unknown {
+  let node = root;
+  for (const segment of p) {
+    if (Array.isArray(node) && typeof segment === 'number') node = node[segment];
+    else if (isPlainObject(node) && typeof segment === 'string') node = node[segment];
+    else return undefined;
+  }
+  return node;
+}
+
+/** What identifies a list item across a base and its patched rendering: its name (containers, ports, env). */
+function identityOf(item: unknown): string | undefined {
+  if (!isPlainObject(item)) return undefined;
+  for (const key of ['name', 'mountPath', 'containerPort', 'port']) {
+    const v = item[key];
+    if (typeof v === 'string' || typeof v === 'number') return `${key}=${v}`;
+  }
+  return undefined;
+}
+
+/**
+ * The rendered path `p` as a path into `source`: list items are matched by name (a patch may add or
+ * reorder containers). `complete` is false when the source lacks part of the path; `path` is then the
+ * deepest part it has.
+ */
+export function translatePath(rendered: unknown, source: unknown, p: Path): { path: PathSegment[]; complete: boolean; value?: unknown } {
+  let r = rendered;
+  let s = source;
+  const out: PathSegment[] = [];
+  for (const segment of p) {
+    if (typeof segment === 'number') {
+      if (!Array.isArray(s)) return { path: out, complete: false };
+      const identity = identityOf(Array.isArray(r) ? r[segment] : undefined);
+      const j = identity !== undefined ? s.findIndex((item) => identityOf(item) === identity) : segment < s.length ? segment : -1;
+      if (j === -1) return { path: out, complete: false };
+      out.push(j);
+      r = Array.isArray(r) ? r[segment] : undefined;
+      s = s[j];
+    } else {
+      if (!isPlainObject(s) || !(segment in s)) return { path: out, complete: false };
+      out.push(segment);
+      r = isPlainObject(r) ? r[segment] : undefined;
+      s = s[segment];
+    }
+  }
+  return { path: out, complete: true, value: s };
+}
+
+/** Scalars must be equal; a collection counts as written where it is (its contents are checked by deeper paths). */
+function sameValue(source: unknown, rendered: unknown): boolean {
+  if (typeof rendered === 'object' && rendered !== null) return typeof source === 'object' && source !== null;
+  return source === rendered || (source !== undefined && source !== null && rendered !== undefined && rendered !== null && String(source) === String(rendered));
+}
+

@@ -1,0 +1,177 @@
+/**
+ * Kustomize rendering with the real `kubectl kustomize` (or `kustomize build`): entry points only,
+ * findings placed where the field is written (overlay or base), failures as findings.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderKustomizations, resolveCommand, translatePath } from '../../src/loaders/kustomize.js';
+import { discoverFiles } from '../../src/loaders/files.js';
+import { lintPaths } from '../../src/api.js';
+import { makeTree, removeTree, runCli } from '../helpers.js';
+
+const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'kustomize');
+const tool = resolveCommand({ cwd: FIXTURE });
+if (!tool.ok) {
+  const reason = `kustomize tests need kubectl or kustomize on PATH: ${tool.message}`;
+  if (process.env.CI === 'true') throw new Error(reason);
+  console.warn(`\n*** SKIPPED: ${reason} ***\n`);
+}
+const describeTool = tool.ok ? describe : describe.skip;
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeTree));
+function tree(files: Record<string, string>) {
+  const dir = makeTree(files);
+  dirs.push(dir);
+  return dir;
+}
+
+/** The 1-based line of the first line of `file` (in the fixture) that contains `text`. */
+function lineOf(file: string, text: string): number {
+  const lines = fs.readFileSync(path.join(FIXTURE, file), 'utf8').split('\n');
+  const index = lines.findIndex((l) => l.includes(text));
+  if (index === -1) throw new Error(`${text} not in ${file}`);
+  return index + 1;
+}
+
+function renderFixture() {
+  const discovery = discoverFiles(['.'], { cwd: FIXTURE });
+  return renderKustomizations(discovery.files, { cwd: FIXTURE });
+}
+
+describeTool('kustomize rendering (real kubectl kustomize / kustomize build)', () => {
+  it('renders only the entry point (overlays/prod); base and overlay raw files are not linted separately', () => {
+    const plan = renderFixture();
+    expect(plan.sources.map((s) => s.display)).toEqual(['overlays/prod/kustomization.yaml']);
+    const owned = [...plan.ownedFiles].map((f) => path.relative(FIXTURE, f)).sort();
+    expect(owned).toEqual([
+      'base/deployment.yaml',
+      'base/kustomization.yaml',
+      'base/service.yaml',
+      'overlays/prod/kustomization.yaml',
+      'overlays/prod/pdb.yaml',
+      'overlays/prod/replicas.yaml',
+    ]);
+    const text = plan.sources[0].text ?? '';
+    expect(text).toContain('"namespace":"ml-serving-prod"');
+    // Origin annotations are used for positions, then removed: rules see the object as applied.
+    expect(text).not.toContain('config.kubernetes.io/origin');
+    expect(text).not.toContain('alpha.config.kubernetes.io/transformations');
+  });
+
+  it('places each finding where the field is written: overlay, patch or base', () => {
+    const source = renderFixture().sources[0];
+    const docs = (source.text ?? '').split('\n---\n').map((d) => JSON.parse(d));
+    const index = (kind: string) => docs.findIndex((d) => d.kind === kind);
+    const at = (kind: string, p: Array<string | number>) => {
+      const r = source.relocate!(index(kind), p);
+      return `${r.display}:${r.position.line}`;
+    };
+    const container = ['spec', 'template', 'spec', 'containers', 0];
+    // The tag comes from the overlay's `images:` entry.
+    expect(at('Deployment', [...container, 'image'])).toBe(`overlays/prod/kustomization.yaml:${lineOf('overlays/prod/kustomization.yaml', 'newTag: latest')}`);
+    // The namespace from the overlay's `namespace:`.
+    expect(at('Deployment', ['metadata', 'namespace'])).toBe('overlays/prod/kustomization.yaml:3');
+    // replicas from the overlay's patch file.
+    expect(at('Deployment', ['spec', 'replicas'])).toBe(`overlays/prod/replicas.yaml:${lineOf('overlays/prod/replicas.yaml', 'replicas: 4')}`);
+    // A label from the base kustomization's `labels:`.
+    expect(at('Deployment', ['metadata', 'labels', 'team'])).toBe(`base/kustomization.yaml:${lineOf('base/kustomization.yaml', 'team: fraud')}`);
+    // Fields written in the base stay in the base file.
+    expect(at('Deployment', [...container, 'ports', 0, 'containerPort'])).toBe(`base/deployment.yaml:${lineOf('base/deployment.yaml', 'containerPort: 8080')}`);
+    expect(at('Deployment', [...container, 'resources', 'requests', 'memory'])).toBe(`base/deployment.yaml:${lineOf('base/deployment.yaml', 'memory: 2Gi')}`);
+    expect(at('Service', ['spec', 'ports', 0, 'targetPort'])).toBe(`base/service.yaml:${lineOf('base/service.yaml', 'targetPort: http')}`);
+    // A missing field: the nearest existing parent in the base (the container).
+    expect(at('Deployment', [...container, 'readinessProbe'])).toBe(`base/deployment.yaml:${lineOf('base/deployment.yaml', '- name: scorer')}`);
+    // An object of the overlay itself.
+    expect(at('PodDisruptionBudget', ['spec', 'minAvailable'])).toBe(`overlays/prod/pdb.yaml:${lineOf('overlays/prod/pdb.yaml', 'minAvailable: 1')}`);
+  });
+
+  it('mllint check: the :latest tag set by the overlay is reported at the overlay line; --kustomize=off lints raw files', async () => {
+    const rendered = lintPaths(['.'], { cwd: FIXTURE });
+    expect(rendered.ok).toBe(true);
+    if (!rendered.ok) return;
+    const image = rendered.result.findings.filter((f) => f.ruleId === 'image-pinned');
+    expect(image).toHaveLength(1);
+    expect(image[0]).toMatchObject({
+      file: 'overlays/prod/kustomization.yaml',
+      line: lineOf('overlays/prod/kustomization.yaml', 'newTag: latest'),
+      column: 13,
+      resource: { kind: 'Deployment', name: 'fraud-scorer', namespace: 'ml-serving-prod' },
+      path: 'spec.template.spec.containers[0].image',
+    });
+    expect(rendered.result.findings.filter((f) => f.ruleId === 'parse-error')).toEqual([]);
+
+    // Raw files: the base's pinned tag is all there is; the partial patch is a (raw) object of its own.
+    const raw = await runCli(['check', '--kustomize=off', '--format', 'json', '.'], { cwd: FIXTURE });
+    const json = JSON.parse(raw.stdout);
+    expect(json.findings.filter((f: { ruleId: string }) => f.ruleId === 'image-pinned')).toEqual([]);
+    expect(json.summary.files).toBe(6);
+  });
+
+  it('an overlay that pins the tag silences the base :latest (bases are linted through their overlays)', () => {
+    const dir = tree({
+      'base/kustomization.yaml': 'resources:\n  - pod.yaml\n',
+      'base/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: scorer\n  namespace: ml\nspec:\n  containers:\n    - name: scorer\n      image: scorer:latest\n',
+      'prod/kustomization.yaml': 'resources:\n  - ../base\nimages:\n  - name: scorer\n    newTag: 1.2.3\n',
+      'stray/notes.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: stray\n  namespace: ml\nspec:\n  containers:\n    - name: x\n      image: x:latest\n',
+    });
+    const outcome = lintPaths(['.'], { cwd: dir });
+    if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
+    const image = outcome.result.findings.filter((f) => f.ruleId === 'image-pinned');
+    // Only the file no kustomization uses is linted raw.
+    expect(image.map((f) => `${f.file}:${f.line}`)).toEqual(['stray/notes.yaml:9']);
+    // The base's :latest is found when linting the base on its own (then it is the entry point).
+    const base = lintPaths(['base'], { cwd: dir });
+    if (!base.ok) throw new Error('base');
+    expect(base.result.findings.filter((f) => f.ruleId === 'image-pinned').map((f) => `${f.file}:${f.line}`)).toEqual(['base/pod.yaml:9']);
+  });
+
+  it('a kustomization that fails to render is a parse-error at its kustomization file; the run goes on', () => {
+    const dir = tree({
+      'broken/kustomization.yaml': 'resources:\n  - missing.yaml\n',
+      'remote/kustomization.yaml': 'resources:\n  - https://github.com/example/manifests//base?ref=v1\n',
+      'apps/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  namespace: ml\nspec:\n  containers:\n    - name: a\n      image: a:latest\n',
+    });
+    const outcome = lintPaths(['.'], { cwd: dir });
+    if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
+    const byFile = Object.fromEntries(outcome.result.findings.map((f) => [f.file, f]));
+    expect(byFile['broken/kustomization.yaml']).toMatchObject({ ruleId: 'parse-error', line: 1, severity: 'error' });
+    expect(byFile['broken/kustomization.yaml'].message).toMatch(/^kustomize could not render broken: .*missing\.yaml/);
+    expect(byFile['broken/kustomization.yaml'].message).not.toContain(dir);
+    expect(byFile['remote/kustomization.yaml']).toMatchObject({ ruleId: 'parse-error', line: 1 });
+    expect(byFile['remote/kustomization.yaml'].message).toContain('remote resource "https://github.com/example/manifests//base?ref=v1"');
+    expect(byFile['apps/pod.yaml']).toMatchObject({ ruleId: 'image-pinned', line: 9 });
+  });
+
+  it('a missing tool or a plugin flag in kustomize.command is a clear finding, never a crash', async () => {
+    const dir = tree({
+      'k/kustomization.yaml': 'resources:\n  - pod.yaml\n',
+      'k/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  namespace: ml\nspec:\n  containers:\n    - name: a\n      image: a:1\n',
+      'missing.yaml': 'kustomize:\n  command: no-such-kustomize build\n',
+      'plugins.yaml': 'kustomize:\n  command: kubectl kustomize --enable-alpha-plugins\n',
+      'off.yaml': 'kustomize:\n  enabled: false\n',
+    });
+    const missing = await runCli(['check', '-c', 'missing.yaml', '--format', 'json', 'k'], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout).findings[0]).toMatchObject({ ruleId: 'parse-error', file: 'k/kustomization.yaml' });
+    expect(JSON.parse(missing.stdout).findings[0].message).toContain('"no-such-kustomize"');
+    const plugins = await runCli(['check', '-c', 'plugins.yaml', '--format', 'json', 'k'], { cwd: dir });
+    expect(JSON.parse(plugins.stdout).findings[0].message).toContain('must not use --enable-alpha-plugins');
+    const off = await runCli(['check', '-c', 'off.yaml', '--format', 'json', 'k'], { cwd: dir });
+    expect(JSON.parse(off.stdout).findings.filter((f: { ruleId: string }) => f.ruleId === 'parse-error')).toEqual([]);
+    expect(JSON.parse(off.stdout).summary.files).toBe(2);
+    const bad = await runCli(['check', '--kustomize=maybe', 'k'], { cwd: dir });
+    expect(bad.code).toBe(2);
+  });
+});
+
+describe('translatePath', () => {
+  it('matches list items by name, so a patch that adds a container does not shift the base', () => {
+    const rendered = { spec: { containers: [{ name: 'sidecar' }, { name: 'scorer', image: 'a' }] } };
+    const base = { spec: { containers: [{ name: 'scorer', image: 'a' }] } };
+    expect(translatePath(rendered, base, ['spec', 'containers', 1, 'image'])).toEqual({ path: ['spec', 'containers', 0, 'image'], complete: true, value: 'a' });
+    expect(translatePath(rendered, base, ['spec', 'containers', 0, 'image'])).toEqual({ path: ['spec', 'containers'], complete: false });
+  });
+});
