@@ -38,6 +38,7 @@ export async function runCli(argv: string[], options: { cwd: string; stdin?: str
   return { code, stdout, stderr };
 }
 
+/** A pod that follows every rule except image-pinned (its image, line 9, is `:latest`). */
 export const LATEST_POD = `apiVersion: v1
 kind: Pod
 metadata:
@@ -47,4 +48,8 @@ spec:
   containers:
     - name: scorer
       image: scorer:latest
+      ports: [{ name: http, containerPort: 8080 }]
+      readinessProbe: { httpGet: { path: /ready, port: http } }
+      livenessProbe: { httpGet: { path: /healthz, port: http } }
+      resources: { requests: { cpu: 500m, memory: 1Gi }, limits: { memory: 1Gi } }
 `;
