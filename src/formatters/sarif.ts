@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { findingIdentity } from '../baseline.js';
-import { RULES } from '../rules/index.js';
+import { RULES, getRule } from '../rules/index.js';
 import type { Rule } from '../rules/define-rule.js';
 import type { Finding, LintResult, Severity } from '../types.js';
 import type { FormatterContext } from './index.js';
@@ -22,7 +22,7 @@ export const FINGERPRINT_KEY = 'mllintFindingIdentity/v1';
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
 export default function formatSarif(result: LintResult, context: FormatterContext): string {
-  const rules = describeRules(result.findings);
+  const rules = describeRules(context.rules ?? RULES, result.findings);
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const seen = new Map<string, number>();
   const results = result.findings.map((f) => {
@@ -79,14 +79,14 @@ interface ReportingDescriptor {
   shortDescription: { text: string };
   fullDescription: { text: string };
   help: { text: string; markdown: string };
-  helpUri: string;
+  helpUri?: string;
   defaultConfiguration: { level: 'error' | 'warning' | 'note'; enabled: boolean };
   properties: { tags: string[] };
 }
 
-/** Every built-in rule, then any other rule id the findings use (declarative policies), sorted by id. */
-function describeRules(findings: readonly Finding[]): ReportingDescriptor[] {
-  const builtIn = RULES.map(describeRule);
+/** Every rule of the run (built-in and policies), then any other rule id the findings use, sorted by id. */
+function describeRules(ruleSet: ReadonlyArray<Rule<any>>, findings: readonly Finding[]): ReportingDescriptor[] {
+  const builtIn = ruleSet.map(describeRule);
   const known = new Set(builtIn.map((r) => r.id));
   const extra = new Map<string, Finding>();
   for (const f of findings) if (!known.has(f.ruleId) && !extra.has(f.ruleId)) extra.set(f.ruleId, f);
@@ -98,7 +98,6 @@ function describeRules(findings: readonly Finding[]): ReportingDescriptor[] {
       shortDescription: { text: `Policy ${f.ruleId}` },
       fullDescription: { text },
       help: { text, markdown: text },
-      helpUri: `${HOMEPAGE}#readme`,
       defaultConfiguration: { level: LEVEL[f.severity], enabled: true },
       properties: { tags: ['kubernetes', 'policy'] },
     };
@@ -106,19 +105,20 @@ function describeRules(findings: readonly Finding[]): ReportingDescriptor[] {
   return [...builtIn, ...policies].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/** A rule's descriptor; built-in rules link to their section of docs/rules.md, policies to nothing. */
 function describeRule(rule: Rule<any>): ReportingDescriptor {
   const m = rule.meta;
-  const url = ruleDocsUrl(m.id);
+  const url = getRule(m.id) === rule ? ruleDocsUrl(m.id) : undefined;
   return {
     id: m.id,
     name: pascalCase(m.id),
     shortDescription: { text: m.description },
     fullDescription: { text: m.docs.why },
     help: {
-      text: `${m.docs.why}\n\nWhat it checks: ${m.docs.checks}\n\nHow to fix: ${m.docs.fix}\n\nDocumentation: ${url}`,
-      markdown: `${m.docs.why}\n\n**What it checks.** ${m.docs.checks}\n\n**How to fix.** ${m.docs.fix}\n\n[Documentation of \`${m.id}\`](${url})`,
+      text: `${m.docs.why}\n\nWhat it checks: ${m.docs.checks}\n\nHow to fix: ${m.docs.fix}${url ? `\n\nDocumentation: ${url}` : ''}`,
+      markdown: `${m.docs.why}\n\n**What it checks.** ${m.docs.checks}\n\n**How to fix.** ${m.docs.fix}${url ? `\n\n[Documentation of \`${m.id}\`](${url})` : ''}`,
     },
-    helpUri: url,
+    ...(url ? { helpUri: url } : {}),
     defaultConfiguration: { level: LEVEL[m.severity], enabled: m.recommended },
     properties: { tags: ['kubernetes', 'ml-serving'] },
   };
