@@ -4,18 +4,26 @@
 import type { Rule } from './define-rule.js';
 import helmChartSkipped from './helm-chart-skipped.js';
 import imagePinned from './image-pinned.js';
+import ingressBackendExists from './ingress-backend-exists.js';
 import modelVersionMatchesRegistry from './model-version-matches-registry.js';
 import parseError from './parse-error.js';
 import ruleError from './rule-error.js';
+import servicePortTargetsContainer from './service-port-targets-container.js';
+import serviceSelectsPods from './service-selects-pods.js';
+import servicemonitorSelectsService from './servicemonitor-selects-service.js';
 import tolerationsMatchNodeSelector from './tolerations-match-node-selector.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const RULES: ReadonlyArray<Rule<any>> = [
   helmChartSkipped,
   imagePinned,
+  ingressBackendExists,
   modelVersionMatchesRegistry,
   parseError,
   ruleError,
+  servicePortTargetsContainer,
+  serviceSelectsPods,
+  servicemonitorSelectsService,
   tolerationsMatchNodeSelector,
 ];
 

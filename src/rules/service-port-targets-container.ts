@@ -1,0 +1,129 @@
+import { defineRule, type Report } from './define-rule.js';
+import { describeObject } from './utils/objects.js';
+import {
+  containerPortsOf,
+  describeContainerPorts,
+  describePortRef,
+  hasContainerPort,
+  servicePortsOf,
+  type ServicePort,
+} from './utils/ports.js';
+
+export interface ServicePortTargetsContainerOptions {
+  allowUndeclaredNumbers: boolean;
+}
+
+const WORKLOAD = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: fraud-scorer, namespace: ml }
+spec:
+  selector: { matchLabels: { app: fraud-scorer } }
+  template:
+    metadata: { labels: { app: fraud-scorer } }
+    spec:
+      containers:
+        - name: scorer
+          image: fraud-scorer:3.0.1
+          ports: [{ name: http, containerPort: 8080 }]
+`;
+
+export default defineRule<ServicePortTargetsContainerOptions>({
+  meta: {
+    id: 'service-port-targets-container',
+    severity: 'error',
+    recommended: true,
+    description: 'Each Service port must target a port that the selected containers expose',
+    kinds: ['Service'],
+    remediation: 'Set targetPort to a containerPort name or number of the selected pods (it defaults to the Service port).',
+    docs: {
+      why:
+        'A Service port forwards to its `targetPort` on the selected pods. A named targetPort that no container ' +
+        'declares leaves the pod out of the Endpoints; a number nobody listens on is refused. Either way the ' +
+        'Service exists, the pods are Ready, and requests fail. Forgetting that `targetPort` defaults to `port` ' +
+        '(Service on 80, model server on 8080) is the classic case.',
+      checks:
+        'For every Service that selects pods (see `service-selects-pods`), each entry of `spec.ports`: its ' +
+        '`targetPort` (default: `port`) must be, by name, the `name` of a container port, or, by number, a ' +
+        '`containerPort`, with the same protocol, in the containers (and native sidecars) of every workload ' +
+        'the Service selects. Services that select nothing are left to `service-selects-pods`.',
+      fix: 'Point `targetPort` at a declared container port, preferably by name (`targetPort: http`), or declare the port on the container.',
+      examples: {
+        incorrect: `${WORKLOAD}---
+apiVersion: v1
+kind: Service
+metadata: { name: fraud-scorer, namespace: ml }
+spec:
+  selector: { app: fraud-scorer }
+  ports:
+    - port: 80
+`,
+        correct: `${WORKLOAD}---
+apiVersion: v1
+kind: Service
+metadata: { name: fraud-scorer, namespace: ml }
+spec:
+  selector: { app: fraud-scorer }
+  ports:
+    - port: 80
+      targetPort: http
+`,
+      },
+    },
+    optionsSchema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        allowUndeclaredNumbers: {
+          type: 'boolean',
+          description:
+            'Accept a numeric targetPort that no container declares (Kubernetes forwards to undeclared ports too); ' +
+            'named targetPorts must always be declared.',
+        },
+      },
+    },
+    defaultOptions: { allowUndeclaredNumbers: false },
+    messages: {
+      notExposed:
+        'targetPort {{target}} of Service port {{port}} is not a container port of {{workload}}{{more}} (its ports: {{declared}}); traffic to it fails',
+      defaultNotExposed:
+        'Service port {{port}} has no targetPort, so it targets port {{target}}, which is not a container port of {{workload}}{{more}} (its ports: {{declared}})',
+      protocolMismatch:
+        'targetPort {{target}} of Service port {{port}} uses {{protocol}}, but {{workload}} declares that port with another protocol',
+    },
+  },
+
+  check({ object, index, options }) {
+    const workloads = index.workloadsForService(object);
+    if (workloads.length === 0) return [];
+    const exposed = workloads.map((w) => ({ workload: w, ports: containerPortsOf(w) }));
+    const reports: Report[] = [];
+    for (const sp of servicePortsOf(object)) {
+      const target = sp.targetPort;
+      if (target === undefined) continue;
+      if (typeof target === 'number' && options.allowUndeclaredNumbers) continue;
+      const path = sp.targetPortWritten ? [...sp.path, 'targetPort'] : [...sp.path, 'port'];
+      const lacking = exposed.filter((e) => !hasContainerPort(e.ports, target, sp.protocol));
+      if (lacking.length === 0) continue;
+      const first = lacking[0];
+      const data = {
+        target: describePortRef(target),
+        port: describeServicePort(sp),
+        protocol: sp.protocol,
+        workload: describeObject(first.workload.object),
+        more: lacking.length > 1 ? ` and ${lacking.length - 1} other selected workload(s)` : '',
+        declared: describeContainerPorts(first.ports),
+      };
+      if (hasContainerPort(first.ports, target)) {
+        reports.push({ messageId: 'protocolMismatch', data, path: [...sp.path, 'protocol'] });
+      } else {
+        reports.push({ messageId: sp.targetPortWritten ? 'notExposed' : 'defaultNotExposed', data, path });
+      }
+    }
+    return reports;
+  },
+});
+
+function describeServicePort(sp: ServicePort): string {
+  if (sp.name !== undefined) return `"${sp.name}" (${sp.port ?? '?'})`;
+  return String(sp.port ?? `#${sp.index}`);
+}

@@ -1,0 +1,121 @@
+import { defineRule } from './define-rule.js';
+import { namespaceOf, serviceSelectorOf } from '../engine/context.js';
+import { describeObject } from './utils/objects.js';
+import { describeSelector, nearestSelectorMiss } from './utils/selector-hints.js';
+
+export type ServiceSelectsPodsOptions = Record<string, never>;
+
+export default defineRule<ServiceSelectsPodsOptions>({
+  meta: {
+    id: 'service-selects-pods',
+    severity: 'error',
+    recommended: true,
+    description: 'A Service selector must match the pod template labels of a workload in its namespace',
+    kinds: ['Service'],
+    remediation: 'Make the Service selector equal to (a subset of) the pod template labels of the workload it fronts, in the same namespace.',
+    docs: {
+      why:
+        'A Service whose selector matches no pod gets no endpoints: every request to it fails (connection refused, ' +
+        'or a 503 from the Ingress) while `kubectl apply` reports success. A one-letter typo in a label value, a ' +
+        'label only added to the Deployment\'s own metadata instead of its pod template, or a Service in another ' +
+        'namespace than its pods are the usual causes, and nothing in the cluster flags them.',
+      checks:
+        'Every Service with a non-empty `spec.selector` (not `type: ExternalName`; Services without a selector use ' +
+        'manually managed Endpoints and are skipped) must match the pod template labels of at least one workload ' +
+        '(Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod, KServe InferenceService) in its ' +
+        'namespace, anywhere in the linted tree. Labels that controllers add at run time (' +
+        '`statefulset.kubernetes.io/pod-name`, `pod-template-hash`, `controller-revision-hash`, …) are ignored. ' +
+        'The finding points at the selector value that is off and names the closest workload: one that differs in ' +
+        'a single label value (a typo) or lacks a single label, or that matches in another namespace.',
+      fix: 'Correct the selector (or the pod template labels) so that they agree, and keep the Service in the namespace of its pods.',
+      examples: {
+        incorrect: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: fraud-scorer, namespace: ml }
+spec:
+  selector: { matchLabels: { app: fraud-scorer } }
+  template:
+    metadata: { labels: { app: fraud-scorer } }
+    spec:
+      containers: [{ name: scorer, image: "fraud-scorer:3.0.1" }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: fraud-scorer, namespace: ml }
+spec:
+  selector: { app: fraud-scorrer }
+  ports: [{ port: 80, targetPort: 8080 }]
+`,
+        correct: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: fraud-scorer, namespace: ml }
+spec:
+  selector: { matchLabels: { app: fraud-scorer } }
+  template:
+    metadata: { labels: { app: fraud-scorer } }
+    spec:
+      containers: [{ name: scorer, image: "fraud-scorer:3.0.1" }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: fraud-scorer, namespace: ml }
+spec:
+  selector: { app: fraud-scorer }
+  ports: [{ port: 80, targetPort: 8080 }]
+`,
+      },
+    },
+    optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
+    defaultOptions: {},
+    messages: {
+      noMatch: 'selector {{selector}} matches the pod labels of no workload in namespace "{{namespace}}"; the Service has no endpoints',
+      valueDiffers:
+        'selector {{key}}={{expected}} matches no workload in namespace "{{namespace}}"; closest: {{workload}} has pods labelled {{key}}={{actual}}',
+      labelMissing:
+        'selector {{selector}} matches no workload in namespace "{{namespace}}"; closest: {{workload}}, whose pods lack the label {{key}}={{expected}}',
+      otherNamespace:
+        'selector {{selector}} matches no workload in namespace "{{namespace}}", only {{workload}} in namespace "{{other}}"; a Service selects pods of its own namespace',
+    },
+  },
+
+  check({ object, index }) {
+    const selector = serviceSelectorOf(object);
+    if (!selector || index.workloadsForService(object).length > 0) return [];
+    const namespace = namespaceOf(object);
+    const text = describeSelector(selector);
+
+    const miss = nearestSelectorMiss(selector, (s) => index.workloadsMatching(namespace, s), (w) => w.template.labels);
+    if (miss) {
+      const workload = describeObject(miss.item.object);
+      const path = ['spec', 'selector', miss.key];
+      if (miss.actual !== undefined) {
+        return [{
+          messageId: 'valueDiffers',
+          data: { key: miss.key, expected: miss.expected, actual: miss.actual, namespace, workload },
+          path,
+          fix: `Select ${miss.key}: ${miss.actual}, or label the pod template of ${workload} ${miss.key}: ${miss.expected}.`,
+        }];
+      }
+      return [{
+        messageId: 'labelMissing',
+        data: { selector: text, key: miss.key, expected: miss.expected, namespace, workload },
+        path,
+        fix: `Remove ${miss.key} from the selector, or add ${miss.key}: ${miss.expected} to the pod template labels of ${workload}.`,
+      }];
+    }
+
+    for (const other of index.workloadNamespaces()) {
+      if (other === namespace) continue;
+      const found = index.workloadsMatching(other, selector)[0];
+      if (found) {
+        return [{
+          messageId: 'otherNamespace',
+          data: { selector: text, namespace, other, workload: describeObject(found.object) },
+          path: ['metadata', 'namespace'],
+          fix: `Put the Service in namespace "${other}", next to its pods.`,
+        }];
+      }
+    }
+    return [{ messageId: 'noMatch', data: { selector: text, namespace }, path: ['spec', 'selector'] }];
+  },
+});

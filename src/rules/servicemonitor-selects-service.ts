@@ -1,0 +1,278 @@
+import { defineRule, type Report } from './define-rule.js';
+import { namespaceOf, type ResourceIndex, type Workload } from '../engine/context.js';
+import { getAt } from '../engine/extract.js';
+import { isEmptySelector, toLabelSelector, type LabelSelector, type Labels } from '../engine/selector.js';
+import { isPlainObject } from '../loaders/objects.js';
+import type { LoadedObject, Path } from '../types.js';
+import { describeObject, describeObjects } from './utils/objects.js';
+import {
+  containerPortsOf,
+  describeContainerPorts,
+  describePortRef,
+  hasContainerPort,
+  servicePortsOf,
+  toPortRef,
+  type ContainerPort,
+  type PortRef,
+} from './utils/ports.js';
+import { describeSelector, nearestSelectorMiss } from './utils/selector-hints.js';
+
+export type ServiceMonitorSelectsServiceOptions = Record<string, never>;
+
+const STACK = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: fraud-scorer, namespace: ml }
+spec:
+  selector: { matchLabels: { app: fraud-scorer } }
+  template:
+    metadata: { labels: { app: fraud-scorer } }
+    spec:
+      containers:
+        - name: scorer
+          image: fraud-scorer:3.0.1
+          ports: [{ name: metrics, containerPort: 9090 }]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: fraud-scorer
+  namespace: ml
+  labels: { app: fraud-scorer }
+spec:
+  selector: { app: fraud-scorer }
+  ports: [{ name: metrics, port: 9090, targetPort: metrics }]
+`;
+
+const labelsOfObject = (o: LoadedObject): Labels => (isPlainObject(o.object.metadata?.labels) ? (o.object.metadata!.labels as Labels) : {});
+const labelsOfWorkload = (w: Workload): Labels => w.template.labels;
+
+interface Scope {
+  namespaces: string[];
+  where: string;
+  any: boolean;
+}
+
+export default defineRule<ServiceMonitorSelectsServiceOptions>({
+  meta: {
+    id: 'servicemonitor-selects-service',
+    severity: 'error',
+    recommended: true,
+    description: 'A ServiceMonitor must select a Service and name its ports; a PodMonitor must select pods and their ports',
+    kinds: ['ServiceMonitor', 'PodMonitor'],
+    remediation: 'Make the monitor selector match the Service labels (metadata.labels) and its endpoint port a named Service port.',
+    docs: {
+      why:
+        'Prometheus Operator turns a ServiceMonitor into scrape targets only for Services whose own labels match its ' +
+        'selector, in the namespaces its namespaceSelector allows, and only on Service ports whose name equals the ' +
+        'endpoint `port`. A selector copied from the pod labels, a ServiceMonitor in the `monitoring` namespace ' +
+        'without a namespaceSelector, or a port named `http-metrics` instead of `metrics` all produce the same ' +
+        'result: no targets, no error, and dashboards and alerts on model latency and drift that silently go flat.',
+      checks:
+        'ServiceMonitor (`monitoring.coreos.com/v1`): `spec.selector` (matchLabels and matchExpressions; an empty ' +
+        'selector selects every Service) must match the labels of at least one Service in the namespaces of ' +
+        '`spec.namespaceSelector` (`any: true`: every namespace; `matchNames`; default: the monitor\'s own). Each ' +
+        '`endpoints[].port` must be the name of a port of a selected Service; each `endpoints[].targetPort` must be ' +
+        'a container port (name or number) of the pods those Services select. PodMonitor: the selector must match ' +
+        'the pod template labels of a workload in those namespaces, and each `podMetricsEndpoints[].port` ' +
+        '(a container port name), `portNumber` or `targetPort` must be a container port of the selected pods. ' +
+        'Findings are reported on the monitor, at the selector value or endpoint port that is off, naming the ' +
+        'closest candidate.',
+      fix:
+        'Label the Service (not only its pods) with what the selector asks for, add the Service namespace to ' +
+        '`namespaceSelector.matchNames`, and name the metrics port of the Service as the endpoint `port` says.',
+      examples: {
+        incorrect: `${STACK}---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: { name: fraud-scorer, namespace: ml }
+spec:
+  selector:
+    matchLabels: { app: fraud-scorer }
+  endpoints:
+    - port: http-metrics
+`,
+        correct: `${STACK}---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: { name: fraud-scorer, namespace: ml }
+spec:
+  selector:
+    matchLabels: { app: fraud-scorer }
+  endpoints:
+    - port: metrics
+`,
+      },
+    },
+    optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
+    defaultOptions: {},
+    messages: {
+      noTarget: 'selector {{selector}} matches no {{target}} in {{where}}; Prometheus scrapes nothing',
+      valueDiffers: 'selector {{key}}={{expected}} matches no {{target}} in {{where}}; closest: {{candidate}} has {{key}}={{actual}}',
+      labelMissing: 'selector {{selector}} matches no {{target}} in {{where}}; closest: {{candidate}}, which lacks the label {{key}}={{expected}}',
+      otherNamespace: 'selector {{selector}} matches no {{target}} in {{where}}, only {{candidate}}; namespaceSelector does not include its namespace',
+      podLabelsOnly:
+        'selector {{selector}} matches no Service in {{where}}, only the pods of {{candidate}}; a ServiceMonitor selects Services by their own metadata.labels',
+      portMissing: 'endpoint port "{{port}}" is not a port name of the selected {{services}} (ports: {{declared}}); the endpoint is never scraped',
+      targetPortMissing: 'endpoint targetPort {{port}} is not a container port of the pods behind {{services}} (ports: {{declared}})',
+      podPortMissing: 'endpoint {{field}} {{port}} is not a container port of the selected pods of {{workloads}} (ports: {{declared}})',
+    },
+  },
+
+  check({ object, index }) {
+    if (!object.apiVersion.startsWith('monitoring.coreos.com/')) return [];
+    const rawSelector = getAt(object.object, ['spec', 'selector']);
+    if (!isPlainObject(rawSelector)) return []; // a required field: schema-valid's finding
+    const selector = toLabelSelector(rawSelector);
+    const scope = scopeOf(object, index);
+    return object.kind === 'ServiceMonitor'
+      ? checkServiceMonitor(object, index, selector, scope)
+      : checkPodMonitor(object, index, selector, scope);
+  },
+});
+
+/** The namespaces a monitor looks in: `any: true`, `matchNames`, or its own namespace. */
+function scopeOf(monitor: LoadedObject, index: ResourceIndex): Scope {
+  const own = namespaceOf(monitor);
+  const nsSelector = getAt(monitor.object, ['spec', 'namespaceSelector']);
+  if (isPlainObject(nsSelector) && nsSelector.any === true) {
+    const namespaces = monitor.kind === 'ServiceMonitor' ? index.namespacesWith('Service') : index.workloadNamespaces();
+    return { namespaces, where: 'any namespace', any: true };
+  }
+  if (isPlainObject(nsSelector) && Array.isArray(nsSelector.matchNames)) {
+    const names = [...new Set(nsSelector.matchNames.filter((n): n is string => typeof n === 'string' && n !== ''))];
+    if (names.length > 0) {
+      return { namespaces: names, where: names.length === 1 ? `namespace "${names[0]}"` : `namespaces ${names.map((n) => `"${n}"`).join(', ')}`, any: false };
+    }
+  }
+  return { namespaces: [own], where: `namespace "${own}"`, any: false };
+}
+
+function checkServiceMonitor(monitor: LoadedObject, index: ResourceIndex, selector: LabelSelector, scope: Scope): Report[] {
+  const query = (s: LabelSelector, namespaces: readonly string[]) =>
+    namespaces.flatMap((ns) => (isEmptySelector(s) ? [...index.inNamespace('Service', ns)] : index.objectsMatching('Service', ns, s)));
+  const services = query(selector, scope.namespaces);
+  if (services.length === 0) {
+    const podsOnly = scope.namespaces.flatMap((ns) => index.workloadsMatching(ns, selector))[0];
+    if (podsOnly) {
+      return [{
+        messageId: 'podLabelsOnly',
+        data: { selector: describeSelector(selector), where: scope.where, candidate: describeObject(podsOnly.object) },
+        path: ['spec', 'selector'],
+        fix: 'Add the selector labels to the metadata.labels of the Service that fronts these pods.',
+      }];
+    }
+    return selectorMissReports(selector, scope, 'Service', (s, namespaces) => query(s, namespaces), labelsOfObject, (o) => o, index.namespacesWith('Service'));
+  }
+
+  const reports: Report[] = [];
+  const endpoints = getAt(monitor.object, ['spec', 'endpoints']);
+  if (!Array.isArray(endpoints)) return reports;
+  const servicesText = describeObjects(services);
+  let pods: { workloads: Workload[]; ports: ContainerPort[] } | undefined;
+  endpoints.forEach((endpoint, i) => {
+    if (!isPlainObject(endpoint)) return;
+    if (typeof endpoint.port === 'string' && endpoint.port !== '') {
+      const port = endpoint.port;
+      const ports = services.flatMap((s) => servicePortsOf(s));
+      if (!ports.some((p) => p.name === port)) {
+        const names = [...new Set(ports.map((p) => p.name).filter((n): n is string => n !== undefined))];
+        reports.push({
+          messageId: 'portMissing',
+          data: { port, services: servicesText, declared: names.length > 0 ? names.join(', ') : 'no named ports' },
+          path: ['spec', 'endpoints', i, 'port'],
+        });
+      }
+    }
+    const target = toPortRef(endpoint.targetPort);
+    if (target !== undefined) {
+      pods ??= podsBehind(services, index);
+      if (pods.workloads.length > 0 && !hasContainerPort(pods.ports, target)) {
+        reports.push({
+          messageId: 'targetPortMissing',
+          data: { port: describePortRef(target), services: servicesText, declared: describeContainerPorts(pods.ports) },
+          path: ['spec', 'endpoints', i, 'targetPort'],
+        });
+      }
+    }
+  });
+  return reports;
+}
+
+function podsBehind(services: readonly LoadedObject[], index: ResourceIndex): { workloads: Workload[]; ports: ContainerPort[] } {
+  const seen = new Set<number>();
+  const workloads: Workload[] = [];
+  for (const service of services) {
+    for (const w of index.workloadsForService(service)) {
+      if (seen.has(w.object.id)) continue;
+      seen.add(w.object.id);
+      workloads.push(w);
+    }
+  }
+  return { workloads, ports: workloads.flatMap((w) => containerPortsOf(w)) };
+}
+
+function checkPodMonitor(monitor: LoadedObject, index: ResourceIndex, selector: LabelSelector, scope: Scope): Report[] {
+  const query = (s: LabelSelector, namespaces: readonly string[]) =>
+    namespaces.flatMap((ns) => (isEmptySelector(s) ? [...index.workloadsInNamespace(ns)] : index.workloadsMatching(ns, s)));
+  const workloads = query(selector, scope.namespaces);
+  if (workloads.length === 0) {
+    return selectorMissReports(selector, scope, 'pod', query, labelsOfWorkload, (w) => w.object, index.workloadNamespaces());
+  }
+  const reports: Report[] = [];
+  const endpoints = getAt(monitor.object, ['spec', 'podMetricsEndpoints']);
+  if (!Array.isArray(endpoints)) return reports;
+  const ports = workloads.flatMap((w) => containerPortsOf(w));
+  const workloadsText = describeObjects(workloads.map((w) => w.object));
+  endpoints.forEach((endpoint, i) => {
+    if (!isPlainObject(endpoint)) return;
+    const fields: Array<[string, PortRef | undefined]> = [
+      ['port', typeof endpoint.port === 'string' && endpoint.port !== '' ? endpoint.port : undefined],
+      ['portNumber', typeof endpoint.portNumber === 'number' ? endpoint.portNumber : undefined],
+      ['targetPort', toPortRef(endpoint.targetPort)],
+    ];
+    for (const [field, ref] of fields) {
+      if (ref === undefined || hasContainerPort(ports, ref)) continue;
+      reports.push({
+        messageId: 'podPortMissing',
+        data: { field, port: describePortRef(ref), workloads: workloadsText, declared: describeContainerPorts(ports) },
+        path: ['spec', 'podMetricsEndpoints', i, field],
+      });
+    }
+  });
+  return reports;
+}
+
+/** Why a monitor selector matched nothing: the closest near miss, a match outside its namespaces, or nothing. */
+function selectorMissReports<T>(
+  selector: LabelSelector,
+  scope: Scope,
+  target: string,
+  query: (selector: LabelSelector, namespaces: readonly string[]) => T[],
+  labelsOf: (item: T) => Labels,
+  objectOf: (item: T) => LoadedObject,
+  allNamespaces: readonly string[],
+): Report[] {
+  const text = describeSelector(selector);
+  const miss = nearestSelectorMiss(selector, (s) => query(s, scope.namespaces), labelsOf);
+  if (miss) {
+    const candidate = describeObject(objectOf(miss.item), scope.namespaces.length === 1 ? scope.namespaces[0] : undefined);
+    const path: Path = ['spec', 'selector', 'matchLabels', miss.key];
+    return miss.actual !== undefined
+      ? [{ messageId: 'valueDiffers', data: { key: miss.key, expected: miss.expected, actual: miss.actual, target, where: scope.where, candidate }, path }]
+      : [{ messageId: 'labelMissing', data: { selector: text, key: miss.key, expected: miss.expected, target, where: scope.where, candidate }, path }];
+  }
+  if (!scope.any) {
+    const outside = allNamespaces.filter((ns) => !scope.namespaces.includes(ns));
+    const found = isEmptySelector(selector) ? undefined : query(selector, outside)[0];
+    if (found) {
+      const other = namespaceOf(objectOf(found));
+      return [{
+        messageId: 'otherNamespace',
+        data: { selector: text, target, where: scope.where, candidate: describeObject(objectOf(found), '') },
+        path: ['spec', 'namespaceSelector'],
+        fix: `Add "${other}" to spec.namespaceSelector.matchNames.`,
+      }];
+    }
+  }
+  return [{ messageId: 'noTarget', data: { selector: text || '{}', target, where: scope.where }, path: ['spec', 'selector'] }];
+}

@@ -1,0 +1,20 @@
+/** How messages name objects. */
+import { namespaceOf } from '../../engine/context.js';
+import type { LoadedObject } from '../../types.js';
+
+/** `Deployment "fraud-scorer"`, plus `in namespace "x"` when it is not `namespace`. */
+export function describeObject(object: LoadedObject, namespace?: string): string {
+  const ns = namespaceOf(object);
+  return namespace === undefined || ns === namespace ? `${object.kind} "${object.name}"` : `${object.kind} "${object.name}" in namespace "${ns}"`;
+}
+
+/** `Service "a"`, `Services "a" and "b"`, `Services "a", "b" and 3 more`. */
+export function describeObjects(objects: readonly LoadedObject[], namespace?: string): string {
+  if (objects.length === 0) return 'nothing';
+  if (objects.length === 1) return describeObject(objects[0], namespace);
+  const kinds = new Set(objects.map((o) => o.kind));
+  const label = kinds.size === 1 ? `${objects[0].kind}s` : 'objects';
+  const names = objects.slice(0, 2).map((o) => `"${o.name}"`);
+  const rest = objects.length - names.length;
+  return rest > 0 ? `${label} ${names.join(', ')} and ${rest} more` : `${label} ${names.join(' and ')}`;
+}

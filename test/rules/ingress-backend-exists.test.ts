@@ -1,0 +1,162 @@
+import rule from '../../src/rules/ingress-backend-exists.js';
+import { ruleTester } from '../rule-tester.js';
+
+const service = (name = 'fraud-scorer', namespace = 'ml-serving-prod') => `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: ${namespace}
+spec:
+  selector: { app: ${name} }
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+`;
+
+const ingress = (backend: string, namespace = 'ml-serving-prod') => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: fraud-scorer
+  namespace: ${namespace}
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: fraud.ml.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+${backend}`;
+
+const backend = (name: string, port: string) => `              service:
+                name: ${name}
+                port:
+                  ${port}
+`;
+
+ruleTester(rule, {
+  valid: [
+    {
+      name: 'port by name, Service in another directory',
+      files: { 'apps/fraud/service.yaml': service(), 'ingress/fraud.yaml': ingress(backend('fraud-scorer', 'name: http')) },
+    },
+    { name: 'port by number', yaml: `${service()}---\n${ingress(backend('fraud-scorer', 'number: 80'))}` },
+    {
+      name: 'defaultBackend and a resource backend',
+      yaml: `${service()}---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: models, namespace: ml-serving-prod }
+spec:
+  defaultBackend:
+    service: { name: fraud-scorer, port: { name: http } }
+  rules:
+    - http:
+        paths:
+          - path: /artifacts
+            pathType: Prefix
+            backend:
+              resource: { apiGroup: k8s.example.com, kind: StorageBucket, name: model-artifacts }
+`,
+    },
+    {
+      name: 'ExternalName Service without ports',
+      yaml: `apiVersion: v1
+kind: Service
+metadata: { name: legacy, namespace: ml-serving-prod }
+spec: { type: ExternalName, externalName: legacy.example.com }
+---
+${ingress(backend('legacy', 'number: 443'))}`,
+    },
+    {
+      name: 'older extensions/v1beta1 shape',
+      yaml: `${service()}---
+apiVersion: extensions/v1beta1
+kind: Ingress
+metadata: { name: old, namespace: ml-serving-prod }
+spec:
+  backend: { serviceName: fraud-scorer, servicePort: http }
+`,
+    },
+    { name: 'rules without http', yaml: 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: { name: x }\nspec:\n  rules: [{ host: a.example.com }, null]\n' },
+  ],
+  invalid: [
+    {
+      name: 'Service missing, with a did-you-mean, across directories',
+      files: { 'apps/fraud/service.yaml': service(), 'ingress/fraud.yaml': ingress(backend('fraud-scoring', 'name: http')) },
+      errors: [{
+        messageId: 'serviceMissing',
+        file: 'ingress/fraud.yaml',
+        line: 16,
+        column: 23,
+        path: 'spec.rules[0].http.paths[0].backend.service.name',
+        message: 'backend Service "fraud-scoring" does not exist in namespace "ml-serving-prod"; did you mean "fraud-scorer"?',
+      }],
+    },
+    {
+      name: 'Service in another namespace',
+      files: { 'apps/fraud/service.yaml': service('fraud-scorer', 'ml-serving-staging'), 'ingress/fraud.yaml': ingress(backend('fraud-scorer', 'name: http')) },
+      errors: [{ messageId: 'serviceMissing', line: 16, message: /exists in namespace "ml-serving-staging", but an Ingress routes only to Services of its own namespace$/ }],
+    },
+    {
+      name: 'no Service at all',
+      yaml: ingress(backend('fraud-scorer', 'number: 80')),
+      errors: [{ messageId: 'serviceMissing', line: 16, message: 'backend Service "fraud-scorer" does not exist in namespace "ml-serving-prod"' }],
+    },
+    {
+      name: 'port number is the container port, not the Service port',
+      files: { 'a/service.yaml': service(), 'b/ingress.yaml': ingress(backend('fraud-scorer', 'number: 8080')) },
+      errors: [{
+        messageId: 'portMissing',
+        line: 18,
+        column: 27,
+        path: 'spec.rules[0].http.paths[0].backend.service.port.number',
+        message: 'backend port 8080 is not a port of Service "fraud-scorer" (its ports: http (80))',
+      }],
+    },
+    {
+      name: 'port name unknown',
+      yaml: `${service()}---\n${ingress(backend('fraud-scorer', 'name: grpc'))}`,
+      errors: [{ messageId: 'portMissing', line: 30, path: 'spec.rules[0].http.paths[0].backend.service.port.name' }],
+    },
+    {
+      name: 'defaultBackend and a second path both broken',
+      yaml: `${service()}---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: models, namespace: ml-serving-prod }
+spec:
+  defaultBackend:
+    service: { name: fallback, port: { number: 80 } }
+  rules:
+    - http:
+        paths:
+          - path: /fraud
+            pathType: Prefix
+            backend: { service: { name: fraud-scorer, port: { name: http } } }
+          - path: /llm
+            pathType: Prefix
+            backend: { service: { name: llm-summarizer, port: { name: grpc } } }
+`,
+      errors: [
+        { messageId: 'serviceMissing', line: 18, path: 'spec.defaultBackend.service.name' },
+        { messageId: 'serviceMissing', line: 27, path: 'spec.rules[0].http.paths[1].backend.service.name' },
+      ],
+    },
+    {
+      name: 'v1beta1 servicePort',
+      yaml: `${service()}---
+apiVersion: networking.k8s.io/v1beta1
+kind: Ingress
+metadata: { name: old, namespace: ml-serving-prod }
+spec:
+  backend:
+    serviceName: fraud-scorer
+    servicePort: 8080
+`,
+      errors: [{ messageId: 'portMissing', line: 19, path: 'spec.backend.servicePort' }],
+    },
+  ],
+});

@@ -1,0 +1,198 @@
+import rule from '../../src/rules/service-selects-pods.js';
+import { ruleTester } from '../rule-tester.js';
+
+const deployment = (labels: string, namespace = 'ml-serving-prod', name = 'fraud-scorer') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: ${namespace}
+spec:
+  selector:
+    matchLabels: { app: ${name} }
+  template:
+    metadata:
+      labels: ${labels}
+    spec:
+      containers:
+        - name: scorer
+          image: fraud-scorer:3.0.1
+`;
+
+const service = (selector: string, namespace = 'ml-serving-prod', extra = '') => `apiVersion: v1
+kind: Service
+metadata:
+  name: fraud-scorer
+  namespace: ${namespace}
+spec:
+${extra}  selector:
+${selector}
+  ports:
+    - port: 80
+      targetPort: 8080
+`;
+
+ruleTester(rule, {
+  valid: [
+    { name: 'same file', yaml: `${deployment('{ app: fraud-scorer, tier: scoring }')}---\n${service('    app: fraud-scorer')}` },
+    {
+      name: 'Service and Deployment in sibling directories',
+      files: {
+        'apps/fraud/deployment.yaml': deployment('{ app: fraud-scorer, tier: scoring }'),
+        'networking/services/fraud.yaml': service('    app: fraud-scorer\n    tier: scoring'),
+      },
+    },
+    { name: 'no selector: manually managed Endpoints', yaml: 'apiVersion: v1\nkind: Service\nmetadata: { name: external-db }\nspec:\n  ports: [{ port: 5432 }]\n' },
+    { name: 'empty selector', yaml: 'apiVersion: v1\nkind: Service\nmetadata: { name: x }\nspec:\n  selector: {}\n  ports: [{ port: 80 }]\n' },
+    {
+      name: 'ExternalName',
+      yaml: 'apiVersion: v1\nkind: Service\nmetadata: { name: feature-store }\nspec:\n  type: ExternalName\n  externalName: features.example.com\n  selector: { app: gone }\n',
+    },
+    {
+      name: 'no namespace on either: both in default',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: { name: debug, labels: { app: debug } }
+spec:
+  containers: [{ name: c, image: "busybox:1.36" }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: debug }
+spec:
+  selector: { app: debug }
+`,
+    },
+    {
+      name: 'per-pod Service of a StatefulSet (run-time pod-name label)',
+      yaml: `apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: vector-db, namespace: ml }
+spec:
+  serviceName: vector-db
+  selector: { matchLabels: { app: vector-db } }
+  template:
+    metadata: { labels: { app: vector-db } }
+    spec:
+      containers: [{ name: db, image: "qdrant:1.9.0" }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: vector-db-0, namespace: ml }
+spec:
+  selector:
+    app: vector-db
+    statefulset.kubernetes.io/pod-name: vector-db-0
+`,
+    },
+    {
+      name: 'KServe InferenceService pods',
+      yaml: `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: { name: sentiment, namespace: ml }
+spec:
+  predictor:
+    model: { modelFormat: { name: sklearn }, storageUri: "s3://models/sentiment/3" }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: sentiment-extra, namespace: ml }
+spec:
+  selector: { serving.kserve.io/inferenceservice: sentiment }
+`,
+    },
+    { name: 'numeric label value in the selector', yaml: `${deployment('{ app: fraud-scorer, version: "3" }')}---\n${service('    app: fraud-scorer\n    version: 3')}` },
+    { name: 'malformed selector value is ignored, not a crash', yaml: 'apiVersion: v1\nkind: Service\nmetadata: { name: x }\nspec:\n  selector: [app, x]\n' },
+    { name: 'spec is null', yaml: 'apiVersion: v1\nkind: Service\nmetadata: { name: x }\nspec: null\n' },
+  ],
+  invalid: [
+    {
+      name: 'typo in the label value: points at the value, names the closest workload',
+      files: {
+        'apps/fraud/deployment.yaml': deployment('{ app: fraud-scorer }'),
+        'networking/service.yaml': service('    app: fraud-scorrer'),
+      },
+      errors: [{
+        messageId: 'valueDiffers',
+        file: 'networking/service.yaml',
+        line: 8,
+        column: 10,
+        path: 'spec.selector.app',
+        message: 'selector app=fraud-scorrer matches no workload in namespace "ml-serving-prod"; closest: Deployment "fraud-scorer" has pods labelled app=fraud-scorer',
+      }],
+    },
+    {
+      name: 'second label differs by value (any distance, the other labels match)',
+      files: {
+        'a/deploy.yaml': deployment('{ app: fraud-scorer, track: stable }'),
+        'b/svc.yaml': service('    app: fraud-scorer\n    track: canary'),
+      },
+      errors: [{ messageId: 'valueDiffers', line: 9, path: 'spec.selector.track', message: /has pods labelled track=stable$/ }],
+    },
+    {
+      name: 'label only on the Deployment metadata, not on the pod template',
+      files: {
+        'a/deploy.yaml': deployment('{ app: fraud-scorer }'),
+        'b/svc.yaml': service('    app: fraud-scorer\n    tier: scoring'),
+      },
+      errors: [{ messageId: 'labelMissing', line: 9, path: 'spec.selector.tier', message: /lack the label tier=scoring$/ }],
+    },
+    {
+      name: 'pods in another namespace: points at the namespace',
+      files: {
+        'apps/fraud/deployment.yaml': deployment('{ app: fraud-scorer }', 'ml-serving-prod'),
+        'networking/service.yaml': service('    app: fraud-scorer', 'default'),
+      },
+      errors: [{
+        messageId: 'otherNamespace',
+        line: 5,
+        path: 'metadata.namespace',
+        message: 'selector app=fraud-scorer matches no workload in namespace "default", only Deployment "fraud-scorer" in namespace "ml-serving-prod"; a Service selects pods of its own namespace',
+      }],
+    },
+    {
+      name: 'nothing close: points at the selector',
+      yaml: `${deployment('{ app: llm-summarizer }', 'ml-serving-prod', 'llm-summarizer')}---\n${service('    app: fraud-scorer')}`,
+      errors: [{ messageId: 'noMatch', line: 23, path: 'spec.selector', message: 'selector app=fraud-scorer matches the pod labels of no workload in namespace "ml-serving-prod"; the Service has no endpoints' }],
+    },
+    {
+      name: 'no workloads at all',
+      yaml: service('    app: fraud-scorer'),
+      errors: [{ messageId: 'noMatch', line: 7 }],
+    },
+    {
+      name: 'several Services, one broken, across files',
+      files: {
+        'apps/fraud/deployment.yaml': deployment('{ app: fraud-scorer }'),
+        'apps/fraud/service.yaml': service('    app: fraud-scorer'),
+        'apps/llm/service.yaml': `apiVersion: v1
+kind: Service
+metadata: { name: llm, namespace: ml-serving-prod }
+spec:
+  selector: { app: llm-sumarizer }
+`,
+        'apps/llm/deployment.yaml': deployment('{ app: llm-summarizer }', 'ml-serving-prod', 'llm-summarizer'),
+      },
+      errors: [{ messageId: 'valueDiffers', file: 'apps/llm/service.yaml', line: 5, column: 20, message: /closest: Deployment "llm-summarizer"/ }],
+    },
+    {
+      name: 'a Job template does not carry the label either',
+      yaml: `apiVersion: batch/v1
+kind: Job
+metadata: { name: backfill, namespace: ml }
+spec:
+  template:
+    metadata: { labels: { job: backfill } }
+    spec:
+      restartPolicy: Never
+      containers: [{ name: c, image: "backfill:1.0" }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: backfill, namespace: ml }
+spec:
+  selector: { job: backfil }
+`,
+      errors: [{ messageId: 'valueDiffers', line: 15, message: /closest: Job "backfill" has pods labelled job=backfill/ }],
+    },
+  ],
+});

@@ -1,0 +1,217 @@
+import rule from '../../src/rules/servicemonitor-selects-service.js';
+import { ruleTester } from '../rule-tester.js';
+
+const deployment = (namespace = 'ml-serving-prod') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: fraud-scorer
+  namespace: ${namespace}
+spec:
+  selector:
+    matchLabels: { app: fraud-scorer }
+  template:
+    metadata:
+      labels: { app: fraud-scorer, tier: scoring }
+    spec:
+      containers:
+        - name: scorer
+          image: fraud-scorer:3.0.1
+          ports:
+            - { name: http, containerPort: 8080 }
+            - { name: metrics, containerPort: 9090 }
+`;
+
+const service = (labels = '{ app: fraud-scorer }', namespace = 'ml-serving-prod') => `apiVersion: v1
+kind: Service
+metadata:
+  name: fraud-scorer
+  namespace: ${namespace}
+  labels: ${labels}
+spec:
+  selector: { app: fraud-scorer }
+  ports:
+    - { name: http, port: 80, targetPort: http }
+    - { name: metrics, port: 9090, targetPort: metrics }
+`;
+
+const serviceMonitor = (spec: string, namespace = 'ml-serving-prod') => `apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: fraud-scorer
+  namespace: ${namespace}
+spec:
+${spec}`;
+
+const podMonitor = (spec: string, namespace = 'ml-serving-prod') => `apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata:
+  name: fraud-scorer
+  namespace: ${namespace}
+spec:
+${spec}`;
+
+const SELECT_APP = '  selector:\n    matchLabels:\n      app: fraud-scorer\n';
+
+ruleTester(rule, {
+  valid: [
+    {
+      name: 'own namespace, across directories',
+      files: {
+        'apps/fraud/deployment.yaml': deployment(),
+        'apps/fraud/service.yaml': service(),
+        'monitoring/fraud.yaml': serviceMonitor(`${SELECT_APP}  endpoints:\n    - port: metrics\n      interval: 30s\n`),
+      },
+    },
+    {
+      name: 'monitor in monitoring namespace with matchNames',
+      files: {
+        'apps/fraud/service.yaml': service(),
+        'monitoring/fraud.yaml': serviceMonitor(`${SELECT_APP}  namespaceSelector:\n    matchNames: [ml-serving-prod]\n  endpoints:\n    - port: metrics\n`, 'monitoring'),
+      },
+    },
+    {
+      name: 'namespaceSelector any',
+      files: {
+        'apps/fraud/service.yaml': service(),
+        'monitoring/fraud.yaml': serviceMonitor(`${SELECT_APP}  namespaceSelector: { any: true }\n  endpoints:\n    - port: metrics\n`, 'monitoring'),
+      },
+    },
+    {
+      name: 'matchExpressions',
+      yaml: `${service('{ app: fraud-scorer, team: fraud }')}---\n${serviceMonitor('  selector:\n    matchExpressions:\n      - { key: team, operator: In, values: [fraud, risk] }\n      - { key: app, operator: Exists }\n  endpoints:\n    - port: metrics\n')}`,
+    },
+    { name: 'empty selector selects every Service', yaml: `${service()}---\n${serviceMonitor('  selector: {}\n  endpoints:\n    - port: metrics\n')}` },
+    {
+      name: 'targetPort endpoint checked against the pods',
+      yaml: `${deployment()}---\n${service()}---\n${serviceMonitor(`${SELECT_APP}  endpoints:\n    - targetPort: 9090\n    - targetPort: metrics\n`)}`,
+    },
+    {
+      name: 'PodMonitor by port name and portNumber',
+      files: {
+        'apps/fraud/deployment.yaml': deployment(),
+        'monitoring/pods.yaml': podMonitor(`${SELECT_APP}  podMetricsEndpoints:\n    - port: metrics\n    - portNumber: 9090\n`),
+      },
+    },
+    {
+      name: 'PodMonitor with namespaceSelector any',
+      files: {
+        'apps/fraud/deployment.yaml': deployment(),
+        'monitoring/pods.yaml': podMonitor(`${SELECT_APP}  namespaceSelector: { any: true }\n  podMetricsEndpoints:\n    - port: metrics\n`, 'monitoring'),
+      },
+    },
+    { name: 'another API group with the same kind', yaml: 'apiVersion: example.com/v1\nkind: ServiceMonitor\nmetadata: { name: x }\nspec:\n  selector: { matchLabels: { app: none } }\n' },
+    { name: 'endpoints not a list, spec null', yaml: `${service()}---\n${serviceMonitor(`${SELECT_APP}  endpoints: metrics\n`)}---\napiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata: { name: y }\nspec: null\n` },
+  ],
+  invalid: [
+    {
+      name: 'endpoint port names no Service port, across directories',
+      files: {
+        'apps/fraud/service.yaml': service(),
+        'monitoring/fraud.yaml': serviceMonitor(`${SELECT_APP}  endpoints:\n    - port: http-metrics\n`),
+      },
+      errors: [{
+        messageId: 'portMissing',
+        file: 'monitoring/fraud.yaml',
+        line: 11,
+        column: 13,
+        path: 'spec.endpoints[0].port',
+        message: 'endpoint port "http-metrics" is not a port name of the selected Service "fraud-scorer" (ports: http, metrics); the endpoint is never scraped',
+      }],
+    },
+    {
+      name: 'monitor in another namespace without namespaceSelector',
+      files: {
+        'apps/fraud/service.yaml': service(),
+        'monitoring/fraud.yaml': serviceMonitor(`${SELECT_APP}  endpoints:\n    - port: metrics\n`, 'monitoring'),
+      },
+      errors: [{
+        messageId: 'otherNamespace',
+        line: 6,
+        path: 'spec.namespaceSelector',
+        message: 'selector app=fraud-scorer matches no Service in namespace "monitoring", only Service "fraud-scorer" in namespace "ml-serving-prod"; namespaceSelector does not include its namespace',
+      }],
+    },
+    {
+      name: 'matchNames lists the wrong namespace',
+      files: {
+        'apps/fraud/service.yaml': service(),
+        'monitoring/fraud.yaml': serviceMonitor(`${SELECT_APP}  namespaceSelector:\n    matchNames: [ml-serving-staging]\n  endpoints:\n    - port: metrics\n`, 'monitoring'),
+      },
+      errors: [{ messageId: 'otherNamespace', line: 10, message: /in namespace "ml-serving-staging", only Service "fraud-scorer" in namespace "ml-serving-prod"/ }],
+    },
+    {
+      name: 'label value typo: points at the value',
+      files: {
+        'apps/fraud/service.yaml': service(),
+        'monitoring/fraud.yaml': serviceMonitor('  selector:\n    matchLabels:\n      app: fraud-scorrer\n  endpoints:\n    - port: metrics\n'),
+      },
+      errors: [{
+        messageId: 'valueDiffers',
+        line: 9,
+        column: 12,
+        path: 'spec.selector.matchLabels.app',
+        message: 'selector app=fraud-scorrer matches no Service in namespace "ml-serving-prod"; closest: Service "fraud-scorer" has app=fraud-scorer',
+      }],
+    },
+    {
+      name: 'selector uses pod labels the Service does not carry',
+      files: {
+        'apps/fraud/deployment.yaml': deployment(),
+        'apps/fraud/service.yaml': service('{ app: fraud-scorer }'),
+        'monitoring/fraud.yaml': serviceMonitor('  selector:\n    matchLabels:\n      tier: scoring\n  endpoints:\n    - port: metrics\n'),
+      },
+      errors: [{ messageId: 'podLabelsOnly', line: 7, path: 'spec.selector', message: /only the pods of Deployment "fraud-scorer"; a ServiceMonitor selects Services by their own metadata.labels$/ }],
+    },
+    {
+      name: 'Service lacks one of two selector labels',
+      yaml: `${service()}---\n${serviceMonitor('  selector:\n    matchLabels:\n      app: fraud-scorer\n      release: prometheus\n  endpoints:\n    - port: metrics\n')}`,
+      errors: [{ messageId: 'labelMissing', line: 22, path: 'spec.selector.matchLabels.release', message: /closest: Service "fraud-scorer", which lacks the label release=prometheus$/ }],
+    },
+    {
+      name: 'matchExpressions select nothing',
+      yaml: `${service()}---\n${serviceMonitor('  selector:\n    matchExpressions:\n      - { key: team, operator: In, values: [fraud] }\n  endpoints:\n    - port: metrics\n')}`,
+      errors: [{ messageId: 'noTarget', line: 19, message: 'selector team In (fraud) matches no Service in namespace "ml-serving-prod"; Prometheus scrapes nothing' }],
+    },
+    {
+      name: 'no Services anywhere',
+      yaml: serviceMonitor(`${SELECT_APP}  endpoints:\n    - port: metrics\n`),
+      errors: [{ messageId: 'noTarget', line: 7 }],
+    },
+    {
+      name: 'targetPort endpoint that no pod exposes',
+      files: {
+        'apps/fraud/deployment.yaml': deployment(),
+        'apps/fraud/service.yaml': service(),
+        'monitoring/fraud.yaml': serviceMonitor(`${SELECT_APP}  endpoints:\n    - port: metrics\n    - targetPort: 9100\n`),
+      },
+      errors: [{ messageId: 'targetPortMissing', line: 12, path: 'spec.endpoints[1].targetPort', message: /^endpoint targetPort 9100 is not a container port of the pods behind Service "fraud-scorer" \(ports: http \(8080\), metrics \(9090\)\)$/ }],
+    },
+    {
+      name: 'PodMonitor port name not a container port',
+      files: {
+        'apps/fraud/deployment.yaml': deployment(),
+        'monitoring/pods.yaml': podMonitor(`${SELECT_APP}  podMetricsEndpoints:\n    - port: prometheus\n    - portNumber: 9100\n`),
+      },
+      errors: [
+        { messageId: 'podPortMissing', file: 'monitoring/pods.yaml', line: 11, path: 'spec.podMetricsEndpoints[0].port', message: 'endpoint port "prometheus" is not a container port of the selected pods of Deployment "fraud-scorer" (ports: http (8080), metrics (9090))' },
+        { messageId: 'podPortMissing', line: 12, path: 'spec.podMetricsEndpoints[1].portNumber' },
+      ],
+    },
+    {
+      name: 'PodMonitor selector typo',
+      files: {
+        'apps/fraud/deployment.yaml': deployment(),
+        'monitoring/pods.yaml': podMonitor('  selector:\n    matchLabels:\n      app: fraud-scorer\n      tier: scorng\n  podMetricsEndpoints:\n    - port: metrics\n'),
+      },
+      errors: [{ messageId: 'valueDiffers', line: 10, message: 'selector tier=scorng matches no pod in namespace "ml-serving-prod"; closest: Deployment "fraud-scorer" has tier=scoring' }],
+    },
+    {
+      name: 'PodMonitor in monitoring namespace without namespaceSelector',
+      files: {
+        'apps/fraud/deployment.yaml': deployment(),
+        'monitoring/pods.yaml': podMonitor(`${SELECT_APP}  podMetricsEndpoints:\n    - port: metrics\n`, 'monitoring'),
+      },
+      errors: [{ messageId: 'otherNamespace', line: 6, message: /only Deployment "fraud-scorer" in namespace "ml-serving-prod"/ }],
+    },
+  ],
+});
