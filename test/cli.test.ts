@@ -64,6 +64,18 @@ describe('mllint check', () => {
     expect(report.summary).toMatchObject({ files: 1, resources: 1, errors: 1, warnings: 0, infos: 0 });
   });
 
+  it('positions hold in a CRLF file with a BOM and in a List, read from disk', async () => {
+    const crlf = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(LATEST_POD.replace(/\n/g, '\r\n'))]);
+    const list = `apiVersion: v1\nkind: List\nitems:\n${LATEST_POD.replace(/^/gm, '    ').replace(/^    apiVersion/, '  - apiVersion')}`;
+    const dir = tree({ 'crlf.yaml': crlf, 'list.yaml': list });
+    const r = await runCli(['check', '-f', 'json'], { cwd: dir });
+    const found = JSON.parse(r.stdout).findings.map((f: { file: string; line: number; column: number; endColumn: number }) => [f.file, f.line, f.column, f.endColumn]);
+    expect(found).toEqual([
+      ['crlf.yaml', 9, 14, 27],
+      ['list.yaml', 12, 18, 31],
+    ]);
+  });
+
   it('reads YAML from stdin with "-", reported as file "-"', async () => {
     const dir = tree({});
     const r = await runCli(['check', '-', '--format', 'json'], { cwd: dir, stdin: LATEST_POD });
