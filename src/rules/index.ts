@@ -3,10 +3,15 @@
  */
 import type { Rule } from './define-rule.js';
 import helmChartSkipped from './helm-chart-skipped.js';
+import hpaMinReplicas from './hpa-min-replicas.js';
+import hpaTargetExists from './hpa-target-exists.js';
 import imagePinned from './image-pinned.js';
 import ingressBackendExists from './ingress-backend-exists.js';
 import modelVersionMatchesRegistry from './model-version-matches-registry.js';
 import parseError from './parse-error.js';
+import pdbAllowsDisruption from './pdb-allows-disruption.js';
+import pdbPresent from './pdb-present.js';
+import pdbSelectsPods from './pdb-selects-pods.js';
 import ruleError from './rule-error.js';
 import servicePortTargetsContainer from './service-port-targets-container.js';
 import serviceSelectsPods from './service-selects-pods.js';
@@ -16,10 +21,15 @@ import tolerationsMatchNodeSelector from './tolerations-match-node-selector.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const RULES: ReadonlyArray<Rule<any>> = [
   helmChartSkipped,
+  hpaMinReplicas,
+  hpaTargetExists,
   imagePinned,
   ingressBackendExists,
   modelVersionMatchesRegistry,
   parseError,
+  pdbAllowsDisruption,
+  pdbPresent,
+  pdbSelectsPods,
   ruleError,
   servicePortTargetsContainer,
   serviceSelectsPods,

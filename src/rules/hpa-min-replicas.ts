@@ -1,0 +1,169 @@
+import { defineRule, type Report } from './define-rule.js';
+import { namespaceOf, type ResourceIndex } from '../engine/context.js';
+import { getAt } from '../engine/extract.js';
+import { stageForNamespace } from '../engine/models.js';
+import type { LoadedObject } from '../types.js';
+import { budgetOf, hpaMinReplicas, replicaFloor, SCALABLE_KINDS, selectedPods, type Budget } from './utils/disruption.js';
+import { describeObject } from './utils/objects.js';
+
+export interface HpaMinReplicasOptions {
+  minReplicas: number;
+  requireExplicitMinReplicas: boolean;
+  noScaleToZeroStages: string[];
+}
+
+/** How far above the current minReplicas to look for one that satisfies a PDB (percentages converge fast). */
+const SEARCH_LIMIT = 1000;
+
+export default defineRule<HpaMinReplicasOptions>({
+  meta: {
+    id: 'hpa-min-replicas',
+    severity: 'error',
+    recommended: true,
+    description: 'Autoscaling must not scale a model server to zero, or below what its PodDisruptionBudget needs to allow a drain',
+    kinds: ['HorizontalPodAutoscaler', 'InferenceService'],
+    remediation: 'Set minReplicas explicitly: at least 1, and above the minAvailable of the PodDisruptionBudget of the workload.',
+    docs: {
+      why:
+        'Autoscalers scale down when traffic is low, and the floor they scale down to decides two failures. At ' +
+        'zero replicas the next request waits for a pod to schedule, pull the image and load the model: a cold ' +
+        'start of minutes for a large model, on an endpoint that callers expect to answer in milliseconds. At a ' +
+        'floor equal to the PodDisruptionBudget\'s `minAvailable`, the budget allows no eviction, so every node ' +
+        'drain and node-pool upgrade blocks during quiet hours. An HPA without `minReplicas` silently uses 1.',
+      checks:
+        'HorizontalPodAutoscalers (`autoscaling/v2`, `v1`): `minReplicas` must be written (unless ' +
+        '`requireExplicitMinReplicas` is off), must not be 0, must be at least the `minReplicas` option, and, for ' +
+        'each PodDisruptionBudget selecting the pods of the HPA\'s target, must leave at least one pod evictable ' +
+        'when the target runs at `minReplicas` (together with the other workloads the PDB selects; a percentage ' +
+        '`minAvailable` rounds up, as in Kubernetes). KServe InferenceServices: `spec.predictor.minReplicas: 0` is ' +
+        'reported in namespaces whose registry stage (`registry.stageByNamespace`; by default every namespace ' +
+        'without "staging" in its name is production) is one of `noScaleToZeroStages`.',
+      fix:
+        'Write `minReplicas` on every HPA, at least `minAvailable + 1` of the workload\'s PDB (or switch the PDB to ' +
+        '`maxUnavailable: 1`); keep `minReplicas: 1` or more on production InferenceServices and scale to zero ' +
+        'only in development namespaces.',
+      examples: {
+        incorrect: `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: scorer, namespace: ml }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: scorer }
+  maxReplicas: 10
+`,
+        correct: `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: scorer, namespace: ml }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: scorer }
+  minReplicas: 2
+  maxReplicas: 10
+`,
+      },
+    },
+    optionsSchema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        minReplicas: {
+          type: 'integer',
+          minimum: 1,
+          description: 'The lowest acceptable HPA minReplicas (e.g. 2 so a model always has a warm spare).',
+        },
+        requireExplicitMinReplicas: {
+          type: 'boolean',
+          description: 'Report an HPA that does not write minReplicas (and so defaults to 1).',
+        },
+        noScaleToZeroStages: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Registry stages (from the namespace) in which a KServe InferenceService must not have predictor minReplicas 0.',
+        },
+      },
+    },
+    defaultOptions: { minReplicas: 1, requireExplicitMinReplicas: true, noScaleToZeroStages: ['production'] },
+    messages: {
+      missing: 'minReplicas is not set, so the HPA scales {{target}} down to 1 replica; write the floor explicitly',
+      zero: 'minReplicas 0 lets the HPA scale {{target}} to zero; the next request waits for a cold start and the model load',
+      belowMinimum: 'minReplicas {{min}} is below the required minimum of {{minimum}}',
+      belowPdb:
+        'minReplicas {{min}} lets the HPA scale {{target}} down to where PodDisruptionBudget "{{pdb}}" (minAvailable {{value}}) allows no eviction, blocking node drains; set minReplicas to at least {{required}}',
+      kserveScaleToZero:
+        'predictor minReplicas 0 in namespace "{{namespace}}" (stage {{stage}}) lets KServe scale the model to zero; the first request after a quiet period waits for a cold start and the model load',
+    },
+  },
+
+  check({ object, index, options, settings }) {
+    if (object.kind === 'InferenceService') {
+      const path = ['spec', 'predictor', 'minReplicas'];
+      if (getAt(object.object, path) !== 0) return [];
+      const namespace = namespaceOf(object);
+      const stage = stageForNamespace(namespace, settings);
+      if (!options.noScaleToZeroStages.includes(stage)) return [];
+      return [{ messageId: 'kserveScaleToZero', data: { namespace, stage }, path }];
+    }
+
+    const path = ['spec', 'minReplicas'];
+    const written = getAt(object.object, path);
+    const min = hpaMinReplicas(object);
+    const target = targetOf(object, index);
+    const targetText = target ? describeObject(target) : describeTarget(object);
+    if (written === 0) return [{ messageId: 'zero', data: { target: targetText }, path }];
+
+    const reports: Report[] = [];
+    const blocked = target ? blockingPdb(object, target, index, min) : undefined;
+    if (blocked) {
+      reports.push({
+        messageId: 'belowPdb',
+        data: { min: written === undefined || written === null ? 'unset (1)' : min, target: targetText, pdb: blocked.pdb.name, value: blocked.budget.value.text, required: blocked.required },
+        path,
+      });
+    } else if (min < options.minReplicas) {
+      reports.push({ messageId: 'belowMinimum', data: { min, minimum: options.minReplicas }, path });
+    } else if ((written === undefined || written === null) && options.requireExplicitMinReplicas) {
+      reports.push({ messageId: 'missing', data: { target: targetText }, path });
+    }
+    return reports;
+  },
+});
+
+/** The workload the HPA scales, when it is in the linted tree and scalable. */
+function targetOf(hpa: LoadedObject, index: ResourceIndex): LoadedObject | undefined {
+  const kind = getAt(hpa.object, ['spec', 'scaleTargetRef', 'kind']);
+  const name = getAt(hpa.object, ['spec', 'scaleTargetRef', 'name']);
+  if (typeof kind !== 'string' || typeof name !== 'string' || !SCALABLE_KINDS.includes(kind)) return undefined;
+  return index.find(kind, namespaceOf(hpa), name);
+}
+
+function describeTarget(hpa: LoadedObject): string {
+  const kind = getAt(hpa.object, ['spec', 'scaleTargetRef', 'kind']);
+  const name = getAt(hpa.object, ['spec', 'scaleTargetRef', 'name']);
+  return typeof kind === 'string' && typeof name === 'string' ? `${kind} "${name}"` : 'its target';
+}
+
+/**
+ * The first PDB selecting the target whose minAvailable allows no eviction when the HPA holds the target at
+ * `min` replicas, with the smallest minReplicas that would allow one. PDBs no minReplicas can satisfy
+ * (minAvailable 100%, maxUnavailable 0) are pdb-allows-disruption's finding, not this one.
+ */
+function blockingPdb(
+  hpa: LoadedObject,
+  target: LoadedObject,
+  index: ResourceIndex,
+  min: number,
+): { pdb: LoadedObject; budget: Budget; required: number } | undefined {
+  const budgetAt = (pdb: LoadedObject, replicas: number) => {
+    const pods = selectedPods(pdb, index, (w) =>
+      w.object.id === target.id ? { count: Math.max(1, replicas), source: 'hpa', hpa } : replicaFloor(w, index),
+    );
+    return pods && pods.total > 0 ? budgetOf(pdb, pods.total) : undefined;
+  };
+  for (const pdb of index.pdbsFor(target)) {
+    const budget = budgetAt(pdb, min);
+    if (!budget || budget.field !== 'minAvailable' || budget.allowed > 0) continue;
+    for (let r = Math.max(1, min) + 1; r <= Math.max(1, min) + SEARCH_LIMIT; r++) {
+      const next = budgetAt(pdb, r);
+      if (next && next.allowed > 0) return { pdb, budget, required: r };
+    }
+  }
+  return undefined;
+}

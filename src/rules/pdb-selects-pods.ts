@@ -1,0 +1,113 @@
+import { defineRule, type Report } from './define-rule.js';
+import { namespaceOf } from '../engine/context.js';
+import { getAt } from '../engine/extract.js';
+import { isEmptySelector, toLabelSelector } from '../engine/selector.js';
+import { isPlainObject } from '../loaders/objects.js';
+import { describeSelector, nearestSelectorMiss } from './utils/selector-hints.js';
+import { describeObject } from './utils/objects.js';
+
+export type PdbSelectsPodsOptions = Record<string, never>;
+
+export default defineRule<PdbSelectsPodsOptions>({
+  meta: {
+    id: 'pdb-selects-pods',
+    severity: 'error',
+    recommended: true,
+    description: 'A PodDisruptionBudget must select the pods of at least one workload in its namespace',
+    kinds: ['PodDisruptionBudget'],
+    remediation: 'Make spec.selector match the pod template labels of the workload the budget is meant to protect.',
+    docs: {
+      why:
+        'A PodDisruptionBudget whose selector matches no pod protects nothing: a node drain or cluster upgrade ' +
+        'evicts every replica of the model server at once, and nobody notices until the endpoint returns 503s. ' +
+        'The usual causes are a label renamed in the Deployment but not in the PDB, a typo in a label value, or ' +
+        'a PDB copied into the wrong namespace. The API server accepts all of them silently.',
+      checks:
+        'Every PodDisruptionBudget: `spec.selector` must be present, and must match the pod template labels of at ' +
+        'least one workload (Deployment, StatefulSet, ReplicaSet, DaemonSet, Job, CronJob, Pod, KServe ' +
+        'InferenceService) in the same namespace anywhere in the linted tree (`matchLabels` and ' +
+        '`matchExpressions`). In `policy/v1` an empty selector (`selector: {}`) selects every pod of the ' +
+        'namespace; in `policy/v1beta1` it selects none. When a workload misses the selector by one label, the ' +
+        'message names it.',
+      fix:
+        'Copy the labels from the workload\'s `spec.template.metadata.labels` into the PDB\'s ' +
+        '`spec.selector.matchLabels`, and put the PDB in the workload\'s namespace.',
+      examples: {
+        incorrect: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: scorer, namespace: ml }
+spec:
+  replicas: 3
+  selector: { matchLabels: { app: fraud-scorer } }
+  template:
+    metadata: { labels: { app: fraud-scorer } }
+    spec:
+      containers: [{ name: scorer, image: "fraud-scorer:3.0.1" }]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: scorer, namespace: ml }
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: { app: fraud-scoring }
+`,
+        correct: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: scorer, namespace: ml }
+spec:
+  replicas: 3
+  selector: { matchLabels: { app: fraud-scorer } }
+  template:
+    metadata: { labels: { app: fraud-scorer } }
+    spec:
+      containers: [{ name: scorer, image: "fraud-scorer:3.0.1" }]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: scorer, namespace: ml }
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: { app: fraud-scorer }
+`,
+      },
+    },
+    optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
+    defaultOptions: {},
+    messages: {
+      noSelector: 'PodDisruptionBudget has no selector, so it protects no pods',
+      emptySelectorBeta: 'an empty selector selects no pods in policy/v1beta1; list the labels of the pods to protect',
+      noMatch: 'selector {{selector}} matches the pods of no workload in namespace "{{namespace}}"',
+      nearMiss:
+        'selector {{selector}} matches the pods of no workload in namespace "{{namespace}}"; {{candidate}} has {{actual}}',
+    },
+  },
+
+  check({ object, index }) {
+    const selectorPath = ['spec', 'selector'];
+    const raw = getAt(object.object, selectorPath);
+    if (!isPlainObject(raw)) return [{ messageId: 'noSelector', path: selectorPath }];
+    const selector = toLabelSelector(raw);
+    if (isEmptySelector(selector) && object.apiVersion === 'policy/v1beta1') {
+      return [{ messageId: 'emptySelectorBeta', path: selectorPath }];
+    }
+    if (index.workloadsForPdb(object).length > 0) return [];
+
+    const namespace = namespaceOf(object);
+    const data = { selector: describeSelector(selector) || '{}', namespace };
+    const miss = nearestSelectorMiss(selector, (s) => index.workloadsMatching(namespace, s), (w) => w.template.labels);
+    const reports: Report[] = [];
+    if (miss) {
+      const actual = miss.actual === undefined ? `no label "${miss.key}"` : `${miss.key}=${miss.actual}`;
+      reports.push({
+        messageId: 'nearMiss',
+        data: { ...data, candidate: describeObject(miss.item.object), actual },
+        path: [...selectorPath, 'matchLabels', miss.key],
+      });
+    } else {
+      reports.push({ messageId: 'noMatch', data, path: selectorPath });
+    }
+    return reports;
+  },
+});

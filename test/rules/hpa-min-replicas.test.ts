@@ -1,0 +1,148 @@
+import rule from '../../src/rules/hpa-min-replicas.js';
+import { ruleTester } from '../rule-tester.js';
+
+const deployment = (name: string, replicas: number, labels = `{ app: ${name} }`) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: ml-serving-prod
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: ${labels}
+  template:
+    metadata:
+      labels: ${labels}
+    spec:
+      containers:
+        - name: server
+          image: model-server:1.0.0
+`;
+
+/** `minReplicas` is on line 8 when given (line 6, `spec:`, otherwise). */
+const hpa = (minReplicas: string, target = 'scorer') => `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: ${target}
+  namespace: ml-serving-prod
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: ${target} }
+${minReplicas}  maxReplicas: 10
+`;
+
+const pdb = (budget: string, app = 'scorer') => `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: ${app}, namespace: ml-serving-prod }
+spec:
+  ${budget}
+  selector: { matchLabels: { app: ${app} } }
+`;
+
+const isvc = (namespace: string, minReplicas: number) => `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: sentiment
+  namespace: ${namespace}
+spec:
+  predictor:
+    minReplicas: ${minReplicas}
+    model:
+      modelFormat: { name: sklearn }
+      storageUri: s3://models/sentiment/3
+`;
+
+/** Deployment, PDB and HPA in three directories, as a GitOps tree keeps them. */
+const tree = (minReplicas: string, budget: string) => ({
+  'apps/scorer/deployment.yaml': deployment('scorer', 3),
+  'platform/pdbs/scorer.yaml': pdb(budget),
+  'autoscaling/scorer-hpa.yaml': hpa(minReplicas),
+});
+
+ruleTester(rule, {
+  valid: [
+    { name: 'minReplicas 2, no PDB', yaml: hpa('  minReplicas: 2\n') },
+    { name: 'minReplicas one above the PDB minAvailable, across directories', files: tree('  minReplicas: 3\n', 'minAvailable: 2') },
+    { name: 'PDB with maxUnavailable', files: tree('  minReplicas: 2\n', 'maxUnavailable: 1') },
+    { name: 'PDB minAvailable 50% of 2 rounds up to 1', files: tree('  minReplicas: 2\n', 'minAvailable: "50%"') },
+    { name: 'minAvailable 100% is pdb-allows-disruption\'s finding', files: tree('  minReplicas: 3\n', 'minAvailable: "100%"') },
+    { name: 'minReplicas 1 is the default minimum', yaml: hpa('  minReplicas: 1\n') },
+    { name: 'option: implicit minReplicas allowed', yaml: hpa(''), options: { requireExplicitMinReplicas: false } },
+    { name: 'target not in the tree', yaml: hpa('  minReplicas: 2\n', 'elsewhere') },
+    { name: 'InferenceService scaling to zero in staging', yaml: isvc('ml-serving-staging', 0) },
+    { name: 'InferenceService with one replica in production', yaml: isvc('ml-serving-prod', 1) },
+    {
+      name: 'InferenceService scaling to zero in a namespace mapped to a development stage',
+      yaml: isvc('ml-dev', 0),
+      settings: { stageByNamespace: { 'ml-dev': 'development', '*': 'production' } },
+    },
+  ],
+  invalid: [
+    {
+      name: 'minReplicas missing',
+      yaml: hpa(''),
+      errors: [{
+        messageId: 'missing', line: 6, path: 'spec.minReplicas',
+        message: 'minReplicas is not set, so the HPA scales Deployment "scorer" down to 1 replica; write the floor explicitly',
+      }],
+    },
+    {
+      name: 'minReplicas 0',
+      files: { 'a/deploy.yaml': deployment('scorer', 3), 'b/hpa.yaml': hpa('  minReplicas: 0\n') },
+      errors: [{ messageId: 'zero', file: 'b/hpa.yaml', line: 8, column: 16, message: /^minReplicas 0 lets the HPA scale Deployment "scorer" to zero/ }],
+    },
+    {
+      name: 'minReplicas equal to the PDB minAvailable, across directories',
+      files: tree('  minReplicas: 2\n', 'minAvailable: 2'),
+      errors: [{
+        messageId: 'belowPdb', file: 'autoscaling/scorer-hpa.yaml', line: 8, path: 'spec.minReplicas',
+        message: 'minReplicas 2 lets the HPA scale Deployment "scorer" down to where PodDisruptionBudget "scorer" (minAvailable 2) allows no eviction, blocking node drains; set minReplicas to at least 3',
+      }],
+    },
+    {
+      name: 'minReplicas unset and a PDB with minAvailable 1',
+      files: tree('', 'minAvailable: 1'),
+      errors: [{ messageId: 'belowPdb', file: 'autoscaling/scorer-hpa.yaml', line: 6, message: /^minReplicas unset \(1\) .* at least 2$/ }],
+    },
+    {
+      name: 'percentage minAvailable rounds up',
+      files: tree('  minReplicas: 2\n', 'minAvailable: "60%"'),
+      errors: [{ messageId: 'belowPdb', file: 'autoscaling/scorer-hpa.yaml', line: 8, message: /\(minAvailable "60%"\) .* at least 3$/ }],
+    },
+    {
+      name: 'a PDB over two workloads counts the other one too',
+      files: {
+        'apps/stable.yaml': deployment('scorer', 3, '{ app: scorer, track: stable }'),
+        'apps/canary.yaml': deployment('scorer-canary', 1, '{ app: scorer, track: canary }'),
+        'platform/pdb.yaml': pdb('minAvailable: 2'),
+        'autoscaling/hpa.yaml': hpa('  minReplicas: 1\n'),
+      },
+      errors: [{ messageId: 'belowPdb', file: 'autoscaling/hpa.yaml', line: 8, message: /at least 2$/ }],
+    },
+    {
+      name: 'option: minReplicas 2',
+      yaml: hpa('  minReplicas: 1\n'),
+      options: { minReplicas: 2 },
+      errors: [{ messageId: 'belowMinimum', line: 8, message: 'minReplicas 1 is below the required minimum of 2' }],
+    },
+    {
+      name: 'InferenceService scaling to zero in production',
+      yaml: isvc('ml-serving-prod', 0),
+      errors: [{
+        messageId: 'kserveScaleToZero', line: 8, column: 18, path: 'spec.predictor.minReplicas',
+        message: 'predictor minReplicas 0 in namespace "ml-serving-prod" (stage production) lets KServe scale the model to zero; the first request after a quiet period waits for a cold start and the model load',
+      }],
+    },
+    {
+      name: 'InferenceService in a namespace that the config maps to production',
+      yaml: isvc('ml-serving-staging-eu', 0),
+      settings: { stageByNamespace: { 'ml-serving-staging-eu': 'production' } },
+      errors: [{ messageId: 'kserveScaleToZero', line: 8 }],
+    },
+    {
+      name: 'option: no scale to zero in staging either',
+      yaml: isvc('ml-serving-staging', 0),
+      options: { noScaleToZeroStages: ['production', 'staging'] },
+      errors: [{ messageId: 'kserveScaleToZero', line: 8, message: /\(stage staging\)/ }],
+    },
+  ],
+});

@@ -1,0 +1,152 @@
+import rule from '../../src/rules/pdb-allows-disruption.js';
+import { ruleTester } from '../rule-tester.js';
+
+const workload = (name: string, replicas: string, labels = `{ app: ${name} }`, kind = 'Deployment') => `apiVersion: apps/v1
+kind: ${kind}
+metadata:
+  name: ${name}
+  namespace: ml
+spec:
+${replicas}  selector:
+    matchLabels: ${labels}
+  template:
+    metadata:
+      labels: ${labels}
+    spec:
+      containers:
+        - name: server
+          image: model-server:1.0.0
+`;
+
+/** A PDB whose budget line is line 7 of its document. */
+const pdb = (budget: string, app = 'scorer') => `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: ${app}
+  namespace: ml
+spec:
+  ${budget}
+  selector:
+    matchLabels: { app: ${app} }
+`;
+
+const hpa = (target: string, minReplicas: string) => `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: ${target}
+  namespace: ml
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: ${target} }
+${minReplicas}  maxReplicas: 10
+`;
+
+/** Deployment (16 lines with replicas) + `---` + PDB: the budget is on line 24 (23 without replicas). */
+const stack = (replicas: number | null, budget: string) => `${workload('scorer', replicas === null ? '' : `  replicas: ${replicas}\n`)}---\n${pdb(budget)}`;
+
+ruleTester(rule, {
+  valid: [
+    { name: 'minAvailable below replicas', yaml: stack(3, 'minAvailable: 2') },
+    { name: 'maxUnavailable 1', yaml: stack(1, 'maxUnavailable: 1') },
+    { name: 'minAvailable 50% of 3 rounds up to 2', yaml: stack(3, 'minAvailable: "50%"') },
+    { name: 'maxUnavailable 10% of 2 rounds up to 1', yaml: stack(2, 'maxUnavailable: "10%"') },
+    { name: 'minAvailable 0', yaml: stack(1, 'minAvailable: 0') },
+    { name: 'a Deployment scaled to zero has nothing to drain', yaml: stack(0, 'minAvailable: 1') },
+    { name: 'selects nothing: left to pdb-selects-pods', yaml: `${workload('other', '  replicas: 1\n')}---\n${pdb('minAvailable: 5')}` },
+    { name: 'DaemonSet pod count is not known statically', yaml: `${workload('scorer', '', '{ app: scorer }', 'DaemonSet')}---\n${pdb('minAvailable: 1')}` },
+    { name: 'invalid value is schema-valid\'s finding', yaml: stack(1, 'minAvailable: "1"') },
+    {
+      name: 'replicas of several workloads are summed, across directories',
+      files: {
+        'apps/stable/deploy.yaml': workload('scorer-stable', '  replicas: 2\n', '{ app: scorer, track: stable }'),
+        'apps/canary/deploy.yaml': workload('scorer-canary', '  replicas: 1\n', '{ app: scorer, track: canary }'),
+        'platform/pdb.yaml': pdb('minAvailable: 2'),
+      },
+    },
+    {
+      name: 'an HPA floor above spec.replicas',
+      files: { 'apps/deploy.yaml': stack(1, 'minAvailable: 2'), 'autoscaling/hpa.yaml': hpa('scorer', '  minReplicas: 3\n') },
+    },
+    {
+      name: 'option: two disruptions allowed',
+      yaml: stack(4, 'minAvailable: 2'),
+      options: { minDisruptionsAllowed: 2 },
+    },
+  ],
+  invalid: [
+    {
+      name: 'minAvailable equal to replicas',
+      yaml: stack(3, 'minAvailable: 3'),
+      errors: [{
+        messageId: 'minAvailableBlocks', line: 24, column: 17, path: 'spec.minAvailable',
+        message: 'minAvailable 3 needs 3 of the 3 pod(s) of Deployment "scorer" (3 replicas) to stay available, so a node drain can evict none and blocks',
+      }],
+    },
+    {
+      name: 'maxUnavailable 0, even with no workload in the tree',
+      yaml: pdb('maxUnavailable: 0'),
+      errors: [{ messageId: 'maxUnavailableZero', line: 7, column: 19, path: 'spec.maxUnavailable', message: 'maxUnavailable 0 lets no pod be evicted, so every node drain blocks' }],
+    },
+    { name: 'maxUnavailable "0%"', yaml: stack(3, 'maxUnavailable: "0%"'), errors: [{ messageId: 'maxUnavailableZero', line: 24, message: /^maxUnavailable "0%" / }] },
+    { name: 'minAvailable 100%', yaml: stack(5, 'minAvailable: 100%'), errors: [{ messageId: 'minAvailableBlocks', line: 24, message: /^minAvailable "100%" needs 5 of the 5/ }] },
+    { name: 'minAvailable 60% of 2 rounds up to 2', yaml: stack(2, 'minAvailable: "60%"'), errors: [{ messageId: 'minAvailableBlocks', line: 24, message: /needs 2 of the 2 / }] },
+    { name: 'default of one replica', yaml: stack(null, 'minAvailable: 1'), errors: [{ messageId: 'minAvailableBlocks', line: 23, message: /\(1 replica by default\)/ }] },
+    {
+      name: 'the HPA minReplicas is the floor, across directories',
+      files: {
+        'apps/scorer/deploy.yaml': workload('scorer', '  replicas: 5\n'),
+        'platform/pdb.yaml': pdb('minAvailable: 2'),
+        'autoscaling/hpa.yaml': hpa('scorer', '  minReplicas: 2\n'),
+      },
+      errors: [{
+        messageId: 'minAvailableBlocks', file: 'platform/pdb.yaml', line: 7,
+        message: 'minAvailable 2 needs 2 of the 2 pod(s) of Deployment "scorer" (2, the minReplicas of HPA "scorer") to stay available, so a node drain can evict none and blocks',
+      }],
+    },
+    {
+      name: 'an HPA without minReplicas scales down to 1',
+      files: { 'apps/deploy.yaml': stack(4, 'minAvailable: 1'), 'autoscaling/hpa.yaml': hpa('scorer', '') },
+      errors: [{ messageId: 'minAvailableBlocks', file: 'apps/deploy.yaml', line: 24 }],
+    },
+    {
+      name: 'the sum over every selected workload',
+      files: {
+        'apps/stable/deploy.yaml': workload('scorer-stable', '  replicas: 1\n', '{ app: scorer, track: stable }'),
+        'apps/canary/deploy.yaml': workload('scorer-canary', '  replicas: 1\n', '{ app: scorer, track: canary }'),
+        'platform/pdb.yaml': pdb('minAvailable: 2'),
+      },
+      errors: [{ file: 'platform/pdb.yaml', line: 7, message: /needs 2 of the 2 pod\(s\) of Deployment "scorer-canary" \(1 replica\), Deployment "scorer-stable" \(1 replica\)/ }],
+    },
+    {
+      name: 'KServe InferenceService predictor minReplicas',
+      yaml: `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: { name: scorer, namespace: ml }
+spec:
+  predictor:
+    minReplicas: 2
+    model: { modelFormat: { name: sklearn }, storageUri: "s3://models/scorer/3" }
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: scorer, namespace: ml }
+spec:
+  minAvailable: 2
+  selector:
+    matchLabels: { serving.kserve.io/inferenceservice: scorer }
+`,
+      errors: [{ messageId: 'minAvailableBlocks', line: 13, message: /InferenceService "scorer" \(minReplicas 2\)/ }],
+    },
+    {
+      name: 'option: too few disruptions with minAvailable',
+      yaml: stack(3, 'minAvailable: 2'),
+      options: { minDisruptionsAllowed: 2 },
+      errors: [{ messageId: 'tooFewDisruptions', line: 24, message: 'minAvailable 2 lets a drain evict only 1 of the 3 pod(s) of Deployment "scorer" (3 replicas) at a time; at least 2 required' }],
+    },
+    {
+      name: 'option: too few disruptions with maxUnavailable',
+      yaml: stack(6, 'maxUnavailable: 1'),
+      options: { minDisruptionsAllowed: 2 },
+      errors: [{ messageId: 'tooFewDisruptions', line: 24, path: 'spec.maxUnavailable' }],
+    },
+  ],
+});

@@ -1,0 +1,123 @@
+import rule from '../../src/rules/pdb-selects-pods.js';
+import { ruleTester } from '../rule-tester.js';
+
+const deployment = (namespace: string, labels: string, kind = 'Deployment') => `apiVersion: apps/v1
+kind: ${kind}
+metadata:
+  name: fraud-scorer
+  namespace: ${namespace}
+spec:
+  replicas: 3
+  selector:
+    matchLabels: ${labels}
+  template:
+    metadata:
+      labels: ${labels}
+    spec:
+      containers:
+        - name: scorer
+          image: fraud-scorer:3.0.1
+`;
+
+const pdb = (namespace: string, selector: string, apiVersion = 'policy/v1') => `apiVersion: ${apiVersion}
+kind: PodDisruptionBudget
+metadata:
+  name: fraud-scorer
+  namespace: ${namespace}
+spec:
+  maxUnavailable: 1
+${selector}`;
+
+const byApp = (app: string) => `  selector:
+    matchLabels:
+      app: ${app}
+`;
+
+ruleTester(rule, {
+  valid: [
+    { name: 'same file', yaml: `${deployment('ml', '{ app: fraud-scorer }')}---\n${pdb('ml', byApp('fraud-scorer'))}` },
+    {
+      name: 'Deployment and PDB in different directories',
+      files: { 'apps/fraud/deployment.yaml': deployment('ml', '{ app: fraud-scorer, tier: scoring }'), 'platform/pdbs/fraud.yaml': pdb('ml', byApp('fraud-scorer')) },
+    },
+    {
+      name: 'matchExpressions',
+      yaml: `${deployment('ml', '{ app: fraud-scorer, tier: scoring }')}---\n${pdb('ml', `  selector:
+    matchExpressions:
+      - { key: tier, operator: In, values: [scoring, ranking] }
+      - { key: canary, operator: DoesNotExist }
+`)}`,
+    },
+    { name: 'policy/v1 empty selector selects every pod in the namespace', yaml: `${deployment('ml', '{ app: a }')}---\n${pdb('ml', '  selector: {}\n')}` },
+    { name: 'StatefulSet pods', yaml: `${deployment('ml', '{ app: fraud-scorer }', 'StatefulSet')}---\n${pdb('ml', byApp('fraud-scorer'))}` },
+    {
+      name: 'KServe InferenceService predictor pods',
+      files: {
+        'serving/isvc.yaml': `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: { name: sentiment, namespace: ml }
+spec:
+  predictor:
+    minReplicas: 2
+    model: { modelFormat: { name: sklearn }, storageUri: "s3://models/sentiment/3" }
+`,
+        'serving/pdb.yaml': pdb('ml', `  selector:
+    matchLabels: { serving.kserve.io/inferenceservice: sentiment }
+`),
+      },
+    },
+    { name: 'no namespace on either means default', yaml: `${deployment('default', '{ app: a }').replace('  namespace: default\n', '')}---\n${pdb('default', byApp('a')).replace('  namespace: default\n', '')}` },
+    { name: 'other kinds are not checked', yaml: 'apiVersion: v1\nkind: Service\nmetadata: { name: s, namespace: ml }\nspec:\n  selector: { app: nothing }\n' },
+  ],
+  invalid: [
+    {
+      name: 'a typo in a label value names the near miss',
+      yaml: `${deployment('ml', '{ app: fraud-scorer }')}---\n${pdb('ml', byApp('fraud-scorrer'))}`,
+      errors: [{
+        messageId: 'nearMiss', line: 27, column: 12, path: 'spec.selector.matchLabels.app',
+        message: 'selector app=fraud-scorrer matches the pods of no workload in namespace "ml"; Deployment "fraud-scorer" has app=fraud-scorer',
+      }],
+    },
+    {
+      name: 'the same labels in another namespace, across directories',
+      files: { 'apps/fraud/deployment.yaml': deployment('ml-serving-prod', '{ app: fraud-scorer }'), 'platform/pdbs/fraud.yaml': pdb('ml-serving', byApp('fraud-scorer')) },
+      errors: [{ messageId: 'noMatch', file: 'platform/pdbs/fraud.yaml', line: 8, path: 'spec.selector',
+        message: 'selector app=fraud-scorer matches the pods of no workload in namespace "ml-serving"' }],
+    },
+    {
+      name: 'no selector points at spec',
+      yaml: `${deployment('ml', '{ app: a }')}---\n${pdb('ml', '')}`,
+      errors: [{ messageId: 'noSelector', line: 23, path: 'spec.selector' }],
+    },
+    {
+      name: 'policy/v1beta1 empty selector selects nothing',
+      yaml: `${deployment('ml', '{ app: a }')}---\n${pdb('ml', '  selector: {}\n', 'policy/v1beta1')}`,
+      errors: [{ messageId: 'emptySelectorBeta', line: 25, path: 'spec.selector' }],
+    },
+    {
+      name: 'matchExpressions excluding the only workload',
+      yaml: `${deployment('ml', '{ app: a, track: canary }')}---\n${pdb('ml', `  selector:
+    matchExpressions:
+      - { key: track, operator: NotIn, values: [canary] }
+`)}`,
+      errors: [{ messageId: 'noMatch', line: 25, message: /^selector track NotIn \(canary\) matches/ }],
+    },
+    {
+      name: 'labels of the Deployment itself are not pod labels',
+      yaml: `${deployment('ml', '{ app: fraud-scorer }').replace('  namespace: ml\n', '  namespace: ml\n  labels: { team: fraud }\n')}---\n${pdb('ml', `  selector:
+    matchLabels: { team: fraud }
+`)}`,
+      errors: [{ messageId: 'noMatch', line: 26 }],
+    },
+    {
+      name: 'policy/v1 empty selector in a namespace without workloads',
+      files: { 'a/deploy.yaml': deployment('ml', '{ app: a }'), 'b/pdb.yaml': pdb('ml-other', '  selector: {}\n') },
+      errors: [{ messageId: 'noMatch', file: 'b/pdb.yaml', line: 8, message: 'selector {} matches the pods of no workload in namespace "ml-other"' }],
+    },
+    {
+      name: 'two PDBs, one matching',
+      yaml: `${deployment('ml', '{ app: fraud-scorer }')}---\n${pdb('ml', byApp('fraud-scorer'))}---\n${pdb('ml', byApp('llm-summarizer'))}`,
+      errors: [{ messageId: 'noMatch', line: 36 }],
+    },
+  ],
+});
