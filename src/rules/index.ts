@@ -2,16 +2,21 @@
  * The rule registry: an explicit list, sorted by id. A meta-test checks it equals the files of this folder.
  */
 import type { Rule } from './define-rule.js';
+import cpuLimitThrottling from './cpu-limit-throttling.js';
 import helmChartSkipped from './helm-chart-skipped.js';
 import hpaMinReplicas from './hpa-min-replicas.js';
 import hpaTargetExists from './hpa-target-exists.js';
 import imagePinned from './image-pinned.js';
 import ingressBackendExists from './ingress-backend-exists.js';
+import livenessSurvivesModelLoad from './liveness-survives-model-load.js';
+import memoryLimitFitsModel from './memory-limit-fits-model.js';
 import modelVersionMatchesRegistry from './model-version-matches-registry.js';
 import parseError from './parse-error.js';
 import pdbAllowsDisruption from './pdb-allows-disruption.js';
 import pdbPresent from './pdb-present.js';
 import pdbSelectsPods from './pdb-selects-pods.js';
+import probePortExists from './probe-port-exists.js';
+import probesPresent from './probes-present.js';
 import ruleError from './rule-error.js';
 import servicePortTargetsContainer from './service-port-targets-container.js';
 import serviceSelectsPods from './service-selects-pods.js';
@@ -20,16 +25,21 @@ import tolerationsMatchNodeSelector from './tolerations-match-node-selector.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const RULES: ReadonlyArray<Rule<any>> = [
+  cpuLimitThrottling,
   helmChartSkipped,
   hpaMinReplicas,
   hpaTargetExists,
   imagePinned,
   ingressBackendExists,
+  livenessSurvivesModelLoad,
+  memoryLimitFitsModel,
   modelVersionMatchesRegistry,
   parseError,
   pdbAllowsDisruption,
   pdbPresent,
   pdbSelectsPods,
+  probePortExists,
+  probesPresent,
   ruleError,
   servicePortTargetsContainer,
   serviceSelectsPods,

@@ -29,6 +29,16 @@ export function formatBytes(bytes: number): string {
   return `${trim(bytes)}`;
 }
 
+/**
+ * The smallest tidy quantity that is at least `bytes`, for "set at least …" advice: whole Gi when exact,
+ * else rounded up to Mi (or Ki): 2013265920 → "1920Mi", 2147483648 → "2Gi".
+ */
+export function formatBytesAtLeast(bytes: number): string {
+  if (bytes >= 2 ** 30 && bytes % 2 ** 30 === 0) return `${bytes / 2 ** 30}Gi`;
+  if (bytes >= 2 ** 20) return `${Math.ceil(bytes / 2 ** 20)}Mi`;
+  return `${Math.ceil(bytes / 2 ** 10)}Ki`;
+}
+
 /** Cores as Kubernetes writes them: 0.5 → "500m", 2 → "2". */
 export function formatCpu(cores: number): string {
   return Number.isInteger(cores) ? String(cores) : `${Math.round(cores * 1000)}m`;

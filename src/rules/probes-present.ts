@@ -1,0 +1,90 @@
+import { defineRule, type Report } from './define-rule.js';
+import { isLongRunning, probeOf, servingContainers } from './utils/serving.js';
+
+export type ProbesPresentOptions = Record<string, never>;
+
+export default defineRule<ProbesPresentOptions>({
+  meta: {
+    id: 'probes-present',
+    severity: 'error',
+    recommended: true,
+    description: 'Long-running serving containers need a readiness and a liveness probe',
+    kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Pod'],
+    remediation: 'Add a readinessProbe (traffic only once the model answers) and a livenessProbe (restart a hung server).',
+    docs: {
+      why:
+        'Without a readiness probe a pod counts as ready the moment its process starts: the Service sends it ' +
+        'requests while the model is still loading (errors and timeouts on every rollout and scale-up), and keeps ' +
+        'sending them when the server stops answering. Without a liveness probe a model server that deadlocks, ' +
+        'or whose worker hangs in a GPU call, is never restarted: the pod stays Running and silently serves nothing.',
+      checks:
+        'Every regular container (not init or ephemeral containers) of a long-running workload — Deployment, ' +
+        'StatefulSet, DaemonSet, ReplicaSet, ReplicationController, and a Pod whose `restartPolicy` is `Always` ' +
+        '(the default) — must have a `readinessProbe` and a `livenessProbe`. Jobs, CronJobs and Pods with ' +
+        '`restartPolicy: Never`/`OnFailure` run to completion and are not checked. KServe `InferenceService`s are ' +
+        'not checked either: KServe and Knative probe the model server themselves (their declared probes are ' +
+        'still checked by `probe-port-exists` and `liveness-survives-model-load`).',
+      fix:
+        'Add a `readinessProbe` that succeeds only when the model is loaded and can answer (e.g. `GET /ready` or ' +
+        'the gRPC health service) and a `livenessProbe` on a cheap endpoint that fails when the server hangs. ' +
+        'For models that load slowly, add a `startupProbe` too, so that liveness checks begin only after loading ' +
+        '(see `liveness-survives-model-load`).',
+      examples: {
+        incorrect: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: scorer, namespace: ml }
+spec:
+  selector: { matchLabels: { app: scorer } }
+  template:
+    metadata: { labels: { app: scorer } }
+    spec:
+      containers:
+        - name: scorer
+          image: registry.example.com/ml/fraud-scorer:3.0.1
+          ports: [{ name: http, containerPort: 8080 }]
+`,
+        correct: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: scorer, namespace: ml }
+spec:
+  selector: { matchLabels: { app: scorer } }
+  template:
+    metadata: { labels: { app: scorer } }
+    spec:
+      containers:
+        - name: scorer
+          image: registry.example.com/ml/fraud-scorer:3.0.1
+          ports: [{ name: http, containerPort: 8080 }]
+          readinessProbe:
+            httpGet: { path: /ready, port: http }
+          livenessProbe:
+            httpGet: { path: /healthz, port: http }
+`,
+      },
+    },
+    optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
+    defaultOptions: {},
+    messages: {
+      missingBoth:
+        'container "{{container}}" has neither a readinessProbe nor a livenessProbe: it gets traffic before its model is loaded, and a hung server is never restarted',
+      missingReadiness:
+        'container "{{container}}" has no readinessProbe: it gets traffic as soon as it starts, before its model is loaded, and keeps getting it when it stops answering',
+      missingLiveness:
+        'container "{{container}}" has no livenessProbe: a hung model server is never restarted and the pod stays Running while serving nothing',
+    },
+  },
+
+  check({ template }) {
+    if (!template || !isLongRunning(template)) return [];
+    const reports: Report[] = [];
+    for (const ref of servingContainers(template)) {
+      const readiness = probeOf(ref, 'readinessProbe');
+      const liveness = probeOf(ref, 'livenessProbe');
+      const data = { container: ref.name };
+      if (!readiness && !liveness) reports.push({ messageId: 'missingBoth', data, path: [...ref.path, 'readinessProbe'] });
+      else if (!readiness) reports.push({ messageId: 'missingReadiness', data, path: [...ref.path, 'readinessProbe'] });
+      else if (!liveness) reports.push({ messageId: 'missingLiveness', data, path: [...ref.path, 'livenessProbe'] });
+    }
+    return reports;
+  },
+});

@@ -1,0 +1,153 @@
+import rule from '../../src/rules/probes-present.js';
+import { ruleTester } from '../rule-tester.js';
+
+const READY = `          readinessProbe:
+            httpGet: { path: /ready, port: http }
+`;
+const LIVE = `          livenessProbe:
+            httpGet: { path: /healthz, port: http }
+`;
+
+/** A Deployment whose single container starts at line 14 (ports on line 16), followed by `probes`. */
+const deployment = (probes: string, kind = 'Deployment') => `apiVersion: apps/v1
+kind: ${kind}
+metadata:
+  name: scorer
+  namespace: ml-serving-prod
+spec:
+  selector:
+    matchLabels: { app: scorer }
+  template:
+    metadata:
+      labels: { app: scorer }
+    spec:
+      containers:
+        - name: scorer
+          image: registry.example.com/ml/fraud-scorer:3.0.1
+          ports: [{ name: http, containerPort: 8080 }]
+${probes}`;
+
+ruleTester(rule, {
+  valid: [
+    { name: 'both probes', yaml: deployment(READY + LIVE) },
+    { name: 'StatefulSet with both probes', yaml: deployment(LIVE + READY, 'StatefulSet') },
+    {
+      name: 'init containers need no probes',
+      yaml: `${deployment(READY + LIVE)}      initContainers:
+        - name: fetch-model
+          image: registry.example.com/ml/model-fetcher:1.0.0
+`,
+    },
+    {
+      name: 'Jobs and CronJobs run to completion',
+      yaml: `apiVersion: batch/v1
+kind: Job
+metadata: { name: backfill, namespace: ml-training }
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: score, image: "scorer:1.0.0" }]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: { name: retrain, namespace: ml-training }
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{ name: train, image: "trainer:1.0.0" }]
+`,
+    },
+    {
+      name: 'a Pod with restartPolicy Never is a batch pod',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: { name: eval, namespace: ml-training }
+spec:
+  restartPolicy: Never
+  containers: [{ name: eval, image: "evaluator:2.1.0" }]
+`,
+    },
+    {
+      name: 'KServe InferenceService: KServe and Knative probe the model server',
+      yaml: `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: { name: sentiment, namespace: ml-serving-prod }
+spec:
+  predictor:
+    model:
+      modelFormat: { name: sklearn }
+      storageUri: gs://models/sentiment/3
+`,
+    },
+    { name: 'not a workload', yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata:\n  livenessProbe: none\n' },
+    { name: 'a workload without a pod spec', yaml: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: d }\nspec: null\n' },
+  ],
+  invalid: [
+    {
+      name: 'no probes at all: one finding at the container',
+      yaml: deployment(''),
+      errors: [{
+        messageId: 'missingBoth', line: 14, column: 11, path: 'spec.template.spec.containers[0].readinessProbe',
+        message: 'container "scorer" has neither a readinessProbe nor a livenessProbe: it gets traffic before its model is loaded, and a hung server is never restarted',
+      }],
+    },
+    {
+      name: 'readiness missing',
+      yaml: deployment(LIVE),
+      errors: [{ messageId: 'missingReadiness', line: 14, path: 'spec.template.spec.containers[0].readinessProbe', message: /before its model is loaded/ }],
+    },
+    {
+      name: 'liveness missing',
+      yaml: deployment(READY),
+      errors: [{ messageId: 'missingLiveness', line: 14, path: 'spec.template.spec.containers[0].livenessProbe', message: /never restarted/ }],
+    },
+    {
+      name: 'a null probe counts as missing; DaemonSet',
+      yaml: deployment(`${READY}          livenessProbe:
+`, 'DaemonSet'),
+      errors: [{ messageId: 'missingLiveness', line: 19 }],
+    },
+    {
+      name: 'the sidecar of a StatefulSet, and a bare Pod in a second document',
+      yaml: `${deployment(READY + LIVE, 'StatefulSet')}        - name: metrics-exporter
+          image: registry.example.com/ops/exporter:0.9.1
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: debug-server, namespace: ml-serving-prod }
+spec:
+  containers:
+    - name: server
+      image: registry.example.com/ml/fraud-scorer:3.0.1
+      readinessProbe: { tcpSocket: { port: 8080 } }
+`,
+      errors: [
+        { messageId: 'missingBoth', line: 21, message: /^container "metrics-exporter"/ },
+        { messageId: 'missingLiveness', line: 29, path: 'spec.containers[0].livenessProbe' },
+      ],
+    },
+    {
+      name: 'ReplicaSet in a List',
+      yaml: `apiVersion: v1
+kind: List
+items:
+  - apiVersion: apps/v1
+    kind: ReplicaSet
+    metadata: { name: rs }
+    spec:
+      template:
+        spec:
+          containers:
+            - name: a
+              image: a:1.0.0
+              livenessProbe: { exec: { command: [true] } }
+`,
+      errors: [{ messageId: 'missingReadiness', line: 11 }],
+    },
+  ],
+});
