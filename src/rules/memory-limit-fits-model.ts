@@ -27,7 +27,7 @@ export default defineRule<MemoryLimitFitsModelOptions>({
     id: 'memory-limit-fits-model',
     severity: 'error',
     recommended: true,
-    description: 'Containers set memory requests and limits, and the model server\'s fit the model footprint plus headroom',
+    description: 'Memory requests and limits are set, and fit the model footprint plus headroom (OOMKilled while loading)',
     kinds: WORKLOAD_KINDS,
     remediation: 'Set resources.requests.memory to at least the model footprint and resources.limits.memory to the footprint plus headroom.',
     docs: {
