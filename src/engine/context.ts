@@ -66,6 +66,9 @@ export class ResourceIndex {
   readonly workloads: Workload[] = [];
   private readonly namespacesByKind = new Map<string, string[]>();
   private readonly serviceWorkloads = new Map<number, Workload[]>();
+  private allWorkloads: LabelledSet<Workload> | undefined;
+  private readonly allByKind = new Map<string, LabelledSet<LoadedObject>>();
+  private readonly namesAnywhere = new Map<string, Map<string, LoadedObject[]>>();
   private pdbWorkloads: Map<number, Workload[]> | undefined;
   private pdbsByWorkload: Map<number, LoadedObject[]> | undefined;
   private hpasByTarget: Map<string, LoadedObject[]> | undefined;
@@ -208,6 +211,37 @@ export class ResourceIndex {
       this.serviceWorkloads.set(service.id, selected);
     }
     return selected;
+  }
+
+  /** Workloads of any namespace whose pod template labels match a selector (for "it is in namespace X" hints; indexed on first use). */
+  workloadsMatchingAnywhere(selector: LabelSelector): Workload[] {
+    if (isEmptySelector(selector)) return [];
+    if (!this.allWorkloads) {
+      this.allWorkloads = new LabelledSet();
+      for (const w of this.workloads) this.allWorkloads.add(w, w.template.labels);
+    }
+    return this.allWorkloads.candidates(selector).filter((w) => selectorMatches(selector, w.template.labels));
+  }
+
+  /** Objects of a kind in any namespace whose own labels match a selector (indexed per kind on first use). */
+  objectsMatchingAnywhere(kind: string, selector: LabelSelector): LoadedObject[] {
+    if (isEmptySelector(selector)) return [];
+    let set = this.allByKind.get(kind);
+    if (!set) {
+      this.allByKind.set(kind, (set = new LabelledSet()));
+      for (const o of this.byKind(kind)) set.add(o, stringMap(o.object.metadata?.labels));
+    }
+    return set.candidates(selector).filter((o) => selectorMatches(selector, stringMap(o.object.metadata?.labels)));
+  }
+
+  /** Objects of a kind with a name, in every namespace (indexed per kind on first use). */
+  findAnywhere(kind: string, name: string): readonly LoadedObject[] {
+    let byName = this.namesAnywhere.get(kind);
+    if (!byName) {
+      this.namesAnywhere.set(kind, (byName = new Map()));
+      for (const o of this.byKind(kind)) push(byName, o.name, o);
+    }
+    return byName.get(name) ?? [];
   }
 }
 

@@ -118,12 +118,10 @@ spec:
 function missingServiceHint(name: string, namespace: string, index: ResourceIndex): string {
   const close = closestString(name, index.inNamespace('Service', namespace).map((s) => s.name));
   if (close !== undefined) return `; did you mean "${close}"?`;
-  for (const other of index.namespacesWith('Service')) {
-    if (other !== namespace && index.find('Service', other, name)) {
-      return `; a Service "${name}" exists in namespace "${other}", but an Ingress routes only to Services of its own namespace`;
-    }
-  }
-  return '';
+  const elsewhere = index.findAnywhere('Service', name).find((s) => namespaceOf(s) !== namespace);
+  return elsewhere
+    ? `; a Service "${name}" exists in namespace "${namespaceOf(elsewhere)}", but an Ingress routes only to Services of its own namespace`
+    : '';
 }
 
 /** The Service backends of an Ingress (v1 and the older v1beta1 shape), with the paths of their fields. */

@@ -104,17 +104,15 @@ spec:
       }];
     }
 
-    for (const other of index.workloadNamespaces()) {
-      if (other === namespace) continue;
-      const found = index.workloadsMatching(other, selector)[0];
-      if (found) {
-        return [{
-          messageId: 'otherNamespace',
-          data: { selector: text, namespace, other, workload: describeObject(found.object) },
-          path: ['metadata', 'namespace'],
-          fix: `Put the Service in namespace "${other}", next to its pods.`,
-        }];
-      }
+    const elsewhere = index.workloadsMatchingAnywhere(selector).find((w) => namespaceOf(w.object) !== namespace);
+    if (elsewhere) {
+      const other = namespaceOf(elsewhere.object);
+      return [{
+        messageId: 'otherNamespace',
+        data: { selector: text, namespace, other, workload: describeObject(elsewhere.object) },
+        path: ['metadata', 'namespace'],
+        fix: `Put the Service in namespace "${other}", next to its pods.`,
+      }];
     }
     return [{ messageId: 'noMatch', data: { selector: text, namespace }, path: ['spec', 'selector'] }];
   },

@@ -4,7 +4,7 @@ import { getAt } from '../engine/extract.js';
 import { isEmptySelector, toLabelSelector, type LabelSelector, type Labels } from '../engine/selector.js';
 import { isPlainObject } from '../loaders/objects.js';
 import type { LoadedObject, Path } from '../types.js';
-import { describeObject, describeObjects } from './utils/objects.js';
+import { describeObject, describeObjects, describeObjectWithNamespace } from './utils/objects.js';
 import {
   containerPortsOf,
   describeContainerPorts,
@@ -130,6 +130,11 @@ spec:
   },
 });
 
+/** An object named for a message about a scope: with its namespace unless the scope is that one namespace. */
+function describeIn(object: LoadedObject, scope: Scope): string {
+  return !scope.any && scope.namespaces.length === 1 ? describeObject(object, scope.namespaces[0]) : describeObjectWithNamespace(object);
+}
+
 /** The namespaces a monitor looks in: `any: true`, `matchNames`, or its own namespace. */
 function scopeOf(monitor: LoadedObject, index: ResourceIndex): Scope {
   const own = namespaceOf(monitor);
@@ -149,19 +154,23 @@ function scopeOf(monitor: LoadedObject, index: ResourceIndex): Scope {
 
 function checkServiceMonitor(monitor: LoadedObject, index: ResourceIndex, selector: LabelSelector, scope: Scope): Report[] {
   const query = (s: LabelSelector, namespaces: readonly string[]) =>
-    namespaces.flatMap((ns) => (isEmptySelector(s) ? [...index.inNamespace('Service', ns)] : index.objectsMatching('Service', ns, s)));
+    scope.any && !isEmptySelector(s)
+      ? index.objectsMatchingAnywhere('Service', s)
+      : namespaces.flatMap((ns) => (isEmptySelector(s) ? [...index.inNamespace('Service', ns)] : index.objectsMatching('Service', ns, s)));
   const services = query(selector, scope.namespaces);
   if (services.length === 0) {
-    const podsOnly = scope.namespaces.flatMap((ns) => index.workloadsMatching(ns, selector))[0];
+    const podsOnly = scope.any
+      ? index.workloadsMatchingAnywhere(selector)[0]
+      : scope.namespaces.flatMap((ns) => index.workloadsMatching(ns, selector))[0];
     if (podsOnly) {
       return [{
         messageId: 'podLabelsOnly',
-        data: { selector: describeSelector(selector), where: scope.where, candidate: describeObject(podsOnly.object) },
+        data: { selector: describeSelector(selector), where: scope.where, candidate: describeIn(podsOnly.object, scope) },
         path: ['spec', 'selector'],
         fix: 'Add the selector labels to the metadata.labels of the Service that fronts these pods.',
       }];
     }
-    return selectorMissReports(selector, scope, 'Service', (s, namespaces) => query(s, namespaces), labelsOfObject, (o) => o, index.namespacesWith('Service'));
+    return selectorMissReports(selector, scope, 'Service', query, labelsOfObject, (o) => o, (s) => index.objectsMatchingAnywhere('Service', s));
   }
 
   const reports: Report[] = [];
@@ -213,10 +222,12 @@ function podsBehind(services: readonly LoadedObject[], index: ResourceIndex): { 
 
 function checkPodMonitor(monitor: LoadedObject, index: ResourceIndex, selector: LabelSelector, scope: Scope): Report[] {
   const query = (s: LabelSelector, namespaces: readonly string[]) =>
-    namespaces.flatMap((ns) => (isEmptySelector(s) ? [...index.workloadsInNamespace(ns)] : index.workloadsMatching(ns, s)));
+    scope.any && !isEmptySelector(s)
+      ? index.workloadsMatchingAnywhere(s)
+      : namespaces.flatMap((ns) => (isEmptySelector(s) ? [...index.workloadsInNamespace(ns)] : index.workloadsMatching(ns, s)));
   const workloads = query(selector, scope.namespaces);
   if (workloads.length === 0) {
-    return selectorMissReports(selector, scope, 'pod', query, labelsOfWorkload, (w) => w.object, index.workloadNamespaces());
+    return selectorMissReports(selector, scope, 'pod', query, labelsOfWorkload, (w) => w.object, (s) => index.workloadsMatchingAnywhere(s));
   }
   const reports: Report[] = [];
   const endpoints = getAt(monitor.object, ['spec', 'podMetricsEndpoints']);
@@ -250,25 +261,24 @@ function selectorMissReports<T>(
   query: (selector: LabelSelector, namespaces: readonly string[]) => T[],
   labelsOf: (item: T) => Labels,
   objectOf: (item: T) => LoadedObject,
-  allNamespaces: readonly string[],
+  anywhere: (selector: LabelSelector) => T[],
 ): Report[] {
   const text = describeSelector(selector);
   const miss = nearestSelectorMiss(selector, (s) => query(s, scope.namespaces), labelsOf);
   if (miss) {
-    const candidate = describeObject(objectOf(miss.item), scope.namespaces.length === 1 ? scope.namespaces[0] : undefined);
+    const candidate = describeIn(objectOf(miss.item), scope);
     const path: Path = ['spec', 'selector', 'matchLabels', miss.key];
     return miss.actual !== undefined
       ? [{ messageId: 'valueDiffers', data: { key: miss.key, expected: miss.expected, actual: miss.actual, target, where: scope.where, candidate }, path }]
       : [{ messageId: 'labelMissing', data: { selector: text, key: miss.key, expected: miss.expected, target, where: scope.where, candidate }, path }];
   }
   if (!scope.any) {
-    const outside = allNamespaces.filter((ns) => !scope.namespaces.includes(ns));
-    const found = isEmptySelector(selector) ? undefined : query(selector, outside)[0];
+    const found = anywhere(selector).find((item) => !scope.namespaces.includes(namespaceOf(objectOf(item))));
     if (found) {
       const other = namespaceOf(objectOf(found));
       return [{
         messageId: 'otherNamespace',
-        data: { selector: text, target, where: scope.where, candidate: describeObject(objectOf(found), '') },
+        data: { selector: text, target, where: scope.where, candidate: describeObjectWithNamespace(objectOf(found)) },
         path: ['spec', 'namespaceSelector'],
         fix: `Add "${other}" to spec.namespaceSelector.matchNames.`,
       }];

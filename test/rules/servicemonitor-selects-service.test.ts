@@ -173,6 +173,23 @@ ruleTester(rule, {
       errors: [{ messageId: 'noTarget', line: 19, message: 'selector team In (fraud) matches no Service in namespace "ml-serving-prod"; Prometheus scrapes nothing' }],
     },
     {
+      name: 'namespaceSelector any, label typo: the candidate is named with its namespace',
+      files: {
+        'apps/fraud/service.yaml': service(),
+        'monitoring/fraud.yaml': serviceMonitor('  selector:\n    matchLabels:\n      app: fraud-scorerr\n  namespaceSelector:\n    any: true\n  endpoints:\n    - port: metrics\n', 'monitoring'),
+      },
+      errors: [{ messageId: 'valueDiffers', line: 9, message: 'selector app=fraud-scorerr matches no Service in any namespace; closest: Service "fraud-scorer" in namespace "ml-serving-prod" has app=fraud-scorer' }],
+    },
+    {
+      name: 'namespaceSelector any, pod labels only',
+      files: {
+        'apps/fraud/deployment.yaml': deployment(),
+        'apps/fraud/service.yaml': service(),
+        'monitoring/fraud.yaml': serviceMonitor('  selector:\n    matchLabels: { tier: scoring }\n  namespaceSelector: { any: true }\n  endpoints:\n    - port: metrics\n', 'monitoring'),
+      },
+      errors: [{ messageId: 'podLabelsOnly', line: 7, message: /^selector tier=scoring matches no Service in any namespace, only the pods of Deployment "fraud-scorer" in namespace "ml-serving-prod"/ }],
+    },
+    {
       name: 'no Services anywhere',
       yaml: serviceMonitor(`${SELECT_APP}  endpoints:\n    - port: metrics\n`),
       errors: [{ messageId: 'noTarget', line: 7 }],

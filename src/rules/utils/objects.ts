@@ -8,6 +8,11 @@ export function describeObject(object: LoadedObject, namespace?: string): string
   return namespace === undefined || ns === namespace ? `${object.kind} "${object.name}"` : `${object.kind} "${object.name}" in namespace "${ns}"`;
 }
 
+/** `Deployment "fraud-scorer" in namespace "ml-serving-prod"`. */
+export function describeObjectWithNamespace(object: LoadedObject): string {
+  return `${object.kind} "${object.name}" in namespace "${namespaceOf(object)}"`;
+}
+
 /** `Service "a"`, `Services "a" and "b"`, `Services "a", "b" and 3 more`. */
 export function describeObjects(objects: readonly LoadedObject[], namespace?: string): string {
   if (objects.length === 0) return 'nothing';
