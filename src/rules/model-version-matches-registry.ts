@@ -34,11 +34,12 @@ export default defineRule<ModelVersionMatchesRegistryOptions>({
         'lists an `image` for the version the workload serves, every container running an image of the same ' +
         'repository must use exactly that tag (or digest). These findings have the rule\'s severity (default ' +
         '`error`).\n\n' +
-        'Two findings are always reported as **warnings** (at most; they follow the rule when it is set lower), ' +
-        'each with its own message id so they can be told apart: `mutableReference` — `MODEL_URI` names an alias ' +
-        '(`models:/M@champion`) or a stage (`models:/M/Production`) instead of a version (checked even without a ' +
-        'registry file; option `reportMutableReferences`); `unknownModel` — the registry does not know the model, ' +
-        'and `stageNotInRegistry` — the registry has no version for the stage (option `reportUnknownModels`).',
+        'Three kinds of finding are doubtful rather than wrong, so they are reported as **warnings** even though ' +
+        'the rule is an error (a rule set lower, e.g. to `info`, lowers them too), each with its own message id: ' +
+        '`mutableReference` — `MODEL_URI` names an alias (`models:/M@champion`) or a stage (`models:/M/Production`) ' +
+        'instead of a version (checked even without a registry file; option `reportMutableReferences`); ' +
+        '`unknownModel` — the registry does not know the model; `stageNotInRegistry` — the registry has no version ' +
+        'for the stage (both: option `reportUnknownModels`).',
       fix:
         'Set `mllint.io/model-version` (or `MODEL_VERSION`, or `models:/M/<version>`) to the registry\'s version for ' +
         'the stage and the image to the one registered for it; if the manifest is right, update the registry first ' +

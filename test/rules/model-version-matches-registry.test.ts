@@ -102,6 +102,11 @@ ruleTester(rule, {
     { name: 'unknown model, reporting off', yaml: annotated('ml-serving-prod', '1', 'x:1', 'nobody-knows'), settings: withRegistry, options: { reportUnknownModels: false } },
     { name: 'alias, reporting off', yaml: withEnv({ MODEL_URI: 'models:/fraud-detector@champion', MODEL_VERSION: '3' }), settings: withRegistry, options: { reportMutableReferences: false } },
     { name: 'KServe InferenceService with the registered version and image', yaml: inferenceService('7', 'registry.example.com/ml/llm-server:7.2.0'), settings: withRegistry },
+    {
+      name: 'malformed fields are read defensively',
+      yaml: withEnv({ MODEL_NAME: 'fraud-detector', MODEL_VERSION: '3' }).replace('          image: registry.example.com/ml/fraud-scorer:3.0.1\n', '          image: { name: x }\n        - null\n        - name: other\n          image: 42\n'),
+      settings: withRegistry,
+    },
     { name: 'not a workload', yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations: { mllint.io/model: fraud-detector }\n', settings: withRegistry },
   ],
   invalid: [

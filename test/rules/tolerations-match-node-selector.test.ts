@@ -106,6 +106,21 @@ ${gpuToleration}`, requests({ 'nvidia.com/gpu': '1' })),
     },
     { name: 'pods with nodeName bypass the scheduler', yaml: deployment('      nodeName: node-7\n      nodeSelector: { accelerator: tpu }\n'), settings: pools },
     { name: 'not a workload', yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata: { nodeSelector: x }\n', settings: pools },
+    {
+      name: 'malformed fields are read defensively and never throw',
+      yaml: deployment(`      nodeSelector: [1, 2]
+      tolerations: "all"
+      affinity:
+        nodeAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms: [null, { matchExpressions: [null, { key: 3 }] }]
+`, '          resources: { requests: { cpu: {}, memory: null, nvidia.com/gpu: lots } }\n'),
+      settings: pools,
+    },
+    {
+      name: 'malformed fields without pools',
+      yaml: deployment('      tolerations: [null, 3, { key: null }]\n', '          resources: { limits: [1] }\n'),
+    },
   ],
   invalid: [
     {
