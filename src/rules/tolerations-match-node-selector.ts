@@ -149,7 +149,8 @@ spec:
     const pools = settings.nodePools;
     if (pools.length === 0) return gpuWithoutToleration(template.containers, tolerations, options.gpuResources);
 
-    const labelsOf = (pool: NodePool) => ({ ...options.assumedLabels, ...pool.labels });
+    const prepared = preparePools(pools, options.assumedLabels);
+    const labelsOf = (pool: NodePool) => prepared.get(pool)!.labels;
     const holds = (req: NodeRequirement, pool: NodePool) =>
       options.ignoredLabelKeys.includes(req.key) && !Object.prototype.hasOwnProperty.call(pool.labels, req.key)
         ? true
@@ -165,11 +166,21 @@ spec:
     if (matching.length === 0) return [selectionReport(pools, selector, terms, termsPath, holds, labelsOf)];
 
     // 2. Taints: at least one matching pool's NoSchedule/NoExecute taints must all be tolerated.
-    const untolerated = (pool: NodePool) => blockingTaints(pool).find((taint) => !tolerations.some((t) => toleratesTaint(t, taint)));
+    const untolerated = (pool: NodePool) => prepared.get(pool)!.taints.find((taint) => !tolerations.some((t) => toleratesTaint(t, taint)));
     const runnable = matching.filter((pool) => untolerated(pool) === undefined);
     if (runnable.length === 0) {
-      const reasons = listed(matching.map((pool) => `pool ${pool.name} has taint ${describeTaint(untolerated(pool)!)}`), '; ');
-      return [{ messageId: 'taintNotTolerated', data: { reasons }, path: [...base, 'tolerations'] }];
+      // Pools blocked by the same taint are named together: "pools a, b and 40 more have taint …".
+      const byTaint = new Map<string, string[]>();
+      for (const pool of matching) {
+        const taint = describeTaint(untolerated(pool)!);
+        const names = byTaint.get(taint);
+        if (names) names.push(pool.name);
+        else byTaint.set(taint, [pool.name]);
+      }
+      const reasons = [...byTaint].map(([taint, names]) =>
+        names.length === 1 ? `pool ${names[0]} has taint ${taint}` : `pools ${listed(names)} have taint ${taint}`,
+      );
+      return [{ messageId: 'taintNotTolerated', data: { reasons: listed(reasons, '; ') }, path: [...base, 'tolerations'] }];
     }
 
     // 3. Requests must fit a runnable pool's allocatable (one pool for all resources together).
@@ -278,6 +289,25 @@ function selectionReport(
     reason = ': no pool satisfies every expression of a term';
   }
   return { messageId: 'affinityMatchesNoPool', data: { reason, pools: listed(candidates.map((p) => p.name)) }, path };
+}
+
+interface PreparedPool {
+  /** The pool's labels over `assumedLabels`. */
+  labels: Record<string, string>;
+  /** Its NoSchedule/NoExecute taints, condition taints left out. */
+  taints: Taint[];
+}
+
+/** Per-pool data computed once per run (pools and options are the same objects for every workload). */
+const preparedCache = new WeakMap<readonly NodePool[], { assumed: Record<string, string>; pools: Map<NodePool, PreparedPool> }>();
+
+function preparePools(pools: readonly NodePool[], assumed: Record<string, string>): Map<NodePool, PreparedPool> {
+  const cached = preparedCache.get(pools);
+  if (cached && cached.assumed === assumed) return cached.pools;
+  const prepared = new Map<NodePool, PreparedPool>();
+  for (const pool of pools) prepared.set(pool, { labels: { ...assumed, ...pool.labels }, taints: blockingTaints(pool) });
+  preparedCache.set(pools, { assumed, pools: prepared });
+  return prepared;
 }
 
 function blockingTaints(pool: NodePool): Taint[] {
