@@ -104,6 +104,11 @@ ${gpuToleration}`, requests({ 'nvidia.com/gpu': '1' })),
       yaml: deployment(''),
       settings: { nodePools: [{ name: 'node-1', labels: {}, taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }], allocatable: {} }] },
     },
+    {
+      name: 'pools: an empty key with Exists tolerates every taint',
+      yaml: deployment('      tolerations:\n        - operator: Exists\n'),
+      settings: { nodePools: [{ name: 'tainted', labels: {}, taints: [{ key: 'a', effect: 'NoSchedule' }, { key: 'b', value: 'c', effect: 'NoExecute' }], allocatable: {} }] },
+    },
     { name: 'pods with nodeName bypass the scheduler', yaml: deployment('      nodeName: node-7\n      nodeSelector: { accelerator: tpu }\n'), settings: pools },
     { name: 'not a workload', yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata: { nodeSelector: x }\n', settings: pools },
     {
@@ -190,6 +195,21 @@ ${gpuToleration}`, requests({ 'nvidia.com/gpu': '1' })),
       yaml: deployment('      nodeSelector: { accelerator: nvidia-a100 }\n      tolerations:\n        - { key: nvidia.com/gpu, operator: Equal, value: "true", effect: NoSchedule }\n'),
       settings: pools,
       errors: [{ messageId: 'taintNotTolerated', line: 14 }],
+    },
+    {
+      name: 'pools: several pools blocked by the same taint are named together; NoExecute counts',
+      yaml: deployment('      tolerations:\n        - { key: dedicated, operator: Exists, effect: NoSchedule }\n'),
+      settings: {
+        nodePools: [
+          { name: 'node-a', labels: {}, taints: [{ key: 'dedicated', value: 'ml', effect: 'NoExecute' }], allocatable: {} },
+          { name: 'node-b', labels: {}, taints: [{ key: 'dedicated', value: 'ml', effect: 'NoExecute' }], allocatable: {} },
+          { name: 'node-c', labels: {}, taints: [{ key: 'spot', effect: 'NoSchedule' }], allocatable: {} },
+        ],
+      },
+      errors: [{
+        messageId: 'taintNotTolerated', line: 13,
+        message: 'the pod tolerates no node pool it selects: pools node-a, node-b have taint dedicated=ml:NoExecute; pool node-c has taint spot:NoSchedule',
+      }],
     },
     {
       name: 'pools: GPU requested, but the only pool it can run on has none',
