@@ -39,6 +39,22 @@ describe('action.yml', () => {
   });
 });
 
+describe('the README example workflow', () => {
+  it('parses, uses only inputs the action has, and skips the SARIF upload on forks', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const block = /```yaml\n(# \.github\/workflows\/mllint\.yml\n[\s\S]*?)```/.exec(readme);
+    expect(block, 'README has the example workflow').not.toBeNull();
+    const workflow = jsYaml.load(block![1]) as any;
+    const steps = workflow.jobs.mllint.steps as any[];
+    const mllint = steps.find((s) => /\/mllint@/.test(s.uses ?? ''));
+    for (const input of Object.keys(mllint.with)) expect(Object.keys(action.inputs), input).toContain(input);
+    const upload = steps.find((s) => /codeql-action\/upload-sarif/.test(s.uses ?? ''));
+    expect(upload.with.sarif_file).toBe(mllint.with['sarif-file']);
+    expect(upload.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(workflow.jobs.mllint.permissions['security-events']).toBe('write');
+  });
+});
+
 describe('scripts/action-run.sh (the action step, on the built CLI)', () => {
   const built = fs.existsSync(path.join(root, 'dist/cli.js'));
   const workspace = () => {
