@@ -7,6 +7,7 @@ import type { LoadedObject } from '../types.js';
 import { isPlainObject } from '../loaders/objects.js';
 import { getAt, podTemplateOf, type PodTemplate } from './extract.js';
 import { DEFAULT_NAMESPACE } from './kinds.js';
+import { TypoIndex } from './typo-index.js';
 import { isEmptySelector, selectorMatches, stringMap, toLabelSelector, type LabelSelector, type Labels } from './selector.js';
 
 export interface Workload {
@@ -72,6 +73,8 @@ export class ResourceIndex {
   private pdbWorkloads: Map<number, Workload[]> | undefined;
   private pdbsByWorkload: Map<number, LoadedObject[]> | undefined;
   private hpasByTarget: Map<string, LoadedObject[]> | undefined;
+  private readonly typoNames = new Map<string, TypoIndex<string>>();
+  private readonly typoLabelValues = new Map<string, TypoIndex<Workload>>();
 
   constructor(objects: readonly LoadedObject[]) {
     this.objects = objects;
@@ -180,6 +183,31 @@ export class ResourceIndex {
   /** The HorizontalPodAutoscaler that scales an object, if any (the first, when several conflict). */
   hpaFor(object: LoadedObject): LoadedObject | undefined {
     return this.hpasFor(object)[0];
+  }
+
+  /** Names of objects of a kind in a namespace within about one edit of `name` ("did you mean"; a lookup, built per kind and namespace on first use). */
+  namesNear(kind: string, namespace: string, name: string): string[] {
+    const key = `${kind}\u0000${namespace}`;
+    let typos = this.typoNames.get(key);
+    if (!typos) {
+      this.typoNames.set(key, (typos = new TypoIndex()));
+      for (const o of this.inNamespace(kind, namespace)) typos.add(o.name, o.name);
+    }
+    return typos.near(name);
+  }
+
+  /** Workloads in a namespace whose pod label `key` has a value within about one edit of `value` (a lookup, built per namespace and key on first use). */
+  workloadsWithLabelNear(namespace: string, key: string, value: string): Workload[] {
+    const indexKey = `${namespace}\u0000${key}`;
+    let typos = this.typoLabelValues.get(indexKey);
+    if (!typos) {
+      this.typoLabelValues.set(indexKey, (typos = new TypoIndex()));
+      for (const w of this.workloadsInNamespace(namespace)) {
+        const labelValue = w.template.labels[key];
+        if (labelValue !== undefined) typos.add(labelValue, w);
+      }
+    }
+    return typos.near(value);
   }
 
   /** Namespaces that hold at least one object of the kind. */

@@ -93,7 +93,7 @@ spec:
     if (otherKind) {
       return [{ messageId: 'wrongKind', data: { ...data, actualKind: otherKind.kind }, path: [...refPath, 'kind'] }];
     }
-    const candidate = closestString(name, index.inNamespace(kind, namespace).map((o) => o.name));
+    const candidate = closestString(name, index.namesNear(kind, namespace, name));
     if (candidate) return [{ messageId: 'typo', data: { ...data, candidate }, path: [...refPath, 'name'] }];
     return [{ messageId: 'missing', data, path: [...refPath, 'name'] }];
   },

@@ -1,7 +1,8 @@
 import { defineRule, type Report } from './define-rule.js';
 import { namespaceOf } from '../engine/context.js';
 import { getAt } from '../engine/extract.js';
-import { isEmptySelector, toLabelSelector } from '../engine/selector.js';
+import { isEmptySelector, toLabelSelector, type LabelSelector } from '../engine/selector.js';
+import type { ResourceIndex, Workload } from '../engine/context.js';
 import { isPlainObject } from '../loaders/objects.js';
 import { describeSelector, nearestSelectorMiss } from './utils/selector-hints.js';
 import { describeObject } from './utils/objects.js';
@@ -96,7 +97,7 @@ spec:
 
     const namespace = namespaceOf(object);
     const data = { selector: describeSelector(selector) || '{}', namespace };
-    const miss = nearestSelectorMiss(selector, (s) => index.workloadsMatching(namespace, s), (w) => w.template.labels);
+    const miss = nearestSelectorMiss(selector, (relaxed) => hintCandidates(index, namespace, selector, relaxed), (w) => w.template.labels);
     const reports: Report[] = [];
     if (miss) {
       const actual = miss.actual === undefined ? `no label "${miss.key}"` : `${miss.key}=${miss.actual}`;
@@ -111,3 +112,20 @@ spec:
     return reports;
   },
 });
+
+/** At most this many candidates are ranked for a hint, so a crowded namespace costs bounded time per PDB. */
+const HINT_CANDIDATES = 64;
+
+/**
+ * Candidates for the near-miss hint, by lookup. The hint relaxes a one-label selector to "has the key";
+ * that is answered with the workloads whose value for the key is one typo away, not every workload
+ * carrying the key.
+ */
+function hintCandidates(index: ResourceIndex, namespace: string, selector: LabelSelector, relaxed: LabelSelector): readonly Workload[] {
+  const pairs = Object.entries(selector.matchLabels ?? {});
+  const onlyExists = relaxed.matchExpressions?.length === 1 && relaxed.matchExpressions[0].operator === 'Exists' && Object.keys(relaxed.matchLabels ?? {}).length === 0;
+  if (pairs.length === 1 && (selector.matchExpressions ?? []).length === 0 && onlyExists && relaxed.matchExpressions?.[0].key === pairs[0][0]) {
+    return index.workloadsWithLabelNear(namespace, pairs[0][0], pairs[0][1]);
+  }
+  return index.workloadsMatching(namespace, relaxed).slice(0, HINT_CANDIDATES);
+}
