@@ -11,6 +11,7 @@ import { RULES, ENGINE_RULE_IDS } from '../rules/index.js';
 import { formatMessage, type Rule } from '../rules/define-rule.js';
 import type { RuleSettings } from '../config/resolve.js';
 import { ResourceIndex } from './context.js';
+import { renderPath } from './paths.js';
 import { EMPTY_SETTINGS, type RunSettings } from './settings.js';
 import { ignoredRulesOf, isSuppressed } from './suppress.js';
 
@@ -35,7 +36,7 @@ interface PendingFinding {
   fix?: string;
   sourceIndex: number;
   /** Either a document path to locate, or an explicit position. */
-  locate?: { docIndex: number; path: Path };
+  locate?: { docIndex: number; path: Path; key?: boolean };
   position?: Position;
   object?: LoadedObject;
   objectPath?: Path;
@@ -144,7 +145,7 @@ export function lint(input: LintInput): LintResult {
         located.set(p.sourceIndex, decoded.ok ? prepareLocate(decoded.text) : null);
       }
       const text = located.get(p.sourceIndex);
-      position = text ? locatePath(text, p.locate.docIndex, p.locate.path) : undefined;
+      position = text ? locatePath(text, p.locate.docIndex, p.locate.path, { key: p.locate.key }) : undefined;
     }
     position ??= { line: 1, column: 1, endLine: 1, endColumn: 1 };
     const finding: Finding = {
@@ -198,7 +199,7 @@ function runRule(
       messageId: report.messageId,
       message: formatMessage(rule.meta.messages[report.messageId] ?? report.messageId, report.data),
       fix: report.fix ?? rule.meta.remediation,
-      locate: toLocate(report.path),
+      locate: report.atKey ? { ...toLocate(report.path), key: true } : toLocate(report.path),
       objectPath: report.path,
       maxSeverity: report.maxSeverity,
     }));
@@ -208,16 +209,8 @@ function runRule(
   }
 }
 
-/** `['spec','containers',0,'resources','limits','nvidia.com/gpu']` → `spec.containers[0].resources.limits["nvidia.com/gpu"]`. */
-export function renderPath(path: readonly PathSegment[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out;
-}
+// renderPath lives in ./paths.ts so that rules can use it without importing the engine (a cycle).
+export { renderPath };
 
 export function compareFindings(a: Finding, b: Finding): number {
   return (

@@ -54,6 +54,8 @@ export interface Report {
    * gets the lower of the configured severity and this one.
    */
   maxSeverity?: Severity;
+  /** Point at the key of the path's last map entry rather than its value (e.g. an unknown field). */
+  atKey?: boolean;
 }
 
 export interface RuleContext<Options> {

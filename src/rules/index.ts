@@ -3,6 +3,8 @@
  */
 import type { Rule } from './define-rule.js';
 import cpuLimitThrottling from './cpu-limit-throttling.js';
+import cronjobSafeConcurrency from './cronjob-safe-concurrency.js';
+import cronjobScheduleValid from './cronjob-schedule-valid.js';
 import helmChartSkipped from './helm-chart-skipped.js';
 import hpaMinReplicas from './hpa-min-replicas.js';
 import hpaTargetExists from './hpa-target-exists.js';
@@ -11,6 +13,8 @@ import ingressBackendExists from './ingress-backend-exists.js';
 import livenessSurvivesModelLoad from './liveness-survives-model-load.js';
 import memoryLimitFitsModel from './memory-limit-fits-model.js';
 import modelVersionMatchesRegistry from './model-version-matches-registry.js';
+import namespaceSet from './namespace-set.js';
+import noSecretLiteralsInEnv from './no-secret-literals-in-env.js';
 import parseError from './parse-error.js';
 import pdbAllowsDisruption from './pdb-allows-disruption.js';
 import pdbPresent from './pdb-present.js';
@@ -18,6 +22,7 @@ import pdbSelectsPods from './pdb-selects-pods.js';
 import probePortExists from './probe-port-exists.js';
 import probesPresent from './probes-present.js';
 import ruleError from './rule-error.js';
+import schemaValid from './schema-valid.js';
 import servicePortTargetsContainer from './service-port-targets-container.js';
 import serviceSelectsPods from './service-selects-pods.js';
 import servicemonitorSelectsService from './servicemonitor-selects-service.js';
@@ -26,6 +31,8 @@ import tolerationsMatchNodeSelector from './tolerations-match-node-selector.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const RULES: ReadonlyArray<Rule<any>> = [
   cpuLimitThrottling,
+  cronjobSafeConcurrency,
+  cronjobScheduleValid,
   helmChartSkipped,
   hpaMinReplicas,
   hpaTargetExists,
@@ -34,6 +41,8 @@ export const RULES: ReadonlyArray<Rule<any>> = [
   livenessSurvivesModelLoad,
   memoryLimitFitsModel,
   modelVersionMatchesRegistry,
+  namespaceSet,
+  noSecretLiteralsInEnv,
   parseError,
   pdbAllowsDisruption,
   pdbPresent,
@@ -41,6 +50,7 @@ export const RULES: ReadonlyArray<Rule<any>> = [
   probePortExists,
   probesPresent,
   ruleError,
+  schemaValid,
   servicePortTargetsContainer,
   serviceSelectsPods,
   servicemonitorSelectsService,

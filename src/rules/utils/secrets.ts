@@ -1,0 +1,91 @@
+/**
+ * Heuristics for "this looks like a credential": by variable name and by value. Tuned against false
+ * positives that are common in ML manifests (MAX_TOKENS, TOKENIZERS_PARALLELISM, TOKEN_TTL=3600,
+ * SECRET_NAME=feature-store, DB_PASSWORD_FILE=/run/secrets/db).
+ */
+
+/** Name words that mark a credential, as sequences of name tokens. */
+export const DEFAULT_CREDENTIAL_WORDS = [
+  'PASSWORD', 'PASSWD', 'PASS', 'PASSPHRASE', 'SECRET', 'TOKEN', 'APIKEY', 'API_KEY', 'ACCESS_KEY', 'ACCESSKEY',
+  'SECRET_KEY', 'SECRETKEY', 'PRIVATE_KEY', 'PRIVATEKEY', 'ENCRYPTION_KEY', 'SIGNING_KEY', 'MASTER_KEY',
+  'LICENSE_KEY', 'CREDENTIAL', 'CREDENTIALS', 'CLIENT_SECRET',
+];
+
+/** Name tokens that turn a credential word into configuration about the credential (TOKEN_TTL, SECRET_NAME). */
+const QUALIFIERS = new Set([
+  'TTL', 'EXPIRY', 'EXPIRES', 'EXPIRATION', 'LIFETIME', 'TIMEOUT', 'INTERVAL', 'SECONDS', 'MINUTES', 'HOURS', 'DAYS',
+  'PERIOD', 'LENGTH', 'LEN', 'SIZE', 'MAX', 'MIN', 'COUNT', 'LIMIT', 'PATH', 'FILE', 'DIR', 'DIRECTORY',
+  'MOUNT', 'LOCATION', 'NAME', 'REF', 'ID', 'URL', 'URI', 'ENDPOINT', 'HOST', 'PORT', 'ENABLED', 'DISABLED', 'ENABLE',
+  'DISABLE', 'REQUIRED', 'HEADER', 'TYPE', 'KIND', 'FORMAT', 'ALGORITHM', 'ALG', 'ISSUER', 'AUDIENCE', 'VERSION',
+  'FIELD', 'PARAM', 'SOURCE', 'PROVIDER', 'STORE', 'MANAGER', 'MODE', 'POLICY', 'ROTATION', 'USER', 'USERNAME',
+  'PREFIX', 'SUFFIX', 'KEYS',
+]);
+
+/** Name tokens before a credential word that make it a count or limit (MAX_TOKEN, NUM_SECRETS). */
+const PRE_QUALIFIERS = new Set(['MAX', 'MIN', 'NUM', 'COUNT']);
+
+/** Splits an env name into upper-case tokens: `dbPassword_file` → DB, PASSWORD, FILE. */
+export function nameTokens(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((t) => t !== '')
+    .map((t) => t.toUpperCase());
+}
+
+/** The credential word a variable name contains (e.g. `API_KEY`), or undefined when it is not a credential name. */
+export function credentialWordIn(name: string, words: readonly string[] = DEFAULT_CREDENTIAL_WORDS): string | undefined {
+  const tokens = nameTokens(name);
+  let found: string | undefined;
+  for (const word of words) {
+    const parts = word.toUpperCase().split('_');
+    for (let i = 0; i + parts.length <= tokens.length; i++) {
+      if (!parts.every((p, j) => tokens[i + j] === p)) continue;
+      const end = i + parts.length;
+      // PASS alone is too common a word (PASS_THROUGH); only as the last token (DB_PASS).
+      if (word === 'PASS' && end !== tokens.length) continue;
+      // TOKEN_TTL, SECRET_NAME, DB_PASSWORD_FILE: about the credential; MAX_TOKEN: not one.
+      if (tokens.slice(end).some((t) => QUALIFIERS.has(t)) || tokens.slice(0, i).some((t) => PRE_QUALIFIERS.has(t))) continue;
+      if (!found || word.length > found.length) found = word;
+    }
+  }
+  return found;
+}
+
+/** Values that are configuration, not credentials, whatever the name says. */
+export function isObviouslyNotSecret(value: string): boolean {
+  const v = value.trim();
+  if (v === '') return true;
+  if (/^(true|false|yes|no|on|off|enabled|disabled|none|null|n\/a)$/i.test(v)) return true;
+  if (/^-?\d+(\.\d+)?$/.test(v)) return true; // numbers: TTLs, lengths, ports
+  if (/^\d+(\.\d+)?(ns|us|ms|s|m|h|d)$/.test(v)) return true; // durations
+  if (/^(\/|\.\/|~\/)[^\s]*$/.test(v)) return true; // file paths (a mounted secret file)
+  if (/^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(v) || /^\$\{[^}]+\}$/.test(v)) return true; // a reference to another variable
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && urlPassword(v) === undefined) return true; // a URL without a password
+  return false;
+}
+
+/** What a value looks like when it is a credential by its shape, whatever its name; undefined otherwise. */
+export function credentialShapeOf(value: string): string | undefined {
+  if (/-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----/.test(value)) return 'a PEM private key';
+  if (/(^|[^A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}([^A-Z0-9]|$)/.test(value)) return 'an AWS access key id';
+  if (/(^|[^A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/.test(value)) return 'a JSON Web Token';
+  if (/(^|[^A-Za-z0-9_])(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}/.test(value) || /github_pat_[A-Za-z0-9_]{40,}/.test(value)) return 'a GitHub token';
+  if (/(^|[^A-Za-z0-9])glpat-[A-Za-z0-9_-]{20,}/.test(value)) return 'a GitLab token';
+  if (/(^|[^A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/.test(value)) return 'a Slack token';
+  if (/(^|[^A-Za-z0-9_])hf_[A-Za-z0-9]{30,}/.test(value)) return 'a Hugging Face token';
+  if (/(^|[^A-Za-z0-9])AIza[0-9A-Za-z_-]{35}/.test(value)) return 'a Google API key';
+  if (/(^|[^A-Za-z0-9])sk-(proj-)?[A-Za-z0-9_-]{32,}/.test(value)) return 'an OpenAI-style secret key';
+  if (/(^|[^A-Za-z0-9])(sk|rk)_live_[A-Za-z0-9]{20,}/.test(value)) return 'a Stripe secret key';
+  if (urlPassword(value) !== undefined) return 'a URL with a password';
+  return undefined;
+}
+
+/** The password of `scheme://user:password@host…` when it is written literally (not a `$(VAR)` reference). */
+function urlPassword(value: string): string | undefined {
+  const match = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:([^/\s@]+)@/i.exec(value);
+  if (!match) return undefined;
+  const password = match[1];
+  if (/^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(password) || /^\$\{[^}]+\}$/.test(password)) return undefined;
+  return password;
+}

@@ -1,0 +1,244 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import rule from '../../src/rules/schema-valid.js';
+import { ruleTester, runRule } from '../rule-tester.js';
+
+/** kubeconform's fixtures, read from ../shared as CI provides them. */
+const fixtures = path.resolve(__dirname, '..', '..', '..', 'shared', 'conformance', 'kubeconform-fixtures');
+const fixture = (name: string) => fs.readFileSync(path.join(fixtures, name), 'utf8');
+
+const deployment = (spec: string, container = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: scorer
+  namespace: ml-serving-prod
+  labels: { app: scorer, "app.kubernetes.io/part-of": fraud }
+  annotations: { mllint.io/model: fraud-detector }
+spec:
+${spec}  selector:
+    matchLabels: { app: scorer }
+  template:
+    metadata:
+      labels: { app: scorer }
+    spec:
+      containers:
+        - name: scorer
+          image: fraud-scorer:3.0.1
+          ports:
+            - name: http
+              containerPort: 8080
+          resources:
+            requests: { cpu: 500m, memory: 2Gi }
+            limits: { memory: 2Gi, nvidia.com/gpu: 1 }
+${container}`;
+
+const serviceMonitor = (endpoint: string) => `apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: scorer
+  namespace: ml-serving-prod
+spec:
+  selector:
+    matchLabels: { app: scorer }
+  namespaceSelector:
+    matchNames: [ml-serving-prod]
+  endpoints:
+    - port: metrics
+${endpoint}`;
+
+ruleTester(rule, {
+  valid: [
+    { name: 'a complete Deployment with int-or-string and quantities', yaml: deployment('  replicas: 3\n  strategy:\n    rollingUpdate: { maxSurge: 25%, maxUnavailable: 0 }\n', '          livenessProbe:\n            httpGet: { path: /healthz, port: http }\n          readinessProbe:\n            tcpSocket: { port: 8080 }\n') },
+    { name: 'kubeconform valid.yaml', yaml: fixture('valid.yaml') },
+    { name: 'kubeconform multi_valid.yaml', yaml: fixture('multi_valid.yaml') },
+    { name: 'kubeconform list_valid.yaml', yaml: fixture('list_valid.yaml') },
+    { name: 'kubeconform int_or_string.yaml', yaml: fixture('int_or_string.yaml') },
+    { name: 'kubeconform quantity.yaml', yaml: fixture('quantity.yaml') },
+    { name: 'kubeconform null_string.yaml (nulls and status)', yaml: fixture('null_string.yaml') },
+    { name: 'kubeconform null_array.yaml', yaml: fixture('null_array.yaml') },
+    { name: 'kubeconform unconventional_keys.yaml', yaml: fixture('unconventional_keys.yaml') },
+    { name: 'kubeconform generate_name.yaml', yaml: fixture('generate_name.yaml') },
+    { name: 'ServiceMonitor', yaml: serviceMonitor('      interval: 30s\n      path: /metrics\n      relabelings:\n        - { sourceLabels: [__meta_kubernetes_pod_name], targetLabel: pod }\n') },
+    {
+      name: 'PodMonitor and PrometheusRule (annotations are a free map)',
+      yaml: `apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: { name: trainer, namespace: ml-training }
+spec:
+  selector: { matchLabels: { app: trainer } }
+  podMetricsEndpoints:
+    - port: metrics
+      interval: 1m
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: { name: scorer, namespace: ml-serving-prod }
+spec:
+  groups:
+    - name: scorer
+      rules:
+        - alert: ScorerLatencyHigh
+          expr: histogram_quantile(0.99, rate(request_seconds_bucket[5m])) > 0.2
+          for: 10m
+          labels: { severity: page }
+          annotations: { summary: p99 latency above 200ms, runbook: "https://runbooks.example.com/scorer" }
+`,
+    },
+    {
+      name: 'KServe InferenceService',
+      yaml: `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: { name: sentiment, namespace: ml-serving-prod }
+spec:
+  predictor:
+    minReplicas: 1
+    model:
+      modelFormat: { name: sklearn }
+      storageUri: gs://models/sentiment/3
+`,
+    },
+    {
+      name: 'fields the generator drops (description, x-kubernetes-*) and free-form CRD schemas',
+      yaml: `apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: { name: ml-serving-gpu }
+value: 100000
+description: GPU model servers preempt batch pods.
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: trainingruns.ml.example.com }
+spec:
+  group: ml.example.com
+  scope: Namespaced
+  names: { kind: TrainingRun, plural: trainingruns }
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          description: A training run.
+          properties:
+            spec:
+              type: object
+              x-kubernetes-preserve-unknown-fields: true
+`,
+    },
+    {
+      name: 'ignoreKinds skips unknown kinds silently',
+      yaml: 'apiVersion: ml.example.com/v1\nkind: TrainingRun\nmetadata: { name: r }\nspec: { epochs: 3 }\n',
+      options: { ignoreKinds: ['TrainingRun'] },
+    },
+    {
+      name: 'unknown kinds not reported when reportUnknownKinds is off',
+      yaml: 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: { name: r }\n',
+      options: { reportUnknownKinds: false },
+    },
+    { name: 'unknown fields not reported when unknownFields is off', yaml: deployment('  replicaz: 3\n'), options: { unknownFields: false } },
+    { name: 'non-Kubernetes YAML', yaml: 'name: ci\non: [push]\njobs: {}\n' },
+  ],
+  invalid: [
+    {
+      name: 'a typo of a spec field, pointing at the key, with a suggestion',
+      yaml: deployment('  replicaz: 3\n'),
+      errors: [{
+        messageId: 'unknownField', line: 9, column: 3, endColumn: 11, path: 'spec.replicaz',
+        message: 'unknown field "replicaz" in spec (did you mean "replicas"?); the API rejects it, or drops it when unknown fields are pruned',
+      }],
+    },
+    {
+      name: 'a typo in a container',
+      yaml: deployment('', '          livenesProbe:\n            httpGet: { path: /healthz, port: http }\n'),
+      errors: [{ messageId: 'unknownField', line: 24, column: 11, path: 'spec.template.spec.containers[0].livenesProbe', message: /did you mean "livenessProbe"/ }],
+    },
+    {
+      name: 'wrong type and wrong enum value',
+      yaml: deployment('  replicas: "3"\n', '          imagePullPolicy: Sometimes\n'),
+      errors: [
+        { messageId: 'invalid', line: 9, column: 13, path: 'spec.replicas', message: 'spec.replicas must be integer' },
+        { messageId: 'invalid', line: 25, path: 'spec.template.spec.containers[0].imagePullPolicy', message: 'spec.template.spec.containers[0].imagePullPolicy must be one of "Always", "IfNotPresent", "Never"' },
+      ],
+    },
+    {
+      name: 'int-or-string: one finding, not one per branch',
+      yaml: deployment('  strategy:\n    rollingUpdate:\n      maxSurge: [1]\n'),
+      errors: [{ messageId: 'invalid', line: 11, path: 'spec.strategy.rollingUpdate.maxSurge', message: /maxSurge must be (integer or string|string or integer)/ }],
+    },
+    {
+      name: 'a missing required field points at its parent',
+      yaml: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: d, namespace: ml }\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers: [{ name: a, image: "a:1" }]\n',
+      errors: [{ messageId: 'required', line: 4, path: 'spec.selector', message: 'spec is missing the required field "selector"' }],
+    },
+    {
+      name: 'ServiceMonitor endpoint typo',
+      yaml: serviceMonitor('      intervall: 30s\n'),
+      errors: [{ messageId: 'unknownField', line: 13, path: 'spec.endpoints[0].intervall', message: /did you mean "interval"/ }],
+    },
+    {
+      name: 'InferenceService without a predictor, and a model without a format',
+      yaml: `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: { name: a, namespace: ml }
+spec:
+  transformer: {}
+---
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: { name: b, namespace: ml }
+spec:
+  predictor:
+    minReplicas: -1
+    model:
+      storageUri: gs://models/b/1
+`,
+      errors: [
+        { messageId: 'required', line: 4, path: 'spec.predictor' },
+        { messageId: 'invalid', line: 12, path: 'spec.predictor.minReplicas' },
+        { messageId: 'required', line: 13, path: 'spec.predictor.model.modelFormat' },
+      ],
+    },
+    {
+      name: 'unknown kinds: one info per apiVersion and kind, on its first object, across files',
+      files: {
+        'a/rollouts.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: { name: one }\n---\napiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: { name: two }\n',
+        'b/more.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: { name: three }\n---\napiVersion: v1\nkind: SkipThisKind\nmetadata: { name: x }\n',
+      },
+      errors: [
+        { messageId: 'unknownKind', line: 2, file: 'a/rollouts.yaml', severity: 'info', message: 'no schema is known for Rollout (argoproj.io/v1alpha1); objects of this kind are not schema-checked' },
+        { messageId: 'unknownKind', line: 6, file: 'b/more.yaml', severity: 'info' },
+      ],
+    },
+    {
+      name: 'kubeconform invalid.yaml',
+      yaml: fixture('invalid.yaml'),
+      errors: [
+        { messageId: 'invalid', line: 6, path: 'spec.replicas' },
+        { messageId: 'unknownField', line: 9, path: 'spec.templates', message: /did you mean "template"/ },
+      ],
+    },
+    {
+      name: 'kubeconform extra_property.yaml: a DaemonSet has no replicas',
+      yaml: fixture('extra_property.yaml'),
+      errors: [{ messageId: 'unknownField', line: 7, path: 'spec.replicas' }],
+    },
+    {
+      name: 'kubeconform multi_invalid.yaml',
+      yaml: fixture('multi_invalid.yaml'),
+      errors: [{ messageId: 'invalid', line: 12, path: 'spec.ports[0].port' }],
+    },
+  ],
+});
+
+describe('schema-valid on every kubeconform fixture', () => {
+  it('never throws, and reports only schema findings', () => {
+    const files = fs.readdirSync(fixtures).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(20);
+    for (const file of files) {
+      const findings = runRule(rule, { yaml: fixture(file) });
+      for (const f of findings) expect(['invalid', 'required', 'unknownField', 'unknownKind']).toContain(f.messageId);
+    }
+  });
+});
