@@ -2,6 +2,7 @@
  * Run settings from the config and the files it names (model registry, Node objects).
  * Problems come back as values with file and line; the CLI exits 2 on them.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { ErrorObject } from 'ajv';
@@ -50,16 +51,24 @@ export function loadRunSettings(config: ConfigFile, options: RunSettingsOptions)
   };
 }
 
+/** Relative to the working directory when inside it, else absolute; `/`-separated. */
 function displayPath(cwd: string, file: string): string {
-  return (path.relative(cwd, file) || file).split(path.sep).join('/');
+  const relative = path.relative(cwd, file);
+  const shown = relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+  return shown.split(path.sep).join('/');
 }
 
 function readFile(file: string, display: string, what: string): { ok: true; text: string } | { ok: false; problems: ConfigProblem[] } {
+  const whole = (message: string) => ({ ok: false as const, problems: [{ file: display, line: 0, column: 0, message }] });
+  try {
+    if (!fs.statSync(file).isFile()) return whole(`${what} is not a file`);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return whole(code === 'ENOENT' || code === 'ENOTDIR' ? `${what} not found` : `cannot read ${what} (${code ?? String(err)})`);
+  }
   const decoded = readSourceText({ display, absPath: file });
   if (decoded.ok) return { ok: true, text: decoded.text };
-  const message = /ENOENT/.test(decoded.message) ? `${what} not found` : `${what}: ${decoded.message}`;
-  const line = /ENOENT/.test(decoded.message) ? 0 : decoded.line;
-  return { ok: false, problems: [{ file: display, line, column: line > 0 ? 1 : 0, message }] };
+  return { ok: false, problems: [{ file: display, line: decoded.line, column: 1, message: `${what}: ${decoded.message}` }] };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -127,6 +136,11 @@ function readableAjvErrors(errors: ErrorObject[]): Array<{ path: PathSegment[]; 
           ? 'a version such as "3"'
           : 'a valid value';
       out.push({ path: p, message: `${where} must be ${what}` });
+      continue;
+    }
+    if (error.keyword === 'minLength') {
+      const p = pointerToPath(error.instancePath);
+      out.push({ path: p, message: `${p.join('.')} must not be empty` });
       continue;
     }
     out.push(describeAjvError(error));
