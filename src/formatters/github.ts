@@ -9,6 +9,9 @@ import type { Finding, LintResult, Severity } from '../types.js';
 import type { FormatterContext, FormatterReport } from './index.js';
 import { repoRelativePath, ruleDocsUrl } from './common.js';
 
+/** GitHub drops a step summary over 1 MiB; stay well below it. */
+export const SUMMARY_BUDGET = 900 * 1024;
+
 const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { error: 'error', warning: 'warning', info: 'notice' };
 
 /** Escaping of a workflow command's message (as @actions/core's `escapeData`). */
@@ -72,13 +75,20 @@ export function renderJobSummary(result: LintResult, context: FormatterContext):
   out.push('');
 
   out.push('| severity | location | rule | message | object |', '|---|---|---|---|---|');
-  for (const f of result.findings) {
+  let size = Buffer.byteLength(out.join('\n'));
+  for (const [i, f] of result.findings.entries()) {
     const rel = repoRelativePath(f.file, context);
     const where = `${rel ?? f.file}:${f.line}:${f.column}`;
     const link = rel === undefined ? undefined : blobUrl(rel, f.line, context);
     const location = link ? `[${cell(where)}](${link})` : `\`${cell(where)}\``;
     const object = f.resource ? `${f.resource.kind} ${f.resource.namespace ? `${f.resource.namespace}/` : ''}${f.resource.name}${f.path ? ` · \`${cell(f.path)}\`` : ''}` : '';
-    out.push(`| ${f.severity} | ${location} | \`${cell(f.ruleId)}\` | ${cell(f.message)} | ${cell(object)} |`);
+    const row = `| ${f.severity} | ${location} | \`${cell(f.ruleId)}\` | ${cell(f.message)} | ${cell(object)} |`;
+    size += Buffer.byteLength(row) + 1;
+    if (size > SUMMARY_BUDGET) {
+      out.push('', `… and ${result.findings.length - i} more finding(s): GitHub drops job summaries over 1 MiB; use \`--format sarif\` or \`json\` for the full list.`);
+      break;
+    }
+    out.push(row);
   }
   out.push('');
   return `${out.join('\n')}\n`;

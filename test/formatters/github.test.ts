@@ -67,6 +67,14 @@ describe('github format', () => {
     expect(tableRows).toHaveLength(3);
   });
 
+  it('keeps the job summary under GitHub\'s 1 MiB limit', () => {
+    const many = Array.from({ length: 20_000 }, (_, i) => ({ ...result.findings[0], line: i + 1, message: `${'long message '.repeat(5)}${i}` }));
+    const { files } = normalizeReport(formatGithub({ findings: many, summary: { ...result.summary, errors: many.length, warnings: 0, infos: 0 } }, { color: false, cwd: '/repo', repoRoot: '/repo', env: { GITHUB_STEP_SUMMARY: '/s' }, version: '1' }));
+    expect(Buffer.byteLength(files[0].content)).toBeLessThan(1024 * 1024);
+    expect(files[0].content).toMatch(/… and \d+ more finding\(s\)/);
+    expect(files[0].content).toContain('| error | 20000 |');
+  });
+
   it('the CLI prints the annotations and appends the summary to $GITHUB_STEP_SUMMARY', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-gh-'));
     const summary = path.join(dir, 'step-summary.md');
