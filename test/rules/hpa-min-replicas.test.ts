@@ -67,6 +67,8 @@ ruleTester(rule, {
     { name: 'minAvailable 100% is pdb-allows-disruption\'s finding', files: tree('  minReplicas: 3\n', 'minAvailable: "100%"') },
     { name: 'minReplicas 1 is the default minimum', yaml: hpa('  minReplicas: 1\n') },
     { name: 'option: implicit minReplicas allowed', yaml: hpa(''), options: { requireExplicitMinReplicas: false } },
+    { name: 'malformed: minReplicas as a string is schema-valid\'s finding', yaml: hpa('  minReplicas: "2"\n') },
+    { name: 'malformed: InferenceService without a predictor', yaml: 'apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: { name: s, namespace: ml-serving-prod }\nspec: { predictor: null }\n' },
     { name: 'target not in the tree', yaml: hpa('  minReplicas: 2\n', 'elsewhere') },
     { name: 'InferenceService scaling to zero in staging', yaml: isvc('ml-serving-staging', 0) },
     { name: 'InferenceService with one replica in production', yaml: isvc('ml-serving-prod', 1) },

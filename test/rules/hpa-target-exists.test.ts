@@ -100,6 +100,11 @@ spec:
       errors: [{ messageId: 'noTarget', line: 5, path: 'spec.scaleTargetRef.name' }],
     },
     {
+      name: 'malformed: scaleTargetRef is a string',
+      yaml: 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: s, namespace: ml }\nspec:\n  scaleTargetRef: fraud-scorer\n  maxReplicas: 3\n',
+      errors: [{ messageId: 'noTarget', line: 5, path: 'spec.scaleTargetRef.kind' }],
+    },
+    {
       name: 'no scaleTargetRef at all',
       yaml: `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler

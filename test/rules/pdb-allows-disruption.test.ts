@@ -54,6 +54,7 @@ ruleTester(rule, {
     { name: 'selects nothing: left to pdb-selects-pods', yaml: `${workload('other', '  replicas: 1\n')}---\n${pdb('minAvailable: 5')}` },
     { name: 'DaemonSet pod count is not known statically', yaml: `${workload('scorer', '', '{ app: scorer }', 'DaemonSet')}---\n${pdb('minAvailable: 1')}` },
     { name: 'invalid value is schema-valid\'s finding', yaml: stack(1, 'minAvailable: "1"') },
+    { name: 'malformed values are schema-valid\'s findings', yaml: `${stack(2, 'minAvailable: [2]')}---\n${pdb('maxUnavailable: -1')}---\n${pdb('minAvailable: "150%"')}---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: { name: x, namespace: ml }\nspec: null\n` },
     {
       name: 'replicas of several workloads are summed, across directories',
       files: {

@@ -59,6 +59,8 @@ ruleTester(rule, {
     { name: 'policy/v1 empty selector covers the namespace', yaml: `${workload('  replicas: 3\n')}---\n${pdb('ml-serving-prod', '')}` },
     { name: 'PDB with matchExpressions', yaml: `${workload('  replicas: 3\n')}---\n${pdb('ml-serving-prod', 'matchExpressions: [{ key: app, operator: In, values: [scorer] }]')}` },
     { name: 'InferenceService with one replica', yaml: isvc(1) },
+    { name: 'malformed: replicas as a string reads as the default', yaml: workload('  replicas: "3"\n') },
+    { name: 'malformed: no spec', yaml: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: x, namespace: ml }\nspec: null\n' },
     { name: 'DaemonSets are not checked', yaml: workload('', { kind: 'DaemonSet' }) },
     {
       name: 'InferenceService with a PDB on its pods',

@@ -67,6 +67,7 @@ spec:
       },
     },
     { name: 'no namespace on either means default', yaml: `${deployment('default', '{ app: a }').replace('  namespace: default\n', '')}---\n${pdb('default', byApp('a')).replace('  namespace: default\n', '')}` },
+    { name: 'a number written for a label value', yaml: `${deployment('ml', '{ app: a, version: "3" }')}---\n${pdb('ml', '  selector:\n    matchLabels: { version: 3 }\n')}` },
     { name: 'other kinds are not checked', yaml: 'apiVersion: v1\nkind: Service\nmetadata: { name: s, namespace: ml }\nspec:\n  selector: { app: nothing }\n' },
   ],
   invalid: [
@@ -113,6 +114,11 @@ spec:
       name: 'policy/v1 empty selector in a namespace without workloads',
       files: { 'a/deploy.yaml': deployment('ml', '{ app: a }'), 'b/pdb.yaml': pdb('ml-other', '  selector: {}\n') },
       errors: [{ messageId: 'noMatch', file: 'b/pdb.yaml', line: 8, message: 'selector {} matches the pods of no workload in namespace "ml-other"' }],
+    },
+    {
+      name: 'malformed: a selector that is a list',
+      yaml: `${deployment('ml', '{ app: a }')}---\n${pdb('ml', '  selector: [app]\n')}`,
+      errors: [{ messageId: 'noSelector', line: 25 }],
     },
     {
       name: 'two PDBs, one matching',
