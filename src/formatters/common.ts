@@ -1,8 +1,6 @@
-/** What several CI formats share: repository-relative paths, links to rule docs, the rule behind a finding. */
+/** What several CI formats share: repository-relative paths and links to rule docs. */
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { getRule } from '../rules/index.js';
-import type { Rule } from '../rules/define-rule.js';
 import type { FormatterContext } from './index.js';
 
 const require = createRequire(import.meta.url);
@@ -20,11 +18,6 @@ function repositoryUrl(p: typeof pkg): string | undefined {
 /** Link to a rule's section of docs/rules.md (GitHub's heading anchors equal the rule ids). */
 export function ruleDocsUrl(ruleId: string): string {
   return HOMEPAGE.startsWith('https://github.com/') ? `${HOMEPAGE}/blob/main/docs/rules.md#${ruleId}` : `${HOMEPAGE}#readme`;
-}
-
-/** The built-in rule of a finding, or undefined for a declarative policy. */
-export function ruleOf(ruleId: string): Rule<any> | undefined {
-  return getRule(ruleId);
 }
 
 /**
