@@ -7,6 +7,7 @@ import { isPlainObject } from '../../loaders/objects.js';
 import type { Taint } from '../../engine/settings.js';
 import type { Path } from '../../types.js';
 import { parseQuantity } from './quantity.js';
+import { resourceOf } from './serving.js';
 
 export interface NodeRequirement {
   key: string;
@@ -108,16 +109,13 @@ export interface ResourceRequest {
 
 /**
  * What a container requests for a resource: `requests`, else `limits` (Kubernetes defaults a missing
- * request to the limit). Invalid quantities count as absent.
+ * request to the limit). An invalid quantity counts as no request (schema-valid reports it).
  */
 export function containerRequest(ref: ContainerRef, resource: string): { amount: number; path: Path } | undefined {
-  const resources = ref.container.resources;
-  if (!isPlainObject(resources)) return undefined;
-  for (const field of ['requests', 'limits'] as const) {
-    const map = resources[field];
-    if (!isPlainObject(map) || !Object.prototype.hasOwnProperty.call(map, resource)) continue;
-    const amount = parseQuantity(map[resource]);
-    if (amount !== undefined) return { amount, path: [...ref.path, 'resources', field, resource] };
+  for (const section of ['requests', 'limits'] as const) {
+    const read = resourceOf(ref, section, resource);
+    if (read.state === 'invalid') return undefined;
+    if (read.state === 'set') return { amount: read.value, path: [...ref.path, 'resources', section, resource] };
   }
   return undefined;
 }
