@@ -8,6 +8,7 @@ import type { Taint } from '../../engine/settings.js';
 import type { Path } from '../../types.js';
 import { parseQuantity } from './quantity.js';
 import { resourceOf } from './serving.js';
+import { selectorMatches } from '../../engine/selector.js';
 
 export interface NodeRequirement {
   key: string;
@@ -17,28 +18,14 @@ export interface NodeRequirement {
 
 /** A `NodeSelectorRequirement` against a node's labels (Kubernetes semantics; unknown operators match nothing). */
 export function nodeRequirementMatches(req: NodeRequirement, labels: Readonly<Record<string, string>>): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, req.key);
-  const value = labels[req.key];
-  switch (req.operator) {
-    case 'In':
-      return has && req.values.includes(value);
-    case 'NotIn':
-      return !has || !req.values.includes(value);
-    case 'Exists':
-      return has;
-    case 'DoesNotExist':
-      return !has;
-    case 'Gt':
-    case 'Lt': {
-      if (!has || req.values.length !== 1) return false;
-      const label = parseInteger(value);
-      const bound = parseInteger(req.values[0]);
-      if (label === undefined || bound === undefined) return false;
-      return req.operator === 'Gt' ? label > bound : label < bound;
-    }
-    default:
-      return false;
+  if (req.operator === 'Gt' || req.operator === 'Lt') {
+    if (!Object.prototype.hasOwnProperty.call(labels, req.key) || req.values.length !== 1) return false;
+    const label = parseInteger(labels[req.key]);
+    const bound = parseInteger(req.values[0]);
+    if (label === undefined || bound === undefined) return false;
+    return req.operator === 'Gt' ? label > bound : label < bound;
   }
+  return selectorMatches({ matchExpressions: [req] }, labels); // In, NotIn, Exists, DoesNotExist
 }
 
 function parseInteger(value: string | undefined): number | undefined {
