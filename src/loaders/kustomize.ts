@@ -517,24 +517,89 @@ class RenderedLocator {
     if (labelKey !== undefined && p.includes('annotations') && isPlainObject(v.commonAnnotations) && v.commonAnnotations[labelKey] === renderedValue) {
       return at(['commonAnnotations', labelKey]);
     }
-    // patch files: the same object, with the field written there
-    const patchFiles = [
-      ...(Array.isArray(v.patchesStrategicMerge) ? v.patchesStrategicMerge.filter((s): s is string => typeof s === 'string' && !s.includes('\n')) : []),
-      ...listOf(v.patches).map((e) => e.path).filter((s): s is string => typeof s === 'string'),
-    ].map((f) => path.resolve(path.dirname(file), f));
-    for (const patchFile of patchFiles) {
-      const parsed = this.parsed(patchFile);
-      if (!parsed) continue;
-      const candidates = [originalName, nameOf(rendered)].filter((n): n is string => typeof n === 'string');
-      for (const name of candidates) {
-        const index = matchingDoc(parsed.values, rendered.kind, name, true);
-        if (index === undefined) continue;
-        const t = translatePath(rendered, parsed.values[index], p);
-        if (t.complete && sameValue(t.value, renderedValue)) return this.at(patchFile, locatePath(parsed.located, index, t.path));
+    // patches, in files or inline: the same object (or a JSON 6902 operation) with the field written there
+    const names = [originalName, nameOf(rendered)].filter((n): n is string => typeof n === 'string' && n !== '');
+    const dir = path.dirname(file);
+    const patchEntries: Array<{ at: PathSegment[]; file?: string; inline?: string; targeted: boolean }> = [];
+    (Array.isArray(v.patchesStrategicMerge) ? v.patchesStrategicMerge : []).forEach((e, i) => {
+      if (typeof e === 'string') patchEntries.push(e.includes('\n') ? { at: ['patchesStrategicMerge', i], inline: e, targeted: false } : { at: [], file: path.resolve(dir, e), targeted: false });
+    });
+    for (const key of ['patches', 'patchesJson6902']) {
+      (Array.isArray(v[key]) ? (v[key] as unknown[]) : []).forEach((e, i) => {
+        if (!isPlainObject(e)) return;
+        const targeted = isPlainObject(e.target);
+        if (targeted && !targetMatches(e.target as Record<string, unknown>, rendered, names)) return;
+        if (typeof e.path === 'string') patchEntries.push({ at: [], file: path.resolve(dir, e.path), targeted });
+        else if (typeof e.patch === 'string') patchEntries.push({ at: [key, i, 'patch'], inline: e.patch, targeted });
+      });
+    }
+    for (const entry of patchEntries.reverse()) {
+      if (entry.file) {
+        const parsed = this.parsed(entry.file);
+        const hit = parsed ? matchInPatch(parsed.values, rendered, names, entry.targeted, p, renderedValue) : undefined;
+        if (hit && parsed) return this.at(entry.file, locatePath(parsed.located, hit.docIndex, hit.path));
+      } else if (entry.inline !== undefined) {
+        const hit = matchInPatch(parseYamlDocuments(entry.inline).map((d) => d.value), rendered, names, entry.targeted, p, renderedValue);
+        if (hit) return this.at(file, this.inlinePosition(file, k, entry.at, entry.inline, hit));
       }
     }
     return undefined;
   }
+
+  /** A position inside an inline patch (a block scalar in the kustomization), as a position in the file. */
+  private inlinePosition(file: string, k: PositionedYaml, at: PathSegment[], inline: string, hit: { docIndex: number; path: PathSegment[] }): Position {
+    const scalar = k.positionOf(at);
+    const decoded = readSourceText({ display: file, absPath: file });
+    const lines = decoded.ok ? decoded.text.split('\n') : [];
+    const header = lines[scalar.line - 1] ?? '';
+    if (!/[|>][0-9+-]*\s*(#.*)?$/.test(header)) return scalar; // a quoted string: point at it
+    const inner = locatePath(prepareLocate(inline), hit.docIndex, hit.path);
+    const firstContent = lines.slice(scalar.line).find((l) => l.trim() !== '') ?? '';
+    const indent = firstContent.length - firstContent.trimStart().length;
+    return { line: scalar.line + inner.line, column: indent + inner.column, endLine: scalar.line + inner.endLine, endColumn: indent + inner.endColumn };
+  }
+}
+
+/** A patch's `target:` selects this object (kind and name; name may be a regex). */
+function targetMatches(target: Record<string, unknown>, rendered: K8sObject, names: string[]): boolean {
+  if (typeof target.kind === 'string' && target.kind !== rendered.kind) return false;
+  if (typeof target.name === 'string') {
+    let re: RegExp | undefined;
+    try {
+      re = new RegExp(`^(?:${target.name})$`);
+    } catch {
+      re = undefined;
+    }
+    if (!names.some((n) => (re ? re.test(n) : n === target.name))) return false;
+  }
+  return true;
+}
+
+/**
+ * Where a patch writes the rendered value at `p`: a strategic-merge document of the same object (by kind
+ * and name, or any of that kind for a targeted patch), or a JSON 6902 `add`/`replace` operation on `p`.
+ */
+function matchInPatch(values: unknown[], rendered: K8sObject, names: string[], targeted: boolean, p: Path, renderedValue: unknown): { docIndex: number; path: PathSegment[] } | undefined {
+  for (let docIndex = values.length - 1; docIndex >= 0; docIndex--) {
+    const value = values[docIndex];
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) {
+        const op = value[i];
+        if (!isPlainObject(op) || (op.op !== 'add' && op.op !== 'replace') || typeof op.path !== 'string') continue;
+        const pointer = op.path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+        if (pointer.length > p.length || !pointer.every((s, j) => s === String(p[j]) || (s === '-' && typeof p[j] === 'number'))) continue;
+        const rest = p.slice(pointer.length);
+        const t = translatePath(valueAt(rendered, p.slice(0, pointer.length)), op.value, rest);
+        if (t.complete && sameValue(t.value, renderedValue)) return { docIndex, path: [i, 'value', ...t.path] };
+      }
+      continue;
+    }
+    if (!isPlainObject(value) || value.kind !== rendered.kind) continue;
+    if (!targeted && !names.includes(nameOf(value))) continue;
+    const t = translatePath(rendered, value, p);
+    if (t.complete && sameValue(t.value, renderedValue)) return { docIndex, path: t.path };
+  }
+  return undefined;
 }
 
 function nameOf(object: unknown): string {

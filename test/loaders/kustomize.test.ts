@@ -88,6 +88,56 @@ describeTool('kustomize rendering (real kubectl kustomize / kustomize build)', (
     expect(at('PodDisruptionBudget', ['spec', 'minAvailable'])).toBe(`overlays/prod/pdb.yaml:${lineOf('overlays/prod/pdb.yaml', 'minAvailable: 1')}`);
   });
 
+  it('places fields set by inline patches (strategic merge, JSON 6902) and targeted patch files', () => {
+    const overlay = [
+      'resources:',
+      '  - ../base',
+      'patches:',
+      '  - patch: |-',
+      '      apiVersion: apps/v1',
+      '      kind: Deployment',
+      '      metadata:',
+      '        name: scorer',
+      '      spec:',
+      '        template:',
+      '          spec:',
+      '            containers:',
+      '              - name: scorer',
+      '                resources:',
+      '                  limits:',
+      '                    memory: 1Gi',
+      '  - target:',
+      '      kind: Deployment',
+      '      name: score.*',
+      '    patch: |-',
+      '      - op: replace',
+      '        path: /spec/replicas',
+      '        value: 5',
+      '  - path: probe.yaml',
+      '    target: { kind: Deployment }',
+      '',
+    ].join('\n');
+    const dir = tree({
+      'base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+      'base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: scorer\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: scorer\n          image: scorer:1.0.0\n          resources:\n            limits:\n              memory: 2Gi\n',
+      'prod/kustomization.yaml': overlay,
+      'prod/probe.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: any\nspec:\n  template:\n    spec:\n      containers:\n        - name: scorer\n          readinessProbe:\n            httpGet: { path: /ready, port: 8080 }\n',
+    });
+    const plan = renderKustomizations(discoverFiles(['.'], { cwd: dir }).files, { cwd: dir });
+    expect(plan.sources.map((x) => x.display)).toEqual(['prod/kustomization.yaml']);
+    const source = plan.sources[0];
+    const at = (p: Array<string | number>) => {
+      const r = source.relocate!(0, p);
+      return `${r.display}:${r.position.line}:${r.position.column}`;
+    };
+    const lines = overlay.split('\n');
+    const container = ['spec', 'template', 'spec', 'containers', 0];
+    expect(at([...container, 'resources', 'limits', 'memory'])).toBe(`prod/kustomization.yaml:${lines.indexOf('                    memory: 1Gi') + 1}:29`);
+    expect(at(['spec', 'replicas'])).toBe(`prod/kustomization.yaml:${lines.indexOf('        value: 5') + 1}:16`);
+    expect(at([...container, 'readinessProbe', 'httpGet', 'port'])).toBe('prod/probe.yaml:11:44');
+    expect(at([...container, 'image'])).toBe('base/deployment.yaml:11:18');
+  });
+
   it('mllint check: the :latest tag set by the overlay is reported at the overlay line; --kustomize=off lints raw files', async () => {
     const rendered = lintPaths(['.'], { cwd: FIXTURE });
     expect(rendered.ok).toBe(true);
