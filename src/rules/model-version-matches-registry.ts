@@ -30,7 +30,8 @@ export default defineRule<ModelVersionMatchesRegistryOptions>({
         'the namespace is mapped to a stage (config `registry.stageByNamespace`; by default namespaces containing ' +
         '`staging` → `staging`, all others → `production`), and the declared version (annotation ' +
         '`mllint.io/model-version`, env `MODEL_VERSION`, or the version in `MODEL_URI`) must be the version the ' +
-        'registry has for that stage; a workload that declares no version is reported too. When the registry ' +
+        'registry has for that stage; a workload that declares no version is reported too, unless it runs exactly ' +
+        'the image registered for that version (which then says what it serves). When the registry ' +
         'lists an `image` for the version the workload serves, every container running an image of the same ' +
         'repository must use exactly that tag (or digest). These findings have the rule\'s severity (default ' +
         '`error`).\n\n' +
@@ -134,6 +135,31 @@ spec:
       return reports;
     }
 
+    // The image registered for the version the workload serves (declared, else the stage's).
+    const served = info.registryVersion;
+    const registeredImage = served?.entry.image;
+    const imageReports: Report[] = [];
+    let runsRegisteredImage = false;
+    if (served && registeredImage && template) {
+      const want = parseImageRef(registeredImage);
+      for (const ref of template.containers) {
+        const image = ref.container.image;
+        if (typeof image !== 'string' || image.trim() === '') continue;
+        const have = parseImageRef(image);
+        if (normaliseRepository(have.repository) !== normaliseRepository(want.repository)) continue;
+        const match = compareImages(have, want);
+        if (match === 'same') runsRegisteredImage = true;
+        if (match === 'different') {
+          imageReports.push({
+            messageId: 'imageMismatch',
+            data: { type: CONTAINER_TYPE_LABEL[ref.type], container: ref.name, image, model, version: served.version, registered: registeredImage },
+            path: [...ref.path, 'image'],
+            fix: `Use image ${registeredImage}, the one registered for version ${served.version}.`,
+          });
+        }
+      }
+    }
+
     const stage = info.stage;
     const expected = Object.prototype.hasOwnProperty.call(registered.stages, stage) ? registered.stages[stage] : undefined;
     if (expected === undefined) {
@@ -152,31 +178,12 @@ spec:
         if (uri && uri.reference.kind === 'version' && info.version.source !== 'uri' && !sameVersion(uri.reference.value, expected)) {
           reports.push({ messageId: 'versionMismatch', data: { ...data, declared: uri.reference.value }, path: uri.path, fix });
         }
-      } else if (!info.uri || info.uri.reference.kind === 'version') {
+      } else if ((!info.uri || info.uri.reference.kind === 'version') && !runsRegisteredImage) {
+        // No version declared; running exactly the image registered for the stage's version says which one it is.
         reports.push({ messageId: 'versionMissing', data, path: namePath, fix: `Declare the version: mllint.io/model-version: "${expected}".` });
       }
     }
-
-    // The image registered for the version the workload serves (declared, else the stage's).
-    const served = info.registryVersion;
-    const registeredImage = served?.entry.image;
-    if (served && registeredImage && template) {
-      const want = parseImageRef(registeredImage);
-      for (const ref of template.containers) {
-        const image = ref.container.image;
-        if (typeof image !== 'string' || image.trim() === '') continue;
-        const have = parseImageRef(image);
-        if (normaliseRepository(have.repository) !== normaliseRepository(want.repository)) continue;
-        if (!sameImage(have, want)) {
-          reports.push({
-            messageId: 'imageMismatch',
-            data: { type: CONTAINER_TYPE_LABEL[ref.type], container: ref.name, image, model, version: served.version, registered: registeredImage },
-            path: [...ref.path, 'image'],
-            fix: `Use image ${registeredImage}, the one registered for version ${served.version}.`,
-          });
-        }
-      }
-    }
+    reports.push(...imageReports);
     return reports;
   },
 });
@@ -193,12 +200,13 @@ function normaliseRepository(repository: string): string {
 
 /**
  * Whether an image is the registered one: digests are compared when both have one, else tags. An image
- * pinned only by digest cannot be checked against a registered tag statically, so it is accepted.
+ * pinned only by digest cannot be checked against a registered tag statically: `unknown`, accepted.
  */
-function sameImage(have: ImageRef, want: ImageRef): boolean {
-  if (have.digest && want.digest) return have.digest === want.digest;
-  if (want.tag && have.tag) return have.tag === want.tag;
-  if (want.digest) return false; // registered by digest; the image has only a tag (or nothing)
-  if (want.tag && !have.tag) return have.digest !== undefined;
-  return true;
+function compareImages(have: ImageRef, want: ImageRef): 'same' | 'different' | 'unknown' {
+  if (!want.tag && !want.digest) return 'unknown'; // registered without a tag: nothing to compare
+  if (have.digest && want.digest) return have.digest === want.digest ? 'same' : 'different';
+  if (want.tag && have.tag) return have.tag === want.tag ? 'same' : 'different';
+  if (want.digest) return 'different'; // registered by digest; the image has only a tag (or nothing)
+  if (want.tag && have.digest) return 'unknown';
+  return 'different'; // registered with a tag; the image has none
 }

@@ -89,6 +89,7 @@ ruleTester(rule, {
     },
     { name: 'env MODEL_NAME + MODEL_VERSION', yaml: withEnv({ MODEL_NAME: 'fraud-detector', MODEL_VERSION: '3' }), settings: withRegistry },
     { name: 'MODEL_URI with a version', yaml: withEnv({ MODEL_URI: 'models:/fraud-detector/3' }), settings: withRegistry },
+    { name: 'no version declared, but exactly the image registered for the stage version', yaml: annotated('ml-serving-prod', null), settings: withRegistry },
     { name: 'version written as v3', yaml: annotated('ml-serving-prod', 'v3'), settings: withRegistry },
     { name: 'no registry: a version mismatch cannot be known', yaml: annotated('ml-serving-prod', '9') },
     { name: 'no model declared', yaml: annotated('ml-serving-prod', '3').replace(/ {8}mllint\.io\/model.*\n/g, '').replace('      annotations:\n', ''), settings: withRegistry },
