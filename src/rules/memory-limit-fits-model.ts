@@ -108,8 +108,6 @@ spec:
     messages: {
       missingRequestAndLimit:
         'container "{{container}}" sets no memory request and no memory limit: it may be scheduled on a node without room for {{what}}, is evicted first under memory pressure, and can exhaust the node',
-      missingRequest:
-        'container "{{container}}" sets no memory request: the scheduler may place it on a node without room for {{what}}, and it is evicted first under memory pressure',
       missingLimit:
         'container "{{container}}" sets no memory limit: a leak or an oversized batch can exhaust the node and get other pods OOMKilled',
       requestBelowFootprint:
@@ -143,11 +141,11 @@ spec:
       const isServer = ref === server && model !== undefined && footprint !== undefined && footprint > 0;
       const what = model && ref === server ? `model "${model.name.value}"` : 'it';
       const data = { container: ref.name, what };
-      if (request === undefined && limit === undefined) {
+      // No request even after defaulting means no limit either (a limit or a LimitRange default would fill it).
+      if (request === undefined) {
         reports.push({ messageId: 'missingRequestAndLimit', data, path: memoryPath('requests') });
         continue;
       }
-      if (request === undefined) reports.push({ messageId: 'missingRequest', data, path: memoryPath('requests') });
       if (limit === undefined) reports.push({ messageId: 'missingLimit', data, path: memoryPath('limits') });
       if (!isServer || footprint === undefined || !model?.footprint) continue;
 

@@ -114,6 +114,11 @@ spec:
       errors: [{ messageId: 'tightLimit', line: 22, message: /ratio 1, below 3\).* at least 4500m$/ }],
     },
     {
+      name: 'a null requests map reads as missing',
+      yaml: deployment(`          resources: { requests: null, limits: { memory: 1Gi } }\n`),
+      errors: [{ messageId: 'missingRequest', line: 16 }],
+    },
+    {
       name: 'a LimitRange default limit throttles too',
       yaml: `${deployment(`          resources:\n            requests: { cpu: "1" }\n`)}---
 apiVersion: v1

@@ -80,6 +80,7 @@ spec:
           livenessProbe: { tcpSocket: { port: 8080 } }
 `,
     },
+    { name: 'a load time that is not a number is ignored', yaml: deployment(', mllint.io/model-load-seconds: soon', DEFAULT_LIVENESS) },
     { name: 'readiness probes never kill', yaml: deployment(LOAD_45, `          readinessProbe:\n            httpGet: { path: /ready, port: http }\n`) },
   ],
   invalid: [

@@ -148,6 +148,24 @@ spec:
       errors: [{ messageId: 'limitBelowFootprint', line: 17, message: /limit of 1Gi \(default of LimitRange "defaults"\).*config models\.fraud-detector\.footprint/ }],
     },
     {
+      name: 'LimitRange with only a defaultRequest: the limit is still missing',
+      yaml: `${deployment('', `          resources:\n            requests: { cpu: "1" }\n`)}---
+apiVersion: v1
+kind: LimitRange
+metadata: { name: requests-only, namespace: ml-serving-prod }
+spec:
+  limits:
+    - type: Container
+      defaultRequest: { memory: 512Mi }
+`,
+      errors: [{ messageId: 'missingLimit', line: 17, path: 'spec.template.spec.containers[0].resources.limits.memory' }],
+    },
+    {
+      name: 'malformed resources read as missing',
+      yaml: deployment('', `          resources: { requests: "lots", limits: [] }\n`),
+      errors: [{ messageId: 'missingRequestAndLimit', line: 17 }],
+    },
+    {
       name: 'footprint annotation that is not a quantity',
       yaml: deployment(', mllint.io/model-footprint: 1.5GB', resources('2Gi', '2Gi')),
       errors: [{ messageId: 'invalidFootprint', line: 12, path: 'spec.template.metadata.annotations["mllint.io/model-footprint"]' }],

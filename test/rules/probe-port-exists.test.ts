@@ -69,6 +69,13 @@ spec:
       image: app:1.0.0
 `,
     },
+    {
+      name: 'malformed probes and ports are skipped, never crash',
+      yaml: deployment(`          startupProbe: []
+          readinessProbe: { httpGet: null, tcpSocket: { port: true } }
+          livenessProbe: "tcp"
+`),
+    },
   ],
   invalid: [
     {

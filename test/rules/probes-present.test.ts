@@ -85,6 +85,7 @@ spec:
 `,
     },
     { name: 'not a workload', yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata:\n  livenessProbe: none\n' },
+    { name: 'containers that are not mappings are skipped', yaml: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: odd }\nspec:\n  template:\n    spec:\n      containers: [null, 42, "text"]\n' },
     { name: 'a workload without a pod spec', yaml: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: d }\nspec: null\n' },
   ],
   invalid: [
