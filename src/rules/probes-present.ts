@@ -66,11 +66,11 @@ spec:
     defaultOptions: {},
     messages: {
       missingBoth:
-        'container "{{container}}" has neither a readinessProbe nor a livenessProbe: it gets traffic before its model is loaded, and a hung server is never restarted',
+        'container "{{container}}" has neither a readinessProbe nor a livenessProbe: the pod joins its Service\'s endpoints before the model is loaded, and a hung container is never restarted',
       missingReadiness:
-        'container "{{container}}" has no readinessProbe: it gets traffic as soon as it starts, before its model is loaded, and keeps getting it when it stops answering',
+        'container "{{container}}" has no readinessProbe: the pod joins its Service\'s endpoints as soon as it starts, before the model is loaded, and stays there when it stops answering',
       missingLiveness:
-        'container "{{container}}" has no livenessProbe: a hung model server is never restarted and the pod stays Running while serving nothing',
+        'container "{{container}}" has no livenessProbe: if it hangs it is never restarted, and the pod stays Running while serving nothing',
     },
   },
 

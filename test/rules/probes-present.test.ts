@@ -94,13 +94,13 @@ spec:
       yaml: deployment(''),
       errors: [{
         messageId: 'missingBoth', line: 14, column: 11, path: 'spec.template.spec.containers[0].readinessProbe',
-        message: 'container "scorer" has neither a readinessProbe nor a livenessProbe: it gets traffic before its model is loaded, and a hung server is never restarted',
+        message: 'container "scorer" has neither a readinessProbe nor a livenessProbe: the pod joins its Service\'s endpoints before the model is loaded, and a hung container is never restarted',
       }],
     },
     {
       name: 'readiness missing',
       yaml: deployment(LIVE),
-      errors: [{ messageId: 'missingReadiness', line: 14, path: 'spec.template.spec.containers[0].readinessProbe', message: /before its model is loaded/ }],
+      errors: [{ messageId: 'missingReadiness', line: 14, path: 'spec.template.spec.containers[0].readinessProbe', message: /joins its Service's endpoints as soon as it starts, before the model is loaded/ }],
     },
     {
       name: 'liveness missing',
