@@ -141,7 +141,8 @@ export class ResourceIndex {
 
   /**
    * Workloads whose pods a PodDisruptionBudget selects in its namespace. A missing selector selects none;
-   * an empty one (`selector: {}`) selects every pod in policy/v1 and none in policy/v1beta1.
+   * an empty one (`selector: {}`) selects every pod in policy/v1 and none in policy/v1beta1. Run-time pod
+   * labels in the selector are left out of the match (see `usesRuntimeLabels`).
    */
   workloadsForPdb(pdb: LoadedObject): readonly Workload[] {
     this.pdbWorkloads ??= new Map();
@@ -150,7 +151,8 @@ export class ResourceIndex {
       const raw = getAt(pdb.object, ['spec', 'selector']);
       const selector = toLabelSelector(raw);
       const selectsAll = isPlainObject(raw) && isEmptySelector(selector) && pdb.apiVersion !== 'policy/v1beta1';
-      selected = selectsAll ? [...this.workloadsInNamespace(namespaceOf(pdb))] : this.workloadsMatching(namespaceOf(pdb), selector);
+      // Run-time labels (pod-name, pod-template-hash…) are in no template: match on the rest; nothing left, nothing matched.
+      selected = selectsAll ? [...this.workloadsInNamespace(namespaceOf(pdb))] : this.workloadsMatching(namespaceOf(pdb), withoutRuntimeLabels(selector));
       this.pdbWorkloads.set(pdb.id, selected);
     }
     return selected;
@@ -302,4 +304,20 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** A selector without the pod labels that controllers set at run time (RUNTIME_POD_LABEL_KEYS). */
+export function withoutRuntimeLabels(selector: LabelSelector): LabelSelector {
+  const matchLabels = { ...(selector.matchLabels ?? {}) };
+  for (const key of RUNTIME_POD_LABEL_KEYS) delete matchLabels[key];
+  const matchExpressions = (selector.matchExpressions ?? []).filter((e) => !RUNTIME_POD_LABEL_KEYS.includes(e.key));
+  return { matchLabels, matchExpressions };
+}
+
+/** Whether a selector names run-time pod labels (e.g. a PDB pinning one StatefulSet pod by its pod-name). */
+export function usesRuntimeLabels(selector: LabelSelector): boolean {
+  return (
+    RUNTIME_POD_LABEL_KEYS.some((key) => Object.prototype.hasOwnProperty.call(selector.matchLabels ?? {}, key)) ||
+    (selector.matchExpressions ?? []).some((e) => RUNTIME_POD_LABEL_KEYS.includes(e.key))
+  );
 }

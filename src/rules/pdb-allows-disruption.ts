@@ -28,8 +28,9 @@ export default defineRule<PdbAllowsDisruptionOptions>({
         '`minReplicas` (the count it runs at when traffic is low); a Pod counts 1; a KServe InferenceService its ' +
         'predictor\'s `minReplicas`. A percentage is scaled as Kubernetes does (`minAvailable` rounds up, so 50% of ' +
         '3 is 2). The budget is reported when it leaves fewer than `minDisruptionsAllowed` pods evictable. PDBs ' +
-        'selecting a DaemonSet, Job or CronJob (pod count known only at run time) or nothing at all are not ' +
-        'compared (the latter is `pdb-selects-pods`).',
+        'selecting a DaemonSet, Job or CronJob (pod count known only at run time), single pods by run-time ' +
+        'labels (`statefulset.kubernetes.io/pod-name`), or nothing at all are not compared (the last is ' +
+        '`pdb-selects-pods`).',
       fix:
         'Prefer `maxUnavailable: 1` (it keeps working when replicas change), or keep `minAvailable` below the ' +
         'replica count of the selected workloads and below the HPA\'s `minReplicas`.',

@@ -1,5 +1,5 @@
 import { defineRule, type Report } from './define-rule.js';
-import { namespaceOf } from '../engine/context.js';
+import { namespaceOf, usesRuntimeLabels, withoutRuntimeLabels } from '../engine/context.js';
 import { getAt } from '../engine/extract.js';
 import { isEmptySelector, toLabelSelector, type LabelSelector } from '../engine/selector.js';
 import type { ResourceIndex, Workload } from '../engine/context.js';
@@ -28,8 +28,10 @@ export default defineRule<PdbSelectsPodsOptions>({
         'least one workload (Deployment, StatefulSet, ReplicaSet, DaemonSet, Job, CronJob, Pod, KServe ' +
         'InferenceService) in the same namespace anywhere in the linted tree (`matchLabels` and ' +
         '`matchExpressions`). In `policy/v1` an empty selector (`selector: {}`) selects every pod of the ' +
-        'namespace; in `policy/v1beta1` it selects none. When a workload misses the selector by one label, the ' +
-        'message names it.',
+        'namespace; in `policy/v1beta1` it selects none. Labels that controllers add to pods at run time ' +
+        '(`statefulset.kubernetes.io/pod-name`, `pod-template-hash`…) are in no template: they are left out of ' +
+        'the match, and a selector of only such labels is not checked. When a workload misses the selector by ' +
+        'one label, the message names it.',
       fix:
         'Copy the labels from the workload\'s `spec.template.metadata.labels` into the PDB\'s ' +
         '`spec.selector.matchLabels`, and put the PDB in the workload\'s namespace.',
@@ -94,10 +96,13 @@ spec:
       return [{ messageId: 'emptySelectorBeta', path: selectorPath }];
     }
     if (index.workloadsForPdb(object).length > 0) return [];
+    // A selector of run-time labels only (one StatefulSet pod by its pod-name) cannot be checked statically.
+    const matchable = withoutRuntimeLabels(selector);
+    if (usesRuntimeLabels(selector) && isEmptySelector(matchable)) return [];
 
     const namespace = namespaceOf(object);
     const data = { selector: describeSelector(selector) || '{}', namespace };
-    const miss = nearestSelectorMiss(selector, (relaxed) => hintCandidates(index, namespace, selector, relaxed), (w) => w.template.labels);
+    const miss = nearestSelectorMiss(matchable, (relaxed) => hintCandidates(index, namespace, matchable, relaxed), (w) => w.template.labels);
     const reports: Report[] = [];
     if (miss) {
       const actual = miss.actual === undefined ? `no label "${miss.key}"` : `${miss.key}=${miss.actual}`;

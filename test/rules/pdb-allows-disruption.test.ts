@@ -53,6 +53,10 @@ ruleTester(rule, {
     { name: 'a Deployment scaled to zero has nothing to drain', yaml: stack(0, 'minAvailable: 1') },
     { name: 'selects nothing: left to pdb-selects-pods', yaml: `${workload('other', '  replicas: 1\n')}---\n${pdb('minAvailable: 5')}` },
     { name: 'DaemonSet pod count is not known statically', yaml: `${workload('scorer', '', '{ app: scorer }', 'DaemonSet')}---\n${pdb('minAvailable: 1')}` },
+    {
+      name: 'a PDB for one StatefulSet pod, by its run-time pod-name label',
+      yaml: `${workload('scorer', '  replicas: 3\n', '{ app: scorer }', 'StatefulSet')}---\n${pdb('minAvailable: 1').replace('matchLabels: { app: scorer }', 'matchLabels: { app: scorer, statefulset.kubernetes.io/pod-name: scorer-0 }')}`,
+    },
     { name: 'invalid value is schema-valid\'s finding', yaml: stack(1, 'minAvailable: "1"') },
     { name: 'malformed values are schema-valid\'s findings', yaml: `${stack(2, 'minAvailable: [2]')}---\n${pdb('maxUnavailable: -1')}---\n${pdb('minAvailable: "150%"')}---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: { name: x, namespace: ml }\nspec: null\n` },
     {

@@ -68,6 +68,14 @@ spec:
     },
     { name: 'no namespace on either means default', yaml: `${deployment('default', '{ app: a }').replace('  namespace: default\n', '')}---\n${pdb('default', byApp('a')).replace('  namespace: default\n', '')}` },
     { name: 'a number written for a label value', yaml: `${deployment('ml', '{ app: a, version: "3" }')}---\n${pdb('ml', '  selector:\n    matchLabels: { version: 3 }\n')}` },
+    {
+      name: 'one StatefulSet pod pinned by its run-time pod-name label',
+      yaml: `${deployment('ml', '{ app: cache }', 'StatefulSet')}---\n${pdb('ml', '  selector:\n    matchLabels: { statefulset.kubernetes.io/pod-name: fraud-scorer-0 }\n')}`,
+    },
+    {
+      name: 'run-time labels are left out of the match',
+      yaml: `${deployment('ml', '{ app: cache }', 'StatefulSet')}---\n${pdb('ml', '  selector:\n    matchLabels: { app: cache, statefulset.kubernetes.io/pod-name: fraud-scorer-0 }\n')}`,
+    },
     { name: 'other kinds are not checked', yaml: 'apiVersion: v1\nkind: Service\nmetadata: { name: s, namespace: ml }\nspec:\n  selector: { app: nothing }\n' },
   ],
   invalid: [
@@ -119,6 +127,11 @@ spec:
       name: 'malformed: a selector that is a list',
       yaml: `${deployment('ml', '{ app: a }')}---\n${pdb('ml', '  selector: [app]\n')}`,
       errors: [{ messageId: 'noSelector', line: 25 }],
+    },
+    {
+      name: 'run-time labels do not hide a typo in the others',
+      yaml: `${deployment('ml', '{ app: cache }', 'StatefulSet')}---\n${pdb('ml', '  selector:\n    matchLabels: { app: cahce, statefulset.kubernetes.io/pod-name: fraud-scorer-0 }\n')}`,
+      errors: [{ messageId: 'nearMiss', line: 26, message: /StatefulSet "fraud-scorer" has app=cache$/ }],
     },
     {
       name: 'two PDBs, one matching',

@@ -5,8 +5,9 @@
  * a pod only while `disruptionsAllowed = healthy − desiredHealthy` is above zero.
  */
 import type { LoadedObject } from '../../types.js';
-import type { ResourceIndex, Workload } from '../../engine/context.js';
+import { usesRuntimeLabels, type ResourceIndex, type Workload } from '../../engine/context.js';
 import { getAt } from '../../engine/extract.js';
+import { toLabelSelector } from '../../engine/selector.js';
 
 export interface IntOrPercent {
   type: 'int' | 'percent';
@@ -102,9 +103,10 @@ export interface SelectedPods {
 }
 
 /**
- * The pods a PDB protects at the workloads' floors. Undefined when it selects no workload, or one whose
- * count cannot be known statically (DaemonSet, Job, CronJob). `floorOf` lets a caller try another floor
- * for one workload (e.g. a proposed HPA minReplicas).
+ * The pods a PDB protects at the workloads' floors. Undefined when it selects no workload, one whose
+ * count cannot be known statically (DaemonSet, Job, CronJob), or individual pods by run-time labels
+ * (`statefulset.kubernetes.io/pod-name`). `floorOf` lets a caller try another floor for one workload
+ * (e.g. a proposed HPA minReplicas).
  */
 export function selectedPods(
   pdb: LoadedObject,
@@ -112,7 +114,7 @@ export function selectedPods(
   floorOf: (workload: Workload) => ReplicaFloor | undefined = (w) => replicaFloor(w, index),
 ): SelectedPods | undefined {
   const workloads = index.workloadsForPdb(pdb);
-  if (workloads.length === 0) return undefined;
+  if (workloads.length === 0 || usesRuntimeLabels(toLabelSelector(getAt(pdb.object, ['spec', 'selector'])))) return undefined;
   let total = 0;
   const parts: string[] = [];
   for (const workload of workloads) {
