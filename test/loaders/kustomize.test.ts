@@ -225,3 +225,14 @@ describe('translatePath', () => {
     expect(translatePath(rendered, base, ['spec', 'containers', 0, 'image'])).toEqual({ path: ['spec', 'containers'], complete: false });
   });
 });
+
+describe('kustomize config', () => {
+  it('validates kustomize.enabled and kustomize.command; a relative command path is relative to the config file', async () => {
+    const { parseConfigText } = await import('../../src/config/load.js');
+    const bad = parseConfigText('kustomize:\n  enabled: sometimes\n  plugins: true\n', '/repo/.mllint.yaml', '.mllint.yaml');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.problems.map((p) => p.line).sort()).toEqual([2, 3]);
+    const good = parseConfigText('kustomize:\n  command: ./bin/kustomize build\n', '/repo/gitops/.mllint.yaml', '.mllint.yaml');
+    expect(good.ok && good.config.kustomize).toEqual({ enabled: undefined, command: '/repo/gitops/bin/kustomize build' });
+  });
+});
