@@ -39,7 +39,8 @@ export default defineRule<CpuLimitThrottlingOptions>({
         'or filled in by a LimitRange `defaultRequest`/`default`). Its CPU limit (written or a LimitRange `default`) ' +
         'must be absent (recommended) or at least `minLimitToRequestRatio` × the request. Jobs and CronJobs are ' +
         'not checked: for batch work a limit only makes the run longer, which is often the intent on a shared ' +
-        'cluster. With `allowExclusiveCpus`, a container whose request equals its limit in whole CPUs is accepted: ' +
+        'cluster. A KServe predictor without CPU values is reported: KServe then applies its cluster-wide defaults, ' +
+        'usually a CPU limit equal to the request. With `allowExclusiveCpus`, a container whose request equals its limit in whole CPUs is accepted: ' +
         'on nodes with the static CPU manager policy it gets dedicated cores and is not throttled that way.',
       fix:
         'Set `requests.cpu` to what the server needs at its usual load and remove `limits.cpu` (noisy neighbours ' +

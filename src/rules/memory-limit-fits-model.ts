@@ -50,7 +50,8 @@ export default defineRule<MemoryLimitFitsModelOptions>({
         'else the first container) must request at least the footprint and be limited to at least footprint × ' +
         '(1 + `headroom`). Quantities are compared exactly (`Ki`/`Mi`/`Gi`/`Ti`, `k`/`M`/`G`/`T`, `m`, exponents); ' +
         'a value that is not a valid quantity is left to schema validation, and a footprint annotation that is ' +
-        'not one is reported.',
+        'not one is reported. A KServe predictor without memory values is reported too: KServe then applies its ' +
+        'cluster-wide defaults (typically 2Gi), which know nothing about the model.',
       fix:
         'Measure the model\'s resident memory after loading and under peak batch size, write it down as ' +
         '`mllint.io/model-footprint` (or in the registry), then set `requests.memory` to at least that and ' +
