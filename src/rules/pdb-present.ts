@@ -2,6 +2,7 @@ import { defineRule } from './define-rule.js';
 import { getAt } from '../engine/extract.js';
 import type { Path } from '../types.js';
 import { replicaFloor } from './utils/disruption.js';
+import { isLongRunning } from './utils/serving.js';
 
 export interface PdbPresentOptions {
   minReplicas: number;
@@ -84,7 +85,7 @@ spec:
   },
 
   check({ object, template, index, options }) {
-    if (!template || !template.longRunning) return [];
+    if (!template || !isLongRunning(template)) return [];
     const floor = replicaFloor({ object, template }, index);
     if (!floor) return [];
     // With an HPA, what matters is how many replicas a drain at peak traffic could evict together.
