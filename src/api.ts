@@ -49,7 +49,7 @@ export function lintPaths(paths: string[], options: LintOptions = {}): LintOutco
     : { files: [], helmCharts: [], fatal: [], unreadable: [] };
   if (discovery.fatal.length > 0) return { ok: false, kind: 'input', problems: [], messages: discovery.fatal };
   const kustomizeOn = options.kustomize ? options.kustomize === 'auto' : config.kustomize?.enabled !== false;
-  const kustomize = kustomizeOn ? renderKustomizations(discovery.files, { cwd, command: config.kustomize?.command }) : undefined;
+  const kustomize = kustomizeOn ? renderKustomizations(discovery.files, { cwd, command: config.kustomize?.command, configDir: config.dir }) : undefined;
   for (const file of discovery.files) {
     if (!kustomize?.ownedFiles.has(file.absPath)) sources.push({ display: file.display, absPath: file.absPath });
   }

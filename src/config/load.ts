@@ -222,7 +222,7 @@ export function parseConfigText(text: string, file: string, display: string, con
       ]),
     ),
     policies,
-    kustomize: config.kustomize === undefined ? undefined : { enabled: config.kustomize.enabled, command: resolveCommandPath(config.kustomize.command, dir) },
+    kustomize: config.kustomize === undefined ? undefined : { enabled: config.kustomize.enabled, command: config.kustomize.command },
     overrides: ((config.overrides ?? []) as Array<Record<string, any>>).map((o) => ({
       files: o.files,
       namespaces: o.namespaces,
@@ -266,13 +266,6 @@ export function mergeConfigs(base: ConfigFile, layer: ConfigFile): ConfigFile {
     overrides: [...base.overrides, ...layer.overrides],
     kustomize: base.kustomize || layer.kustomize ? { ...base.kustomize, ...layer.kustomize } : undefined,
   };
-}
-
-/** A command written as a relative path (`./bin/kustomize build`) is relative to the config file. */
-function resolveCommandPath(command: string | undefined, dir: string): string | undefined {
-  if (command === undefined) return undefined;
-  const [exe, ...args] = command.trim().split(/\s+/);
-  return exe && exe.includes('/') && !path.isAbsolute(exe) ? [path.resolve(dir, exe), ...args].join(' ') : command;
 }
 
 function validatePolicyEntries(entries: unknown, at: PathSegment[], yaml: PositionedYaml, display: string, policyIds: ReadonlySet<string>): ConfigProblem[] {

@@ -39,8 +39,15 @@ const FORBIDDEN_FLAGS = /^--(enable-alpha-plugins|enable-exec|enable-helm|helm-c
 
 export interface KustomizeOptions {
   cwd: string;
-  /** Command to run, e.g. `kustomize build` or `kubectl kustomize`; default: whichever is on PATH. */
+  /**
+   * Command to run, e.g. `kustomize build` or `kubectl kustomize`; default: whichever is on PATH. It comes
+   * from the config, which is part of the linted repository (a pull request can change it): the program
+   * must be `kustomize` or `kubectl`, on PATH or at an absolute path outside the linted tree and the
+   * config's directory, so that linting never runs a program the repository brings.
+   */
   command?: string;
+  /** Directory of the config file that set `command`. */
+  configDir?: string;
   /** PATH to search (default: process.env.PATH). */
   envPath?: string;
 }
@@ -244,8 +251,21 @@ export function resolveCommand(options: KustomizeOptions): Command {
     if (argv.length === 0) return { ok: false, message: 'kustomize.command in the config is empty' };
     const forbidden = argv.find((a) => FORBIDDEN_FLAGS.test(a));
     if (forbidden) return { ok: false, message: `kustomize.command must not use ${forbidden}: mllint never runs plugins or code from the repository it lints` };
+    if (!/^(kustomize|kubectl)$/.test(path.basename(argv[0]))) {
+      return { ok: false, message: `kustomize.command must run kustomize or kubectl, not "${argv[0]}"` };
+    }
+    if (argv[0].includes('/') && !path.isAbsolute(argv[0])) {
+      return { ok: false, message: `kustomize.command "${argv[0]}" must be on PATH or an absolute path: mllint never runs programs from the repository it lints` };
+    }
     const exe = argv[0].includes('/') ? argv[0] : findOnPath(argv[0], envPath);
-    if (!exe) return { ok: false, message: `kustomization not rendered: "${argv[0]}" (kustomize.command in the config) was not found on PATH` };
+    if (!exe || !isExecutableFile(exe)) return { ok: false, message: `kustomization not rendered: "${argv[0]}" (kustomize.command in the config) was not found` };
+    const real = safeRealpath(exe);
+    for (const root of [options.cwd, options.configDir].filter((r): r is string => r !== undefined)) {
+      const rel = path.relative(safeRealpath(root), real);
+      if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
+        return { ok: false, message: `kustomize.command "${argv[0]}" is inside the linted repository: mllint never runs programs from the repository it lints` };
+      }
+    }
     return { ok: true, argv: [exe, ...argv.slice(1)] };
   }
   const kustomize = findOnPath('kustomize', envPath);
@@ -257,18 +277,19 @@ export function resolveCommand(options: KustomizeOptions): Command {
 
 function findOnPath(name: string, envPath: string): string | undefined {
   for (const dir of envPath.split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      if (fs.statSync(candidate).isFile()) {
-        fs.accessSync(candidate, fs.constants.X_OK);
-        return candidate;
-      }
-    } catch {
-      // not here
-    }
+    if (dir && path.isAbsolute(dir) && isExecutableFile(path.join(dir, name))) return path.join(dir, name);
   }
   return undefined;
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    if (!fs.statSync(file).isFile()) return false;
+    fs.accessSync(file, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 type Rendered = { ok: true; text: string; wrapperDir: string } | { ok: false; message: string };

@@ -199,14 +199,27 @@ describeTool('kustomize rendering (real kubectl kustomize / kustomize build)', (
     const dir = tree({
       'k/kustomization.yaml': 'resources:\n  - pod.yaml\n',
       'k/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  namespace: ml\nspec:\n  containers:\n    - name: a\n      image: a:1\n',
-      'missing.yaml': 'kustomize:\n  command: no-such-kustomize build\n',
+      'missing.yaml': 'kustomize:\n  command: /nonexistent/bin/kustomize build\n',
+      'bin/kustomize': '#!/bin/sh\necho should never run\n',
+      'inside.yaml': 'kustomize:\n  command: ./bin/kustomize build\n',
+      'other.yaml': 'kustomize:\n  command: sh -c "touch pwned" kustomize\n',
       'plugins.yaml': 'kustomize:\n  command: kubectl kustomize --enable-alpha-plugins\n',
       'off.yaml': 'kustomize:\n  enabled: false\n',
     });
     const missing = await runCli(['check', '-c', 'missing.yaml', '--format', 'json', 'k'], { cwd: dir });
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.stdout).findings[0]).toMatchObject({ ruleId: 'parse-error', file: 'k/kustomization.yaml' });
-    expect(JSON.parse(missing.stdout).findings[0].message).toContain('"no-such-kustomize"');
+    expect(JSON.parse(missing.stdout).findings[0].message).toContain('"/nonexistent/bin/kustomize" (kustomize.command in the config) was not found');
+    // The config is part of the repository: it cannot make mllint run a program of its own.
+    fs.chmodSync(path.join(dir, 'bin/kustomize'), 0o755);
+    const inside = await runCli(['check', '-c', 'inside.yaml', '--format', 'json', 'k'], { cwd: dir });
+    expect(JSON.parse(inside.stdout).findings[0].message).toContain('must be on PATH or an absolute path');
+    fs.writeFileSync(path.join(dir, 'abs.yaml'), `kustomize:\n  command: ${path.join(dir, 'bin/kustomize')} build\n`);
+    const abs = await runCli(['check', '-c', 'abs.yaml', '--format', 'json', 'k'], { cwd: dir });
+    expect(JSON.parse(abs.stdout).findings[0].message).toContain('is inside the linted repository');
+    const other = await runCli(['check', '-c', 'other.yaml', '--format', 'json', 'k'], { cwd: dir });
+    expect(JSON.parse(other.stdout).findings[0].message).toContain('must run kustomize or kubectl, not "sh"');
+    expect(fs.existsSync(path.join(dir, 'pwned'))).toBe(false);
     const plugins = await runCli(['check', '-c', 'plugins.yaml', '--format', 'json', 'k'], { cwd: dir });
     expect(JSON.parse(plugins.stdout).findings[0].message).toContain('must not use --enable-alpha-plugins');
     const off = await runCli(['check', '-c', 'off.yaml', '--format', 'json', 'k'], { cwd: dir });
@@ -227,12 +240,12 @@ describe('translatePath', () => {
 });
 
 describe('kustomize config', () => {
-  it('validates kustomize.enabled and kustomize.command; a relative command path is relative to the config file', async () => {
+  it('validates kustomize.enabled and kustomize.command', async () => {
     const { parseConfigText } = await import('../../src/config/load.js');
     const bad = parseConfigText('kustomize:\n  enabled: sometimes\n  plugins: true\n', '/repo/.mllint.yaml', '.mllint.yaml');
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.problems.map((p) => p.line).sort()).toEqual([2, 3]);
-    const good = parseConfigText('kustomize:\n  command: ./bin/kustomize build\n', '/repo/gitops/.mllint.yaml', '.mllint.yaml');
-    expect(good.ok && good.config.kustomize).toEqual({ enabled: undefined, command: '/repo/gitops/bin/kustomize build' });
+    const good = parseConfigText('kustomize:\n  command: kustomize build\n', '/repo/gitops/.mllint.yaml', '.mllint.yaml');
+    expect(good.ok && good.config.kustomize).toEqual({ enabled: undefined, command: 'kustomize build' });
   });
 });
