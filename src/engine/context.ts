@@ -75,6 +75,7 @@ export class ResourceIndex {
   private hpasByTarget: Map<string, LoadedObject[]> | undefined;
   private readonly typoNames = new Map<string, TypoIndex<string>>();
   private readonly typoLabelValues = new Map<string, TypoIndex<Workload>>();
+  private readonly typoObjectLabels = new Map<string, TypoIndex<LoadedObject>>();
 
   constructor(objects: readonly LoadedObject[]) {
     this.objects = objects;
@@ -124,19 +125,22 @@ export class ResourceIndex {
     return this.workloadsByNamespace.get(namespace)?.all ?? [];
   }
 
-  /** Workloads in a namespace whose pod template labels match a selector. An empty selector matches none. */
-  workloadsMatching(namespace: string, selector: LabelSelector): Workload[] {
+  /**
+   * Workloads in a namespace whose pod template labels match a selector. An empty selector matches none.
+   * `limit` stops after that many (for hints that rank a bounded number of candidates).
+   */
+  workloadsMatching(namespace: string, selector: LabelSelector, limit = Infinity): Workload[] {
     if (isEmptySelector(selector)) return [];
     const set = this.workloadsByNamespace.get(namespace);
     if (!set) return [];
-    return set.candidates(selector).filter((w) => selectorMatches(selector, w.template.labels));
+    return takeMatching(set.candidates(selector), (w) => selectorMatches(selector, w.template.labels), limit);
   }
 
-  /** Objects of a kind in a namespace whose own labels match a selector (e.g. Services for a ServiceMonitor). */
-  objectsMatching(kind: string, namespace: string, selector: LabelSelector): LoadedObject[] {
+  /** Objects of a kind in a namespace whose own labels match a selector (e.g. Services for a ServiceMonitor); at most `limit`. */
+  objectsMatching(kind: string, namespace: string, selector: LabelSelector, limit = Infinity): LoadedObject[] {
     const set = this.labelledByKindNs.get(`${kind}\u0000${namespace}`);
     if (!set) return [];
-    return set.candidates(selector).filter((o) => selectorMatches(selector, (o.object.metadata?.labels ?? {}) as Labels));
+    return takeMatching(set.candidates(selector), (o) => selectorMatches(selector, (o.object.metadata?.labels ?? {}) as Labels), limit);
   }
 
   /**
@@ -212,6 +216,37 @@ export class ResourceIndex {
     return typos.near(value);
   }
 
+  /** Workloads of any namespace whose pod label `key` has a value within about one edit of `value` (typo index built per key on first use). */
+  workloadsWithLabelNearAnywhere(key: string, value: string): Workload[] {
+    const indexKey = `\u0001any\u0000${key}`;
+    let typos = this.typoLabelValues.get(indexKey);
+    if (!typos) {
+      this.typoLabelValues.set(indexKey, (typos = new TypoIndex()));
+      for (const w of this.workloads) {
+        const labelValue = w.template.labels[key];
+        if (labelValue !== undefined) typos.add(labelValue, w);
+      }
+    }
+    return typos.near(value);
+  }
+
+  /**
+   * Objects of a kind whose own label `key` has a value within about one edit of `value`, in a namespace or,
+   * with `namespace` undefined, in any (e.g. Services for a ServiceMonitor hint; typo index built on first use).
+   */
+  objectsWithLabelNear(kind: string, namespace: string | undefined, key: string, value: string): LoadedObject[] {
+    const indexKey = `${kind}\u0000${namespace ?? '\u0001any'}\u0000${key}`;
+    let typos = this.typoObjectLabels.get(indexKey);
+    if (!typos) {
+      this.typoObjectLabels.set(indexKey, (typos = new TypoIndex()));
+      for (const o of namespace === undefined ? this.byKind(kind) : this.inNamespace(kind, namespace)) {
+        const labelValue = stringMap(o.object.metadata?.labels)[key];
+        if (labelValue !== undefined) typos.add(labelValue, o);
+      }
+    }
+    return typos.near(value);
+  }
+
   /** Namespaces that hold at least one object of the kind. */
   namespacesWith(kind: string): string[] {
     let cached = this.namespacesByKind.get(kind);
@@ -244,24 +279,24 @@ export class ResourceIndex {
   }
 
   /** Workloads of any namespace whose pod template labels match a selector (for "it is in namespace X" hints; indexed on first use). */
-  workloadsMatchingAnywhere(selector: LabelSelector): Workload[] {
+  workloadsMatchingAnywhere(selector: LabelSelector, limit = Infinity): Workload[] {
     if (isEmptySelector(selector)) return [];
     if (!this.allWorkloads) {
       this.allWorkloads = new LabelledSet();
       for (const w of this.workloads) this.allWorkloads.add(w, w.template.labels);
     }
-    return this.allWorkloads.candidates(selector).filter((w) => selectorMatches(selector, w.template.labels));
+    return takeMatching(this.allWorkloads.candidates(selector), (w) => selectorMatches(selector, w.template.labels), limit);
   }
 
   /** Objects of a kind in any namespace whose own labels match a selector (indexed per kind on first use). */
-  objectsMatchingAnywhere(kind: string, selector: LabelSelector): LoadedObject[] {
+  objectsMatchingAnywhere(kind: string, selector: LabelSelector, limit = Infinity): LoadedObject[] {
     if (isEmptySelector(selector)) return [];
     let set = this.allByKind.get(kind);
     if (!set) {
       this.allByKind.set(kind, (set = new LabelledSet()));
       for (const o of this.byKind(kind)) set.add(o, stringMap(o.object.metadata?.labels));
     }
-    return set.candidates(selector).filter((o) => selectorMatches(selector, stringMap(o.object.metadata?.labels)));
+    return takeMatching(set.candidates(selector), (o) => selectorMatches(selector, stringMap(o.object.metadata?.labels)), limit);
   }
 
   /** Objects of a kind with a name, in every namespace (indexed per kind on first use). */
@@ -294,6 +329,15 @@ export function serviceSelectorOf(service: LoadedObject): LabelSelector | undefi
   const matchLabels = stringMap(spec.selector);
   for (const key of RUNTIME_POD_LABEL_KEYS) delete matchLabels[key];
   return Object.keys(matchLabels).length > 0 ? { matchLabels } : undefined;
+}
+
+function takeMatching<T>(candidates: readonly T[], matches: (item: T) => boolean, limit: number): T[] {
+  const out: T[] = [];
+  for (const item of candidates) {
+    if (out.length >= limit) break;
+    if (matches(item)) out.push(item);
+  }
+  return out;
 }
 
 function nameKey(kind: string, namespace: string, name: string): string {

@@ -4,6 +4,7 @@ import { getAt } from '../engine/extract.js';
 import { isPlainObject } from '../loaders/objects.js';
 import type { Path } from '../types.js';
 import { describePortRef, describeServicePorts, servicePortsOf, toPortRef, type PortRef } from './utils/ports.js';
+import { HINT_CANDIDATES } from './utils/selector-hints.js';
 import { closestString } from './utils/strings.js';
 
 export type IngressBackendExistsOptions = Record<string, never>;
@@ -116,7 +117,10 @@ spec:
 });
 
 function missingServiceHint(name: string, namespace: string, index: ResourceIndex): string {
-  const close = closestString(name, index.inNamespace('Service', namespace).map((s) => s.name));
+  // A small namespace is compared name by name; a large one through the typo index (bounded cost per backend).
+  const services = index.inNamespace('Service', namespace);
+  const candidates = services.length <= HINT_CANDIDATES ? services.map((s) => s.name) : index.namesNear('Service', namespace, name);
+  const close = closestString(name, candidates);
   if (close !== undefined) return `; did you mean "${close}"?`;
   const elsewhere = index.findAnywhere('Service', name).find((s) => namespaceOf(s) !== namespace);
   return elsewhere

@@ -1,7 +1,7 @@
 import { defineRule } from './define-rule.js';
 import { namespaceOf, serviceSelectorOf } from '../engine/context.js';
 import { describeObject } from './utils/objects.js';
-import { describeSelector, nearestSelectorMiss } from './utils/selector-hints.js';
+import { describeSelector, HINT_CANDIDATES, nearestSelectorMiss } from './utils/selector-hints.js';
 
 export type ServiceSelectsPodsOptions = Record<string, never>;
 
@@ -84,7 +84,12 @@ spec:
     const namespace = namespaceOf(object);
     const text = describeSelector(selector);
 
-    const miss = nearestSelectorMiss(selector, (s) => index.workloadsMatching(namespace, s), (w) => w.template.labels);
+    const miss = nearestSelectorMiss(
+      selector,
+      (s) => index.workloadsMatching(namespace, s, HINT_CANDIDATES),
+      (w) => w.template.labels,
+      (key, value) => index.workloadsWithLabelNear(namespace, key, value),
+    );
     if (miss) {
       const workload = describeObject(miss.item.object);
       const path = ['spec', 'selector', miss.key];
@@ -104,7 +109,8 @@ spec:
       }];
     }
 
-    const elsewhere = index.workloadsMatchingAnywhere(selector).find((w) => namespaceOf(w.object) !== namespace);
+    // Nothing matches in the Service's namespace, so any match is in another one.
+    const elsewhere = index.workloadsMatchingAnywhere(selector, 1)[0];
     if (elsewhere) {
       const other = namespaceOf(elsewhere.object);
       return [{

@@ -15,7 +15,7 @@ import {
   type ContainerPort,
   type PortRef,
 } from './utils/ports.js';
-import { describeSelector, nearestSelectorMiss } from './utils/selector-hints.js';
+import { describeSelector, HINT_CANDIDATES, nearestSelectorMiss } from './utils/selector-hints.js';
 
 export type ServiceMonitorSelectsServiceOptions = Record<string, never>;
 
@@ -152,17 +152,63 @@ function scopeOf(monitor: LoadedObject, index: ResourceIndex): Scope {
   return { namespaces: [own], where: `namespace "${own}"`, any: false };
 }
 
+/** How a monitor finds its targets (Services or pod templates): lookups in its scope and, for hints, beyond. */
+interface Lookups<T> {
+  target: string;
+  /** Targets in scope matching a selector (an empty selector: every target in scope), at most `limit`. */
+  matching(selector: LabelSelector, limit?: number): T[];
+  /** Targets in scope whose label `key` is about one typo from `value`. */
+  near(key: string, value: string): readonly T[];
+  /** Targets of any namespace matching a (non-empty) selector, at most `limit`. */
+  anywhere(selector: LabelSelector, limit: number): T[];
+  labelsOf(item: T): Labels;
+  objectOf(item: T): LoadedObject;
+}
+
+function serviceLookups(index: ResourceIndex, scope: Scope): Lookups<LoadedObject> {
+  return {
+    target: 'Service',
+    matching: (s, limit = Infinity) =>
+      isEmptySelector(s)
+        ? scope.namespaces.flatMap((ns) => index.inNamespace('Service', ns))
+        : scope.any
+          ? index.objectsMatchingAnywhere('Service', s, limit)
+          : scope.namespaces.flatMap((ns) => index.objectsMatching('Service', ns, s, limit)).slice(0, limit),
+    near: (key, value) =>
+      scope.any
+        ? index.objectsWithLabelNear('Service', undefined, key, value)
+        : scope.namespaces.flatMap((ns) => index.objectsWithLabelNear('Service', ns, key, value)),
+    anywhere: (s, limit) => index.objectsMatchingAnywhere('Service', s, limit),
+    labelsOf: labelsOfObject,
+    objectOf: (o) => o,
+  };
+}
+
+function podLookups(index: ResourceIndex, scope: Scope): Lookups<Workload> {
+  return {
+    target: 'pod',
+    matching: (s, limit = Infinity) =>
+      isEmptySelector(s)
+        ? scope.namespaces.flatMap((ns) => index.workloadsInNamespace(ns))
+        : scope.any
+          ? index.workloadsMatchingAnywhere(s, limit)
+          : scope.namespaces.flatMap((ns) => index.workloadsMatching(ns, s, limit)).slice(0, limit),
+    near: (key, value) =>
+      scope.any
+        ? index.workloadsWithLabelNearAnywhere(key, value)
+        : scope.namespaces.flatMap((ns) => index.workloadsWithLabelNear(ns, key, value)),
+    anywhere: (s, limit) => index.workloadsMatchingAnywhere(s, limit),
+    labelsOf: labelsOfWorkload,
+    objectOf: (w) => w.object,
+  };
+}
+
 function checkServiceMonitor(monitor: LoadedObject, index: ResourceIndex, selector: LabelSelector, scope: Scope): Report[] {
-  const query = (s: LabelSelector, namespaces: readonly string[]) =>
-    scope.any && !isEmptySelector(s)
-      ? index.objectsMatchingAnywhere('Service', s)
-      : namespaces.flatMap((ns) => (isEmptySelector(s) ? [...index.inNamespace('Service', ns)] : index.objectsMatching('Service', ns, s)));
-  const services = query(selector, scope.namespaces);
+  const lookups = serviceLookups(index, scope);
+  const services = lookups.matching(selector);
   if (services.length === 0) {
-    const podsOnly = scope.any
-      ? index.workloadsMatchingAnywhere(selector)[0]
-      : scope.namespaces.flatMap((ns) => index.workloadsMatching(ns, selector))[0];
-    if (podsOnly) {
+    const podsOnly = podLookups(index, scope).matching(selector, 1)[0];
+    if (podsOnly && !isEmptySelector(selector)) {
       return [{
         messageId: 'podLabelsOnly',
         data: { selector: describeSelector(selector), where: scope.where, candidate: describeIn(podsOnly.object, scope) },
@@ -170,7 +216,7 @@ function checkServiceMonitor(monitor: LoadedObject, index: ResourceIndex, select
         fix: 'Add the selector labels to the metadata.labels of the Service that fronts these pods.',
       }];
     }
-    return selectorMissReports(selector, scope, 'Service', query, labelsOfObject, (o) => o, (s) => index.objectsMatchingAnywhere('Service', s));
+    return selectorMissReports(selector, scope, lookups);
   }
 
   const reports: Report[] = [];
@@ -221,14 +267,9 @@ function podsBehind(services: readonly LoadedObject[], index: ResourceIndex): { 
 }
 
 function checkPodMonitor(monitor: LoadedObject, index: ResourceIndex, selector: LabelSelector, scope: Scope): Report[] {
-  const query = (s: LabelSelector, namespaces: readonly string[]) =>
-    scope.any && !isEmptySelector(s)
-      ? index.workloadsMatchingAnywhere(s)
-      : namespaces.flatMap((ns) => (isEmptySelector(s) ? [...index.workloadsInNamespace(ns)] : index.workloadsMatching(ns, s)));
-  const workloads = query(selector, scope.namespaces);
-  if (workloads.length === 0) {
-    return selectorMissReports(selector, scope, 'pod', query, labelsOfWorkload, (w) => w.object, (s) => index.workloadsMatchingAnywhere(s));
-  }
+  const lookups = podLookups(index, scope);
+  const workloads = lookups.matching(selector);
+  if (workloads.length === 0) return selectorMissReports(selector, scope, lookups);
   const reports: Report[] = [];
   const endpoints = getAt(monitor.object, ['spec', 'podMetricsEndpoints']);
   if (!Array.isArray(endpoints)) return reports;
@@ -254,35 +295,27 @@ function checkPodMonitor(monitor: LoadedObject, index: ResourceIndex, selector: 
 }
 
 /** Why a monitor selector matched nothing: the closest near miss, a match outside its namespaces, or nothing. */
-function selectorMissReports<T>(
-  selector: LabelSelector,
-  scope: Scope,
-  target: string,
-  query: (selector: LabelSelector, namespaces: readonly string[]) => T[],
-  labelsOf: (item: T) => Labels,
-  objectOf: (item: T) => LoadedObject,
-  anywhere: (selector: LabelSelector) => T[],
-): Report[] {
+function selectorMissReports<T>(selector: LabelSelector, scope: Scope, lookups: Lookups<T>): Report[] {
   const text = describeSelector(selector);
-  const miss = nearestSelectorMiss(selector, (s) => query(s, scope.namespaces), labelsOf);
+  const target = lookups.target;
+  const miss = nearestSelectorMiss(selector, (s) => lookups.matching(s, HINT_CANDIDATES), lookups.labelsOf, lookups.near);
   if (miss) {
-    const candidate = describeIn(objectOf(miss.item), scope);
+    const candidate = describeIn(lookups.objectOf(miss.item), scope);
     const path: Path = ['spec', 'selector', 'matchLabels', miss.key];
     return miss.actual !== undefined
       ? [{ messageId: 'valueDiffers', data: { key: miss.key, expected: miss.expected, actual: miss.actual, target, where: scope.where, candidate }, path }]
       : [{ messageId: 'labelMissing', data: { selector: text, key: miss.key, expected: miss.expected, target, where: scope.where, candidate }, path }];
   }
-  if (!scope.any) {
-    const found = anywhere(selector).find((item) => !scope.namespaces.includes(namespaceOf(objectOf(item))));
-    if (found) {
-      const other = namespaceOf(objectOf(found));
-      return [{
-        messageId: 'otherNamespace',
-        data: { selector: text, target, where: scope.where, candidate: describeObjectWithNamespace(objectOf(found)) },
-        path: ['spec', 'namespaceSelector'],
-        fix: `Add "${other}" to spec.namespaceSelector.matchNames.`,
-      }];
-    }
+  // Nothing matched in scope, so any match is outside it.
+  const found = !scope.any && !isEmptySelector(selector) ? lookups.anywhere(selector, 1)[0] : undefined;
+  if (found) {
+    const object = lookups.objectOf(found);
+    return [{
+      messageId: 'otherNamespace',
+      data: { selector: text, target, where: scope.where, candidate: describeObjectWithNamespace(object) },
+      path: ['spec', 'namespaceSelector'],
+      fix: `Add "${namespaceOf(object)}" to spec.namespaceSelector.matchNames.`,
+    }];
   }
   return [{ messageId: 'noTarget', data: { selector: text || '{}', target, where: scope.where }, path: ['spec', 'selector'] }];
 }

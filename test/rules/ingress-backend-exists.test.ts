@@ -96,6 +96,14 @@ spec:
       }],
     },
     {
+      name: 'did-you-mean among many Services of a namespace (typo index)',
+      files: {
+        'apps/services.yaml': Array.from({ length: 80 }, (_, i) => service(`model-${i}`)).join('---\n'),
+        'ingress/fraud.yaml': ingress(backend('modle-57', 'name: http')),
+      },
+      errors: [{ messageId: 'serviceMissing', line: 16, message: /; did you mean "model-57"\?$/ }],
+    },
+    {
       name: 'Service in another namespace',
       files: { 'apps/fraud/service.yaml': service('fraud-scorer', 'ml-serving-staging'), 'ingress/fraud.yaml': ingress(backend('fraud-scorer', 'name: http')) },
       errors: [{ messageId: 'serviceMissing', line: 16, message: /exists in namespace "ml-serving-staging", but an Ingress routes only to Services of its own namespace$/ }],

@@ -3,8 +3,11 @@
  * one `matchLabels` pair (a value with a typo, or the label missing), found by index lookups with that
  * pair left out, never by comparing against every object.
  */
-import type { LabelSelector, Labels } from '../../engine/selector.js';
+import { selectorMatches, type LabelSelector, type Labels } from '../../engine/selector.js';
 import { editDistance } from './strings.js';
+
+/** At most this many candidates of a relaxed selector are ranked, so a crowded namespace costs bounded time per hint. */
+export const HINT_CANDIDATES = 64;
 
 export interface SelectorNearMiss<T> {
   item: T;
@@ -17,36 +20,53 @@ export interface SelectorNearMiss<T> {
 }
 
 /**
- * The closest item to a selector that matched nothing. `query(selector)` returns the items a selector
- * matches (an index lookup). An item that matches every other part of the selector is always a good
- * hint; when the selector has a single label, only a value within a typo's distance is.
+ * The closest item to a selector that matched nothing.
+ * - `query(selector)` returns the items a selector matches (an index lookup);
+ * - `near(key, value)`, when given, returns the items whose label `key` has a value about one typo away
+ *   from `value` (a typo-index lookup such as `ResourceIndex.workloadsWithLabelNear`).
+ * An item that matches every other part of the selector is always a good hint (a value with a typo, another
+ * value, or the label missing); when the selector has a single label, only a value within a typo's distance
+ * is. Each lookup ranks at most HINT_CANDIDATES items, so the cost per hint is bounded.
  */
 export function nearestSelectorMiss<T>(
   selector: LabelSelector,
   query: (selector: LabelSelector) => readonly T[],
   labelsOf: (item: T) => Labels,
+  near?: (key: string, value: string) => readonly T[],
 ): SelectorNearMiss<T> | undefined {
   const matchLabels = selector.matchLabels ?? {};
   const expressions = selector.matchExpressions ?? [];
   let best: (SelectorNearMiss<T> & { score: number }) | undefined;
+  const consider = (item: T, key: string, expected: string, typoOnly: boolean) => {
+    const actual = labelsOf(item)[key];
+    if (actual === expected) return;
+    if (typoOnly && actual === undefined) return;
+    const score = actual === undefined ? expected.length : editDistance(expected, actual);
+    if (typoOnly && score > Math.max(2, Math.floor(expected.length / 4))) return;
+    if (!best || score < best.score) best = { item, key, expected, actual, score };
+  };
   for (const [key, expected] of Object.entries(matchLabels)) {
     const rest: Record<string, string> = { ...matchLabels };
     delete rest[key];
+    const restSelector: LabelSelector = { matchLabels: rest, matchExpressions: expressions };
     const restEmpty = Object.keys(rest).length === 0 && expressions.length === 0;
-    // With nothing else to match on, only items carrying the key are candidates.
-    const relaxed: LabelSelector = restEmpty
-      ? { matchExpressions: [{ key, operator: 'Exists' }] }
-      : { matchLabels: rest, matchExpressions: expressions };
-    for (const item of query(relaxed)) {
-      const actual = labelsOf(item)[key];
-      if (actual === expected) continue;
-      const score = actual === undefined ? expected.length : editDistance(expected, actual);
-      if (restEmpty && score > Math.max(2, Math.floor(expected.length / 4))) continue;
-      if (!best || score < best.score) best = { item, key, expected, actual, score };
+    if (near) {
+      for (const item of near(key, expected).slice(0, HINT_CANDIDATES)) {
+        if (restEmpty || selectorMatches(restSelector, labelsOf(item))) consider(item, key, expected, true);
+      }
+    }
+    if (!restEmpty) {
+      for (const item of query(restSelector).slice(0, HINT_CANDIDATES)) consider(item, key, expected, false);
+    } else {
+      // With nothing else to match on, (the first HINT_CANDIDATES of) the items carrying the key are
+      // ranked too: a small namespace gets hints two or three edits away, a large one stays bounded.
+      const withKey = query({ matchExpressions: [{ key, operator: 'Exists' }] }).slice(0, HINT_CANDIDATES);
+      for (const item of withKey) consider(item, key, expected, true);
     }
   }
   if (!best) return undefined;
-  return { item: best.item, key: best.key, expected: best.expected, actual: best.actual };
+  const { item, key, expected, actual } = best;
+  return { item, key, expected, actual };
 }
 
 /** `{app: a, tier: b}` → `app=a, tier=b` (matchExpressions as `key In (x, y)`). */
