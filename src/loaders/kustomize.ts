@@ -251,9 +251,14 @@ export function resolveCommand(options: KustomizeOptions): Command {
     if (argv.length === 0) return { ok: false, message: 'kustomize.command in the config is empty' };
     const forbidden = argv.find((a) => FORBIDDEN_FLAGS.test(a));
     if (forbidden) return { ok: false, message: `kustomize.command must not use ${forbidden}: mllint never runs plugins or code from the repository it lints` };
-    if (!/^(kustomize|kubectl)$/.test(path.basename(argv[0]))) {
+    const program = path.basename(argv[0]);
+    if (program !== 'kustomize' && program !== 'kubectl') {
       return { ok: false, message: `kustomize.command must run kustomize or kubectl, not "${argv[0]}"` };
     }
+    const subcommand = program === 'kubectl' ? 'kustomize' : 'build';
+    if (argv[1] !== subcommand) return { ok: false, message: `kustomize.command must be "${program} ${subcommand}" (with rendering flags only)` };
+    const unsafe = unsafeFlag(argv.slice(2));
+    if (unsafe) return { ok: false, message: `kustomize.command: "${unsafe}" is not allowed; only ${[...SAFE_FLAGS].map((f) => `--${f}`).join(', ')}` };
     if (argv[0].includes('/') && !path.isAbsolute(argv[0])) {
       return { ok: false, message: `kustomize.command "${argv[0]}" must be on PATH or an absolute path: mllint never runs programs from the repository it lints` };
     }
@@ -273,6 +278,18 @@ export function resolveCommand(options: KustomizeOptions): Command {
   const kubectl = findOnPath('kubectl', envPath);
   if (kubectl) return { ok: true, argv: [kubectl, 'kustomize'] };
   return { ok: false, message: 'kustomization not rendered: neither kustomize nor kubectl was found on PATH; install one of them, or run with --kustomize=off to lint the raw files' };
+}
+
+/** Flags of `kustomize build` / `kubectl kustomize` that only change how the output is rendered. */
+const SAFE_FLAGS = new Set(['load-restrictor', 'reorder', 'enable-managedby-label', 'stack-trace']);
+
+function unsafeFlag(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const match = /^--([a-z-]+)(=.*)?$/.exec(args[i]);
+    if (!match || !SAFE_FLAGS.has(match[1])) return args[i];
+    if (match[2] === undefined && match[1] !== 'enable-managedby-label' && match[1] !== 'stack-trace' && i + 1 < args.length && !args[i + 1].startsWith('-')) i++; // its value
+  }
+  return undefined;
 }
 
 function findOnPath(name: string, envPath: string): string | undefined {

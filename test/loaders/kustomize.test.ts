@@ -220,6 +220,16 @@ describeTool('kustomize rendering (real kubectl kustomize / kustomize build)', (
     const other = await runCli(['check', '-c', 'other.yaml', '--format', 'json', 'k'], { cwd: dir });
     expect(JSON.parse(other.stdout).findings[0].message).toContain('must run kustomize or kubectl, not "sh"');
     expect(fs.existsSync(path.join(dir, 'pwned'))).toBe(false);
+    // Only rendering: `kubectl apply` (with the CI's cluster credentials) is not a renderer.
+    fs.writeFileSync(path.join(dir, 'apply.yaml'), 'kustomize:\n  command: kubectl apply -k\n');
+    const apply = await runCli(['check', '-c', 'apply.yaml', '--format', 'json', 'k'], { cwd: dir });
+    expect(JSON.parse(apply.stdout).findings[0].message).toContain('must be "kubectl kustomize"');
+    fs.writeFileSync(path.join(dir, 'flags.yaml'), 'kustomize:\n  command: kubectl kustomize --kubeconfig /tmp/x\n');
+    const flags = await runCli(['check', '-c', 'flags.yaml', '--format', 'json', 'k'], { cwd: dir });
+    expect(JSON.parse(flags.stdout).findings[0].message).toContain('"--kubeconfig" is not allowed');
+    fs.writeFileSync(path.join(dir, 'safe.yaml'), 'kustomize:\n  command: kubectl kustomize --load-restrictor LoadRestrictionsRootOnly\n');
+    const safe = await runCli(['check', '-c', 'safe.yaml', '--format', 'json', 'k'], { cwd: dir });
+    expect(JSON.parse(safe.stdout).findings.filter((f: { ruleId: string }) => f.ruleId === 'parse-error')).toEqual([]);
     const plugins = await runCli(['check', '-c', 'plugins.yaml', '--format', 'json', 'k'], { cwd: dir });
     expect(JSON.parse(plugins.stdout).findings[0].message).toContain('must not use --enable-alpha-plugins');
     const off = await runCli(['check', '-c', 'off.yaml', '--format', 'json', 'k'], { cwd: dir });
