@@ -22,6 +22,7 @@ export interface TolerationsMatchNodeSelectorOptions {
   assumedLabels: Record<string, string>;
   ignoredLabelKeys: string[];
   gpuResources: string[];
+  extendedResourceToleration: boolean;
 }
 
 interface Requirement extends NodeRequirement {
@@ -64,7 +65,9 @@ export default defineRule<TolerationsMatchNodeSelectorOptions>({
         'them, and requirements on `ignoredLabelKeys` are not checked against a pool without that label.\n\n' +
         'Without any pool information, a container that requests a GPU resource (`gpuResources`) while the pod ' +
         'has no toleration for a taint with that key is reported. Pods with `spec.nodeName` bypass the ' +
-        'scheduler and are not checked.',
+        'scheduler and are not checked. On clusters with the `ExtendedResourceToleration` admission plugin (GKE ' +
+        'enables it), pods requesting an extended resource get a toleration for it automatically: set ' +
+        '`extendedResourceToleration: true` there.',
       fix:
         'Select a label the intended pool has, add the toleration for its taint (e.g. `{ key: nvidia.com/gpu, ' +
         'operator: Exists, effect: NoSchedule }`), or lower the requests to what one node of the pool can give.',
@@ -120,12 +123,18 @@ spec:
           items: { type: 'string' },
           description: 'GPU resources whose request needs a toleration for a taint of the same key when no node pools are known.',
         },
+        extendedResourceToleration: {
+          type: 'boolean',
+          description:
+            'The cluster runs the ExtendedResourceToleration admission plugin (GKE does): a pod requesting an extended resource such as nvidia.com/gpu tolerates taints with that key.',
+        },
       },
     },
     defaultOptions: {
       assumedLabels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' },
       ignoredLabelKeys: ['kubernetes.io/hostname', 'topology.kubernetes.io/zone', 'topology.kubernetes.io/region'],
       gpuResources: ['nvidia.com/gpu', 'amd.com/gpu'],
+      extendedResourceToleration: false,
     },
     messages: {
       selectorMatchesNoPool: 'nodeSelector {{requirement}} matches no node pool: {{pools}}',
@@ -146,6 +155,12 @@ spec:
     if (typeof podSpec.nodeName === 'string' && podSpec.nodeName !== '') return [];
     const base = template.podSpecPath;
     const tolerations = tolerationsOf(podSpec);
+    const requests = podRequests(template);
+    if (options.extendedResourceToleration) {
+      for (const resource of requests.keys()) {
+        if (isExtendedResource(resource)) tolerations.push({ key: resource, operator: 'Exists', value: '', effect: '' });
+      }
+    }
     const pools = settings.nodePools;
     if (pools.length === 0) return gpuWithoutToleration(template.containers, tolerations, options.gpuResources);
 
@@ -184,7 +199,6 @@ spec:
     }
 
     // 3. Requests must fit a runnable pool's allocatable (one pool for all resources together).
-    const requests = podRequests(template);
     const reports: Report[] = [];
     const fitsIn = (pool: NodePool, resource: string, request: ResourceRequest) => {
       const offered = allocatableOf(pool, resource);

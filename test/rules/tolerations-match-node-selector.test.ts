@@ -109,6 +109,17 @@ ${gpuToleration}`, requests({ 'nvidia.com/gpu': '1' })),
       yaml: deployment('      tolerations:\n        - operator: Exists\n'),
       settings: { nodePools: [{ name: 'tainted', labels: {}, taints: [{ key: 'a', effect: 'NoSchedule' }, { key: 'b', value: 'c', effect: 'NoExecute' }], allocatable: {} }] },
     },
+    {
+      name: 'no pools, ExtendedResourceToleration admission (GKE) adds the toleration',
+      yaml: deployment('', requests({ 'nvidia.com/gpu': '1' })),
+      options: { extendedResourceToleration: true },
+    },
+    {
+      name: 'pools, ExtendedResourceToleration admission tolerates the GPU pool taint',
+      yaml: deployment('      nodeSelector: { accelerator: nvidia-a100 }\n', requests({ 'nvidia.com/gpu': '1' })),
+      options: { extendedResourceToleration: true },
+      settings: pools,
+    },
     { name: 'pods with nodeName bypass the scheduler', yaml: deployment('      nodeName: node-7\n      nodeSelector: { accelerator: tpu }\n'), settings: pools },
     { name: 'not a workload', yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata: { nodeSelector: x }\n', settings: pools },
     {
