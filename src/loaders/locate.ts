@@ -11,14 +11,36 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
 import type { Path, Position } from '../types.js';
 import { YAML_OPTIONS } from './yaml.js';
+import { createFastLocator, type FastLocator } from './fast-locate.js';
 
 export interface LocatableText {
   docs: Document.Parsed[];
   lineCounter: LineCounter;
   text: string;
+  /** For plain block-style text: positions without a `yaml` AST (the AST is then built only if asked). */
+  fast?: FastLocator;
 }
 
+/**
+ * Lazy: for plain manifests the AST-free locator (fast-locate.ts) answers, and the `yaml` AST is built
+ * only when it cannot (multi-line scalars, empty values, …).
+ */
 export function prepareLocate(text: string): LocatableText {
+  let parsed: LocatableText | undefined;
+  const parse = () => (parsed ??= prepareLocateWithYaml(text));
+  return {
+    text,
+    fast: createFastLocator(text),
+    get docs() {
+      return parse().docs;
+    },
+    get lineCounter() {
+      return parse().lineCounter;
+    },
+  };
+}
+
+export function prepareLocateWithYaml(text: string): LocatableText {
   const lineCounter = new LineCounter();
   let docs: Document.Parsed[] = [];
   try {
@@ -34,6 +56,8 @@ type Range = readonly [number, number];
 
 /** With `key: true`, a path that ends on a map entry points at the entry's key (for "unknown key" messages). */
 export function locatePath(located: LocatableText, docIndex: number, path: Path, options: { key?: boolean } = {}): Position {
+  const quick = located.fast?.locate(docIndex, path, options);
+  if (quick) return quick;
   const doc = located.docs[docIndex];
   if (!doc) return toPosition(located, [0, 0]);
   let node: unknown = doc.contents;

@@ -3,7 +3,8 @@
  * This is the unit of work a parser worker can run: text in, structured-clonable data out.
  */
 import type { K8sObject, Path } from '../types.js';
-import { parseYamlDocuments, type YamlProblem } from './yaml.js';
+import { parseYamlDocuments, type ParsedDocument, type YamlProblem } from './yaml.js';
+import { fastParseDocuments } from './fast-yaml.js';
 
 export interface ExtractedObject {
   docIndex: number;
@@ -34,9 +35,20 @@ function isToolConfig(object: K8sObject): boolean {
 }
 
 export function loadText(text: string): LoadedText {
+  // The js-yaml fast path gives the same data as `yaml` for plain manifests (see fast-yaml.ts); anything
+  // else, including every broken document and every half object (which needs its line), goes to `yaml`.
+  const fast = fastParseDocuments(text);
+  if (fast) {
+    const loaded = fromDocuments(fast.map((value, index) => ({ index, value, errors: [], line: 0 })));
+    if (loaded.problems.length === 0) return loaded;
+  }
+  return fromDocuments(parseYamlDocuments(text));
+}
+
+function fromDocuments(docs: Iterable<ParsedDocument>): LoadedText {
   const objects: ExtractedObject[] = [];
   const problems: YamlProblem[] = [];
-  for (const doc of parseYamlDocuments(text)) {
+  for (const doc of docs) {
     if (doc.errors.length > 0) {
       problems.push(...doc.errors);
       continue;

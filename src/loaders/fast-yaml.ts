@@ -1,0 +1,145 @@
+/**
+ * A fast path for the common case: plain manifests parsed with `js-yaml` (about 7× faster than `yaml`
+ * here), giving exactly the data `yaml.ts` gives, or `undefined` when it cannot promise that — then the
+ * caller parses with `yaml`, which stays the single authority for errors, their positions and every
+ * construct outside the plain subset.
+ *
+ * How the results stay identical (proved by test/loaders/fast-yaml.test.ts, differentially, on the
+ * conformance fixtures, the examples and generated and garbled YAML):
+ * - plain scalars are resolved by the `yaml` package's own YAML 1.1 tags (the same regular expressions
+ *   and resolvers `yaml.ts` uses): `yes`/`on` booleans, `0777` octals, `1_000`, sexagesimals, timestamps;
+ * - anything js-yaml rejects (syntax errors, duplicate keys, unknown aliases or tags) falls back;
+ * - constructs where the two libraries could differ fall back before parsing (`needsFullParser`):
+ *   anchors and merge keys (alias limits), tags, directives, tabs, complex and null keys, date or
+ *   collection keys, flow mappings, very long lines, documents `yaml` would report as half objects.
+ */
+import jsyaml from 'js-yaml';
+import { Document, isScalar } from 'yaml';
+
+interface Yaml11Tag {
+  test: RegExp;
+  resolve: (source: string, onError: (message: string) => void, options: Record<string, unknown>) => unknown;
+}
+
+/** The default (implicit) YAML 1.1 scalar tags of the `yaml` package, in its resolution order. */
+const YAML11_TAGS: Yaml11Tag[] = (new Document(null, { version: '1.1' }).schema.tags as unknown as Array<Partial<Yaml11Tag> & { default?: unknown }>)
+  .filter((tag): tag is Yaml11Tag & { default: true } => tag.default === true && tag.test instanceof RegExp && typeof tag.resolve === 'function');
+
+/** Plain scalars that no YAML 1.1 tag can match start with none of these characters. */
+const MAYBE_TYPED_FIRST = new Set('-+.0123456789~nNyYtTfFoOeE'.split('')); // `e0` is NaN in `yaml` 1.1
+const RESOLVE_OPTIONS = { intAsBigInt: false };
+
+class UnsupportedScalar extends Error {}
+
+let matched: Yaml11Tag | undefined;
+
+const yaml11Scalar = new jsyaml.Type('tag:yaml.org,2002:mllint-yaml11', {
+  kind: 'scalar',
+  resolve(data: unknown) {
+    matched = undefined;
+    if (typeof data !== 'string') return false;
+    if (data !== '' && !MAYBE_TYPED_FIRST.has(data[0])) return false;
+    matched = YAML11_TAGS.find((tag) => tag.test.test(data));
+    return matched !== undefined;
+  },
+  construct(data: string) {
+    const tag = matched!;
+    const value = tag.resolve(data, () => {
+      throw new UnsupportedScalar(data);
+    }, RESOLVE_OPTIONS);
+    return isScalar(value) ? value.value : value;
+  },
+});
+
+const SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [yaml11Scalar] });
+
+/**
+ * Text constructs the fast path does not take. Over-matching only costs speed (the file is parsed by
+ * `yaml`); under-matching would be a behaviour difference, which the differential tests look for.
+ * Each pattern runs only when its (rarer) trigger occurs in the text; line starts are scanned by hand,
+ * so the whole check costs a few percent of a parse.
+ */
+const TRIGGERED: Array<[string, RegExp | true]> = [
+  ['\t', true], // tab indentation errors and tab separation are reported by `yaml`
+  ['<<', true], // merge keys
+  ['"#', true], // a comment glued to a closing quote is an error in `yaml` only
+  ["'#", true],
+  ['&', /(?:^|[\s,[{])&/], // anchors (alias limits, merge sources)
+  ['!', /(?:^|[\s,[{])!/], // tags
+  ['?', /(?:^|[\s,[{])\?(?:\s|$)/], // complex keys
+  ['|', /(?:^|\s)\|[-+]?[0-9]/], // block scalars with indentation indicators
+  ['>', /(?:^|\s)>[-+]?[0-9]/],
+  ['{', /(?:^|[\s,[:-])\{\s*[^\s}]/], // non-empty flow mappings (null, date or collection keys inside)
+];
+
+const NULL_KEY = /^(?:~|null|Null|NULL)?[ ]*:(?:[ \r]|$)/; // null keys: "" in `yaml`, "null" in js-yaml
+const DATE_KEY = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[^:]*:(?:[ \r]|$)/; // Date keys stringify differently
+/** Implicit keys over 1024 characters are errors in `yaml`. */
+const MAX_FAST_LINE = 1000;
+
+/** A plain scalar's value as `yaml` resolves it under YAML 1.1 (for comparing map keys). */
+export function resolvePlainScalar(text: string): unknown {
+  if (text !== '' && !MAYBE_TYPED_FIRST.has(text[0])) return text;
+  const tag = YAML11_TAGS.find((t) => t.test.test(text));
+  if (!tag) return text;
+  try {
+    const value = tag.resolve(text, () => {
+      throw new UnsupportedScalar(text);
+    }, RESOLVE_OPTIONS);
+    return isScalar(value) ? value.value : value;
+  } catch {
+    return undefined;
+  }
+}
+
+export function needsFullParser(text: string): boolean {
+  for (const [trigger, pattern] of TRIGGERED) {
+    if (text.includes(trigger) && (pattern === true || pattern.test(text))) return true;
+  }
+  let documentStart = true; // at the start of the text or after `---`
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    if (end - start >= MAX_FAST_LINE) return true;
+    const first = text[start];
+    // Directives, top-level block scalars or flow sequences, document end markers.
+    if (first === '%' || first === '|' || first === '>' || first === '[' || text.startsWith('...', start)) return true;
+    if (text.startsWith('---', start)) {
+      // `---x` is a scalar for `yaml` and a marker for js-yaml; content after `---` is parsed differently.
+      const rest = text.slice(start + 3, end).trim();
+      if ((start + 3 < end && !/\s/.test(text[start + 3])) || (rest !== '' && !rest.startsWith('#'))) return true;
+      documentStart = true;
+      start = end + 1;
+      continue;
+    }
+    let i = start;
+    while (i < end && text[i] === ' ') i++;
+    if (i === end || text[i] === '#' || text[i] === '\r') {
+      start = end + 1; // blank or comment line
+      continue;
+    }
+    // An indented document: `yaml` checks the indentation of its siblings more strictly.
+    if (documentStart && i > start) return true;
+    documentStart = false;
+    while (text[i] === '-' && (text[i + 1] === ' ' || text[i + 1] === '\r' || i + 1 === end)) {
+      i += 1;
+      while (i < end && text[i] === ' ') i++;
+    }
+    const c = text[i];
+    if (c === '[') return true; // collection keys stringify differently
+    if ((c === ':' || c === '~' || c === 'n' || c === 'N' || c === ' ') && NULL_KEY.test(text.slice(i, end))) return true;
+    if (c >= '0' && c <= '9' && text[i + 4] === '-' && DATE_KEY.test(text.slice(i, end))) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+/** The documents of `text` as plain values, or undefined when `yaml` must parse the text. */
+export function fastParseDocuments(text: string): unknown[] | undefined {
+  if (needsFullParser(text)) return undefined;
+  try {
+    return jsyaml.loadAll(text, undefined, { schema: SCHEMA, json: false }) as unknown[];
+  } catch {
+    return undefined; // syntax errors, duplicate keys, unresolvable scalars: `yaml` reports them
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The js-yaml fast path must give exactly what the `yaml` parser gives (YAML 1.1 as kubectl reads it),
+ * or step aside. Differential tests: whenever `fastParseDocuments` returns documents, `yaml` must parse
+ * the same text without errors to the same values (types, key order, NaN, dates) at the same indices.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import jsyaml from 'js-yaml';
+import { fastParseDocuments, needsFullParser } from '../../src/loaders/fast-yaml.js';
+import { parseYamlDocuments } from '../../src/loaders/yaml.js';
+import { loadText } from '../../src/loaders/objects.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const CONFORMANCE = path.resolve(ROOT, '../shared/conformance/kubeconform-fixtures');
+
+/** A canonical rendering that tells apart what JSON would merge: NaN, ±Infinity, -0, dates, key order. */
+function canon(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return `Date(${value.getTime()})`;
+  if (Array.isArray(value)) return `[${value.map(canon).join(',')}]`;
+  if (typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    const tag = proto === Object.prototype ? '' : proto === null ? 'null-proto' : proto?.constructor?.name ?? '?';
+    return `${tag}{${Object.keys(value).map((k) => `${JSON.stringify(k)}:${canon((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return `?${String(value)}`;
+}
+
+/** The property: the fast path either steps aside or agrees with `yaml` document by document. */
+function assertAgrees(text: string): boolean {
+  const fast = fastParseDocuments(text);
+  if (fast === undefined) return false;
+  const slow = parseYamlDocuments(text);
+  const errors = slow.flatMap((d) => d.errors.map((e) => e.message));
+  expect(errors, `yaml reports errors the fast path missed in ${JSON.stringify(text)}`).toEqual([]);
+  // Trailing empty documents may differ (js-yaml yields one for a comment-only stream); they hold nothing.
+  const trim = (values: unknown[]) => {
+    const out = [...values];
+    while (out.length > 0 && (out[out.length - 1] === null || out[out.length - 1] === undefined)) out.pop();
+    return out;
+  };
+  expect(canon(trim(fast)), `values differ for ${JSON.stringify(text)}`).toBe(canon(trim(slow.map((d) => d.value))));
+  return true;
+}
+
+function yamlFilesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...yamlFilesUnder(p));
+    else if (/\.(ya?ml|json)$/.test(entry.name)) out.push(p);
+  }
+  return out.sort();
+}
+
+const TRICKY_SCALARS = [
+  'yes', 'Yes', 'YES', 'no', 'on', 'On', 'off', 'OFF', 'y', 'n', 'Y', 'N', 'true', 'False', 'TRUE', '~', 'null', 'Null', 'NULL',
+  '0777', '0o777', '0x1F', '0b101', '-0b11', '1_000', '+12', '-0', '09', '012', '1:20', '190:20:30', '1:20.5', '.inf', '-.Inf', '.NaN',
+  '.5', '1.', '1.0', '1e3', '1.5E-2', '6.02e+23', '12345678901234567890123', '0.1', '-1.5', '2001-12-14', '2001-12-14t21:59:43.10-05:00',
+  '2001-12-14 21:59:43.10 -5', '2002-12-14T00:00:00Z', '1.0.0', 'v1', 'apps/v1', 'nginx:1.25', 'latest', 'a b', '"quoted"', "'single'",
+  '"yes"', "'0777'", '"1.0"', '-', '--', '+', '.', '0', '00', '1Gi', '500m', '100Mi', '10%', '*/5 * * * *', 'http://x/?a=b', 'x#y',
+  '"multi\\nline"', '"\\u00e9"', '""', "''", 'Ñandú', '日本語', '😀', 'a: b', '"a: b"', '"-"', 'O', 'o', 'NaN', 'Infinity',
+];
+
+const SIGNIFICANT = ['\r\n', ':', '-', ' ', '  ', '\n', '#', '[', ']', '{', '}', ',', '"', "'", '|', '>', '&', '*', '!', '?', '%', '@', '`', '\t', '---', '...', '<<', '~', 'yes', '0', '\\'];
+
+describe('fast-yaml: agreement with the yaml parser', () => {
+  it('agrees on the conformance fixtures, the examples and a generated corpus sample', () => {
+    const files = [...yamlFilesUnder(CONFORMANCE), ...yamlFilesUnder(path.join(ROOT, 'examples')), ...yamlFilesUnder(path.join(ROOT, 'test', 'fixtures'))];
+    expect(files.length).toBeGreaterThan(10);
+    let fastCount = 0;
+    for (const file of files) {
+      if (assertAgrees(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''))) fastCount++;
+    }
+    // The fast path must actually be taken for ordinary manifests, or it is worth nothing.
+    expect(fastCount).toBeGreaterThan(files.length / 3);
+  });
+
+  it('resolves every YAML 1.1 scalar form as yaml does, as values and as keys', () => {
+    for (const scalar of TRICKY_SCALARS) {
+      assertAgrees(`value: ${scalar}\n`);
+      assertAgrees(`${scalar}: value\n`);
+      assertAgrees(`list:\n  - ${scalar}\n  - [${scalar}]\n`);
+      assertAgrees(`a:\n  ${scalar}: 1\n  other: ${scalar}\n`);
+      assertAgrees(`${scalar}\n`);
+    }
+    expect(fastParseDocuments('enabled: on\nmode: 0644\nsize: 1_000\n')).toEqual([{ enabled: true, mode: 420, size: 1000 }]);
+  });
+
+  it('steps aside for anchors, merge keys, tags, directives, tabs and null keys', () => {
+    for (const text of ['a: &x 1\nb: *x\n', 'a: {x: 1}\nb:\n  <<: {y: 2}\n', 'a: !!str 1\n', '%YAML 1.2\n---\na: 1\n', 'a:\tb\n', '~: 1\n', ': 1\n', '? a\n: 1\n']) {
+      expect(needsFullParser(text), text).toBe(true);
+    }
+    expect(needsFullParser('apiVersion: v1\nkind: Pod\nmetadata: {}\nspec:\n  containers: []\n')).toBe(false);
+  });
+
+  it('agrees on generated documents dumped in many styles', () => {
+    const key = fc.oneof(fc.constantFrom(...TRICKY_SCALARS), fc.string({ maxLength: 8 }), fc.constantFrom('apiVersion', 'kind', 'metadata', 'name', 'image'));
+    const leaf = fc.oneof(fc.constantFrom(...TRICKY_SCALARS), fc.string({ maxLength: 12 }), fc.integer(), fc.double({ noNaN: false }), fc.boolean(), fc.constant(null));
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('array'), tie('object')),
+      array: fc.array(tie('node'), { maxLength: 4 }),
+      object: fc.dictionary(key, tie('node'), { maxKeys: 5 }),
+    })).node;
+    fc.assert(
+      fc.property(fc.array(tree, { minLength: 1, maxLength: 3 }), fc.nat(5), (docs, style) => {
+        const texts = [
+          docs.map((d) => stringify(d, { version: '1.1' })).join('---\n'),
+          docs.map((d) => jsyaml.dump(d, { flowLevel: style === 0 ? 1 : -1, quotingType: style % 2 ? '"' : "'", lineWidth: style === 3 ? 20 : 80 })).join('---\n'),
+        ];
+        for (const text of texts) {
+          try {
+            assertAgrees(text);
+          } catch (err) {
+            throw new Error(`${(err as Error).message}\n--- text:\n${text}`);
+          }
+        }
+      }),
+      { numRuns: 300, seed: 42 },
+    );
+  });
+
+  it('agrees on mutated, truncated and garbled manifests', () => {
+    const bases = [...yamlFilesUnder(path.join(ROOT, 'examples')), ...yamlFilesUnder(CONFORMANCE)]
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .filter((t) => t.length < 20000);
+    const edit = fc.record({
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      kind: fc.constantFrom('insert', 'delete', 'replace', 'truncate', 'dupline', 'indent'),
+      piece: fc.constantFrom(...SIGNIFICANT),
+      length: fc.integer({ min: 1, max: 6 }),
+    });
+    fc.assert(
+      fc.property(fc.constantFrom(...bases), fc.array(edit, { minLength: 1, maxLength: 4 }), (base, edits) => {
+        let text = base;
+        for (const e of edits) {
+          const at = Math.floor(e.at * text.length);
+          if (e.kind === 'insert') text = text.slice(0, at) + e.piece + text.slice(at);
+          else if (e.kind === 'delete') text = text.slice(0, at) + text.slice(at + e.length);
+          else if (e.kind === 'replace') text = text.slice(0, at) + e.piece + text.slice(at + e.length);
+          else if (e.kind === 'truncate') text = text.slice(0, at);
+          else if (e.kind === 'dupline') {
+            const start = text.lastIndexOf('\n', at) + 1;
+            const end = text.indexOf('\n', at);
+            const line = text.slice(start, end === -1 ? text.length : end + 1);
+            text = text.slice(0, start) + line + text.slice(start);
+          } else {
+            const start = text.lastIndexOf('\n', at) + 1;
+            text = text.slice(0, start) + ' '.repeat(e.length) + text.slice(start);
+          }
+        }
+        try {
+          assertAgrees(text);
+        } catch (err) {
+          throw new Error(`${(err as Error).message}\n--- text:\n${text}`);
+        }
+      }),
+      { numRuns: 600, seed: 7 },
+    );
+  });
+
+  it('loadText gives the same objects and problems with and without the fast path', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: { a: "1" }\n---\nkind: List\napiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: s}\n';
+    const loaded = loadText(text);
+    expect(loaded.objects.map((o) => [o.docIndex, o.basePath, o.object.kind])).toEqual([
+      [0, [], 'Pod'],
+      [1, ['items', 0], 'Service'],
+    ]);
+  });
+});
