@@ -65,6 +65,13 @@ spec:
 `,
     },
     {
+      name: 'a LimitRange in another file of the tree counts',
+      files: {
+        'apps/scorer.yaml': deployment('', `          resources:\n            requests: { cpu: "1", memory: 1Gi }\n`),
+        'namespaces/limits.yaml': 'apiVersion: v1\nkind: LimitRange\nmetadata: { name: defaults, namespace: ml-serving-prod }\nspec:\n  limits:\n    - { type: Container, default: { memory: 2Gi } }\n',
+      },
+    },
+    {
       name: 'init containers are not checked; the sidecar is not the model server',
       yaml: `apiVersion: apps/v1
 kind: Deployment
@@ -159,6 +166,14 @@ spec:
       defaultRequest: { memory: 512Mi }
 `,
       errors: [{ messageId: 'missingLimit', line: 17, path: 'spec.template.spec.containers[0].resources.limits.memory' }],
+    },
+    {
+      name: 'a LimitRange of another namespace does not count',
+      files: {
+        'apps/scorer.yaml': deployment('', `          resources:\n            requests: { cpu: "1", memory: 1Gi }\n`),
+        'namespaces/limits.yaml': 'apiVersion: v1\nkind: LimitRange\nmetadata: { name: defaults, namespace: ml-training }\nspec:\n  limits:\n    - { type: Container, default: { memory: 2Gi } }\n',
+      },
+      errors: [{ messageId: 'missingLimit', line: 17, file: 'apps/scorer.yaml' }],
     },
     {
       name: 'malformed resources read as missing',
