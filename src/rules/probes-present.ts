@@ -3,6 +3,9 @@ import { isLongRunning, probeOf, servingContainers } from './utils/serving.js';
 
 export type ProbesPresentOptions = Record<string, never>;
 
+const READINESS_FIX = 'Add a readinessProbe that succeeds only once the model is loaded and answers (e.g. GET /ready or the gRPC health service).';
+const LIVENESS_FIX = 'Add a livenessProbe on a cheap endpoint that fails when the server hangs (e.g. GET /healthz).';
+
 export default defineRule<ProbesPresentOptions>({
   meta: {
     id: 'probes-present',
@@ -82,8 +85,8 @@ spec:
       const liveness = probeOf(ref, 'livenessProbe');
       const data = { container: ref.name };
       if (!readiness && !liveness) reports.push({ messageId: 'missingBoth', data, path: [...ref.path, 'readinessProbe'] });
-      else if (!readiness) reports.push({ messageId: 'missingReadiness', data, path: [...ref.path, 'readinessProbe'] });
-      else if (!liveness) reports.push({ messageId: 'missingLiveness', data, path: [...ref.path, 'livenessProbe'] });
+      else if (!readiness) reports.push({ messageId: 'missingReadiness', data, path: [...ref.path, 'readinessProbe'], fix: READINESS_FIX });
+      else if (!liveness) reports.push({ messageId: 'missingLiveness', data, path: [...ref.path, 'livenessProbe'], fix: LIVENESS_FIX });
     }
     return reports;
   },
