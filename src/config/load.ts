@@ -132,6 +132,7 @@ export function parseConfigText(text: string, file: string, display: string, con
     return { ok: false, problems: [problemAt([], 'the config must be a YAML mapping')] };
   }
   const problems: ConfigProblem[] = [];
+  unquotedOffAsSeverity(raw as Record<string, unknown>);
   const validate = compileSchema(CONFIG_SCHEMA);
   if (!validate(raw)) {
     for (const error of validate.errors ?? []) {
@@ -243,6 +244,30 @@ export function parseConfigText(text: string, file: string, display: string, con
   }
   if (problems.length > 0) return { ok: false, problems: dedupe(problems) };
   return { ok: true, config: merged };
+}
+
+/**
+ * Config files are read like manifests (YAML 1.1), where an unquoted `off` is the boolean false.
+ * Where a severity is expected, false means "off": what the user wrote, not a type error.
+ */
+function unquotedOffAsSeverity(config: Record<string, unknown>): void {
+  const fixEntries = (entries: unknown) => {
+    if (typeof entries !== 'object' || entries === null) return;
+    const map = entries as Record<string, unknown>;
+    for (const [id, setting] of Object.entries(map)) {
+      if (setting === false) map[id] = 'off';
+      else if (typeof setting === 'object' && setting !== null && (setting as { severity?: unknown }).severity === false) {
+        (setting as { severity: string }).severity = 'off';
+      }
+    }
+  };
+  fixEntries(config.rules);
+  if (Array.isArray(config.overrides)) {
+    for (const o of config.overrides) if (typeof o === 'object' && o !== null) { fixEntries((o as Record<string, unknown>).rules); fixEntries((o as Record<string, unknown>).policies); }
+  }
+  if (Array.isArray(config.policies)) {
+    for (const p of config.policies) if (typeof p === 'object' && p !== null && (p as { severity?: unknown }).severity === false) (p as { severity: string }).severity = 'off';
+  }
 }
 
 /** Layers merge in order: later rule settings win (severity and options separately), lists add up. */

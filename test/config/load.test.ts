@@ -51,6 +51,13 @@ describe('config', () => {
     expect(await configError('rules: [\n')).toMatch(/rules\.config\.yaml:\d+:\d+: invalid YAML/);
   });
 
+  it('an unquoted off (a YAML 1.1 boolean) means off', async () => {
+    const dir = tree({ 'rules.config.yaml': 'rules:\n  image-pinned: off\n  probes-present:\n    severity: off\n', 'pod.yaml': LATEST_POD });
+    const r = await runCli(['check', '-f', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(imagePinned(r.stdout)).toEqual([]);
+  });
+
   it('--config names a file; a missing one is exit 2', async () => {
     const dir = tree({ 'conf/strict.yaml': 'rules:\n  image-pinned: warning\n', 'pod.yaml': LATEST_POD });
     const r = await runCli(['check', '--config', 'conf/strict.yaml', '-f', 'json'], { cwd: dir });
