@@ -91,7 +91,7 @@ spec:
     defaultOptions: { allowConcurrent: false, requireStartingDeadline: true, minStartingDeadlineSeconds: 10, requireBackoffLimit: true },
     messages: {
       concurrencyUnset: 'concurrencyPolicy is not set, so it is Allow: a run that outlasts its interval overlaps with the next; set Forbid or Replace',
-      concurrencyAllow: 'concurrencyPolicy is "{{policy}}": a run that outlasts its interval overlaps with the next; set Forbid or Replace',
+      concurrencyAllow: 'concurrencyPolicy is {{policy}}: a run that outlasts its interval overlaps with the next; set Forbid or Replace',
       noStartingDeadline: 'startingDeadlineSeconds is not set: missed runs start in a burst after an outage, and after 100 missed schedules the CronJob stops',
       shortStartingDeadline: 'startingDeadlineSeconds is {{seconds}}, below {{min}}: the controller checks schedules about every 10 seconds and may skip runs',
       noBackoffLimit: 'the job template does not set backoffLimit, so a failing run is retried 6 times',
@@ -107,7 +107,7 @@ spec:
         reports.push({ messageId: 'concurrencyUnset', path: ['spec', 'concurrencyPolicy'] });
       } else if (typeof policy !== 'string' || !SAFE_POLICIES.has(policy)) {
         // Unknown values (e.g. "forbid") are schema-valid's finding as well; here they are unsafe in any case.
-        reports.push({ messageId: 'concurrencyAllow', data: { policy: String(policy) }, path: ['spec', 'concurrencyPolicy'] });
+        reports.push({ messageId: 'concurrencyAllow', data: { policy: JSON.stringify(policy) }, path: ['spec', 'concurrencyPolicy'] });
       }
     }
     const deadline = getAt(spec, ['startingDeadlineSeconds']);

@@ -11,7 +11,7 @@ export default defineRule<NamespaceSetOptions>({
     severity: 'warning',
     recommended: true,
     description: 'Namespaced objects must name their namespace explicitly',
-    remediation: 'Set metadata.namespace (or render the tree with a tool that sets it, e.g. a kustomization with namespace:).',
+    remediation: 'Set metadata.namespace, or set namespace: in the kustomization that renders the object.',
     docs: {
       why:
         'An object without `metadata.namespace` lands in whatever namespace the applying context points at: ' +
@@ -21,10 +21,10 @@ export default defineRule<NamespaceSetOptions>({
       checks:
         'Every object of a namespaced kind (everything except Namespace, Node, ClusterRole, CustomResourceDefinition, ' +
         'StorageClass, PriorityClass and the other cluster-scoped kinds, kinds starting with `Cluster`, and the kinds ' +
-        'listed in `clusterScopedKinds`) must have a non-empty `metadata.namespace`. Objects are checked as loaded: ' +
-        'for a kustomization that sets `namespace:`, lint its rendered output (`kustomize build DIR | mllint check -`) ' +
-        'or turn the rule off for that directory with `overrides`.',
-      fix: 'Add `metadata.namespace: <namespace>` to the object, or let your renderer set it and lint the rendered output.',
+        'listed in `clusterScopedKinds`) must have a non-empty `metadata.namespace`. Objects are checked as linted: a ' +
+        'kustomization rendered by mllint has its `namespace:` applied; with `--kustomize=off`, or for trees an ' +
+        'Argo CD Application places in a namespace, turn the rule off for those paths with `overrides`.',
+      fix: 'Add `metadata.namespace: <namespace>` to the object, or `namespace:` to the kustomization that renders it.',
       examples: {
         incorrect: `apiVersion: v1
 kind: Service

@@ -1,7 +1,8 @@
 import { defineRule, type Report } from './define-rule.js';
 import type { PathSegment } from '../types.js';
+import type { ResourceIndex } from '../engine/context.js';
 import { renderPath } from '../engine/paths.js';
-import { validateObject, validatorFor, type SchemaError } from './utils/k8s-schemas.js';
+import { explainMissingSchema, validateObject, validatorFor, type SchemaError } from './utils/k8s-schemas.js';
 import { closestString } from './utils/strings.js';
 
 export interface SchemaValidOptions {
@@ -32,7 +33,9 @@ export default defineRule<SchemaValidOptions>({
         'counts; unknown fields are not checked there). Types, formats, enums, required fields and, with ' +
         '`unknownFields`, fields the schema does not define (free-form fields such as labels, annotations and CRD ' +
         'fields that preserve unknown fields are not judged). Findings point at the offending field; for a missing ' +
-        'field at its parent. Objects of an apiVersion/kind without a known schema are skipped, with one `info` ' +
+        'field at its parent. A kind that a built-in API group does not serve is an error: under the wrong ' +
+        'apiVersion (`apps/v1` Ingress → use `networking.k8s.io/v1`) or misspelt (`Deploymnet`). Objects of other ' +
+        'API groups without a known schema (your CRDs, Argo, Istio, …) are skipped, with one `info` ' +
         'finding per apiVersion and kind (on its first object in load order; turn it off with `reportUnknownKinds`), ' +
         'and `ignoreKinds` skips kinds silently. Schemas load lazily: a kind\'s schema module is loaded when its first ' +
         'object is checked.',
@@ -92,6 +95,8 @@ spec:
       required: '{{parent}} is missing the required field "{{field}}"',
       unknownField: 'unknown field "{{field}}" in {{parent}}{{hint}}; the API rejects it, or drops it when unknown fields are pruned',
       unknownKind: 'no schema is known for {{kind}} ({{apiVersion}}); objects of this kind are not schema-checked',
+      wrongApiVersion: '{{kind}} is not served as "{{apiVersion}}"; use {{expected}}',
+      unknownKindInGroup: '"{{apiVersion}}" has no kind "{{kind}}"{{hint}}; the API server rejects the object',
     },
   },
 
@@ -100,28 +105,47 @@ spec:
     if (typeof apiVersion !== 'string' || typeof kind !== 'string' || options.ignoreKinds.includes(kind)) return [];
     const validate = validatorFor(apiVersion, kind);
     if (!validate) {
+      const missing = explainMissingSchema(apiVersion, kind);
+      if (missing.type === 'wrongApiVersion') {
+        const expected = missing.apiVersions.map((v) => `"${v}"`).join(' or ');
+        return [{ messageId: 'wrongApiVersion', data: { kind, apiVersion, expected }, path: ['apiVersion'] }];
+      }
+      if (missing.type === 'unknownKind') {
+        const close = closestString(kind, missing.kinds);
+        return [{ messageId: 'unknownKindInGroup', data: { kind, apiVersion, hint: close ? ` (did you mean "${close}"?)` : '' }, path: ['kind'] }];
+      }
       if (!options.reportUnknownKinds) return [];
       // One finding per apiVersion/kind: on the first object of it in load order.
-      const first = index.byKind(kind).find((o) => o.apiVersion === apiVersion);
-      if (first && first.id !== object.id) return [];
+      if (firstOfKind(index, apiVersion, kind) !== object.id) return [];
       return [{ messageId: 'unknownKind', data: { kind, apiVersion }, path: ['kind'], maxSeverity: 'info' }];
     }
-    const { errors, unknownFields } = validateObject(validate, object.object);
+    const { errors, unknownFields } = validateObject(validate, object.object, { unknownFields: options.unknownFields });
     const reports: Report[] = errorReports(errors);
-    if (options.unknownFields && validate.complete) {
-      for (const unknown of unknownFields) {
-        const close = closestString(unknown.field, unknown.known);
-        reports.push({
-          messageId: 'unknownField',
-          data: { field: unknown.field, parent: where(unknown.path.slice(0, -1)), hint: close ? ` (did you mean "${close}"?)` : '' },
-          path: unknown.path,
-          atKey: true,
-        });
-      }
+    for (const unknown of unknownFields) {
+      const close = closestString(unknown.field, unknown.known);
+      reports.push({
+        messageId: 'unknownField',
+        data: { field: unknown.field, parent: where(unknown.path.slice(0, -1)), hint: close ? ` (did you mean "${close}"?)` : '' },
+        path: unknown.path,
+        atKey: true,
+      });
     }
     return reports;
   },
 });
+
+/** Per run (per index): the id of the first object of each apiVersion/kind, computed once per kind. */
+const firstIds = new WeakMap<ResourceIndex, Map<string, number>>();
+
+function firstOfKind(index: ResourceIndex, apiVersion: string, kind: string): number | undefined {
+  let firsts = firstIds.get(index);
+  if (!firsts) firstIds.set(index, (firsts = new Map()));
+  if (!firsts.has(kind)) {
+    for (const o of index.byKind(kind)) if (!firsts.has(`${o.apiVersion}\u0000${kind}`)) firsts.set(`${o.apiVersion}\u0000${kind}`, o.id);
+    firsts.set(kind, -1);
+  }
+  return firsts.get(`${apiVersion}\u0000${kind}`);
+}
 
 function where(path: readonly PathSegment[]): string {
   return path.length === 0 ? 'the object' : renderPath(path);
@@ -145,6 +169,7 @@ function errorReports(errors: SchemaError[]): Report[] {
     const combinator = list.some((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
     const types = list.filter((e) => e.keyword === 'type').map((e) => String(e.params.type));
     for (const error of list) {
+      if (types.length > 0 && error.keyword === 'enum') continue; // "must be string" says it already
       let report: Report;
       if (error.keyword === 'required') {
         const field = String(error.params.missingProperty);

@@ -9,11 +9,12 @@
  * required fields is compiled once with the shared ajv instance.
  *
  * The precompiled validators do not reject unknown fields (the OpenAPI schemas have no
- * `additionalProperties: false`), so `validateObject` runs them over a tracking proxy: an object whose
- * properties the validator looked up by name has a schema with named properties, and any key it did not
- * look up is unknown. Objects the validator enumerated (maps such as labels) or never looked into
- * (free-form fields) are not judged.
+ * `additionalProperties: false`), so `validateObject` learns each place's shape by running them once over
+ * a tracking proxy: an object whose properties the validator looked up by name has a schema with named
+ * properties, and any key it did not look up is unknown. Objects the validator enumerated (maps such as
+ * labels) or never looked into (free-form fields) are not judged.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { compileSchema } from '../../config/schema.js';
@@ -149,13 +150,177 @@ function loadValidator(apiVersion: string, kind: string): RawValidator | null {
  */
 const STRIPPED_BY_GENERATOR = (key: string): boolean => key === 'description' || key.startsWith('x-');
 
+/** Why an apiVersion/kind has no schema, for the object's finding. */
+export type MissingSchema =
+  /** A group we have no models for (a CRD we do not know): not checked. */
+  | { type: 'unknownGroup' }
+  /** A group we know, but the kind is served under other apiVersions (`apps/v1` Ingress, `v2` Pod). */
+  | { type: 'wrongApiVersion'; apiVersions: string[] }
+  /** A group/version we know that has no such kind (`Deploymnet`): the kinds it has. */
+  | { type: 'unknownKind'; kinds: string[] };
+
+interface ModelsIndex {
+  /** Every known group ('' is the core group). */
+  groups: Set<string>;
+  /** Top-level kinds per apiVersion. */
+  kindsByApiVersion: Map<string, string[]>;
+  /** apiVersions per top-level kind. */
+  apiVersionsByKind: Map<string, string[]>;
+}
+
+let modelsIndex: ModelsIndex | undefined;
+
+/**
+ * The kinds each package serves, from its directory layout (`<group>/<version>/<Kind>.js`; a top-level kind
+ * has a `<Kind>List.js` beside it). Read once, only when an object has no schema.
+ */
+function getModelsIndex(): ModelsIndex {
+  if (modelsIndex) return modelsIndex;
+  const index: ModelsIndex = { groups: new Set(), kindsByApiVersion: new Map(), apiVersionsByKind: new Map() };
+  const addVersion = (group: string, version: string, dir: string) => {
+    let files: string[];
+    try {
+      files = fs.readdirSync(dir).filter((f) => f.endsWith('.js'));
+    } catch {
+      return;
+    }
+    const names = new Set(files.map((f) => f.slice(0, -3)));
+    const apiVersion = group === '' ? version : `${group}/${version}`;
+    const kinds = [...names].filter((n) => names.has(`${n}List`) && KIND_RE.test(n)).sort();
+    if (kinds.length === 0) return;
+    index.groups.add(group);
+    index.kindsByApiVersion.set(apiVersion, kinds);
+    for (const kind of kinds) {
+      const list = index.apiVersionsByKind.get(kind);
+      if (list) list.push(apiVersion);
+      else index.apiVersionsByKind.set(kind, [apiVersion]);
+    }
+  };
+  const listDirs = (dir: string): string[] => {
+    try {
+      return fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    } catch {
+      return [];
+    }
+  };
+  for (const pkg of [BUILTIN.pkg, ...Object.values(GROUP_PACKAGES).map((g) => g.pkg)]) {
+    const root = packageRoot(pkg);
+    if (!root) continue;
+    for (const name of listDirs(root)) {
+      if (VERSION_RE.test(name)) addVersion('', name, path.join(root, name));
+      else if (GROUP_RE.test(name)) for (const version of listDirs(path.join(root, name))) if (VERSION_RE.test(version)) addVersion(name, version, path.join(root, name, version));
+    }
+  }
+  modelsIndex = index;
+  return index;
+}
+
+/** Why there is no schema for an apiVersion/kind (call only when `validatorFor` found none). */
+export function explainMissingSchema(apiVersion: string, kind: string): MissingSchema {
+  const slash = apiVersion.indexOf('/');
+  const group = slash === -1 ? '' : apiVersion.slice(0, slash);
+  const index = getModelsIndex();
+  if (!index.groups.has(group)) return { type: 'unknownGroup' };
+  const elsewhere = index.apiVersionsByKind.get(kind) ?? [];
+  if (elsewhere.includes(apiVersion)) return { type: 'unknownGroup' }; // a model we could not load: not checked
+  if (elsewhere.length > 0) return { type: 'wrongApiVersion', apiVersions: preferStable(elsewhere) };
+  const kinds = new Set(index.kindsByApiVersion.get(apiVersion) ?? []);
+  if (kinds.size === 0) {
+    for (const [other, list] of index.kindsByApiVersion) if (other.startsWith(`${group}/`) || (group === '' && !other.includes('/'))) list.forEach((k) => kinds.add(k));
+  }
+  return { type: 'unknownKind', kinds: [...kinds] };
+}
+
+/** The GA versions (`apps/v1`) when there are any, else the pre-release ones; at most three, sorted. */
+function preferStable(apiVersions: string[]): string[] {
+  const stable = apiVersions.filter((v) => /\/v\d+$|^v\d+$/.test(v));
+  return [...(stable.length > 0 ? stable : apiVersions)].sort().slice(0, 3);
+}
+
 interface Access {
   names: Set<string>;
   enumerated: boolean;
 }
 
-/** Validates an object and finds its unknown fields. */
-export function validateObject(validate: RawValidator, object: unknown): ObjectValidation {
+/** What a kind's schema does with the object at one place: named properties, a map, or free form. */
+type Shape = { type: 'props'; names: Set<string>; list: string[] } | { type: 'map' } | { type: 'free' };
+
+/** A place in a kind's objects: its shape once learnt, and the places below it (by key, `*` map value, `[]` item). */
+interface Place {
+  shape?: Shape;
+  children: Map<string, Place>;
+}
+
+/**
+ * Shapes per validator, as a tree of places (paths with array indices and map keys generalized). A
+ * precompiled validator looks up every property its schema names whatever the data, so one tracked run per
+ * place is enough: later objects of the kind are checked against the tree at plain-validator speed, and
+ * only an object with a place not seen before is run through the (much slower) tracking proxy.
+ */
+const shapeTrees = new WeakMap<RawValidator, Place>();
+
+/** Validates an object and, when the schema is complete and `unknownFields` is on, finds its unknown fields. */
+export function validateObject(validate: RawValidator, object: unknown, options: { unknownFields?: boolean } = {}): ObjectValidation {
+  const result = validate(object);
+  const errors: SchemaError[] = result.ok
+    ? []
+    : result.errors.map((e) => ({
+        keyword: e.keyword,
+        path: pointerSegments(e.instancePath, object),
+        params: (e.params ?? {}) as Record<string, unknown>,
+        message: e.message ?? e.keyword,
+      }));
+  if (options.unknownFields === false || !validate.complete) return { errors, unknownFields: [] };
+  let root = shapeTrees.get(validate);
+  if (!root) shapeTrees.set(validate, (root = { children: new Map() }));
+  let unknownFields = unknownFieldsOf(object, root);
+  if (!unknownFields) {
+    learnShapes(validate, object, root);
+    unknownFields = unknownFieldsOf(object, root) ?? [];
+  }
+  return { errors, unknownFields };
+}
+
+function childPlace(place: Place, segment: string): Place {
+  let child = place.children.get(segment);
+  if (!child) place.children.set(segment, (child = { children: new Map() }));
+  return child;
+}
+
+/** Unknown fields by the learnt shapes, or undefined when the object has a place not learnt yet. */
+function unknownFieldsOf(object: unknown, root: Place): UnknownField[] | undefined {
+  const out: UnknownField[] = [];
+  const at: PathSegment[] = [];
+  const walk = (value: unknown, place: Place | undefined): boolean => {
+    if (Array.isArray(value)) {
+      const items = place?.children.get('[]');
+      for (let i = 0; i < value.length; i++) {
+        at.push(i);
+        const ok = walk(value[i], items);
+        at.pop();
+        if (!ok) return false;
+      }
+      return true;
+    }
+    if (!isPlainObject(value)) return true;
+    const shape = place?.shape;
+    if (!place || !shape) return false;
+    if (shape.type === 'free') return true;
+    for (const key of Object.keys(value)) {
+      const known = shape.type === 'map' || shape.names.has(key) || STRIPPED_BY_GENERATOR(key);
+      at.push(key);
+      if (!known) out.push({ path: [...at], field: key, known: shape.type === 'props' ? shape.list : [] });
+      const ok = !known || walk(value[key], place.children.get(shape.type === 'map' ? '*' : key));
+      at.pop();
+      if (!ok) return false;
+    }
+    return true;
+  };
+  return walk(object, root) ? out : undefined;
+}
+
+/** One run of the validator over a tracking proxy of the object; records the shape of every place it has. */
+function learnShapes(validate: RawValidator, object: unknown, root: Place): void {
   const records = new WeakMap<object, Access>();
   const proxies = new WeakMap<object, object>();
   const wrap = (value: unknown): unknown => {
@@ -181,37 +346,29 @@ export function validateObject(validate: RawValidator, object: unknown): ObjectV
     proxies.set(value, proxy);
     return proxy;
   };
-  const result = validate(wrap(object));
-  const errors: SchemaError[] = result.ok
-    ? []
-    : result.errors.map((e) => ({
-        keyword: e.keyword,
-        path: pointerSegments(e.instancePath, object),
-        params: (e.params ?? {}) as Record<string, unknown>,
-        message: e.message ?? e.keyword,
-      }));
-  const unknownFields: UnknownField[] = [];
-  const walk = (value: unknown, at: PathSegment[]): void => {
+  validate(wrap(object));
+  const walk = (value: unknown, place: Place): void => {
     if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(item, [...at, i]));
+      for (const item of value) walk(item, childPlace(place, '[]'));
       return;
     }
     if (!isPlainObject(value)) return;
-    const record = records.get(value);
-    if (!record) return; // the validator never reached it
-    const judged = !record.enumerated && record.names.size > 0;
-    const known = judged ? Object.keys(value).filter((k) => record.names.has(k)) : [];
+    if (!place.shape) {
+      const record = records.get(value);
+      const names = record ? [...record.names].filter((n) => !(n in Object.prototype)) : [];
+      // Not reached, or only type-checked: the schema does not look inside (free-form fields).
+      if (!record || (!record.enumerated && names.length === 0)) place.shape = { type: 'free' };
+      else if (record.enumerated) place.shape = { type: 'map' };
+      else place.shape = { type: 'props', names: new Set(names), list: names };
+    }
+    const shape = place.shape;
+    if (shape.type === 'free') return;
     for (const key of Object.keys(value)) {
-      if (judged && !record.names.has(key) && !STRIPPED_BY_GENERATOR(key)) {
-        const schemaNames = [...record.names].filter((n) => !(n in Object.prototype) && n !== 'length');
-        unknownFields.push({ path: [...at, key], field: key, known: schemaNames.length > 0 ? schemaNames : known });
-        continue;
-      }
-      walk(value[key], [...at, key]);
+      if (shape.type === 'map') walk(value[key], childPlace(place, '*'));
+      else if (shape.names.has(key) || STRIPPED_BY_GENERATOR(key)) walk(value[key], childPlace(place, key));
     }
   };
-  walk(object, []);
-  return { errors, unknownFields };
+  walk(object, root);
 }
 
 /** A JSON Pointer into `root` as path segments; a numeric segment is an index only where the parent is an array. */
