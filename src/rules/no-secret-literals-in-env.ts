@@ -28,7 +28,8 @@ export default defineRule<NoSecretLiteralsInEnvOptions>({
         'workload kind. It fires when the variable name contains a credential word (`credentialWords`: PASSWORD, ' +
         'SECRET, TOKEN, API_KEY, ACCESS_KEY, PRIVATE_KEY, CREDENTIALS, …; matched as whole name parts, so ' +
         '`MAX_TOKENS` and `TOKENIZERS_PARALLELISM` do not match) and the value is not obviously configuration: empty ' +
-        'values, booleans, numbers, durations, file paths, `$(VAR)` references and URLs without a password are ' +
+        'values, booleans, numbers, durations, file paths, `$(VAR)` references, placeholders (`<…>`, `{{ … }}`, ' +
+        '`****`, `REPLACE_ME`) and URLs without a password are ' +
         'accepted, as are names where a part such as TTL, FILE, PATH, NAME, URL, ID or ENABLED follows the word ' +
         '(`TOKEN_TTL`, `DB_PASSWORD_FILE`, `SECRET_NAME`) or MAX/MIN/NUM precedes it (`MAX_TOKEN`). With `checkValues` it also fires on any variable ' +
         'whose value has the shape of a credential: a PEM private key, an AWS access key id, a JSON Web Token, GitHub/' +

@@ -64,6 +64,10 @@ ruleTester(rule, {
       name: 'URLs with a user but no password, or a password reference',
       yaml: deployment(entry('DATABASE_URL', 'postgres://scorer@db:5432/features') + entry('MLFLOW_TRACKING_URI', 'https://$(MLFLOW_USER):$(MLFLOW_PASSWORD)@mlflow.example.com')),
     },
+    {
+      name: 'placeholders filled in later',
+      yaml: deployment(entry('DB_PASSWORD', '<set-by-vault-agent>') + entry('API_TOKEN', '{{ .Values.token }}') + entry('SECRET', '********') + entry('HF_TOKEN', 'REPLACE_ME')),
+    },
     { name: 'ignoreNames', yaml: deployment(entry('RECAPTCHA_SITE_TOKEN', 'public-site-token')), options: { ignoreNames: ['RECAPTCHA_SITE_TOKEN'] } },
     { name: 'checkValues off', yaml: deployment(entry('BOOTSTRAP', AWS_KEY_ID)), options: { checkValues: false } },
     { name: 'a ConfigMap is not a workload', yaml: `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: ml }\ndata:\n  DB_PASSWORD: hunter2\n` },

@@ -61,6 +61,8 @@ export function isObviouslyNotSecret(value: string): boolean {
   if (/^\d+(\.\d+)?(ns|us|ms|s|m|h|d)$/.test(v)) return true; // durations
   if (/^(\/|\.\/|~\/)[^\s]*$/.test(v)) return true; // file paths (a mounted secret file)
   if (/^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(v) || /^\$\{[^}]+\}$/.test(v)) return true; // a reference to another variable
+  // Placeholders filled in by a later step (envsubst, a templating tool, a human): not a credential yet.
+  if (/^<[^<>]+>$/.test(v) || /^\{\{.*\}\}$/.test(v) || /^(\*+|x{3,}|replace[_-]?me|to[_-]?be[_-]?replaced|placeholder|redacted)$/i.test(v)) return true;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && urlPassword(v) === undefined) return true; // a URL without a password
   return false;
 }
