@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import rule from '../../src/rules/schema-valid.js';
+import cronjobScheduleValid from '../../src/rules/cronjob-schedule-valid.js';
+import cronjobSafeConcurrency from '../../src/rules/cronjob-safe-concurrency.js';
+import noSecretLiteralsInEnv from '../../src/rules/no-secret-literals-in-env.js';
+import namespaceSet from '../../src/rules/namespace-set.js';
 import { ruleTester, runRule } from '../rule-tester.js';
+import type { Rule } from '../../src/rules/define-rule.js';
 
 /** kubeconform's fixtures, read from ../shared as CI provides them. */
 const fixtures = path.resolve(__dirname, '..', '..', '..', 'shared', 'conformance', 'kubeconform-fixtures');
@@ -290,5 +295,38 @@ describe('heavy modules load lazily', () => {
       console.log(JSON.stringify(out));`;
     const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(JSON.parse(output)).toEqual([false, false, true, true]);
+  });
+});
+
+describe('robustness of the issue-4 rules on malformed objects', () => {
+  it('never throw on arbitrary values at any place of a CronJob or Deployment', async () => {
+    const fc = (await import('fast-check')).default;
+    const others = [cronjobScheduleValid, cronjobSafeConcurrency, noSecretLiteralsInEnv, namespaceSet];
+    const base = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'c', namespace: 'ml', labels: { a: 'b' } },
+      spec: {
+        schedule: '0 3 * * *',
+        timeZone: 'UTC',
+        jobTemplate: { spec: { backoffLimit: 1, template: { spec: { containers: [{ name: 'a', image: 'a:1', env: [{ name: 'A_TOKEN', value: 'x' }], ports: [{ containerPort: 80 }] }] } } } },
+      },
+    };
+    const places = [[], ['metadata'], ['spec'], ['spec', 'schedule'], ['spec', 'timeZone'], ['spec', 'jobTemplate'], ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+      ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers'], ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers', 0],
+      ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers', 0, 'env'], ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers', 0, 'env', 0]];
+    fc.assert(
+      fc.property(fc.constantFrom(...places), fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), fc.constantFrom('CronJob', 'Deployment', 'Pod'), (place, key, value, kind) => {
+        const object = structuredClone(base) as Record<string, any>;
+        object.kind = kind;
+        if (kind !== 'CronJob') object.apiVersion = kind === 'Pod' ? 'v1' : 'apps/v1';
+        let target: any = object;
+        for (const segment of place) target = target?.[segment];
+        if (target && typeof target === 'object') target[Array.isArray(target) ? 0 : key] = value;
+        const yaml = JSON.stringify(object);
+        for (const r of [rule, ...others] as Array<Rule<any>>) runRule(r, { yaml }); // throws on a rule-error
+      }),
+      { numRuns: 150, seed: 4 },
+    );
   });
 });
