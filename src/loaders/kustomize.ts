@@ -119,7 +119,9 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
     const remote = treeOf(entry, found).flatMap((dir) => found.get(dir)?.remote.map((r) => ({ dir, r })) ?? []);
     if (remote.length > 0) {
       const first = remote[0];
-      plan.sources.push(problemSource(k, display, `kustomization not rendered: ${toDisplayPath(options.cwd, found.get(first.dir)!.file)} refers to the remote resource "${first.r}" and mllint does not use the network; vendor it into the repository, or run with --kustomize=off to lint the raw files`));
+      const holder = found.get(first.dir)!;
+      const message = `kustomization ${toDisplayPath(options.cwd, entry)} not rendered: it uses the remote resource "${first.r}" and mllint does not use the network; vendor it into the repository, or run with --kustomize=off to lint the raw files`;
+      plan.sources.push(problemSource(holder, toDisplayPath(options.cwd, holder.file), message, first.r));
       continue;
     }
     if (!command.ok) {
@@ -128,7 +130,7 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
     }
     const rendered = runKustomize(command.argv, entry, options.cwd);
     if (!rendered.ok) {
-      plan.sources.push(problemSource(k, display, `kustomize could not render ${toDisplayPath(options.cwd, entry)}: ${rendered.message}`));
+      plan.sources.push(problemSource(k, display, `kustomize could not render ${toDisplayPath(options.cwd, entry)}: ${rendered.message}`, rendered.message));
       continue;
     }
     const source = renderedSource(rendered.text, rendered.wrapperDir, k, display, options.cwd);
@@ -138,8 +140,22 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
   return plan;
 }
 
-function problemSource(k: Kustomization, display: string, message: string): SourceInput {
-  return { display, absPath: k.file, problem: { message, line: 1 } };
+/** A problem at the kustomization's line that names `mentioned` (a resource, base, component or patch), else line 1. */
+function problemSource(k: Kustomization, display: string, message: string, mentioned = ''): SourceInput {
+  let line = 1;
+  for (const field of ['resources', 'bases', 'components', 'patchesStrategicMerge', 'patches', 'crds']) {
+    const list = k.value[field];
+    if (!Array.isArray(list)) continue;
+    const index = list.findIndex((e) => {
+      const ref = isPlainObject(e) ? e.path : e;
+      return typeof ref === 'string' && ref !== '' && !ref.includes('\n') && (mentioned === ref || mentioned.includes(`'${ref}'`) || mentioned.includes(`/${path.normalize(ref)}`) || mentioned.includes(` ${ref}`));
+    });
+    if (index !== -1) {
+      line = k.yaml.positionOf(isPlainObject(list[index]) ? [field, index, 'path'] : [field, index]).line;
+      break;
+    }
+  }
+  return { display, absPath: k.file, problem: { message, line } };
 }
 
 function treeOf(entry: string, found: Map<string, Kustomization>): string[] {
@@ -362,7 +378,22 @@ function describeKustomizeError(stderr: string, wrapperDir: string, cwd: string)
   const fromWrapper = path.relative(wrapperDir, realCwd).split(path.sep).join('/');
   if (fromWrapper) message = message.split(`${fromWrapper}/`).join('');
   message = message.split(`${wrapperDir}/`).join('').split(`${realCwd}/`).join('');
-  return message.replace(/accumulating resources: accumulation err='accumulating resources from '[^']*': /, '');
+  // The wrapper refers to the entry point as a resource: kustomize reports trying it as a file, then as a
+  // directory, and tries each failing resource both ways. Keep the part about the user's files.
+  const prefixes = [
+    /^accumulating resources: (accumulation err=')?/,
+    /^accumulating resources from '[^']*': '[^']*' must resolve to a file': /,
+    /^recursed accumulation of path '[^']*': /,
+    /^couldn't make target for path '[^']*': /,
+  ];
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const prefix of prefixes) {
+      const next = message.replace(prefix, '');
+      if (next !== message) [message, changed] = [next, true];
+    }
+  }
+  return message.replace(/': must build at directory: .*$/, '');
 }
 
 interface RenderedDoc {

@@ -187,10 +187,11 @@ describeTool('kustomize rendering (real kubectl kustomize / kustomize build)', (
     const outcome = lintPaths(['.'], { cwd: dir });
     if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
     const byFile = Object.fromEntries(outcome.result.findings.map((f) => [f.file, f]));
-    expect(byFile['broken/kustomization.yaml']).toMatchObject({ ruleId: 'parse-error', line: 1, severity: 'error' });
-    expect(byFile['broken/kustomization.yaml'].message).toMatch(/^kustomize could not render broken: .*missing\.yaml/);
+    // At the line of the resource kustomize could not use, with kustomize's own reason.
+    expect(byFile['broken/kustomization.yaml']).toMatchObject({ ruleId: 'parse-error', line: 2, severity: 'error' });
+    expect(byFile['broken/kustomization.yaml'].message).toMatch(/^kustomize could not render broken: accumulating resources from 'missing\.yaml': .*no such file or directory$/);
     expect(byFile['broken/kustomization.yaml'].message).not.toContain(dir);
-    expect(byFile['remote/kustomization.yaml']).toMatchObject({ ruleId: 'parse-error', line: 1 });
+    expect(byFile['remote/kustomization.yaml']).toMatchObject({ ruleId: 'parse-error', line: 2 });
     expect(byFile['remote/kustomization.yaml'].message).toContain('remote resource "https://github.com/example/manifests//base?ref=v1"');
     expect(byFile['apps/pod.yaml']).toMatchObject({ ruleId: 'image-pinned', line: 9 });
   });
