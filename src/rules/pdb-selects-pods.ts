@@ -1,10 +1,9 @@
-import { defineRule, type Report } from './define-rule.js';
+import { defineRule } from './define-rule.js';
 import { namespaceOf, usesRuntimeLabels, withoutRuntimeLabels } from '../engine/context.js';
 import { getAt } from '../engine/extract.js';
-import { isEmptySelector, toLabelSelector, type LabelSelector } from '../engine/selector.js';
-import type { ResourceIndex, Workload } from '../engine/context.js';
+import { isEmptySelector, toLabelSelector } from '../engine/selector.js';
 import { isPlainObject } from '../loaders/objects.js';
-import { describeSelector, nearestSelectorMiss } from './utils/selector-hints.js';
+import { describeSelector, HINT_CANDIDATES, nearestSelectorMiss } from './utils/selector-hints.js';
 import { describeObject } from './utils/objects.js';
 
 export type PdbSelectsPodsOptions = Record<string, never>;
@@ -30,8 +29,9 @@ export default defineRule<PdbSelectsPodsOptions>({
         '`matchExpressions`). In `policy/v1` an empty selector (`selector: {}`) selects every pod of the ' +
         'namespace; in `policy/v1beta1` it selects none. Labels that controllers add to pods at run time ' +
         '(`statefulset.kubernetes.io/pod-name`, `pod-template-hash`…) are in no template: they are left out of ' +
-        'the match, and a selector of only such labels is not checked. When a workload misses the selector by ' +
-        'one label, the message names it.',
+        'the match, and a selector of only such labels is not checked. The message names the closest workload: ' +
+        'one that misses the selector by one label (a typo in a value, a label missing), or one in another ' +
+        'namespace that the selector does match.',
       fix:
         'Copy the labels from the workload\'s `spec.template.metadata.labels` into the PDB\'s ' +
         '`spec.selector.matchLabels`, and put the PDB in the workload\'s namespace.',
@@ -81,9 +81,13 @@ spec:
     messages: {
       noSelector: 'PodDisruptionBudget has no selector, so it protects no pods',
       emptySelectorBeta: 'an empty selector selects no pods in policy/v1beta1; list the labels of the pods to protect',
-      noMatch: 'selector {{selector}} matches the pods of no workload in namespace "{{namespace}}"',
-      nearMiss:
-        'selector {{selector}} matches the pods of no workload in namespace "{{namespace}}"; {{candidate}} has {{actual}}',
+      noMatch: 'selector {{selector}} matches the pod labels of no workload in namespace "{{namespace}}"; the budget protects nothing',
+      valueDiffers:
+        'selector {{key}}={{expected}} matches no workload in namespace "{{namespace}}"; closest: {{workload}} has pods labelled {{key}}={{actual}}',
+      labelMissing:
+        'selector {{selector}} matches no workload in namespace "{{namespace}}"; closest: {{workload}}, whose pods lack the label {{key}}={{expected}}',
+      otherNamespace:
+        'selector {{selector}} matches no workload in namespace "{{namespace}}", only {{workload}} in namespace "{{other}}"; a PodDisruptionBudget protects pods of its own namespace',
     },
   },
 
@@ -101,36 +105,44 @@ spec:
     if (usesRuntimeLabels(selector) && isEmptySelector(matchable)) return [];
 
     const namespace = namespaceOf(object);
-    const data = { selector: describeSelector(selector) || '{}', namespace };
-    const miss = nearestSelectorMiss(matchable, (relaxed) => hintCandidates(index, namespace, matchable, relaxed), (w) => w.template.labels);
-    const reports: Report[] = [];
+    const text = describeSelector(selector) || '{}';
+    const miss = nearestSelectorMiss(
+      matchable,
+      (relaxed) => index.workloadsMatching(namespace, relaxed, HINT_CANDIDATES),
+      (w) => w.template.labels,
+      (key, value) => index.workloadsWithLabelNear(namespace, key, value),
+    );
     if (miss) {
-      const actual = miss.actual === undefined ? `no label "${miss.key}"` : `${miss.key}=${miss.actual}`;
-      reports.push({
-        messageId: 'nearMiss',
-        data: { ...data, candidate: describeObject(miss.item.object), actual },
-        path: [...selectorPath, 'matchLabels', miss.key],
-      });
-    } else {
-      reports.push({ messageId: 'noMatch', data, path: selectorPath });
+      const workload = describeObject(miss.item.object);
+      const path = [...selectorPath, 'matchLabels', miss.key];
+      if (miss.actual !== undefined) {
+        return [{
+          messageId: 'valueDiffers',
+          data: { key: miss.key, expected: miss.expected, actual: miss.actual, namespace, workload },
+          path,
+          fix: `Select ${miss.key}: ${miss.actual}, or label the pod template of ${workload} ${miss.key}: ${miss.expected}.`,
+        }];
+      }
+      return [{
+        messageId: 'labelMissing',
+        data: { selector: text, key: miss.key, expected: miss.expected, namespace, workload },
+        path,
+        fix: `Remove ${miss.key} from the selector, or add ${miss.key}: ${miss.expected} to the pod template labels of ${workload}.`,
+      }];
     }
-    return reports;
+
+    // Nothing matches in the PDB's namespace, so any match is in another one.
+    const elsewhere = isEmptySelector(matchable) ? undefined : index.workloadsMatchingAnywhere(matchable, 1)[0];
+    if (elsewhere) {
+      const other = namespaceOf(elsewhere.object);
+      return [{
+        messageId: 'otherNamespace',
+        data: { selector: text, namespace, other, workload: describeObject(elsewhere.object) },
+        path: ['metadata', 'namespace'],
+        fix: `Put the PodDisruptionBudget in namespace "${other}", next to the pods it protects.`,
+      }];
+    }
+    return [{ messageId: 'noMatch', data: { selector: text, namespace }, path: selectorPath }];
   },
 });
 
-/** At most this many candidates are ranked for a hint, so a crowded namespace costs bounded time per PDB. */
-const HINT_CANDIDATES = 64;
-
-/**
- * Candidates for the near-miss hint, by lookup. The hint relaxes a one-label selector to "has the key";
- * that is answered with the workloads whose value for the key is one typo away, not every workload
- * carrying the key.
- */
-function hintCandidates(index: ResourceIndex, namespace: string, selector: LabelSelector, relaxed: LabelSelector): readonly Workload[] {
-  const pairs = Object.entries(selector.matchLabels ?? {});
-  const onlyExists = relaxed.matchExpressions?.length === 1 && relaxed.matchExpressions[0].operator === 'Exists' && Object.keys(relaxed.matchLabels ?? {}).length === 0;
-  if (pairs.length === 1 && (selector.matchExpressions ?? []).length === 0 && onlyExists && relaxed.matchExpressions?.[0].key === pairs[0][0]) {
-    return index.workloadsWithLabelNear(namespace, pairs[0][0], pairs[0][1]);
-  }
-  return index.workloadsMatching(namespace, relaxed).slice(0, HINT_CANDIDATES);
-}

@@ -83,15 +83,15 @@ spec:
       name: 'a typo in a label value names the near miss',
       yaml: `${deployment('ml', '{ app: fraud-scorer }')}---\n${pdb('ml', byApp('fraud-scorrer'))}`,
       errors: [{
-        messageId: 'nearMiss', line: 27, column: 12, path: 'spec.selector.matchLabels.app',
-        message: 'selector app=fraud-scorrer matches the pods of no workload in namespace "ml"; Deployment "fraud-scorer" has app=fraud-scorer',
+        messageId: 'valueDiffers', line: 27, column: 12, path: 'spec.selector.matchLabels.app',
+        message: 'selector app=fraud-scorrer matches no workload in namespace "ml"; closest: Deployment "fraud-scorer" has pods labelled app=fraud-scorer',
       }],
     },
     {
       name: 'the same labels in another namespace, across directories',
       files: { 'apps/fraud/deployment.yaml': deployment('ml-serving-prod', '{ app: fraud-scorer }'), 'platform/pdbs/fraud.yaml': pdb('ml-serving', byApp('fraud-scorer')) },
-      errors: [{ messageId: 'noMatch', file: 'platform/pdbs/fraud.yaml', line: 8, path: 'spec.selector',
-        message: 'selector app=fraud-scorer matches the pods of no workload in namespace "ml-serving"' }],
+      errors: [{ messageId: 'otherNamespace', file: 'platform/pdbs/fraud.yaml', line: 5, path: 'metadata.namespace',
+        message: 'selector app=fraud-scorer matches no workload in namespace "ml-serving", only Deployment "fraud-scorer" in namespace "ml-serving-prod"; a PodDisruptionBudget protects pods of its own namespace' }],
     },
     {
       name: 'no selector points at spec',
@@ -109,7 +109,7 @@ spec:
     matchExpressions:
       - { key: track, operator: NotIn, values: [canary] }
 `)}`,
-      errors: [{ messageId: 'noMatch', line: 25, message: /^selector track NotIn \(canary\) matches/ }],
+      errors: [{ messageId: 'noMatch', line: 25, message: /^selector track NotIn \(canary\) matches the pod labels of no workload/ }],
     },
     {
       name: 'labels of the Deployment itself are not pod labels',
@@ -121,7 +121,7 @@ spec:
     {
       name: 'policy/v1 empty selector in a namespace without workloads',
       files: { 'a/deploy.yaml': deployment('ml', '{ app: a }'), 'b/pdb.yaml': pdb('ml-other', '  selector: {}\n') },
-      errors: [{ messageId: 'noMatch', file: 'b/pdb.yaml', line: 8, message: 'selector {} matches the pods of no workload in namespace "ml-other"' }],
+      errors: [{ messageId: 'noMatch', file: 'b/pdb.yaml', line: 8, message: 'selector {} matches the pod labels of no workload in namespace "ml-other"; the budget protects nothing' }],
     },
     {
       name: 'malformed: a selector that is a list',
@@ -131,7 +131,15 @@ spec:
     {
       name: 'run-time labels do not hide a typo in the others',
       yaml: `${deployment('ml', '{ app: cache }', 'StatefulSet')}---\n${pdb('ml', '  selector:\n    matchLabels: { app: cahce, statefulset.kubernetes.io/pod-name: fraud-scorer-0 }\n')}`,
-      errors: [{ messageId: 'nearMiss', line: 26, message: /StatefulSet "fraud-scorer" has app=cache$/ }],
+      errors: [{ messageId: 'valueDiffers', line: 26, message: /closest: StatefulSet "fraud-scorer" has pods labelled app=cache$/ }],
+    },
+    {
+      name: 'a label the pods lack',
+      files: { 'apps/deploy.yaml': deployment('ml', '{ app: fraud-scorer }'), 'platform/pdb.yaml': pdb('ml', '  selector:\n    matchLabels:\n      app: fraud-scorer\n      tier: scoring\n') },
+      errors: [{
+        messageId: 'labelMissing', file: 'platform/pdb.yaml', line: 11, path: 'spec.selector.matchLabels.tier',
+        message: 'selector app=fraud-scorer, tier=scoring matches no workload in namespace "ml"; closest: Deployment "fraud-scorer", whose pods lack the label tier=scoring',
+      }],
     },
     {
       name: 'two PDBs, one matching',
