@@ -3,7 +3,7 @@
  * One document's failure never stops the run; a rule that throws becomes a `rule-error` finding.
  */
 import type { Finding, LintResult, LoadedObject, Path, PathSegment, Position, Severity } from '../types.js';
-import { loadText } from '../loaders/objects.js';
+import { loadSources } from '../loaders/load-sources.js';
 import { locatePath, prepareLocate, type LocatableText } from '../loaders/locate.js';
 import { readSourceText, type SourceInput } from '../loaders/source.js';
 import type { SkippedChart } from '../loaders/files.js';
@@ -64,13 +64,14 @@ export function lint(input: LintInput): LintResult {
   };
 
   // 1. Load every source; broken documents become parse-error findings.
+  const loadedSources = loadSources(input.sources); // on worker threads when there are enough files
   input.sources.forEach((source, sourceIndex) => {
-    const decoded = readSourceText(source);
+    const decoded = loadedSources[sourceIndex];
     if (!decoded.ok) {
       engineFinding('parse-error', { file: source.display, absPath: source.absPath }, decoded.message, sourceIndex, { line: decoded.line, column: 1, endLine: decoded.line, endColumn: 1 });
       return;
     }
-    const loaded = loadText(decoded.text);
+    const loaded = decoded.loaded;
     for (const problem of loaded.problems) {
       engineFinding('parse-error', { file: source.display, absPath: source.absPath }, problem.message, sourceIndex, problem);
     }

@@ -7,7 +7,7 @@
  * test/loaders/fast-locate.test.ts on every path of the examples, the fixtures and a generated corpus.
  */
 import type { Path, Position } from '../types.js';
-import { fastParseDocuments, resolvePlainScalar } from './fast-yaml.js';
+import { isParsedFast, resolvePlainScalar } from './fast-yaml.js';
 
 type Range = readonly [number, number];
 
@@ -18,7 +18,7 @@ export interface FastLocator {
 /** A locator for `text`, or undefined when the text is not in the plain subset. */
 export function createFastLocator(text: string): FastLocator | undefined {
   // Only text that js-yaml parses whole: then documents split at `---` lines exactly as in `yaml`.
-  if (fastParseDocuments(text) === undefined) return undefined;
+  if (!isParsedFast(text)) return undefined;
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const lineCount = lineStarts.length;

@@ -13,6 +13,7 @@
  *   anchors and merge keys (alias limits), tags, directives, tabs, complex and null keys, date or
  *   collection keys, flow mappings, very long lines, documents `yaml` would report as half objects.
  */
+import { createHash } from 'node:crypto';
 import jsyaml from 'js-yaml';
 import { Document, isScalar } from 'yaml';
 
@@ -27,27 +28,52 @@ const YAML11_TAGS: Yaml11Tag[] = (new Document(null, { version: '1.1' }).schema.
 
 /** Plain scalars that no YAML 1.1 tag can match start with none of these characters. */
 const MAYBE_TYPED_FIRST = new Set('-+.0123456789~nNyYtTfFoOeE'.split('')); // `e0` is NaN in `yaml` 1.1
+const LETTERS = new Set('nNyYtTfFoOeE'.split(''));
 const RESOLVE_OPTIONS = { intAsBigInt: false };
 
 class UnsupportedScalar extends Error {}
 
-let matched: Yaml11Tag | undefined;
+/** Could a YAML 1.1 tag match this plain scalar? (A cheap filter before the tags' regular expressions.) */
+function maybeTyped(data: string): boolean {
+  if (data === '') return true;
+  const first = data[0];
+  if (!MAYBE_TYPED_FIRST.has(first)) return false;
+  // Words (booleans, nulls) have at most 5 letters; longer letter-led scalars can only be `e5`-like floats.
+  if (LETTERS.has(first) && data.length > 5) return (first === 'e' || first === 'E') && /^[eE][-+]?[0-9]+$/.test(data);
+  return true;
+}
+
+/** Resolved plain scalars, by text (not dates: they are mutable objects). */
+const resolvedCache = new Map<string, unknown>();
+const NOT_TYPED = Symbol('string');
+
+function resolveTyped(data: string): unknown {
+  const cached = resolvedCache.get(data);
+  if (cached !== undefined) return cached;
+  const tag = YAML11_TAGS.find((t) => t.test.test(data));
+  let value: unknown = NOT_TYPED;
+  if (tag) {
+    const resolved = tag.resolve(data, () => {
+      throw new UnsupportedScalar(data);
+    }, RESOLVE_OPTIONS);
+    value = isScalar(resolved) ? resolved.value : resolved;
+  }
+  if (!(value instanceof Date) && value !== undefined && resolvedCache.size < 50_000) resolvedCache.set(data, value);
+  return value;
+}
+
+let pending: unknown = NOT_TYPED;
 
 const yaml11Scalar = new jsyaml.Type('tag:yaml.org,2002:mllint-yaml11', {
   kind: 'scalar',
   resolve(data: unknown) {
-    matched = undefined;
-    if (typeof data !== 'string') return false;
-    if (data !== '' && !MAYBE_TYPED_FIRST.has(data[0])) return false;
-    matched = YAML11_TAGS.find((tag) => tag.test.test(data));
-    return matched !== undefined;
+    pending = NOT_TYPED;
+    if (typeof data !== 'string' || !maybeTyped(data)) return false;
+    pending = resolveTyped(data);
+    return pending !== NOT_TYPED;
   },
-  construct(data: string) {
-    const tag = matched!;
-    const value = tag.resolve(data, () => {
-      throw new UnsupportedScalar(data);
-    }, RESOLVE_OPTIONS);
-    return isScalar(value) ? value.value : value;
+  construct() {
+    return pending;
   },
 });
 
@@ -79,14 +105,10 @@ const MAX_FAST_LINE = 1000;
 
 /** A plain scalar's value as `yaml` resolves it under YAML 1.1 (for comparing map keys). */
 export function resolvePlainScalar(text: string): unknown {
-  if (text !== '' && !MAYBE_TYPED_FIRST.has(text[0])) return text;
-  const tag = YAML11_TAGS.find((t) => t.test.test(text));
-  if (!tag) return text;
+  if (!maybeTyped(text)) return text;
   try {
-    const value = tag.resolve(text, () => {
-      throw new UnsupportedScalar(text);
-    }, RESOLVE_OPTIONS);
-    return isScalar(value) ? value.value : value;
+    const value = resolveTyped(text);
+    return value === NOT_TYPED ? text : value;
   } catch {
     return undefined;
   }
@@ -142,4 +164,24 @@ export function fastParseDocuments(text: string): unknown[] | undefined {
   } catch {
     return undefined; // syntax errors, duplicate keys, unresolvable scalars: `yaml` reports them
   }
+}
+
+/**
+ * Digests of texts the fast path parsed whole, so that locating findings later (fast-locate.ts) need
+ * not parse them again to know. Workers send theirs with their results (see load-sources.ts).
+ */
+const parsedFast = new Set<string>();
+const MAX_REMEMBERED = 1_000_000;
+
+export function textDigest(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
+export function rememberParsedFast(digest: string): void {
+  if (parsedFast.size < MAX_REMEMBERED) parsedFast.add(digest);
+}
+
+/** Whether the fast path takes `text` whole (remembered, or found out now). */
+export function isParsedFast(text: string): boolean {
+  return parsedFast.has(textDigest(text)) || fastParseDocuments(text) !== undefined;
 }

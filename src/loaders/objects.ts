@@ -4,7 +4,7 @@
  */
 import type { K8sObject, Path } from '../types.js';
 import { parseYamlDocuments, type ParsedDocument, type YamlProblem } from './yaml.js';
-import { fastParseDocuments } from './fast-yaml.js';
+import { fastParseDocuments, rememberParsedFast, textDigest } from './fast-yaml.js';
 
 export interface ExtractedObject {
   docIndex: number;
@@ -16,6 +16,8 @@ export interface LoadedText {
   objects: ExtractedObject[];
   /** Broken documents, as `parse-error` findings. */
   problems: YamlProblem[];
+  /** Set when the js-yaml fast path parsed the text: its digest (see fast-yaml.ts). */
+  fastDigest?: string;
 }
 
 /** apiVersions of files that configure tools rather than describe cluster objects. */
@@ -40,7 +42,11 @@ export function loadText(text: string): LoadedText {
   const fast = fastParseDocuments(text);
   if (fast) {
     const loaded = fromDocuments(fast.map((value, index) => ({ index, value, errors: [], line: 0 })));
-    if (loaded.problems.length === 0) return loaded;
+    if (loaded.problems.length === 0) {
+      loaded.fastDigest = textDigest(text);
+      rememberParsedFast(loaded.fastDigest);
+      return loaded;
+    }
   }
   return fromDocuments(parseYamlDocuments(text));
 }
