@@ -113,29 +113,40 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
   }
 
   const command = resolveCommand(options);
+  const toRender: string[] = [];
+  const results = new Map<string, SourceInput>();
   for (const entry of entries.sort()) {
     const k = found.get(entry)!;
-    const display = toDisplayPath(options.cwd, k.file);
     const remote = treeOf(entry, found).flatMap((dir) => found.get(dir)?.remote.map((r) => ({ dir, r })) ?? []);
     if (remote.length > 0) {
       const first = remote[0];
       const holder = found.get(first.dir)!;
       const message = `kustomization ${toDisplayPath(options.cwd, entry)} not rendered: it uses the remote resource "${first.r}" and mllint does not use the network; vendor it into the repository, or run with --kustomize=off to lint the raw files`;
-      plan.sources.push(problemSource(holder, toDisplayPath(options.cwd, holder.file), message, first.r));
-      continue;
+      results.set(entry, problemSource(holder, toDisplayPath(options.cwd, holder.file), message, first.r));
+    } else if (!command.ok) {
+      results.set(entry, problemSource(k, toDisplayPath(options.cwd, k.file), command.message));
+    } else {
+      toRender.push(entry);
     }
-    if (!command.ok) {
-      plan.sources.push(problemSource(k, display, command.message));
-      continue;
-    }
-    const rendered = runKustomize(command.argv, entry, options.cwd);
-    if (!rendered.ok) {
-      plan.sources.push(problemSource(k, display, `kustomize could not render ${toDisplayPath(options.cwd, entry)}: ${rendered.message}`, rendered.message));
-      continue;
-    }
-    const source = renderedSource(rendered.text, rendered.wrapperDir, k, display, options.cwd);
-    for (const file of source.origins) plan.ownedFiles.add(file);
-    plan.sources.push(source.input);
+  }
+  if (command.ok && toRender.length > 0) {
+    const rendered = renderAll(command.argv, toRender, options.cwd);
+    toRender.forEach((entry, i) => {
+      const k = found.get(entry)!;
+      const display = toDisplayPath(options.cwd, k.file);
+      const r = rendered[i];
+      if (!r.ok) {
+        results.set(entry, problemSource(k, display, `kustomize could not render ${toDisplayPath(options.cwd, entry)}: ${r.message}`, r.message));
+        return;
+      }
+      const source = renderedSource(r.text, r.wrapperDir, k, display, options.cwd);
+      for (const file of source.origins) plan.ownedFiles.add(file);
+      results.set(entry, source.input);
+    });
+  }
+  for (const entry of entries) {
+    const source = results.get(entry);
+    if (source) plan.sources.push(source);
   }
   return plan;
 }
@@ -327,40 +338,95 @@ function isExecutableFile(file: string): boolean {
 
 type Rendered = { ok: true; text: string; wrapperDir: string } | { ok: false; message: string };
 
-function runKustomize(argv: string[], entry: string, cwd: string): Rendered {
+/**
+ * Renders every entry point, several at a time (kustomize's start-up dominates small renders): a short
+ * Node child process runs the commands in parallel and writes each output to a file beside its wrapper.
+ */
+function renderAll(argv: string[], entries: string[], cwd: string): Rendered[] {
   let tempDir: string | undefined;
   try {
     tempDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-kustomize-')));
-    const wrapperDir = path.join(tempDir, 'wrapper');
-    fs.mkdirSync(wrapperDir);
-    const realEntry = fs.realpathSync(entry);
-    const ref = path.relative(wrapperDir, realEntry).split(path.sep).join('/');
-    fs.writeFileSync(
-      path.join(wrapperDir, 'kustomization.yaml'),
-      `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${JSON.stringify(ref)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`,
-    );
-    const result = spawnSync(argv[0], [...argv.slice(1), wrapperDir], {
-      cwd: realEntry,
-      encoding: 'utf8',
-      timeout: KUSTOMIZE_TIMEOUT_MS,
-      maxBuffer: 512 * 1024 * 1024,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const jobs = entries.map((entry, i) => {
+      const wrapperDir = path.join(tempDir!, `w${i}`);
+      fs.mkdirSync(wrapperDir);
+      const realEntry = fs.realpathSync(entry);
+      const ref = path.relative(wrapperDir, realEntry).split(path.sep).join('/');
+      fs.writeFileSync(
+        path.join(wrapperDir, 'kustomization.yaml'),
+        `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${JSON.stringify(ref)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`,
+      );
+      return { argv: [...argv, wrapperDir], cwd: realEntry, out: path.join(tempDir!, `w${i}.out`), err: path.join(tempDir!, `w${i}.err`), wrapperDir };
     });
-    if (result.error) {
-      const code = (result.error as NodeJS.ErrnoException).code;
-      return { ok: false, message: code === 'ETIMEDOUT' ? `timed out after ${KUSTOMIZE_TIMEOUT_MS / 1000}s` : `cannot run ${path.basename(argv[0])} (${code ?? result.error.message})` };
+    const env = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
+    const limit = Math.max(1, Math.min(jobs.length, os.availableParallelism?.() ?? os.cpus().length));
+    let statuses: Array<{ status: number | null; error?: string }>;
+    if (jobs.length === 1) {
+      const job = jobs[0];
+      const result = spawnSync(job.argv[0], job.argv.slice(1), { cwd: job.cwd, env, timeout: KUSTOMIZE_TIMEOUT_MS, maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+      fs.writeFileSync(job.out, result.stdout ?? '');
+      fs.writeFileSync(job.err, result.stderr ?? '');
+      statuses = [{ status: result.status, error: result.error ? ((result.error as NodeJS.ErrnoException).code ?? result.error.message) : undefined }];
+    } else {
+      const result = spawnSync(process.execPath, ['-e', PARALLEL_RUNNER], {
+        input: JSON.stringify({ jobs, limit, timeout: KUSTOMIZE_TIMEOUT_MS }),
+        env,
+        encoding: 'utf8',
+        timeout: KUSTOMIZE_TIMEOUT_MS * Math.ceil(jobs.length / limit) + 10_000,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      statuses = result.status === 0 ? JSON.parse(result.stdout) : jobs.map(() => ({ status: null, error: result.error ? 'ETIMEDOUT' : 'runner failed' }));
     }
-    if (result.status !== 0) {
-      return { ok: false, message: describeKustomizeError(result.stderr ?? '', wrapperDir, cwd) };
-    }
-    return { ok: true, text: result.stdout, wrapperDir };
+    return jobs.map((job, i): Rendered => {
+      const { status, error } = statuses[i] ?? { status: null, error: 'not run' };
+      if (error) return { ok: false, message: error === 'ETIMEDOUT' ? `timed out after ${KUSTOMIZE_TIMEOUT_MS / 1000}s` : `cannot run ${path.basename(argv[0])} (${error})` };
+      if (status !== 0) return { ok: false, message: describeKustomizeError(fs.readFileSync(job.err, 'utf8'), job.wrapperDir, cwd) };
+      return { ok: true, text: fs.readFileSync(job.out, 'utf8'), wrapperDir: job.wrapperDir };
+    });
   } catch (err) {
-    return { ok: false, message: err instanceof Error ? err.message : String(err) };
+    const message = err instanceof Error ? err.message : String(err);
+    return entries.map(() => ({ ok: false, message }));
   } finally {
     if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
   }
 }
+
+/** Runs `jobs` (argv, cwd, out, err files) at most `limit` at a time; prints [{ status, error }]. */
+const PARALLEL_RUNNER = `
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+let input = '';
+process.stdin.on('data', (d) => (input += d)).on('end', () => {
+  const { jobs, limit, timeout } = JSON.parse(input);
+  const results = new Array(jobs.length);
+  let next = 0, running = 0;
+  const finish = () => process.stdout.write(JSON.stringify(results));
+  const start = () => {
+    while (running < limit && next < jobs.length) {
+      const i = next++;
+      const job = jobs[i];
+      running++;
+      const out = fs.openSync(job.out, 'w');
+      const err = fs.openSync(job.err, 'w');
+      const child = spawn(job.argv[0], job.argv.slice(1), { cwd: job.cwd, stdio: ['ignore', out, err] });
+      const timer = setTimeout(() => { results[i] = { status: null, error: 'ETIMEDOUT' }; child.kill('SIGKILL'); }, timeout);
+      let settled = false;
+      const done = (result) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        fs.closeSync(out);
+        fs.closeSync(err);
+        if (results[i] === undefined) results[i] = result;
+        running--;
+        if (running === 0 && next >= jobs.length) finish(); else start();
+      };
+      child.on('error', (e) => done({ status: null, error: e.code || e.message }));
+      child.on('close', (status) => done({ status }));
+    }
+  };
+  if (jobs.length === 0) finish(); else start();
+});
+`;
 
 /** The useful line of kustomize's (or kubectl's klog-wrapped) error output, with paths relative to cwd. */
 function describeKustomizeError(stderr: string, wrapperDir: string, cwd: string): string {

@@ -196,6 +196,29 @@ describeTool('kustomize rendering (real kubectl kustomize / kustomize build)', (
     expect(byFile['apps/pod.yaml']).toMatchObject({ ruleId: 'image-pinned', line: 9 });
   });
 
+  it('renders several entry points (in parallel), each with its own findings; one failing does not affect the others', () => {
+    const files: Record<string, string> = {
+      'base/kustomization.yaml': 'resources:\n  - pod.yaml\n',
+      'base/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: scorer\nspec:\n  containers:\n    - name: scorer\n      image: scorer:1.0.0\n',
+      'envs/broken/kustomization.yaml': 'resources:\n  - ../../base\n  - nope.yaml\n',
+    };
+    for (const env of ['dev', 'prod', 'staging']) {
+      files[`envs/${env}/kustomization.yaml`] = `resources:\n  - ../../base\nnamespace: ml-${env}\nimages:\n  - name: scorer\n    newTag: ${env === 'prod' ? '1.0.0' : 'latest'}\n`;
+    }
+    const dir = tree(files);
+    const outcome = lintPaths(['.'], { cwd: dir });
+    if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
+    const shown = outcome.result.findings
+      .filter((f) => f.ruleId === 'image-pinned' || f.ruleId === 'parse-error')
+      .map((f) => `${f.file}:${f.line} ${f.ruleId} ${f.resource?.namespace ?? ''}`.trim());
+    expect(shown).toEqual([
+      'envs/broken/kustomization.yaml:3 parse-error',
+      'envs/dev/kustomization.yaml:6 image-pinned ml-dev',
+      'envs/staging/kustomization.yaml:6 image-pinned ml-staging',
+    ]);
+    expect(outcome.result.summary.resources).toBe(3);
+  });
+
   it('a missing tool or a plugin flag in kustomize.command is a clear finding, never a crash', async () => {
     const dir = tree({
       'k/kustomization.yaml': 'resources:\n  - pod.yaml\n',
