@@ -2,7 +2,8 @@ import { defineRule, type Report } from './define-rule.js';
 import type { PathSegment } from '../types.js';
 import type { ResourceIndex } from '../engine/context.js';
 import { renderPath } from '../engine/paths.js';
-import { explainMissingSchema, validateObject, validatorFor, type SchemaError } from './utils/k8s-schemas.js';
+import { crdValidatorFor, explainMissingSchema, knownPropertiesAt, validateObject, validatorFor, type RawValidator, type SchemaError } from './utils/k8s-schemas.js';
+import { isPlainObject } from '../loaders/objects.js';
 import { closestString } from './utils/strings.js';
 
 export interface SchemaValidOptions {
@@ -35,7 +36,9 @@ export default defineRule<SchemaValidOptions>({
         'fields that preserve unknown fields are not judged). Findings point at the offending field; for a missing ' +
         'field at its parent. A kind that a built-in API group does not serve is an error: under the wrong ' +
         'apiVersion (`apps/v1` Ingress → use `networking.k8s.io/v1`) or misspelt (`Deploymnet`). Objects of other ' +
-        'API groups without a known schema (your CRDs, Argo, Istio, …) are skipped, with one `info` ' +
+        'API groups are checked against their CustomResourceDefinition when the linted tree contains it (the ' +
+        'structural schema of the object\'s version: types, enums, required fields, patterns and unknown fields; ' +
+        'not formats or CEL rules). Other kinds without a known schema (Argo, Istio, …) are skipped, with one `info` ' +
         'finding per apiVersion and kind (on its first object in load order; turn it off with `reportUnknownKinds`), ' +
         'and `ignoreKinds` skips kinds silently. Schemas load lazily: a kind\'s schema module is loaded when its first ' +
         'object is checked.',
@@ -103,7 +106,7 @@ spec:
   check({ object, options, index }) {
     const { apiVersion, kind } = object;
     if (typeof apiVersion !== 'string' || typeof kind !== 'string' || options.ignoreKinds.includes(kind)) return [];
-    const validate = validatorFor(apiVersion, kind);
+    const validate = validatorFor(apiVersion, kind) ?? crdInTree(index, apiVersion, kind);
     if (!validate) {
       const missing = explainMissingSchema(apiVersion, kind);
       if (missing.type === 'wrongApiVersion') {
@@ -120,7 +123,7 @@ spec:
       return [{ messageId: 'unknownKind', data: { kind, apiVersion }, path: ['kind'], maxSeverity: 'info' }];
     }
     const { errors, unknownFields } = validateObject(validate, object.object, { unknownFields: options.unknownFields });
-    const reports: Report[] = errorReports(errors);
+    const reports: Report[] = errorReports(errors, validate.schema);
     for (const unknown of unknownFields) {
       const close = closestString(unknown.field, unknown.known);
       reports.push({
@@ -133,6 +136,28 @@ spec:
     return reports;
   },
 });
+
+/** Per run (per index): the CustomResourceDefinitions of the tree by group and kind. */
+const crdsByIndex = new WeakMap<ResourceIndex, Map<string, Record<string, unknown>>>();
+
+/** A validator from a CustomResourceDefinition in the linted tree that defines this group, kind and version. */
+function crdInTree(index: ResourceIndex, apiVersion: string, kind: string): RawValidator | undefined {
+  const slash = apiVersion.indexOf('/');
+  if (slash === -1) return undefined;
+  let crds = crdsByIndex.get(index);
+  if (!crds) {
+    crds = new Map();
+    for (const crd of index.byKind('CustomResourceDefinition')) {
+      const spec = crd.object.spec;
+      if (!isPlainObject(spec) || !isPlainObject(spec.names)) continue;
+      const key = `${String(spec.group)}\u0000${String(spec.names.kind)}`;
+      if (!crds.has(key)) crds.set(key, crd.object);
+    }
+    crdsByIndex.set(index, crds);
+  }
+  const crd = crds.get(`${apiVersion.slice(0, slash)}\u0000${kind}`);
+  return crd ? crdValidatorFor(crd, apiVersion.slice(slash + 1)) : undefined;
+}
 
 /** Per run (per index): the id of the first object of each apiVersion/kind, computed once per kind. */
 const firstIds = new WeakMap<ResourceIndex, Map<string, number>>();
@@ -155,7 +180,7 @@ function where(path: readonly PathSegment[]): string {
  * ajv errors as reports: one per place. Where a value fails an `anyOf`/`oneOf` (int-or-string fields), the
  * branches' own type errors are folded into one "must be integer or string".
  */
-function errorReports(errors: SchemaError[]): Report[] {
+function errorReports(errors: SchemaError[], schema: unknown): Report[] {
   const byPlace = new Map<string, SchemaError[]>();
   for (const error of errors) {
     const key = JSON.stringify(error.path);
@@ -184,7 +209,9 @@ function errorReports(errors: SchemaError[]): Report[] {
         report = { messageId: 'invalid', data: { field: where(error.path), problem: `must be one of ${allowed}` }, path: error.path };
       } else if (error.keyword === 'additionalProperties' && typeof error.params.additionalProperty === 'string') {
         const field = error.params.additionalProperty;
-        report = { messageId: 'unknownField', data: { field, parent: where(error.path), hint: '' }, path: [...error.path, field], atKey: true };
+        const close = closestString(field, knownPropertiesAt(schema, error.schemaPath));
+        const hint = close ? ` (did you mean "${close}"?)` : '';
+        report = { messageId: 'unknownField', data: { field, parent: where(error.path), hint }, path: [...error.path, field], atKey: true };
       } else {
         report = { messageId: 'invalid', data: { field: where(error.path), problem: error.message }, path: error.path };
       }

@@ -52,6 +52,43 @@ spec:
     - port: metrics
 ${endpoint}`;
 
+const trainingRunCrd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: trainingruns.ml.example.com }
+spec:
+  group: ml.example.com
+  scope: Namespaced
+  names: { kind: TrainingRun, plural: trainingruns }
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          description: A training run.
+          required: [spec]
+          properties:
+            spec:
+              type: object
+              required: [model]
+              properties:
+                model: { type: string, pattern: "^[a-z0-9-]+$" }
+                epochs: { type: integer, minimum: 1, format: int32 }
+                gpus: { x-kubernetes-int-or-string: true }
+                optimizer: { type: string, enum: [adam, sgd] }
+                schedule: { type: string, nullable: true }
+                hyperparameters:
+                  type: object
+                  x-kubernetes-preserve-unknown-fields: true
+                labels:
+                  type: object
+                  additionalProperties: { type: string }
+            status:
+              type: object
+              x-kubernetes-preserve-unknown-fields: true
+`;
+
 ruleTester(rule, {
   valid: [
     { name: 'a complete Deployment with int-or-string and quantities', yaml: deployment('  replicas: 3\n  strategy:\n    rollingUpdate: { maxSurge: 25%, maxUnavailable: 0 }\n', '          livenessProbe:\n            httpGet: { path: /healthz, port: http }\n          readinessProbe:\n            tcpSocket: { port: 8080 }\n') },
@@ -144,6 +181,23 @@ spec:
     },
     { name: 'unknown fields not reported when unknownFields is off', yaml: deployment('  replicaz: 3\n'), options: { unknownFields: false } },
     { name: 'non-Kubernetes YAML', yaml: 'name: ci\non: [push]\njobs: {}\n' },
+    {
+      name: 'a custom resource valid against its CRD in another directory',
+      files: {
+        'crds/trainingrun.yaml': trainingRunCrd,
+        'training/run.yaml': `apiVersion: ml.example.com/v1
+kind: TrainingRun
+metadata: { name: fraud-retrain, namespace: ml-training, labels: { team: fraud } }
+spec:
+  model: fraud-detector
+  epochs: 10
+  gpus: "2"
+  schedule: null
+  hyperparameters: { lr: 0.001, layers: [64, 32] }
+  labels: { stage: prod }
+`,
+      },
+    },
   ],
   invalid: [
     {
@@ -245,6 +299,38 @@ metadata: { name: scorer, namespace: ml }
       name: 'a wrong type does not also report the enum',
       yaml: deployment('', '          imagePullPolicy: [Always]\n'),
       errors: [{ messageId: 'invalid', line: 24, message: /imagePullPolicy must be string$/ }],
+    },
+    {
+      name: 'a custom resource checked against its CRD: unknown field, type, enum, pattern, required',
+      files: {
+        'crds/trainingrun.yaml': trainingRunCrd,
+        'training/run.yaml': `apiVersion: ml.example.com/v1
+kind: TrainingRun
+metadata: { name: fraud-retrain, namespace: ml-training }
+spec:
+  model: Fraud_Detector
+  epoch: 10
+  gpus: [2]
+  optimizer: adamw
+---
+apiVersion: ml.example.com/v1
+kind: TrainingRun
+metadata: { name: empty, namespace: ml-training }
+spec: {}
+---
+apiVersion: ml.example.com/v2
+kind: TrainingRun
+metadata: { name: newer, namespace: ml-training }
+`,
+      },
+      errors: [
+        { messageId: 'invalid', line: 5, file: 'training/run.yaml', path: 'spec.model', message: /spec.model must match pattern/ },
+        { messageId: 'unknownField', line: 6, column: 3, path: 'spec.epoch', message: 'unknown field "epoch" in spec (did you mean "epochs"?); the API rejects it, or drops it when unknown fields are pruned' },
+        { messageId: 'invalid', line: 7, path: 'spec.gpus', message: /spec.gpus must be (integer or string|string or integer)/ },
+        { messageId: 'invalid', line: 8, path: 'spec.optimizer', message: 'spec.optimizer must be one of "adam", "sgd"' },
+        { messageId: 'required', line: 13, path: 'spec.model' },
+        { messageId: 'unknownKind', line: 16, severity: 'info', message: /TrainingRun \(ml.example.com\/v2\)/ },
+      ],
     },
     {
       name: 'kubeconform invalid.yaml',

@@ -25,6 +25,7 @@ import { lazyRequire } from './lazy-module.js';
 export interface SchemaError {
   /** ajv's error, with `instancePath` as a path array. */
   keyword: string;
+  schemaPath: string;
   path: PathSegment[];
   params: Record<string, unknown>;
   message: string;
@@ -47,6 +48,8 @@ export interface RawValidator {
   (data: unknown): { ok: true } | { ok: false; errors: ErrorObject[] };
   /** The schema describes every field, so fields it does not look up are unknown (false for partial schemas). */
   complete: boolean;
+  /** The JSON Schema it was compiled from, when it is one (CRDs), for "did you mean" hints. */
+  schema?: unknown;
 }
 
 /** Which package holds the models of an API group ('' is the core group). */
@@ -266,6 +269,7 @@ export function validateObject(validate: RawValidator, object: unknown, options:
     ? []
     : result.errors.map((e) => ({
         keyword: e.keyword,
+        schemaPath: e.schemaPath,
         path: pointerSegments(e.instancePath, object),
         params: (e.params ?? {}) as Record<string, unknown>,
         message: e.message ?? e.keyword,
@@ -387,4 +391,84 @@ function pointerSegments(pointer: string, root: unknown): PathSegment[] {
     }
   }
   return out;
+}
+
+/**
+ * Custom resources against a CustomResourceDefinition found in the linted tree: its structural
+ * `openAPIV3Schema` for the object's version, turned into a JSON Schema ajv can compile (Kubernetes
+ * extensions translated: `x-kubernetes-int-or-string` → integer or string, `x-kubernetes-preserve-unknown-fields`
+ * and embedded resources keep unknown fields, every other object rejects fields its schema does not name,
+ * as the API server prunes or rejects them; `format` and CEL rules are not checked).
+ */
+const crdValidators = new WeakMap<object, Map<string, RawValidator | null>>();
+
+export function crdValidatorFor(crd: Record<string, unknown>, version: string): RawValidator | undefined {
+  let byVersion = crdValidators.get(crd);
+  if (!byVersion) crdValidators.set(crd, (byVersion = new Map()));
+  if (!byVersion.has(version)) byVersion.set(version, compileCrdVersion(crd, version));
+  return byVersion.get(version) ?? undefined;
+}
+
+function compileCrdVersion(crd: Record<string, unknown>, version: string): RawValidator | null {
+  const spec = isPlainObject(crd.spec) ? crd.spec : {};
+  let openApi: unknown;
+  const versions = Array.isArray(spec.versions) ? spec.versions : [];
+  const entry = versions.find((v) => isPlainObject(v) && v.name === version);
+  if (isPlainObject(entry)) openApi = isPlainObject(entry.schema) ? entry.schema.openAPIV3Schema : undefined;
+  if (openApi === undefined && isPlainObject(spec.validation) && (entry || spec.version === version)) openApi = spec.validation.openAPIV3Schema; // v1beta1 CRDs
+  if (!isPlainObject(openApi)) return null;
+  const schema = toJsonSchema(openApi, 0);
+  if (!isPlainObject(schema)) return null;
+  // apiVersion, kind and metadata are implied by the API server.
+  const properties = isPlainObject(schema.properties) ? schema.properties : {};
+  schema.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...properties };
+  let validate: ReturnType<typeof compileSchema>;
+  try {
+    validate = compileSchema(schema);
+  } catch {
+    return null; // e.g. a pattern JavaScript cannot compile
+  }
+  const run = (data: unknown): ReturnType<RawValidator> => (validate(data) ? { ok: true } : { ok: false, errors: [...(validate.errors ?? [])] });
+  return Object.assign(run, { complete: false, schema });
+}
+
+const DROPPED_KEYWORDS = new Set(['format', 'description', 'example', 'externalDocs', '$schema', '$id', 'id', '$ref', 'default', 'definitions']);
+
+function toJsonSchema(node: unknown, depth: number): unknown {
+  if (!isPlainObject(node) || depth > 64) return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (DROPPED_KEYWORDS.has(key) || key.startsWith('x-')) continue;
+    if (key === 'properties' && isPlainObject(value)) {
+      out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonSchema(v, depth + 1)]));
+    } else if ((key === 'items' || key === 'not') && isPlainObject(value)) {
+      out[key] = toJsonSchema(value, depth + 1);
+    } else if (key === 'additionalProperties') {
+      out.additionalProperties = isPlainObject(value) ? toJsonSchema(value, depth + 1) : value;
+    } else if ((key === 'allOf' || key === 'anyOf' || key === 'oneOf') && Array.isArray(value)) {
+      out[key] = value.map((v) => toJsonSchema(v, depth + 1));
+    } else if (key === 'nullable') {
+      if (value === true) out.nullable = true;
+    } else {
+      out[key] = value;
+    }
+  }
+  if (node['x-kubernetes-int-or-string'] === true) {
+    delete out.type;
+    out.anyOf = [{ type: 'integer' }, { type: 'string' }];
+  }
+  if (out.nullable === true && typeof out.type !== 'string') delete out.nullable; // ajv's nullable needs a type
+  const keepsUnknown = node['x-kubernetes-preserve-unknown-fields'] === true || node['x-kubernetes-embedded-resource'] === true;
+  if (isPlainObject(out.properties) && out.additionalProperties === undefined && !keepsUnknown) out.additionalProperties = false;
+  return out;
+}
+
+/** The property names a converted schema knows at an ajv `schemaPath` ending in `/additionalProperties`. */
+export function knownPropertiesAt(schema: unknown, schemaPath: string): string[] {
+  let node: unknown = schema;
+  for (const raw of schemaPath.replace(/^#\/?/, '').split('/').slice(0, -1)) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    node = Array.isArray(node) ? node[Number(segment)] : isPlainObject(node) ? node[segment] : undefined;
+  }
+  return isPlainObject(node) && isPlainObject(node.properties) ? Object.keys(node.properties) : [];
 }
