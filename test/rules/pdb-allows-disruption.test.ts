@@ -1,5 +1,12 @@
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
 import rule from '../../src/rules/pdb-allows-disruption.js';
-import { ruleTester } from '../rule-tester.js';
+import pdbSelectsPods from '../../src/rules/pdb-selects-pods.js';
+import pdbPresent from '../../src/rules/pdb-present.js';
+import hpaTargetExists from '../../src/rules/hpa-target-exists.js';
+import hpaMinReplicas from '../../src/rules/hpa-min-replicas.js';
+import type { Rule } from '../../src/rules/define-rule.js';
+import { ruleTester, runRule } from '../rule-tester.js';
 
 const workload = (name: string, replicas: string, labels = `{ app: ${name} }`, kind = 'Deployment') => `apiVersion: apps/v1
 kind: ${kind}
@@ -154,4 +161,32 @@ spec:
       errors: [{ messageId: 'tooFewDisruptions', line: 24, path: 'spec.maxUnavailable' }],
     },
   ],
+});
+
+describe('robustness of the PDB and HPA rules on malformed objects', () => {
+  it('never throw on arbitrary values at any place of a PDB, an HPA, their workload or an InferenceService', () => {
+    const rules = [pdbSelectsPods, rule, pdbPresent, hpaTargetExists, hpaMinReplicas] as Array<Rule<any>>;
+    const stackOf = (place: readonly (string | number)[], key: string, value: unknown, which: number) => {
+      const objects: Array<Record<string, any>> = [
+        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'scorer', namespace: 'ml' }, spec: { replicas: 3, selector: { matchLabels: { app: 'scorer' } }, template: { metadata: { labels: { app: 'scorer' } }, spec: { containers: [{ name: 'c', image: 'c:1' }] } } } },
+        { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'scorer', namespace: 'ml' }, spec: { minAvailable: 2, selector: { matchLabels: { app: 'scorer' }, matchExpressions: [{ key: 'app', operator: 'In', values: ['scorer'] }] } } },
+        { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'scorer', namespace: 'ml' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'scorer' }, minReplicas: 2, maxReplicas: 5 } },
+        { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'scorer', namespace: 'ml', labels: { app: 'scorer' } }, spec: { predictor: { minReplicas: 0, model: { modelFormat: { name: 'sklearn' } } } } },
+      ];
+      let target: any = objects[which];
+      for (const segment of place) target = target?.[segment];
+      if (target && typeof target === 'object') target[Array.isArray(target) ? 0 : key] = value;
+      return objects.map((o) => JSON.stringify(o)).join('\n---\n');
+    };
+    const places = [[], ['metadata'], ['spec'], ['spec', 'selector'], ['spec', 'selector', 'matchLabels'], ['spec', 'selector', 'matchExpressions'],
+      ['spec', 'selector', 'matchExpressions', 0], ['spec', 'scaleTargetRef'], ['spec', 'template'], ['spec', 'template', 'metadata'], ['spec', 'predictor']];
+    fc.assert(
+      fc.property(fc.constantFrom(...places), fc.constantFrom('replicas', 'minAvailable', 'maxUnavailable', 'minReplicas', 'maxReplicas', 'kind', 'name', 'labels', 'selector', 'key', 'operator', 'values', 'app'),
+        fc.jsonValue({ maxDepth: 2 }), fc.integer({ min: 0, max: 3 }), (place, key, value, which) => {
+          const yaml = stackOf(place, key, value, which);
+          for (const r of rules) runRule(r, { yaml }); // runRule throws when a rule throws
+        }),
+      { numRuns: 60, seed: 4 },
+    );
+  });
 });
