@@ -12,11 +12,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { loadText, type LoadedText } from './objects.js';
+import { loadTextWithDigest, type LoadedText } from './objects.js';
 import { readSourceText, type SourceInput } from './source.js';
 import { rememberParsedFast } from './fast-yaml.js';
 
-export type LoadedSource = { ok: true; loaded: LoadedText } | { ok: false; message: string; line: number };
+export type LoadedSource = { ok: true; loaded: LoadedText; fastDigest?: string } | { ok: false; message: string; line: number };
 
 /** Files on disk below which a pool does not pay off (starting a worker costs about 40 ms). */
 export const MIN_FILES_FOR_WORKERS = 200;
@@ -25,7 +25,7 @@ const STALL_MS = 20_000;
 
 export function loadSource(source: SourceInput): LoadedSource {
   const decoded = readSourceText(source);
-  return decoded.ok ? { ok: true, loaded: loadText(decoded.text) } : decoded;
+  return decoded.ok ? { ok: true, ...loadTextWithDigest(decoded.text) } : decoded;
 }
 
 export function loadSources(sources: readonly SourceInput[]): LoadedSource[] {
@@ -92,7 +92,7 @@ function loadInParallel(sources: readonly SourceInput[]): LoadedSource[] | undef
       const loaded = typeof payload === 'string' ? (JSON.parse(payload) as LoadedSource) : payload;
       if (typeof job !== 'number' || !disk[job] || !loaded) continue;
       results[disk[job].i] = loaded;
-      if (loaded.ok && loaded.loaded.fastDigest) rememberParsedFast(loaded.loaded.fastDigest);
+      if (loaded.ok && loaded.fastDigest) rememberParsedFast(loaded.fastDigest);
     }
     port.close();
   }

@@ -10,7 +10,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
 import type { Path, Position } from '../types.js';
-import { YAML_OPTIONS } from './yaml.js';
+import { lineCounterFor, YAML_OPTIONS } from './yaml.js';
 import { createFastLocator, type FastLocator } from './fast-locate.js';
 
 export interface LocatableText {
@@ -41,10 +41,10 @@ export function prepareLocate(text: string): LocatableText {
 }
 
 export function prepareLocateWithYaml(text: string): LocatableText {
-  const lineCounter = new LineCounter();
+  const lineCounter = lineCounterFor(text);
   let docs: Document.Parsed[] = [];
   try {
-    docs = parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter }) as Document.Parsed[];
+    docs = parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
     if (!Array.isArray(docs)) docs = [docs];
   } catch {
     docs = [];

@@ -16,8 +16,6 @@ export interface LoadedText {
   objects: ExtractedObject[];
   /** Broken documents, as `parse-error` findings. */
   problems: YamlProblem[];
-  /** Set when the js-yaml fast path parsed the text: its digest (see fast-yaml.ts). */
-  fastDigest?: string;
 }
 
 /** apiVersions of files that configure tools rather than describe cluster objects. */
@@ -37,18 +35,23 @@ function isToolConfig(object: K8sObject): boolean {
 }
 
 export function loadText(text: string): LoadedText {
+  return loadTextWithDigest(text).loaded;
+}
+
+/** `loadText`, plus the digest of the text when the fast path parsed it (see fast-yaml.ts). */
+export function loadTextWithDigest(text: string): { loaded: LoadedText; fastDigest?: string } {
   // The js-yaml fast path gives the same data as `yaml` for plain manifests (see fast-yaml.ts); anything
   // else, including every broken document and every half object (which needs its line), goes to `yaml`.
   const fast = fastParseDocuments(text);
   if (fast) {
     const loaded = fromDocuments(fast.map((value, index) => ({ index, value, errors: [], line: 0 })));
     if (loaded.problems.length === 0) {
-      loaded.fastDigest = textDigest(text);
-      rememberParsedFast(loaded.fastDigest);
-      return loaded;
+      const fastDigest = textDigest(text);
+      rememberParsedFast(fastDigest);
+      return { loaded, fastDigest };
     }
   }
-  return fromDocuments(parseYamlDocuments(text));
+  return { loaded: fromDocuments(parseYamlDocuments(text)) };
 }
 
 function fromDocuments(docs: Iterable<ParsedDocument>): LoadedText {

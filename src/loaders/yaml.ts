@@ -41,14 +41,14 @@ export interface ParsedDocument {
 }
 
 export function parseYamlDocuments(text: string): ParsedDocument[] {
-  const lineCounter = new LineCounter();
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter }) as Document.Parsed[];
+    docs = parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
   } catch (err) {
     return [{ index: 0, value: undefined, line: 1, errors: [problemFromThrown(err, 1)] }];
   }
   if (!Array.isArray(docs)) docs = [docs];
+  const lineCounter = lineCounterFor(text);
   const toPosition = (offset: number) => lineCounter.linePos(Math.min(offset, text.length));
   return docs.map((doc, index) => {
     const start = toPosition(doc.range[0]);
@@ -80,6 +80,17 @@ function lastNonSpace(text: string, start: number, end: number): number {
   let i = end - 1;
   while (i > start && /\s/.test(text[i])) i--;
   return Math.max(start, i);
+}
+
+/**
+ * Line starts taken from the text itself: the `LineCounter` the lexer fills misses lines inside the
+ * tokens it skips while recovering from an error, which put positions past the end of their line.
+ */
+export function lineCounterFor(text: string): LineCounter {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  return lineCounter;
 }
 
 function describeYamlError(code: string, message: string): string {
