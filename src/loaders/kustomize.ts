@@ -166,7 +166,8 @@ function problemSource(k: Kustomization, display: string, message: string, menti
       break;
     }
   }
-  return { display, absPath: k.file, problem: { message, line } };
+  // `text` set: not a file for the parser workers to read (load-sources.ts); the problem comes first anyway.
+  return { display, absPath: k.file, text: '', problem: { message, line } };
 }
 
 function treeOf(entry: string, found: Map<string, Kustomization>): string[] {

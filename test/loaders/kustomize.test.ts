@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderKustomizations, resolveCommand, translatePath } from '../../src/loaders/kustomize.js';
@@ -194,6 +195,12 @@ describeTool('kustomize rendering (real kubectl kustomize / kustomize build)', (
     expect(byFile['remote/kustomization.yaml']).toMatchObject({ ruleId: 'parse-error', line: 2 });
     expect(byFile['remote/kustomization.yaml'].message).toContain('remote resource "https://github.com/example/manifests//base?ref=v1"');
     expect(byFile['apps/pod.yaml']).toMatchObject({ ruleId: 'image-pinned', line: 9 });
+
+    // The same with parser workers on (built CLI): failures carry text, so workers never take them for files to read.
+    const bin = path.join(FIXTURE, '..', '..', '..', 'bin', 'mllint.js');
+    const run = spawnSync(process.execPath, [bin, 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, MLLINT_WORKERS: '2' } });
+    const files = JSON.parse(run.stdout).findings.map((f: { file: string; ruleId: string }) => `${f.file} ${f.ruleId}`);
+    expect(files).toEqual(expect.arrayContaining(['broken/kustomization.yaml parse-error', 'remote/kustomization.yaml parse-error', 'apps/pod.yaml image-pinned']));
   });
 
   it('renders several entry points (in parallel), each with its own findings; one failing does not affect the others', () => {
