@@ -1,0 +1,260 @@
+/**
+ * Adversarial inputs, each run through the real CLI (bin/mllint.js, the build) in a child process with a
+ * time limit: a clear finding or error, exit code 0/1/2 as DESIGN.md §2 says, never a hang, a crash or
+ * a stack trace. Also: a run writes nothing but its --output-file, and opens no network connection.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_FILE_BYTES } from '../../src/loaders/source.js';
+import { YAML_LIMITS } from '../../src/loaders/yaml.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const BIN = path.join(ROOT, 'bin', 'mllint.js');
+const built = fs.existsSync(path.join(ROOT, 'dist', 'cli.js'));
+if (!built) {
+  const reason = 'dist/ is not built: run npm run build (npm test does)';
+  if (process.env.CI === 'true') throw new Error(reason);
+  console.warn(`SKIPPED adversarial CLI tests: ${reason}`);
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+  report?: { findings: Array<{ ruleId: string; file: string; line: number; message: string }>; summary: Record<string, number> };
+}
+
+let base: string;
+let caseNo = 0;
+
+/** A fresh repository (with `.git`) holding `files`; `setup` may add FIFOs, sockets, symlinks. */
+function tree(files: Record<string, string | Buffer>, setup?: (dir: string) => void): string {
+  const dir = path.join(base, `case-${++caseNo}`);
+  fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+  setup?.(dir);
+  return dir;
+}
+
+function mllint(cwd: string, args: string[] = ['.'], options: { timeoutMs?: number; env?: Record<string, string> } = {}): Run {
+  const out = path.join(base, `report-${caseNo}.json`);
+  const started = Date.now();
+  const child = spawnSync(process.execPath, [BIN, 'check', ...args, '--format', 'json', '-o', out], {
+    cwd,
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 20_000,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+  });
+  const run: Run = { code: child.status, stdout: child.stdout, stderr: child.stderr, seconds: (Date.now() - started) / 1000 };
+  if (fs.existsSync(out)) {
+    run.report = JSON.parse(fs.readFileSync(out, 'utf8'));
+    fs.rmSync(out);
+  }
+  return run;
+}
+
+/** The common contract: finished in time, a DESIGN exit code, no stack trace. */
+function expectClean(run: Run, codes: number[] = [0, 1]): void {
+  expect(run.code, `exit code (stderr: ${run.stderr.slice(0, 500)})`).not.toBeNull(); // null: killed by the time limit
+  expect(codes).toContain(run.code);
+  expect(run.stderr).not.toMatch(/\n\s+at .+[:(]\d+:\d+\)?/); // a stack frame
+  expect(run.stderr).not.toMatch(/RangeError|TypeError|ReferenceError|FATAL ERROR|heap out of memory/);
+}
+
+const parseErrors = (run: Run) => run.report?.findings.filter((f) => f.ruleId === 'parse-error') ?? [];
+const pod = (name: string, extra = '') => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: ml\nspec:\n  containers:\n    - name: c\n      image: nginx:1.25.3\n${extra}`;
+
+describe.skipIf(!built)('adversarial inputs through the CLI', () => {
+  beforeAll(() => {
+    base = fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-adv-'));
+  });
+  afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
+
+  it('alias bomb ("billion laughs"): a parse-error, quickly', () => {
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 10; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    const run = mllint(tree({ 'bomb.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  ${levels.join('\n  ')}\n` }));
+    expectClean(run, [1]);
+    expect(parseErrors(run).map((f) => f.message).join('\n')).toMatch(new RegExp(`alias|${YAML_LIMITS.maxAliasCount}`, 'i'));
+    expect(run.seconds).toBeLessThan(10);
+  });
+
+  it('10,000-level nesting (flow and block): a finding or a clean pass, never a crash', () => {
+    const flow = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n  x: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`;
+    let block = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep2\nspec:\n';
+    for (let i = 0; i < 10_000; i++) block += `${' '.repeat(2 + i)}k:\n`;
+    const run = mllint(tree({ 'flow.yaml': flow, 'block.yaml': block }));
+    expectClean(run);
+    expect(run.report).toBeDefined();
+  });
+
+  it(`a 100 MB file is reported (limit ${MAX_FILE_BYTES / 1048576} MiB), not parsed; a 1 MB single line is parsed`, () => {
+    const dir = tree({ 'line.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: wide\n  namespace: ml\ndata:\n  blob: "${'x'.repeat(1 << 20)}"\n` }, (d) => {
+      const fd = fs.openSync(path.join(d, 'huge.yaml'), 'w');
+      const chunk = Buffer.from('a: b\n'.repeat(200_000));
+      for (let written = 0; written < 100 * 1048576; written += chunk.length) fs.writeSync(fd, chunk);
+      fs.closeSync(fd);
+    });
+    const run = mllint(dir);
+    expectClean(run, [1]);
+    const huge = parseErrors(run).filter((f) => f.file.endsWith('huge.yaml'));
+    expect(huge).toHaveLength(1);
+    expect(huge[0].message).toMatch(/MiB/);
+    expect(parseErrors(run).filter((f) => f.file.endsWith('line.yaml'))).toEqual([]);
+    expect(run.seconds).toBeLessThan(15);
+  });
+
+  it('100,000 tiny documents in one file', () => {
+    const docs: string[] = [];
+    for (let i = 0; i < 100_000; i++) docs.push(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n  namespace: ml\n`);
+    const run = mllint(tree({ 'many.yaml': docs.join('---\n') }), ['.'], { timeoutMs: 60_000 });
+    expectClean(run);
+    expect(run.report!.summary.resources).toBe(100_000);
+    expect(run.seconds).toBeLessThan(45);
+  });
+
+  it('binary, invalid UTF-8 and UTF-16 with a BOM', () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(pod('utf16'), 'utf16le')]);
+    const run = mllint(tree({
+      'binary.yaml': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0xff]),
+      'latin1.yaml': Buffer.from('apiVersion: v1\nkind: Pod\nmetadata:\n  name: caf\xe9\n', 'latin1'),
+      'utf16.yaml': utf16,
+    }));
+    expectClean(run, [1]);
+    const byFile = (name: string) => parseErrors(run).filter((f) => f.file.endsWith(name)).map((f) => f.message);
+    expect(byFile('binary.yaml').join()).toMatch(/binary/);
+    expect(byFile('latin1.yaml').join()).toMatch(/UTF-8/);
+    expect(byFile('utf16.yaml')).toEqual([]);
+    expect(run.report!.summary.resources).toBe(1); // the UTF-16 Pod
+  });
+
+  it('FIFOs and sockets in the tree are never opened; a directory named x.yaml is walked', () => {
+    let server: net.Server | undefined;
+    const dir = tree({ 'ok.yaml': pod('ok'), 'x.yaml/inner.yaml': pod('inner') }, (d) => {
+      const fifo = spawnSync('mkfifo', [path.join(d, 'pipe.yaml')]);
+      if (fifo.status !== 0) throw new Error('mkfifo is needed for this test');
+    });
+    server = net.createServer().listen(path.join(dir, 'sock.yaml'));
+    try {
+      const run = mllint(dir, ['.'], { timeoutMs: 15_000 }); // opening the FIFO would block forever
+      expectClean(run);
+      expect(run.report!.summary.resources).toBe(2);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('symlink loops and symlinks out of the root are not followed', () => {
+    const outside = tree({ 'secret.yaml': pod('outside', '      env:\n        - name: PASSWORD\n          value: hunter2\n') });
+    const dir = tree({ 'app/ok.yaml': pod('ok') }, (d) => {
+      fs.symlinkSync(d, path.join(d, 'app', 'loop'));
+      fs.symlinkSync(path.join(d, 'app'), path.join(d, 'app', 'again'));
+      fs.symlinkSync(outside, path.join(d, 'out'));
+      fs.symlinkSync(path.join(outside, 'secret.yaml'), path.join(d, 'leak.yaml'));
+      fs.symlinkSync('/dev/zero', path.join(d, 'zero.yaml'));
+      fs.symlinkSync(path.join(d, 'a.yaml'), path.join(d, 'b.yaml'));
+      fs.symlinkSync(path.join(d, 'b.yaml'), path.join(d, 'a.yaml'));
+    });
+    const run = mllint(dir, ['.'], { timeoutMs: 15_000 });
+    expectClean(run);
+    expect(run.report!.summary.resources).toBe(1);
+    expect(run.report!.findings.map((f) => f.file).filter((f) => /leak|out\/|secret|zero/.test(f))).toEqual([]);
+  });
+
+  it('unreadable files: a finding for non-root users; root reads them anyway (documented, not hidden)', () => {
+    const dir = tree({ 'locked.yaml': pod('locked'), 'ok.yaml': pod('ok') }, (d) => fs.chmodSync(path.join(d, 'locked.yaml'), 0o000));
+    const run = mllint(dir);
+    expectClean(run);
+    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+    if (isRoot) {
+      // chmod 000 does not stop root: the file is simply linted. Nothing to assert beyond a clean run.
+      expect(run.report!.summary.resources).toBe(2);
+    } else {
+      expect(parseErrors(run).map((f) => f.message).join()).toMatch(/permission denied|cannot read/);
+    }
+  });
+
+  it('a missing path or an unreadable config is exit 2 with a clear message', () => {
+    const run = mllint(tree({}), ['does-not-exist']);
+    expectClean(run, [2]);
+    expect(run.stderr).toMatch(/no such file or directory: does-not-exist/);
+    const bad = mllint(tree({ '.mllint.yaml': 'rules: [\n' }));
+    expectClean(bad, [2]);
+    expect(bad.stderr).toMatch(/config error/);
+  });
+
+  it('duplicate keys and tabs are parse errors at their lines; the other documents are still linted', () => {
+    const run = mllint(tree({
+      'dup.yaml': `apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n---\n${pod('fine')}`,
+      'tabs.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n\tname: t\n',
+    }));
+    expectClean(run, [1]);
+    const dup = parseErrors(run).filter((f) => f.file.endsWith('dup.yaml'));
+    expect(dup.map((f) => f.line)).toContain(5);
+    expect(parseErrors(run).filter((f) => f.file.endsWith('tabs.yaml')).map((f) => f.line)).toContain(4);
+    expect(run.report!.summary.resources).toBe(1);
+  });
+
+  it('YAML 1.1 scalars, numbers where strings belong, null where maps belong, huge integers: no rule crashes', () => {
+    const odd = [
+      pod('yaml11', '      stdin: on\n      tty: yes\n      securityContext:\n        runAsUser: 0777\n'),
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: 123\n  namespace: 1.0\n  labels: null\nspec:\n  replicas: 99999999999999999999999999\n  selector: ~\n  template:\n    metadata: null\n    spec:\n      containers:\n        - name: 1\n          image: 1.0\n          resources: {limits: {memory: 12345678901234567890123Gi, cpu: .inf}}\n          ports: [null, 8080, {containerPort: "x"}]\n        - null\n        - []\n',
+      'apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: ml}\nspec: null\n',
+      'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p, namespace: ml}\nspec: {minAvailable: .nan, selector: {matchLabels: null}}\n',
+      'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c, namespace: ml}\nspec: {schedule: 5, jobTemplate: null}\n',
+      'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h, namespace: ml}\nspec: {minReplicas: -1e400, scaleTargetRef: 7}\n',
+      'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i, namespace: ml}\nspec: {rules: [{http: {paths: [{backend: null}, null]}}]}\n',
+    ];
+    const run = mllint(tree({ 'odd.yaml': odd.join('---\n') }));
+    expectClean(run);
+    expect(run.report!.findings.filter((f) => f.ruleId === 'rule-error').map((f) => f.message)).toEqual([]);
+  });
+
+  it('writes nothing but --output-file, and opens no network connection', () => {
+    const dir = tree({ 'apps/a.yaml': pod('a'), 'apps/b.yaml': 'not: [valid\n', '.mllint.yaml': 'rules: {}\n' });
+    const home = fs.mkdtempSync(path.join(base, 'home-'));
+    const tmp = fs.mkdtempSync(path.join(base, 'tmp-'));
+    const preload = path.join(base, 'no-network.cjs');
+    fs.writeFileSync(preload, [
+      "const net = require('node:net'); const dns = require('node:dns'); const fs = require('node:fs');",
+      "const deny = (what) => function () { fs.writeSync(2, 'NETWORK ATTEMPT: ' + what + '\\n'); process.exit(99); };",
+      "net.Socket.prototype.connect = deny('net.connect'); net.connect = net.createConnection = deny('net.connect');",
+      "dns.lookup = deny('dns.lookup'); dns.resolve = deny('dns.resolve'); dns.promises.lookup = deny('dns.promises.lookup');",
+      "globalThis.fetch = deny('fetch');",
+    ].join('\n'));
+    const snapshot = (d: string) => {
+      const out: string[] = [];
+      const walk = (p: string) => {
+        for (const e of fs.readdirSync(p, { withFileTypes: true })) {
+          const full = path.join(p, e.name);
+          const st = fs.lstatSync(full);
+          out.push(`${path.relative(d, full)} ${st.size} ${st.mtimeMs}`);
+          if (e.isDirectory()) walk(full);
+        }
+      };
+      walk(d);
+      return out.sort();
+    };
+    const before = [snapshot(dir), snapshot(home), snapshot(tmp)];
+    const out = path.join(base, 'only-output.json');
+    const child = spawnSync(process.execPath, ['--require', preload, BIN, 'check', '.', '--format', 'json', '-o', out], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 20_000,
+      env: { ...process.env, HOME: home, TMPDIR: tmp, MLLINT_WORKERS: '1' }, // the worker pool too
+    });
+    expect(child.stderr).not.toMatch(/NETWORK ATTEMPT/);
+    expect(child.status).toBe(1);
+    expect(fs.existsSync(out)).toBe(true);
+    const after = [snapshot(dir), snapshot(home), snapshot(tmp)].map((s, i) => (i === 0 ? s.filter((l) => !l.startsWith('.mllint-cache')) : s));
+    expect(after).toEqual(before);
+  });
+});
