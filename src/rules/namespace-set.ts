@@ -22,8 +22,9 @@ export default defineRule<NamespaceSetOptions>({
         'Every object of a namespaced kind (everything except Namespace, Node, ClusterRole, CustomResourceDefinition, ' +
         'StorageClass, PriorityClass and the other cluster-scoped kinds, kinds starting with `Cluster`, and the kinds ' +
         'listed in `clusterScopedKinds`) must have a non-empty `metadata.namespace`. Objects are checked as linted: a ' +
-        'kustomization rendered by mllint has its `namespace:` applied; with `--kustomize=off`, or for trees an ' +
-        'Argo CD Application places in a namespace, turn the rule off for those paths with `overrides`.',
+        'kustomization rendered by mllint has its `namespace:` applied. `helm template` output has a namespace only ' +
+        'where the chart writes `namespace: {{ .Release.Namespace }}`. With `--kustomize=off`, or for trees an ' +
+        'Argo CD Application or `helm install --namespace` places, turn the rule off for those paths with `overrides`.',
       fix: 'Add `metadata.namespace: <namespace>` to the object, or `namespace:` to the kustomization that renders it.',
       examples: {
         incorrect: `apiVersion: v1
