@@ -133,6 +133,7 @@ for (const docs of SIZES) {
     files: info.files,
     bytes: info.bytes,
     mllint: repeat('mllint check (all rules, json)', reps, [BIN, ...check, ...(supportsCache ? ['--no-cache'] : [])], { okStatus: [0, 1] }),
+    mllintOneThread: repeat('mllint, MLLINT_WORKERS=0', reps, [BIN, ...check, ...(supportsCache ? ['--no-cache'] : [])], { okStatus: [0, 1], env: { MLLINT_WORKERS: '0' } }),
     yaml: repeat('yaml parseAllDocuments+LineCounter', reps, [PARSE, 'yaml', tree]),
     jsYaml: repeat('js-yaml loadAll', reps, [PARSE, 'js-yaml', tree]),
   };
@@ -146,7 +147,7 @@ for (const docs of SIZES) {
     entry.mllintCacheSecond = repeat('mllint, cache warm (unchanged tree)', reps, [BIN, ...check], { okStatus: [0, 1] });
     clearCache();
   }
-  for (const key of ['mllint', 'yaml', 'jsYaml', 'mllintCacheFirst', 'mllintCacheSecond']) {
+  for (const key of ['mllint', 'mllintOneThread', 'yaml', 'jsYaml', 'mllintCacheFirst', 'mllintCacheSecond']) {
     if (entry[key]) entry[key].docsPerSecond = Math.round(docs / entry[key].wallSeconds);
   }
   entry.mllintMsPerDoc = round((entry.mllint.wallSeconds * 1000) / docs, 4);
@@ -187,6 +188,7 @@ const output = {
   date: new Date().toISOString(),
   commit: git.status === 0 ? git.stdout.trim() : null,
   version: pkg.version,
+  loadAverage: os.loadavg().map((x) => round(x, 2)),
   machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, memoryGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.arch()}` },
   rules: config.count,
   ratios,
@@ -198,11 +200,12 @@ fs.writeFileSync(path.join(OUT, `bench-${output.date.replace(/[:.]/g, '-')}.json
 
 const lines = [];
 lines.push(`\nmllint ${pkg.version} (${output.commit ?? 'no commit'}), ${output.machine.cpus} cores, Node ${process.version}, ${config.count} rules on`);
-lines.push('| docs | mllint check | yaml parse | js-yaml parse | mllint docs/s | mllint ms/doc | mllint peak RSS |');
-lines.push('|---:|---:|---:|---:|---:|---:|---:|');
+lines.push('| docs | mllint check | mllint, 1 thread | yaml parse | js-yaml parse | mllint docs/s | mllint ms/doc | mllint peak RSS |');
+lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const [docs, e] of Object.entries(results.corpora)) {
-  lines.push(`| ${docs} | ${e.mllint.wallSeconds.toFixed(2)} s | ${e.yaml.wallSeconds.toFixed(2)} s | ${e.jsYaml.wallSeconds.toFixed(2)} s | ${e.mllint.docsPerSecond} | ${e.mllintMsPerDoc} | ${e.mllint.peakRssMb ?? '-'} MB |`);
+  lines.push(`| ${docs} | ${e.mllint.wallSeconds.toFixed(2)} s | ${e.mllintOneThread.wallSeconds.toFixed(2)} s | ${e.yaml.wallSeconds.toFixed(2)} s | ${e.jsYaml.wallSeconds.toFixed(2)} s | ${e.mllint.docsPerSecond} | ${e.mllintMsPerDoc} | ${e.mllint.peakRssMb ?? '-'} MB |`);
 }
+lines.push(`load average during the run: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes on the machine distort wall times)`);
 for (const [docs, e] of Object.entries(results.corpora)) {
   if (e.mllintCacheSecond) lines.push(`cache ${docs}: first run ${e.mllintCacheFirst.wallSeconds.toFixed(2)} s, second run ${e.mllintCacheSecond.wallSeconds.toFixed(2)} s`);
 }
