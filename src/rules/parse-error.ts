@@ -22,7 +22,8 @@ export default defineRule<Record<string, never>>({
         'booleans, `<<` merges work). Syntax errors, duplicate keys, tabs used for indentation, unresolved or ' +
         `excessive aliases (alias bombs), binary or non-UTF-8 content and objects with \`metadata\` but no ` +
         '`kind` or `apiVersion` are findings at the line where the problem is. The other documents of the ' +
-        'file, and all other files, are still checked.',
+        'file, and all other files, are still checked. A kustomization that cannot be rendered (a missing or ' +
+        'broken file, a missing tool, a remote resource) is reported here too, at the kustomization file.',
       fix: 'Correct the syntax at the reported position. To lint a Helm chart, render it first: `helm template . | mllint check -`.',
     },
     optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
