@@ -129,7 +129,9 @@ export function lint(input: LintInput): LintResult {
   }
 
   // 4. Positions, computed only for findings: each file with findings is parsed once more, here.
+  // One file's text at a time (pending in file order), so a large tree's texts are never all held.
   const located = new Map<number, LocatableText | null>();
+  pending.sort((a, b) => a.sourceIndex - b.sourceIndex);
   const findings: Finding[] = pending.map((p) => {
     const source = allSources[p.sourceIndex];
     let position = p.position;
@@ -142,6 +144,7 @@ export function lint(input: LintInput): LintResult {
     }
     if (!position && p.locate) {
       if (!located.has(p.sourceIndex)) {
+        located.clear();
         const decoded = readSourceText(source);
         located.set(p.sourceIndex, decoded.ok ? prepareLocate(decoded.text) : null);
       }
