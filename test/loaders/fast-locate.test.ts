@@ -85,7 +85,7 @@ describe('fast-locate: agreement with locatePath', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 
   it('agrees on quoted, commented, compact and oddly spaced manifests', () => {
     const texts = [
@@ -119,5 +119,5 @@ describe('fast-locate: agreement with locatePath', () => {
       }),
       { numRuns: 300, seed: 11 },
     );
-  });
+  }, 120_000);
 });

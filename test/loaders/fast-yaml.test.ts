@@ -83,7 +83,7 @@ describe('fast-yaml: agreement with the yaml parser', () => {
     }
     // The fast path must actually be taken for ordinary manifests, or it is worth nothing.
     expect(fastCount).toBeGreaterThan(files.length / 3);
-  });
+  }, 120_000);
 
   it('resolves every YAML 1.1 scalar form as yaml does, as values and as keys', () => {
     for (const scalar of TRICKY_SCALARS) {
@@ -127,7 +127,7 @@ describe('fast-yaml: agreement with the yaml parser', () => {
       }),
       { numRuns: 300, seed: 42 },
     );
-  });
+  }, 120_000);
 
   it('agrees on mutated, truncated and garbled manifests', () => {
     const bases = [...yamlFilesUnder(path.join(ROOT, 'examples')), ...yamlFilesUnder(CONFORMANCE)]
@@ -166,7 +166,7 @@ describe('fast-yaml: agreement with the yaml parser', () => {
       }),
       { numRuns: 600, seed: 7 },
     );
-  });
+  }, 120_000);
 
   it('loadText gives the same objects and problems with and without the fast path', () => {
     const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: { a: "1" }\n---\nkind: List\napiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: s}\n';

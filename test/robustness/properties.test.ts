@@ -120,7 +120,7 @@ const toYaml = (docs: unknown[]) => docs.map((d) => stringify(d, { version: '1.1
 describe('robustness properties', () => {
   it('generated manifests: no throw, positions inside the file, deterministic output', () => {
     fc.assert(fc.property(manifests, (docs) => void checkAll(toYaml(docs))), { numRuns: 120, seed: 1 });
-  });
+  }, 120_000);
 
   it('suppressing one finding with mllint.io/ignore never changes the others', () => {
     const key = (f: Finding) => JSON.stringify([f.ruleId, f.resource?.kind, f.resource?.namespace, f.resource?.name, f.path, f.message]);
@@ -151,7 +151,7 @@ describe('robustness properties', () => {
       }),
       { numRuns: 80, seed: 2 },
     );
-  });
+  }, 120_000);
 
   it('mutated, truncated and garbled YAML: no throw, positions inside the file, deterministic output', () => {
     const bases = fs
@@ -176,12 +176,12 @@ describe('robustness properties', () => {
       }),
       { numRuns: 150, seed: 3 },
     );
-  });
+  }, 120_000);
 
   it('random bytes and random unicode: no throw', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => void checkAll(text)),
       { numRuns: 150, seed: 4 },
     );
-  });
+  }, 120_000);
 });
