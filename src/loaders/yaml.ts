@@ -19,6 +19,8 @@ export const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   uniqueKeys: true,
   prettyErrors: false,
   strict: true,
+  // The library's own warnings (e.g. about date keys) would reach users as Node process warnings.
+  logLevel: 'error',
 };
 
 export interface YamlProblem {
