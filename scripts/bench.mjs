@@ -121,6 +121,7 @@ const config = allRulesConfig();
 const reportFile = path.join(OUT, 'report.json');
 const supportsCache = spawnSync(process.execPath, [BIN, 'check', '--help'], { encoding: 'utf8' }).stdout.includes('--no-cache');
 const results = { corpora: {}, coldStart: {} };
+const POOL = Math.max(1, Math.min(os.cpus().length - 1, 7));
 
 for (const docs of SIZES) {
   const { tree, info } = corpus(docs);
@@ -134,6 +135,8 @@ for (const docs of SIZES) {
     bytes: info.bytes,
     mllint: repeat('mllint check (all rules, json)', reps, [BIN, ...check, ...(supportsCache ? ['--no-cache'] : [])], { okStatus: [0, 1] }),
     mllintOneThread: repeat('mllint, MLLINT_WORKERS=0', reps, [BIN, ...check, ...(supportsCache ? ['--no-cache'] : [])], { okStatus: [0, 1], env: { MLLINT_WORKERS: '0' } }),
+    // The worker pool, forced on (by default it is on only from 4 cores and 2,500 files).
+    mllintPool: docs >= 10000 ? repeat(`mllint, MLLINT_WORKERS=${POOL}`, reps, [BIN, ...check, ...(supportsCache ? ['--no-cache'] : [])], { okStatus: [0, 1], env: { MLLINT_WORKERS: String(POOL) } }) : undefined,
     yaml: repeat('yaml parseAllDocuments+LineCounter', reps, [PARSE, 'yaml', tree]),
     jsYaml: repeat('js-yaml loadAll', reps, [PARSE, 'js-yaml', tree]),
   };
@@ -147,7 +150,7 @@ for (const docs of SIZES) {
     entry.mllintCacheSecond = repeat('mllint, cache warm (unchanged tree)', reps, [BIN, ...check], { okStatus: [0, 1] });
     clearCache();
   }
-  for (const key of ['mllint', 'mllintOneThread', 'yaml', 'jsYaml', 'mllintCacheFirst', 'mllintCacheSecond']) {
+  for (const key of ['mllint', 'mllintOneThread', 'mllintPool', 'yaml', 'jsYaml', 'mllintCacheFirst', 'mllintCacheSecond']) {
     if (entry[key]) entry[key].docsPerSecond = Math.round(docs / entry[key].wallSeconds);
   }
   entry.mllintMsPerDoc = round((entry.mllint.wallSeconds * 1000) / docs, 4);
@@ -200,10 +203,10 @@ fs.writeFileSync(path.join(OUT, `bench-${output.date.replace(/[:.]/g, '-')}.json
 
 const lines = [];
 lines.push(`\nmllint ${pkg.version} (${output.commit ?? 'no commit'}), ${output.machine.cpus} cores, Node ${process.version}, ${config.count} rules on`);
-lines.push('| docs | mllint check | mllint, 1 thread | yaml parse | js-yaml parse | mllint docs/s | mllint ms/doc | mllint peak RSS |');
-lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|');
+lines.push('| docs | mllint check | mllint, 1 thread | mllint, worker pool | yaml parse | js-yaml parse | mllint docs/s | mllint ms/doc | mllint peak RSS |');
+lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const [docs, e] of Object.entries(results.corpora)) {
-  lines.push(`| ${docs} | ${e.mllint.wallSeconds.toFixed(2)} s | ${e.mllintOneThread.wallSeconds.toFixed(2)} s | ${e.yaml.wallSeconds.toFixed(2)} s | ${e.jsYaml.wallSeconds.toFixed(2)} s | ${e.mllint.docsPerSecond} | ${e.mllintMsPerDoc} | ${e.mllint.peakRssMb ?? '-'} MB |`);
+  lines.push(`| ${docs} | ${e.mllint.wallSeconds.toFixed(2)} s | ${e.mllintOneThread.wallSeconds.toFixed(2)} s | ${e.mllintPool ? `${e.mllintPool.wallSeconds.toFixed(2)} s` : '-'} | ${e.yaml.wallSeconds.toFixed(2)} s | ${e.jsYaml.wallSeconds.toFixed(2)} s | ${e.mllint.docsPerSecond} | ${e.mllintMsPerDoc} | ${e.mllint.peakRssMb ?? '-'} MB |`);
 }
 lines.push(`load average during the run: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes on the machine distort wall times)`);
 for (const [docs, e] of Object.entries(results.corpora)) {
