@@ -223,7 +223,7 @@ export function createFastLocator(text: string): FastLocator | undefined {
             end = itemEnd;
             continue;
           }
-          const scalar = scalarAt(itemLine, content, itemEnd === end ? end : itemEnd, column);
+          const scalar = scalarAt(itemLine, content, itemEnd, column);
           if (!scalar) return undefined;
           best = scalar;
           if (s < path.length - 1) return toPosition(best); // nothing inside a scalar
@@ -265,8 +265,7 @@ export function createFastLocator(text: string): FastLocator | undefined {
           // The value is on the following lines: a block collection (or nothing: an empty scalar).
           const next = nextContent(foundLine, valueEnd);
           if (next >= valueEnd) return undefined; // empty value: `yaml` gives it a zero-width range
-          best = keyRange;
-          if (options.key && last) best = keyRange;
+          best = keyRange; // a collection is located by its key
           line = next;
           column = indentOf(next);
           entryAt = lineStarts[next] + column;

@@ -149,7 +149,7 @@ export function needsFullParser(text: string): boolean {
     }
     const c = text[i];
     if (c === '[') return true; // collection keys stringify differently
-    if ((c === ':' || c === '~' || c === 'n' || c === 'N' || c === ' ') && NULL_KEY.test(text.slice(i, end))) return true;
+    if ((c === ':' || c === '~' || c === 'n' || c === 'N') && NULL_KEY.test(text.slice(i, end))) return true;
     if (c >= '0' && c <= '9' && text[i + 4] === '-' && DATE_KEY.test(text.slice(i, end))) return true;
     start = end + 1;
   }
