@@ -1,7 +1,6 @@
 /** The config JSON Schema (shipped in the package for editors) and the shared ajv instance. */
 import { createRequire } from 'node:module';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { PathSegment } from '../types.js';
 
 const require = createRequire(import.meta.url);
@@ -9,11 +8,16 @@ export const CONFIG_SCHEMA = require('../../schemas/config.schema.json') as Reco
 
 let ajv: Ajv | undefined;
 
+/**
+ * The shared ajv instance. ajv and ajv-formats are loaded on first use (about 90 ms), so a run with no
+ * config file, policies or registry never pays for them: the cold start of a pre-commit hook matters.
+ */
 export function getAjv(): Ajv {
   if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
-    const addFormats = addFormatsModule as unknown as (a: Ajv) => Ajv;
-    addFormats(ajv);
+    const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+    const addFormats = require('ajv-formats') as unknown as ((a: Ajv) => Ajv) & { default?: (a: Ajv) => Ajv };
+    ajv = new AjvClass({ allErrors: true, strict: false, allowUnionTypes: true });
+    (addFormats.default ?? addFormats)(ajv);
   }
   return ajv;
 }
