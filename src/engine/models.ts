@@ -127,3 +127,17 @@ export function modelOf(object: LoadedObject, template: PodTemplate | undefined,
 
   return { name, version, uri, stage, registryVersion, footprint, loadSeconds };
 }
+
+/** Where a model's footprint or load time came from, for messages: "registry, version 3", "annotation …". */
+export function describeModelSource(model: ModelInfo, field: 'footprint' | 'loadSeconds'): string {
+  switch (model[field]?.source) {
+    case 'annotation':
+      return `annotation ${field === 'footprint' ? MODEL_FOOTPRINT_ANNOTATION : MODEL_LOAD_SECONDS_ANNOTATION}`;
+    case 'registry':
+      return model.registryVersion ? `registry, version ${model.registryVersion.version}` : 'registry';
+    case 'config':
+      return `config models.${model.name.value}.${field}`;
+    default:
+      return 'model metadata';
+  }
+}

@@ -1,6 +1,6 @@
 import { defineRule } from './define-rule.js';
 import { WORKLOAD_KINDS } from '../engine/extract.js';
-import { MODEL_LOAD_SECONDS_ANNOTATION, modelOf, type ModelInfo } from '../engine/models.js';
+import { describeModelSource, modelOf } from '../engine/models.js';
 import { modelContainer, probeOf, probeTiming, type ProbeTiming } from './utils/serving.js';
 
 export interface LivenessSurvivesModelLoadOptions {
@@ -13,19 +13,6 @@ function seconds(n: number): string {
 
 function formula(t: ProbeTiming): string {
   return `initialDelaySeconds ${t.initialDelaySeconds} + failureThreshold ${t.failureThreshold} × periodSeconds ${t.periodSeconds}`;
-}
-
-function loadSource(model: ModelInfo): string {
-  switch (model.loadSeconds?.source) {
-    case 'annotation':
-      return `annotation ${MODEL_LOAD_SECONDS_ANNOTATION}`;
-    case 'registry':
-      return model.registryVersion ? `registry, version ${model.registryVersion.version}` : 'registry';
-    case 'config':
-      return `config models.${model.name.value}.loadSeconds`;
-    default:
-      return 'model metadata';
-  }
 }
 
 export default defineRule<LivenessSurvivesModelLoadOptions>({
@@ -153,7 +140,7 @@ spec:
           formula: formula(timing),
           model: model.name.value,
           needed: neededText,
-          source: loadSource(model),
+          source: describeModelSource(model, 'loadSeconds'),
         },
         path: [...ref.path, probeName],
         fix,

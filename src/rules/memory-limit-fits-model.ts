@@ -1,25 +1,12 @@
 import { defineRule, type Report } from './define-rule.js';
 import { WORKLOAD_KINDS } from '../engine/extract.js';
 import { namespaceOf } from '../engine/context.js';
-import { MODEL_FOOTPRINT_ANNOTATION, modelOf, type ModelInfo } from '../engine/models.js';
+import { describeModelSource, modelOf } from '../engine/models.js';
 import { formatBytesAtLeast, parseQuantity } from './utils/quantity.js';
 import { describeEffective, effectiveResource, modelContainer, servingContainers } from './utils/serving.js';
 
 export interface MemoryLimitFitsModelOptions {
   headroom: number;
-}
-
-function footprintSource(model: ModelInfo): string {
-  switch (model.footprint?.source) {
-    case 'annotation':
-      return `annotation ${MODEL_FOOTPRINT_ANNOTATION}`;
-    case 'registry':
-      return model.registryVersion ? `registry, version ${model.registryVersion.version}` : 'registry';
-    case 'config':
-      return `config models.${model.name.value}.footprint`;
-    default:
-      return 'model metadata';
-  }
 }
 
 export default defineRule<MemoryLimitFitsModelOptions>({
@@ -150,7 +137,7 @@ spec:
       if (limit === undefined) reports.push({ messageId: 'missingLimit', data, path: memoryPath('limits') });
       if (!isServer || footprint === undefined || !model?.footprint) continue;
 
-      const common = { container: ref.name, model: model.name.value, footprint: model.footprint.value, source: footprintSource(model) };
+      const common = { container: ref.name, model: model.name.value, footprint: model.footprint.value, source: describeModelSource(model, 'footprint') };
       // A request copied from a too-small limit is reported once, on the limit.
       if (request !== undefined && request !== 'invalid' && request.origin !== 'limit' && request.value < footprint) {
         reports.push({
