@@ -53,6 +53,8 @@ const WORKLOAD_SHAPES: Record<string, WorkloadShape> = {
   ReplicaSet: { templatePath: ['spec', 'template'], replicas: true, longRunning: true },
   ReplicationController: { templatePath: ['spec', 'template'], replicas: true, longRunning: true },
   DaemonSet: { templatePath: ['spec', 'template'], replicas: false, longRunning: true },
+  // Argo Rollouts: a Deployment with a progressive-delivery strategy (`workloadRef` rollouts have no template).
+  Rollout: { templatePath: ['spec', 'template'], replicas: true, longRunning: true },
   Job: { templatePath: ['spec', 'template'], replicas: false, longRunning: false },
   CronJob: { templatePath: ['spec', 'jobTemplate', 'spec', 'template'], replicas: false, longRunning: false },
 };

@@ -35,6 +35,10 @@ ruleTester(rule, {
   valid: [
     { name: 'same file', yaml: `${deployment('{ app: fraud-scorer, tier: scoring }')}---\n${service('    app: fraud-scorer')}` },
     {
+      name: 'pods of an Argo Rollout',
+      yaml: `${deployment('{ app: fraud-scorer }').replace('apiVersion: apps/v1\nkind: Deployment', 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout')}---\n${service('    app: fraud-scorer')}`,
+    },
+    {
       name: 'Service and Deployment in sibling directories',
       files: {
         'apps/fraud/deployment.yaml': deployment('{ app: fraud-scorer, tier: scoring }'),
