@@ -128,7 +128,7 @@ for (const docs of SIZES) {
   const reps = repsFor(docs);
   process.stderr.write(`corpus ${docs} docs (${info.files} files, ${(info.bytes / 1048576).toFixed(1)} MiB), ${reps} runs each\n`);
   const check = ['check', tree, '--config', config.file, '--format', 'json', '-o', reportFile];
-  const cacheDir = path.join(tree, '..', '.mllint-cache');
+  const cacheDir = path.join(ROOT, '.mllint-cache'); // the repository of the working directory (ROOT)
   const clearCache = () => fs.rmSync(cacheDir, { recursive: true, force: true });
   const entry = {
     files: info.files,

@@ -10,6 +10,7 @@ import { emptyConfig, loadConfig, type ConfigFile, type ConfigProblem } from './
 import { allRules, resolveRuleSettings } from './config/resolve.js';
 import { loadRunSettings } from './config/run-settings.js';
 import { lint } from './engine/run.js';
+import { cacheEntryFor, readCachedResult, writeCachedResult } from './cache.js';
 import type { LintResult } from './types.js';
 
 export interface LintOptions {
@@ -24,10 +25,12 @@ export interface LintOptions {
   stdinText?: string;
   /** `--kustomize`: `auto` renders kustomizations (default, unless the config says `enabled: false`), `off` lints raw files. */
   kustomize?: 'auto' | 'off';
+  /** Reuse and store results in the repository's `.mllint-cache/` (default: off for the library, on in the CLI). */
+  cache?: boolean;
 }
 
 export type LintOutcome =
-  | { ok: true; result: LintResult; config: ConfigFile }
+  | { ok: true; result: LintResult; config: ConfigFile; /** The result came from the cache. */ cached?: boolean }
   | { ok: false; kind: 'config' | 'input'; problems: ConfigProblem[]; messages: string[] };
 
 export function lintPaths(paths: string[], options: LintOptions = {}): LintOutcome {
@@ -55,6 +58,18 @@ export function lintPaths(paths: string[], options: LintOptions = {}): LintOutco
   }
   if (kustomize) sources.push(...kustomize.sources);
 
+  const cacheEntry = options.cache
+    ? cacheEntryFor({
+        cwd,
+        config,
+        settings: runSettings.settings,
+        sources,
+        extra: { helmCharts: discovery.helmCharts, unreadable: discovery.unreadable, kustomizeOn },
+      })
+    : undefined;
+  const cachedResult = cacheEntry ? readCachedResult(cacheEntry) : undefined;
+  if (cachedResult) return { ok: true, result: cachedResult, config, cached: true };
+
   const result = lint({
     sources,
     rules: allRules(config),
@@ -63,7 +78,8 @@ export function lintPaths(paths: string[], options: LintOptions = {}): LintOutco
     helmCharts: discovery.helmCharts,
     unreadable: discovery.unreadable,
   });
-  return { ok: true, result, config };
+  if (cacheEntry) writeCachedResult(cacheEntry, result);
+  return { ok: true, result, config, cached: false };
 }
 
 /** Lints YAML text as if it were a file named `display` (default `-`), with the given or an empty config. */

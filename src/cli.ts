@@ -45,6 +45,7 @@ interface CheckOptions {
   registry?: string;
   nodes?: string;
   kustomize?: 'auto' | 'off';
+  cache: boolean;
   baseline?: string;
   writeBaseline?: string;
 }
@@ -72,6 +73,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--nodes <file>', 'Node objects, e.g. the output of kubectl get nodes -o yaml')
     .addOption(new Option('--kustomize <mode>', 'auto: lint kustomizations as rendered by kustomize (default); off: lint their raw files').choices(['auto', 'off']))
     .option('--baseline <file>', 'report only findings that the baseline file does not record')
+    .option('--no-cache', 'do not reuse or store results in the repository\'s .mllint-cache/ (also MLLINT_CACHE=0)')
     .option('--write-baseline <file>', "record this run's findings in a baseline file, then exit 0")
     .action(async (paths: string[], options: CheckOptions) => {
       exitCode = await check(paths, options, io);
@@ -145,6 +147,7 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
     registryPath: options.registry,
     nodesPath: options.nodes,
     kustomize: options.kustomize,
+    cache: options.cache && io.env.MLLINT_CACHE !== '0',
     stdinText,
   });
   if (!outcome.ok) {

@@ -1,0 +1,158 @@
+/**
+ * The result cache: a second run over an unchanged tree (the pre-commit case) returns the previous
+ * result instead of parsing and linting again.
+ *
+ * The key is a hash of everything a result depends on: the mllint build, the working directory, the
+ * effective config (rules, overrides, policies, packs), the run settings (registry, node pools), the
+ * discovery outcome, and the path and bytes of every linted file. The cache lives in the repository's
+ * `.mllint-cache/` (with a `.gitignore` of its own), is written only inside a git repository, and a
+ * corrupt or foreign entry is ignored, never trusted. Runs that read stdin or render kustomizations are
+ * not cached (their inputs are not plain files).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ConfigFile } from './config/load.js';
+import type { RunSettings } from './engine/settings.js';
+import type { SourceInput } from './loaders/source.js';
+import type { LintResult } from './types.js';
+
+export const CACHE_DIR_NAME = '.mllint-cache';
+const FORMAT = 1;
+const KEEP_ENTRIES = 8;
+
+export interface CacheEntry {
+  file: string;
+  key: string;
+}
+
+const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
+interface CacheInputs {
+  cwd: string;
+  config: ConfigFile;
+  settings: RunSettings;
+  sources: SourceInput[];
+  /** Everything else that shaped the run (Helm charts skipped, unreadable paths, kustomize on/off). */
+  extra: unknown;
+}
+
+/** The repository root above `cwd` (the directory holding `.git`), or undefined outside a repository. */
+export function repositoryRoot(cwd: string): string | undefined {
+  let dir = path.resolve(cwd);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+let buildId: string | undefined;
+
+/** Sizes and times of mllint's own compiled files: a rebuilt mllint never reuses an older result. */
+function mllintBuildId(): string {
+  if (buildId) return buildId;
+  const hash = crypto.createHash('sha256');
+  const walk = (dir: string) => {
+    let entries: fs.Dirent[] = [];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.js') || entry.name.endsWith('.ts')) {
+        const stat = fs.statSync(full);
+        hash.update(`${full}\0${stat.size}\0${stat.mtimeMs}\n`);
+      }
+    }
+  };
+  walk(path.dirname(fileURLToPath(import.meta.url)));
+  return (buildId = hash.digest('hex'));
+}
+
+/** The cache entry for a run, or undefined when the run must not be cached. */
+export function cacheEntryFor(inputs: CacheInputs): CacheEntry | undefined {
+  const root = repositoryRoot(inputs.cwd);
+  if (!root) return undefined;
+  if (inputs.sources.some((s) => s.text !== undefined || !s.absPath || s.relocate || s.problem)) return undefined;
+  const { config } = inputs;
+  const hash = crypto.createHash('sha256');
+  hash.update(JSON.stringify({
+    format: FORMAT,
+    version: VERSION,
+    build: mllintBuildId(),
+    cwd: path.resolve(inputs.cwd),
+    config: {
+      file: config.file,
+      rules: config.rules,
+      ignore: config.ignore,
+      overrides: config.overrides,
+      policies: config.policies.map((p) => p.policy),
+      kustomize: config.kustomize,
+    },
+    settings: inputs.settings,
+    extra: inputs.extra,
+  }));
+  for (const source of inputs.sources) {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(source.absPath!);
+    } catch {
+      return undefined; // let the normal run report what is wrong with the file
+    }
+    hash.update(`\0${source.display}\0${source.absPath}\0${bytes.length}\0`);
+    hash.update(bytes);
+  }
+  const key = hash.digest('hex');
+  return { key, file: path.join(root, CACHE_DIR_NAME, `result-${key.slice(0, 32)}.json`) };
+}
+
+/** The cached result, or undefined when there is none or it cannot be trusted. */
+export function readCachedResult(entry: CacheEntry): LintResult | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(entry.file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { format, key, result } = data as { format?: unknown; key?: unknown; result?: LintResult };
+  if (format !== FORMAT || key !== entry.key || !result || !Array.isArray(result.findings)) return undefined;
+  const s = result.summary as unknown as Record<string, unknown> | undefined;
+  if (!s || !['files', 'resources', 'errors', 'warnings', 'infos'].every((k) => typeof s[k] === 'number')) return undefined;
+  const wellFormed = result.findings.every(
+    (f) => f && typeof f.ruleId === 'string' && typeof f.file === 'string' && typeof f.message === 'string' && Number.isInteger(f.line) && Number.isInteger(f.column),
+  );
+  return wellFormed ? result : undefined;
+}
+
+/** Stores a result; any failure (read-only tree, full disk) only means there is no cache next time. */
+export function writeCachedResult(entry: CacheEntry, result: LintResult): void {
+  const dir = path.dirname(entry.file);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const ignoreFile = path.join(dir, '.gitignore');
+    if (!fs.existsSync(ignoreFile)) fs.writeFileSync(ignoreFile, '# mllint result cache: safe to delete\n*\n');
+    const temp = `${entry.file}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, JSON.stringify({ format: FORMAT, key: entry.key, result }));
+    fs.renameSync(temp, entry.file);
+    pruneOldEntries(dir);
+  } catch {
+    // no cache this time
+  }
+}
+
+function pruneOldEntries(dir: string): void {
+  const entries = fs
+    .readdirSync(dir)
+    .filter((name) => name.startsWith('result-') && name.endsWith('.json'))
+    .map((name) => ({ name, mtime: fs.statSync(path.join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const old of entries.slice(KEEP_ENTRIES)) fs.rmSync(path.join(dir, old.name), { force: true });
+}

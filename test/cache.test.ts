@@ -1,0 +1,83 @@
+/** The result cache: reused only for an identical run, never trusted when corrupt or foreign. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { lintPaths } from '../src/api.js';
+import { LATEST_POD, makeTree, removeTree, runCli } from './helpers.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeTree));
+function repo(files: Record<string, string>) {
+  const dir = makeTree({ '.git/HEAD': 'ref: refs/heads/main\n', ...files });
+  dirs.push(dir);
+  return dir;
+}
+const cacheFiles = (dir: string) => (fs.existsSync(path.join(dir, '.mllint-cache')) ? fs.readdirSync(path.join(dir, '.mllint-cache')).filter((f) => f.endsWith('.json')) : []);
+const run = (dir: string) => {
+  const outcome = lintPaths(['apps'], { cwd: dir, cache: true });
+  if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
+  return outcome;
+};
+
+describe('result cache', () => {
+  it('a second run over an unchanged tree returns the stored result', () => {
+    const dir = repo({ 'apps/pod.yaml': LATEST_POD });
+    const first = run(dir);
+    expect(first.cached).toBe(false);
+    expect(cacheFiles(dir)).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dir, '.mllint-cache', '.gitignore'), 'utf8')).toContain('*');
+    const second = run(dir);
+    expect(second.cached).toBe(true);
+    expect(second.result).toEqual(first.result);
+  });
+
+  it('a changed file, a new file or a changed config is a new run', () => {
+    const dir = repo({ 'apps/pod.yaml': LATEST_POD });
+    run(dir);
+    fs.writeFileSync(path.join(dir, 'apps/pod.yaml'), LATEST_POD.replace('scorer:latest', 'scorer:1.0.0'));
+    const changed = run(dir);
+    expect(changed.cached).toBe(false);
+    expect(changed.result.findings.filter((f) => f.ruleId === 'image-pinned')).toEqual([]);
+    fs.writeFileSync(path.join(dir, 'apps/other.yaml'), LATEST_POD.replace('name: scorer\n  namespace', 'name: other\n  namespace'));
+    expect(run(dir).cached).toBe(false);
+    fs.writeFileSync(path.join(dir, '.mllint.yaml'), 'rules:\n  image-pinned: warning\n');
+    const reconfigured = run(dir);
+    expect(reconfigured.cached).toBe(false);
+    expect(reconfigured.result.findings.find((f) => f.ruleId === 'image-pinned')?.severity).toBe('warning');
+  });
+
+  it('a corrupt or foreign entry is ignored and replaced', () => {
+    const dir = repo({ 'apps/pod.yaml': LATEST_POD });
+    const first = run(dir);
+    const [file] = cacheFiles(dir);
+    const entry = path.join(dir, '.mllint-cache', file);
+    fs.writeFileSync(entry, '{"format":1,"key":"');
+    const afterCorrupt = run(dir);
+    expect(afterCorrupt.cached).toBe(false);
+    expect(afterCorrupt.result).toEqual(first.result);
+    const stored = JSON.parse(fs.readFileSync(entry, 'utf8'));
+    fs.writeFileSync(entry, JSON.stringify({ ...stored, key: 'someone-else' }));
+    expect(run(dir).cached).toBe(false);
+    fs.writeFileSync(entry, JSON.stringify({ ...stored, result: { findings: [{ ruleId: 1 }], summary: stored.result.summary } }));
+    expect(run(dir).cached).toBe(false);
+    expect(run(dir).cached).toBe(true);
+  });
+
+  it('is written only inside a repository, not for stdin, and not with --no-cache or MLLINT_CACHE=0', async () => {
+    const outside = makeTree({ 'apps/pod.yaml': LATEST_POD });
+    dirs.push(outside);
+    lintPaths(['apps'], { cwd: outside, cache: true });
+    expect(fs.existsSync(path.join(outside, '.mllint-cache'))).toBe(false);
+
+    const dir = repo({ 'apps/pod.yaml': LATEST_POD });
+    await runCli(['check', 'apps', '--no-cache'], { cwd: dir });
+    await runCli(['check', 'apps'], { cwd: dir, env: { MLLINT_CACHE: '0' } });
+    await runCli(['check', '-'], { cwd: dir, stdin: LATEST_POD });
+    expect(cacheFiles(dir)).toEqual([]);
+    const a = await runCli(['check', 'apps', '-f', 'json'], { cwd: dir });
+    const b = await runCli(['check', 'apps', '-f', 'json'], { cwd: dir });
+    expect(cacheFiles(dir)).toHaveLength(1);
+    expect(b.stdout).toBe(a.stdout);
+    expect(b.code).toBe(a.code);
+  });
+});
