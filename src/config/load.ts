@@ -387,7 +387,8 @@ function closestRuleId(id: string): string | undefined {
   return bestDistance <= Math.max(2, Math.floor(id.length / 4)) ? best : undefined;
 }
 
-function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+/** Drops repeated problems (ajv can report one mistake through several keywords). */
+export function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
   const seen = new Set<string>();
   return problems.filter((p) => {
     const key = `${p.line}:${p.column}:${p.message}`;

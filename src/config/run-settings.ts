@@ -12,7 +12,7 @@ import { isPlainObject, loadText } from '../loaders/objects.js';
 import { readSourceText } from '../loaders/source.js';
 import { stringMap } from '../engine/selector.js';
 import type { PathSegment } from '../types.js';
-import type { ConfigFile, ConfigProblem } from './load.js';
+import { dedupe, type ConfigFile, type ConfigProblem } from './load.js';
 import { compileSchema, describeAjvError, pointerToPath } from './schema.js';
 
 const require = createRequire(import.meta.url);
@@ -148,15 +148,6 @@ function readableAjvErrors(errors: ErrorObject[]): Array<{ path: PathSegment[]; 
   return out;
 }
 
-function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = `${p.line}:${p.column}:${p.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Node objects (`kubectl get nodes -o yaml`): each Node becomes a node pool.

@@ -3,7 +3,7 @@ import { namespaceOf, usesRuntimeLabels, withoutRuntimeLabels } from '../engine/
 import { getAt } from '../engine/extract.js';
 import { isEmptySelector, toLabelSelector } from '../engine/selector.js';
 import { isPlainObject } from '../loaders/objects.js';
-import { describeSelector, HINT_CANDIDATES, nearestSelectorMiss } from './utils/selector-hints.js';
+import { describeSelector, workloadSelectorMiss } from './utils/selector-hints.js';
 import { describeObject } from './utils/objects.js';
 
 export type PdbSelectsPodsOptions = Record<string, never>;
@@ -106,30 +106,8 @@ spec:
 
     const namespace = namespaceOf(object);
     const text = describeSelector(selector) || '{}';
-    const miss = nearestSelectorMiss(
-      matchable,
-      (relaxed) => index.workloadsMatching(namespace, relaxed, HINT_CANDIDATES),
-      (w) => w.template.labels,
-      (key, value) => index.workloadsWithLabelNear(namespace, key, value),
-    );
-    if (miss) {
-      const workload = describeObject(miss.item.object);
-      const path = [...selectorPath, 'matchLabels', miss.key];
-      if (miss.actual !== undefined) {
-        return [{
-          messageId: 'valueDiffers',
-          data: { key: miss.key, expected: miss.expected, actual: miss.actual, namespace, workload },
-          path,
-          fix: `Select ${miss.key}: ${miss.actual}, or label the pod template of ${workload} ${miss.key}: ${miss.expected}.`,
-        }];
-      }
-      return [{
-        messageId: 'labelMissing',
-        data: { selector: text, key: miss.key, expected: miss.expected, namespace, workload },
-        path,
-        fix: `Remove ${miss.key} from the selector, or add ${miss.key}: ${miss.expected} to the pod template labels of ${workload}.`,
-      }];
-    }
+    const miss = workloadSelectorMiss(index, namespace, matchable, [...selectorPath, 'matchLabels'], text);
+    if (miss) return [miss];
 
     // Nothing matches in the PDB's namespace, so any match is in another one.
     const elsewhere = isEmptySelector(matchable) ? undefined : index.workloadsMatchingAnywhere(matchable, 1)[0];

@@ -1,7 +1,7 @@
 import { defineRule } from './define-rule.js';
 import { namespaceOf, serviceSelectorOf } from '../engine/context.js';
 import { describeObject } from './utils/objects.js';
-import { describeSelector, HINT_CANDIDATES, nearestSelectorMiss } from './utils/selector-hints.js';
+import { describeSelector, workloadSelectorMiss } from './utils/selector-hints.js';
 
 export type ServiceSelectsPodsOptions = Record<string, never>;
 
@@ -84,30 +84,8 @@ spec:
     const namespace = namespaceOf(object);
     const text = describeSelector(selector);
 
-    const miss = nearestSelectorMiss(
-      selector,
-      (s) => index.workloadsMatching(namespace, s, HINT_CANDIDATES),
-      (w) => w.template.labels,
-      (key, value) => index.workloadsWithLabelNear(namespace, key, value),
-    );
-    if (miss) {
-      const workload = describeObject(miss.item.object);
-      const path = ['spec', 'selector', miss.key];
-      if (miss.actual !== undefined) {
-        return [{
-          messageId: 'valueDiffers',
-          data: { key: miss.key, expected: miss.expected, actual: miss.actual, namespace, workload },
-          path,
-          fix: `Select ${miss.key}: ${miss.actual}, or label the pod template of ${workload} ${miss.key}: ${miss.expected}.`,
-        }];
-      }
-      return [{
-        messageId: 'labelMissing',
-        data: { selector: text, key: miss.key, expected: miss.expected, namespace, workload },
-        path,
-        fix: `Remove ${miss.key} from the selector, or add ${miss.key}: ${miss.expected} to the pod template labels of ${workload}.`,
-      }];
-    }
+    const miss = workloadSelectorMiss(index, namespace, selector, ['spec', 'selector'], text);
+    if (miss) return [miss];
 
     // Nothing matches in the Service's namespace, so any match is in another one.
     const elsewhere = index.workloadsMatchingAnywhere(selector, 1)[0];

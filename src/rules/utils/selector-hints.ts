@@ -4,6 +4,10 @@
  * pair left out, never by comparing against every object.
  */
 import { selectorMatches, type LabelSelector, type Labels } from '../../engine/selector.js';
+import type { ResourceIndex } from '../../engine/context.js';
+import type { Path } from '../../types.js';
+import type { Report } from '../define-rule.js';
+import { describeObject } from './objects.js';
 import { editDistance } from './strings.js';
 
 /** At most this many candidates of a relaxed selector are ranked, so a crowded namespace costs bounded time per hint. */
@@ -76,4 +80,35 @@ export function describeSelector(selector: LabelSelector): string {
     parts.push(e.values && e.values.length > 0 ? `${e.key} ${e.operator} (${e.values.join(', ')})` : `${e.operator === 'DoesNotExist' ? '!' : ''}${e.key}`);
   }
   return parts.join(', ');
+}
+
+/**
+ * The finding for a selector that matches no pod template in its namespace, when one workload misses it by
+ * one label: `valueDiffers` (a typo or another value) or `labelMissing`. Both rules that select pods
+ * (Services and PDBs) report it the same way; `keyPath` is where the selector's labels are written.
+ */
+export function workloadSelectorMiss(index: ResourceIndex, namespace: string, selector: LabelSelector, keyPath: Path, selectorText: string): Report | undefined {
+  const miss = nearestSelectorMiss(
+    selector,
+    (relaxed) => index.workloadsMatching(namespace, relaxed, HINT_CANDIDATES),
+    (w) => w.template.labels,
+    (key, value) => index.workloadsWithLabelNear(namespace, key, value),
+  );
+  if (!miss) return undefined;
+  const workload = describeObject(miss.item.object);
+  const path = [...keyPath, miss.key];
+  if (miss.actual !== undefined) {
+    return {
+      messageId: 'valueDiffers',
+      data: { key: miss.key, expected: miss.expected, actual: miss.actual, namespace, workload },
+      path,
+      fix: `Select ${miss.key}: ${miss.actual}, or label the pod template of ${workload} ${miss.key}: ${miss.expected}.`,
+    };
+  }
+  return {
+    messageId: 'labelMissing',
+    data: { selector: selectorText, key: miss.key, expected: miss.expected, namespace, workload },
+    path,
+    fix: `Remove ${miss.key} from the selector, or add ${miss.key}: ${miss.expected} to the pod template labels of ${workload}.`,
+  };
 }
