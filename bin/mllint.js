@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The bin only wires the process to the CLI: run() returns the exit code and never exits by itself.
-import { run } from '../dist/cli.js';
+import { run } from '../dist/mllint.mjs';
 
 const readStdin = async () => {
   const chunks = [];

@@ -11,7 +11,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { PACKAGE_JSON } from './package-root.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigFile } from './config/load.js';
@@ -28,7 +28,7 @@ export interface CacheEntry {
   key: string;
 }
 
-const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+const VERSION = PACKAGE_JSON.version;
 
 interface CacheInputs {
   cwd: string;

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { PACKAGE_JSON } from './package-root.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { lintPaths } from './api.js';
 import { FORMAT_NAMES, loadFormatter, normalizeReport } from './formatters/index.js';
@@ -32,8 +32,7 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
-const require = createRequire(import.meta.url);
-export const VERSION: string = (require('../package.json') as { version: string }).version;
+export const VERSION: string = PACKAGE_JSON.version;
 
 interface CheckOptions {
   config?: string;

@@ -10,7 +10,7 @@ import type { PathSegment, SeveritySetting } from '../types.js';
 import { compileSchema, CONFIG_SCHEMA, describeAjvError } from './schema.js';
 import { editDistance } from '../rules/utils/strings.js';
 import type { NodePool } from '../engine/settings.js';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../package-root.js';
 import { compilePolicySchema, policyToRule, type PolicyRule, type PolicySpec } from './policies.js';
 
 export const CONFIG_FILE_NAMES = ['.mllint.yaml', 'mllint.config.yaml', 'rules.config.yaml'];
@@ -96,7 +96,7 @@ export function recommendedConfig(dir: string): ConfigFile {
   for (const rule of RULES) rules[rule.meta.id] = { severity: rule.meta.recommended ? rule.meta.severity : 'off' };
   return { ...emptyConfig(dir), file: undefined, rules };
 }
-const PACKS_DIR = fileURLToPath(new URL('../../packs/', import.meta.url));
+const PACKS_DIR = packageFile('packs') + path.sep;
 
 function displayOf(cwd: string, file: string): string {
   if (file.startsWith(PACKS_DIR)) return `mllint:${path.basename(file, '.yaml')}`;

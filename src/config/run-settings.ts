@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { readPackageJson } from '../package-root.js';
 import type { ErrorObject } from 'ajv';
 import type { ModelRegistry, NodePool, RegistryModel, RegistryVersion, RunSettings, Taint } from '../engine/settings.js';
 import { parsePositionedYaml, prepareLocate, locatePath } from '../loaders/locate.js';
@@ -15,8 +15,7 @@ import type { PathSegment } from '../types.js';
 import { dedupe, type ConfigFile, type ConfigProblem } from './load.js';
 import { compileSchema, describeAjvError, pointerToPath } from './schema.js';
 
-const require = createRequire(import.meta.url);
-export const REGISTRY_SCHEMA = require('../../schemas/registry.schema.json') as Record<string, unknown>;
+export const REGISTRY_SCHEMA = readPackageJson('schemas', 'registry.schema.json');
 
 export interface RunSettingsOptions {
   cwd: string;

@@ -2,9 +2,10 @@
 import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { PathSegment } from '../types.js';
+import { readPackageJson } from '../package-root.js';
 
 const require = createRequire(import.meta.url);
-export const CONFIG_SCHEMA = require('../../schemas/config.schema.json') as Record<string, unknown>;
+export const CONFIG_SCHEMA = readPackageJson('schemas', 'config.schema.json');
 
 let ajv: Ajv | undefined;
 

@@ -1,10 +1,9 @@
 /** What several CI formats share: repository-relative paths and links to rule docs. */
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { PACKAGE_JSON } from '../package-root.js';
 import type { FormatterContext } from './index.js';
 
-const require = createRequire(import.meta.url);
-const pkg = require('../../package.json') as { homepage?: string; repository?: string | { url?: string } };
+const pkg = PACKAGE_JSON;
 
 /** The project's web home (its repository), from package.json. */
 export const HOMEPAGE: string = repositoryUrl(pkg) ?? 'https://www.npmjs.com/package/mllint';

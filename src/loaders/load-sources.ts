@@ -10,7 +10,8 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { loadTextWithDigest, type LoadedText } from './objects.js';
 import { readSourceText, type SourceInput } from './source.js';
@@ -48,7 +49,11 @@ function workerCount(diskFiles: number): number {
   return Math.min(cores - 1, 7); // the main thread is the other parser
 }
 
-const WORKER_URL = new URL('./parse-worker.js', import.meta.url);
+// Next to this module in dist/loaders/, or in dist/loaders/ when this code runs from the bundle dist/mllint.mjs.
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const WORKER_URL = pathToFileURL(
+  [path.join(HERE, 'parse-worker.js'), path.join(HERE, 'loaders', 'parse-worker.js')].find((f) => fs.existsSync(f)) ?? path.join(HERE, 'parse-worker.js'),
+);
 
 function loadInParallel(sources: readonly SourceInput[]): LoadedSource[] | undefined {
   const disk = sources.map((s, i) => ({ s, i })).filter(({ s }) => s.text === undefined && s.absPath !== undefined);
