@@ -2,6 +2,14 @@
 // The bin only wires the process to the CLI: run() returns the exit code and never exits by itself.
 import { run } from '../dist/mllint.mjs';
 
+// A reader that stops early (`mllint check | head`) closes the pipe: that is not an error of the run.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error && error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const readStdin = async () => {
   const chunks = [];
   for await (const chunk of process.stdin) chunks.push(chunk);

@@ -161,3 +161,13 @@ describe('mllint rules / explain', () => {
     expect(r.stderr).toContain('unknown rule "nope"');
   });
 });
+
+describe('the bin', () => {
+  it('exits quietly when the reader closes the pipe early (mllint check | head)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const root = path.resolve(__dirname, '..');
+    const r = spawnSync('bash', ['-c', 'node bin/mllint.js check --no-cache --format sarif examples/manifests | head -c 20 >/dev/null; echo "status=${PIPESTATUS[0]}"'], { cwd: root, encoding: 'utf8' });
+    expect(r.stderr).not.toMatch(/EPIPE|node:events|\n\s+at /);
+    expect(r.stdout).toMatch(/^status=[01]\n$/);
+  });
+});
