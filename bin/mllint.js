@@ -2,10 +2,11 @@
 // The bin only wires the process to the CLI: run() returns the exit code and never exits by itself.
 import { run } from '../dist/mllint.mjs';
 
-// A reader that stops early (`mllint check | head`) closes the pipe: that is not an error of the run.
+// A reader that stops early (`mllint check | head`) closes the pipe: that is not an error of the run,
+// which finishes and still sets its exit code.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {
-    if (error && error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (error && error.code === 'EPIPE') return;
     throw error;
   });
 }
