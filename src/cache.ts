@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { ConfigFile } from './config/load.js';
 import type { RunSettings } from './engine/settings.js';
 import type { SourceInput } from './loaders/source.js';
+import { gitRepositoryRoot } from './report-files.js';
 import type { LintResult } from './types.js';
 
 export const CACHE_DIR_NAME = '.mllint-cache';
@@ -37,17 +38,6 @@ interface CacheInputs {
   sources: SourceInput[];
   /** Everything else that shaped the run (Helm charts skipped, unreadable paths, kustomize on/off). */
   extra: unknown;
-}
-
-/** The repository root above `cwd` (the directory holding `.git`), or undefined outside a repository. */
-export function repositoryRoot(cwd: string): string | undefined {
-  let dir = path.resolve(cwd);
-  for (;;) {
-    if (fs.existsSync(path.join(dir, '.git'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
 }
 
 let buildId: string | undefined;
@@ -78,7 +68,7 @@ function mllintBuildId(): string {
 
 /** The cache entry for a run, or undefined when the run must not be cached. */
 export function cacheEntryFor(inputs: CacheInputs): CacheEntry | undefined {
-  const root = repositoryRoot(inputs.cwd);
+  const root = gitRepositoryRoot(inputs.cwd);
   if (!root) return undefined;
   if (inputs.sources.some((s) => s.text !== undefined || !s.absPath || s.relocate || s.problem)) return undefined;
   const { config } = inputs;

@@ -11,9 +11,8 @@ import { lintPaths } from './api.js';
 import { FORMAT_NAMES, loadFormatter, normalizeReport } from './formatters/index.js';
 import { applyBaselineFile, writeBaselineFile } from './baseline.js';
 import { findRepositoryRoot, writeReportFiles } from './report-files.js';
-import { RULES, getRule } from './rules/index.js';
 import { renderRuleDoc } from './rules/docs.js';
-import { allRules } from './config/resolve.js';
+import { allRules, defaultSeverity } from './config/resolve.js';
 import { loadConfig, type ConfigFile } from './config/load.js';
 import { formatConfigProblem } from './api.js';
 import type { LintResult } from './types.js';
@@ -97,7 +96,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const rules = allRules(config);
       const width = Math.max(...rules.map((r) => r.meta.id.length));
       for (const rule of rules) {
-        const severity = rule.meta.recommended ? rule.meta.severity : 'off';
+        const severity = defaultSeverity(rule);
         const kind = 'policy' in rule ? ' (policy)' : '';
         io.stdout(`${rule.meta.id.padEnd(width)}  ${severity.padEnd(7)}  ${rule.meta.description}${kind}\n`);
       }

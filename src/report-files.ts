@@ -3,16 +3,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FormatterFile } from './formatters/index.js';
 
+/** The nearest ancestor of `cwd` (itself included) that holds a `.git`, or undefined outside a repository. */
+export function gitRepositoryRoot(cwd: string): string | undefined {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
 /**
  * The root of the repository `cwd` is in: the nearest ancestor with a `.git`, else the Actions workspace
  * when `cwd` is inside it, else `cwd`. SARIF and GitHub annotations name files relative to it.
  */
 export function findRepositoryRoot(cwd: string, env: Record<string, string | undefined>): string {
   const start = path.resolve(cwd);
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, '.git'))) return dir;
-    if (path.dirname(dir) === dir) break;
-  }
+  const gitRoot = gitRepositoryRoot(start);
+  if (gitRoot) return gitRoot;
   const workspace = env.GITHUB_WORKSPACE ? path.resolve(env.GITHUB_WORKSPACE) : undefined;
   if (workspace && !path.relative(workspace, start).startsWith('..')) return workspace;
   return start;

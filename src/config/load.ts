@@ -11,6 +11,7 @@ import { compileSchema, CONFIG_SCHEMA, describeAjvError } from './schema.js';
 import { editDistance } from '../rules/utils/strings.js';
 import type { NodePool } from '../engine/settings.js';
 import { packageFile } from '../package-root.js';
+import { defaultSeverity } from './resolve.js';
 import { compilePolicySchema, policyToRule, type PolicyRule, type PolicySpec } from './policies.js';
 
 export const CONFIG_FILE_NAMES = ['.mllint.yaml', 'mllint.config.yaml', 'rules.config.yaml'];
@@ -93,7 +94,7 @@ export const BUILTIN_PACKS: Record<string, string> = {
 /** `mllint:recommended`: every rule at the severity its metadata recommends (generated, never written twice). */
 export function recommendedConfig(dir: string): ConfigFile {
   const rules: Record<string, RuleEntry> = {};
-  for (const rule of RULES) rules[rule.meta.id] = { severity: rule.meta.recommended ? rule.meta.severity : 'off' };
+  for (const rule of RULES) rules[rule.meta.id] = { severity: defaultSeverity(rule) };
   return { ...emptyConfig(dir), file: undefined, rules };
 }
 const PACKS_DIR = packageFile('packs') + path.sep;

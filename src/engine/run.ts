@@ -2,7 +2,7 @@
  * The engine: sources → objects → index → rules → suppression and severities → positions → sorted findings.
  * One document's failure never stops the run; a rule that throws becomes a `rule-error` finding.
  */
-import type { Finding, LintResult, LoadedObject, Path, PathSegment, Position, Severity } from '../types.js';
+import type { Finding, LintResult, LoadedObject, Path, Position, Severity } from '../types.js';
 import { loadSources } from '../loaders/load-sources.js';
 import { locatePath, prepareLocate, type LocatableText } from '../loaders/locate.js';
 import { readSourceText, type SourceInput } from '../loaders/source.js';
