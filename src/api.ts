@@ -9,6 +9,7 @@ import type { SourceInput } from './loaders/source.js';
 import { emptyConfig, loadConfig, type ConfigFile, type ConfigProblem } from './config/load.js';
 import { allRules, resolveRuleSettings } from './config/resolve.js';
 import { loadRunSettings } from './config/run-settings.js';
+import { repositoryRoots } from './config/trust.js';
 import { lint } from './engine/run.js';
 import { cacheEntryFor, readCachedResult, writeCachedResult } from './cache.js';
 import type { LintResult } from './types.js';
@@ -25,6 +26,10 @@ export interface LintOptions {
   stdinText?: string;
   /** `--kustomize`: `auto` renders kustomizations (default, unless the config says `enabled: false`), `off` lints raw files. */
   kustomize?: 'auto' | 'off';
+  /** The kustomize command from a trusted source (MLLINT_KUSTOMIZE_COMMAND); wins over the config's. */
+  kustomizeCommand?: string;
+  /** Environment for the trust boundary (`GITHUB_WORKSPACE`); default: process.env. */
+  env?: Record<string, string | undefined>;
   /** Reuse and store results in the repository's `.mllint-cache/` (default: off for the library, on in the CLI). */
   cache?: boolean;
 }
@@ -35,9 +40,10 @@ export type LintOutcome =
 
 export function lintPaths(paths: string[], options: LintOptions = {}): LintOutcome {
   const cwd = options.cwd ?? process.cwd();
+  const roots = repositoryRoots(cwd, options.env ?? process.env, paths);
   let config = options.config;
   if (!config) {
-    const loaded = loadConfig({ cwd, configPath: options.configPath });
+    const loaded = loadConfig({ cwd, configPath: options.configPath, roots });
     if (!loaded.ok) return configFailure(loaded.problems);
     config = loaded.config;
   }
@@ -52,7 +58,7 @@ export function lintPaths(paths: string[], options: LintOptions = {}): LintOutco
     : { files: [], helmCharts: [], fatal: [], unreadable: [] };
   if (discovery.fatal.length > 0) return { ok: false, kind: 'input', problems: [], messages: discovery.fatal };
   const kustomizeOn = options.kustomize ? options.kustomize === 'auto' : config.kustomize?.enabled !== false;
-  const kustomize = kustomizeOn ? renderKustomizations(discovery.files, { cwd, command: config.kustomize?.command, configDir: config.dir }) : undefined;
+  const kustomize = kustomizeOn ? renderKustomizations(discovery.files, { cwd, command: options.kustomizeCommand ?? config.kustomize?.command, roots }) : undefined;
   for (const file of discovery.files) {
     if (!kustomize?.ownedFiles.has(file.absPath)) sources.push({ display: file.display, absPath: file.absPath });
   }

@@ -15,6 +15,7 @@ import { renderRuleDoc } from './rules/docs.js';
 import { allRules, defaultSeverity } from './config/resolve.js';
 import { loadConfig, type ConfigFile } from './config/load.js';
 import { formatConfigProblem } from './api.js';
+import { repositoryRoots } from './config/trust.js';
 import type { LintResult } from './types.js';
 
 export interface CliIO {
@@ -79,7 +80,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   /** `rules` and `explain` show the config's custom policies too; a broken config is exit 2. */
   const configFor = (configPath: string | undefined): ConfigFile | undefined => {
-    const loaded = loadConfig({ cwd: io.cwd, configPath });
+    const loaded = loadConfig({ cwd: io.cwd, configPath, roots: repositoryRoots(io.cwd, io.env) });
     if (loaded.ok) return loaded.config;
     for (const problem of loaded.problems) io.stderr(`mllint: config error: ${formatConfigProblem(problem)}\n`);
     exitCode = EXIT_USAGE;
@@ -145,6 +146,8 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
     registryPath: options.registry,
     nodesPath: options.nodes,
     kustomize: options.kustomize,
+    kustomizeCommand: io.env.MLLINT_KUSTOMIZE_COMMAND || undefined,
+    env: io.env,
     cache: options.cache && io.env.MLLINT_CACHE !== '0',
     stdinText,
   });

@@ -13,6 +13,7 @@ import type { NodePool } from '../engine/settings.js';
 import { packageFile } from '../package-root.js';
 import { defaultSeverity } from './resolve.js';
 import { compilePolicySchema, policyToRule, type PolicyRule, type PolicySpec } from './policies.js';
+import { repositoryRoots, untrustedSettings } from './trust.js';
 
 export const CONFIG_FILE_NAMES = ['.mllint.yaml', 'mllint.config.yaml', 'rules.config.yaml'];
 const SEVERITIES = ['off', 'info', 'warning', 'error'];
@@ -79,10 +80,15 @@ export function findConfigFile(cwd: string): string | undefined {
   }
 }
 
-export function loadConfig(options: { cwd: string; configPath?: string }): ConfigResult {
+/**
+ * The config named with `--config`, else the one found from `cwd` upwards. `roots` is the repository
+ * (config/trust.ts; default: from `cwd` and the process environment): settings that choose what runs
+ * are refused in config files inside it.
+ */
+export function loadConfig(options: { cwd: string; configPath?: string; roots?: string[] }): ConfigResult {
   const file = options.configPath ? path.resolve(options.cwd, options.configPath) : findConfigFile(options.cwd);
   if (!file) return { ok: true, config: emptyConfig(options.cwd) };
-  return loadConfigFile(file, options.cwd, []);
+  return loadConfigFile(file, options.cwd, [], options.roots ?? repositoryRoots(options.cwd));
 }
 
 /** Built-in packs, shipped in the package's `packs/` folder. */
@@ -105,7 +111,7 @@ function displayOf(cwd: string, file: string): string {
 }
 
 /** Loads a config file and, first, the packs it extends (merged in order, this file last). */
-function loadConfigFile(file: string, cwd: string, chain: string[]): ConfigResult {
+function loadConfigFile(file: string, cwd: string, chain: string[], roots: string[]): ConfigResult {
   const display = displayOf(cwd, file);
   let text: string;
   try {
@@ -114,11 +120,12 @@ function loadConfigFile(file: string, cwd: string, chain: string[]): ConfigResul
     const code = (err as NodeJS.ErrnoException).code;
     return { ok: false, problems: [{ file: display, line: 0, column: 0, message: code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code})` }] };
   }
-  return parseConfigText(text, file, display, { cwd, chain });
+  return parseConfigText(text, file, display, { cwd, chain, roots });
 }
 
-export function parseConfigText(text: string, file: string, display: string, context: { cwd?: string; chain?: string[] } = {}): ConfigResult {
+export function parseConfigText(text: string, file: string, display: string, context: { cwd?: string; chain?: string[]; roots?: string[] } = {}): ConfigResult {
   const cwd = context.cwd ?? path.dirname(file);
+  const roots = context.roots ?? repositoryRoots(cwd);
   const chain = [...(context.chain ?? []), file];
   const yaml = parsePositionedYaml(text);
   const problemAt = (p: PathSegment[], message: string, key = false): ConfigProblem => {
@@ -143,6 +150,7 @@ export function parseConfigText(text: string, file: string, display: string, con
       problems.push(problemAt(p, message, atKey));
     }
   }
+  for (const refused of untrustedSettings(raw as Record<string, unknown>, file, roots)) problems.push(problemAt(refused.path, refused.message, true));
   if (problems.length > 0) return { ok: false, problems: dedupe(problems) };
   const config = raw as Record<string, any>;
   const dir = path.dirname(file);
@@ -173,7 +181,7 @@ export function parseConfigText(text: string, file: string, display: string, con
       problems.push(problemAt(['extends', i], `policy pack not found: ${entry}`));
       continue;
     }
-    const pack = loadConfigFile(target, cwd, chain);
+    const pack = loadConfigFile(target, cwd, chain, roots);
     if (!pack.ok) {
       problems.push(...pack.problems);
       continue;

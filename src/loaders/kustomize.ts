@@ -27,6 +27,7 @@ import { isPlainObject } from './objects.js';
 import { readSourceText, type RelocatedPosition, type SourceInput } from './source.js';
 import { parseYamlDocuments } from './yaml.js';
 import { parseImageRef } from '../rules/utils/image-ref.js';
+import { childEnvironment, repositoryRoots, resolveProgram, type ProgramResult, type ProgramSpec } from '../config/trust.js';
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -35,19 +36,18 @@ export const KUSTOMIZE_TIMEOUT_MS = 120_000;
 
 const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
 const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
-const FORBIDDEN_FLAGS = /^--(enable-alpha-plugins|enable-exec|enable-helm|helm-command|mount|network)/;
+const FORBIDDEN_FLAGS = /^--(enable-alpha-plugins|enable-exec|enable-helm|enable-star|helm-command|mount|network|as-current-user|env\b|load-restrictor)/;
 
 export interface KustomizeOptions {
   cwd: string;
   /**
-   * Command to run, e.g. `kustomize build` or `kubectl kustomize`; default: whichever is on PATH. It comes
-   * from the config, which is part of the linted repository (a pull request can change it): the program
-   * must be `kustomize` or `kubectl`, on PATH or at an absolute path outside the linted tree and the
-   * config's directory, so that linting never runs a program the repository brings.
+   * Command to run, e.g. `kustomize build` or `kubectl kustomize`; default: whichever is on PATH. Only from
+   * a trusted source (MLLINT_KUSTOMIZE_COMMAND, a config outside the repository: config/trust.ts); the
+   * program must still be `kustomize` or `kubectl`, outside the repository, with rendering flags only.
    */
   command?: string;
-  /** Directory of the config file that set `command`. */
-  configDir?: string;
+  /** The repository (config/trust.ts `repositoryRoots`); default: computed from `cwd`. */
+  roots?: string[];
   /** PATH to search (default: process.env.PATH). */
   envPath?: string;
 }
@@ -269,72 +269,28 @@ function isDirectory(p: string): boolean {
   }
 }
 
-type Command = { ok: true; argv: string[] } | { ok: false; message: string };
+type Command = ProgramResult;
 
-/** `kustomize build`, else `kubectl kustomize`, else the configured command. */
+/** kustomize as mllint runs it: `kustomize build` or `kubectl kustomize`, rendering flags only, never plugins. */
+export const KUSTOMIZE_PROGRAM: ProgramSpec = {
+  setting: 'kustomize.command',
+  programs: { kustomize: 'build', kubectl: 'kustomize' },
+  safeFlags: new Set(['reorder', 'enable-managedby-label', 'stack-trace']),
+  flagsWithValue: new Set(['reorder']),
+  forbidden: FORBIDDEN_FLAGS,
+  defaults: ['kustomize', 'kubectl'],
+  missing: 'kustomization not rendered: neither kustomize nor kubectl was found on PATH; install one of them, or run with --kustomize=off to lint the raw files',
+};
+
+/** Always added: files are loaded only from inside each kustomization's own directory. */
+export const KUSTOMIZE_FORCED_FLAGS = ['--load-restrictor=LoadRestrictionsRootOnly'];
+
+/** `kustomize build`, else `kubectl kustomize`, else the trusted configured command (see config/trust.ts). */
 export function resolveCommand(options: KustomizeOptions): Command {
-  const envPath = options.envPath ?? process.env.PATH ?? '';
-  if (options.command !== undefined) {
-    const argv = options.command.trim().split(/\s+/).filter(Boolean);
-    if (argv.length === 0) return { ok: false, message: 'kustomize.command in the config is empty' };
-    const forbidden = argv.find((a) => FORBIDDEN_FLAGS.test(a));
-    if (forbidden) return { ok: false, message: `kustomize.command must not use ${forbidden}: mllint never runs plugins or code from the repository it lints` };
-    const program = path.basename(argv[0]);
-    if (program !== 'kustomize' && program !== 'kubectl') {
-      return { ok: false, message: `kustomize.command must run kustomize or kubectl, not "${argv[0]}"` };
-    }
-    const subcommand = program === 'kubectl' ? 'kustomize' : 'build';
-    if (argv[1] !== subcommand) return { ok: false, message: `kustomize.command must be "${program} ${subcommand}" (with rendering flags only)` };
-    const unsafe = unsafeFlag(argv.slice(2));
-    if (unsafe) return { ok: false, message: `kustomize.command: "${unsafe}" is not allowed; only ${[...SAFE_FLAGS].map((f) => `--${f}`).join(', ')}` };
-    if (argv[0].includes('/') && !path.isAbsolute(argv[0])) {
-      return { ok: false, message: `kustomize.command "${argv[0]}" must be on PATH or an absolute path: mllint never runs programs from the repository it lints` };
-    }
-    const exe = argv[0].includes('/') ? argv[0] : findOnPath(argv[0], envPath);
-    if (!exe || !isExecutableFile(exe)) return { ok: false, message: `kustomization not rendered: "${argv[0]}" (kustomize.command in the config) was not found` };
-    const real = safeRealpath(exe);
-    for (const root of [options.cwd, options.configDir].filter((r): r is string => r !== undefined)) {
-      const rel = path.relative(safeRealpath(root), real);
-      if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
-        return { ok: false, message: `kustomize.command "${argv[0]}" is inside the linted repository: mllint never runs programs from the repository it lints` };
-      }
-    }
-    return { ok: true, argv: [exe, ...argv.slice(1)] };
-  }
-  const kustomize = findOnPath('kustomize', envPath);
-  if (kustomize) return { ok: true, argv: [kustomize, 'build'] };
-  const kubectl = findOnPath('kubectl', envPath);
-  if (kubectl) return { ok: true, argv: [kubectl, 'kustomize'] };
-  return { ok: false, message: 'kustomization not rendered: neither kustomize nor kubectl was found on PATH; install one of them, or run with --kustomize=off to lint the raw files' };
-}
-
-/** Flags of `kustomize build` / `kubectl kustomize` that only change how the output is rendered. */
-const SAFE_FLAGS = new Set(['load-restrictor', 'reorder', 'enable-managedby-label', 'stack-trace']);
-
-function unsafeFlag(args: string[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const match = /^--([a-z-]+)(=.*)?$/.exec(args[i]);
-    if (!match || !SAFE_FLAGS.has(match[1])) return args[i];
-    if (match[2] === undefined && match[1] !== 'enable-managedby-label' && match[1] !== 'stack-trace' && i + 1 < args.length && !args[i + 1].startsWith('-')) i++; // its value
-  }
-  return undefined;
-}
-
-function findOnPath(name: string, envPath: string): string | undefined {
-  for (const dir of envPath.split(path.delimiter)) {
-    if (dir && path.isAbsolute(dir) && isExecutableFile(path.join(dir, name))) return path.join(dir, name);
-  }
-  return undefined;
-}
-
-function isExecutableFile(file: string): boolean {
-  try {
-    if (!fs.statSync(file).isFile()) return false;
-    fs.accessSync(file, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  const roots = options.roots ?? repositoryRoots(options.cwd);
+  const resolved = resolveProgram(KUSTOMIZE_PROGRAM, options.command, roots, options.envPath);
+  if (!resolved.ok) return resolved.message.startsWith('kustomization not rendered') ? resolved : { ok: false, message: `kustomization not rendered: ${resolved.message}` };
+  return { ok: true, argv: [...resolved.argv, ...KUSTOMIZE_FORCED_FLAGS] };
 }
 
 type Rendered = { ok: true; text: string; wrapperDir: string } | { ok: false; message: string };
@@ -358,7 +314,9 @@ function renderAll(argv: string[], entries: string[], cwd: string): Rendered[] {
       );
       return { argv: [...argv, wrapperDir], cwd: realEntry, out: path.join(tempDir!, `w${i}.out`), err: path.join(tempDir!, `w${i}.err`), wrapperDir };
     });
-    const env = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
+    const home = path.join(tempDir, 'home');
+    fs.mkdirSync(home, { mode: 0o700 });
+    const env = childEnvironment(home);
     const limit = Math.max(1, Math.min(jobs.length, os.availableParallelism?.() ?? os.cpus().length));
     let statuses: Array<{ status: number | null; error?: string }>;
     if (jobs.length === 1) {

@@ -226,43 +226,33 @@ describeTool('kustomize rendering (real kubectl kustomize / kustomize build)', (
     expect(outcome.result.summary.resources).toBe(3);
   });
 
-  it('a missing tool or a plugin flag in kustomize.command is a clear finding, never a crash', async () => {
+  it('a missing tool or a plugin flag in MLLINT_KUSTOMIZE_COMMAND is a clear finding, never a crash', async () => {
     const dir = tree({
       'k/kustomization.yaml': 'resources:\n  - pod.yaml\n',
       'k/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  namespace: ml\nspec:\n  containers:\n    - name: a\n      image: a:1\n',
-      'missing.yaml': 'kustomize:\n  command: /nonexistent/bin/kustomize build\n',
       'bin/kustomize': '#!/bin/sh\necho should never run\n',
-      'inside.yaml': 'kustomize:\n  command: ./bin/kustomize build\n',
-      'other.yaml': 'kustomize:\n  command: sh -c "touch pwned" kustomize\n',
-      'plugins.yaml': 'kustomize:\n  command: kubectl kustomize --enable-alpha-plugins\n',
       'off.yaml': 'kustomize:\n  enabled: false\n',
     });
-    const missing = await runCli(['check', '-c', 'missing.yaml', '--format', 'json', 'k'], { cwd: dir });
+    const withCommand = (command: string) => runCli(['check', '--format', 'json', 'k'], { cwd: dir, env: { MLLINT_KUSTOMIZE_COMMAND: command } });
+    const firstMessage = (r: { stdout: string }) => JSON.parse(r.stdout).findings[0].message as string;
+    const missing = await withCommand('/nonexistent/bin/kustomize build');
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.stdout).findings[0]).toMatchObject({ ruleId: 'parse-error', file: 'k/kustomization.yaml' });
-    expect(JSON.parse(missing.stdout).findings[0].message).toContain('"/nonexistent/bin/kustomize" (kustomize.command in the config) was not found');
-    // The config is part of the repository: it cannot make mllint run a program of its own.
+    expect(firstMessage(missing)).toContain('"/nonexistent/bin/kustomize" (kustomize.command) was not found');
+    // Even a trusted setting never runs a program the repository brings.
     fs.chmodSync(path.join(dir, 'bin/kustomize'), 0o755);
-    const inside = await runCli(['check', '-c', 'inside.yaml', '--format', 'json', 'k'], { cwd: dir });
-    expect(JSON.parse(inside.stdout).findings[0].message).toContain('must be on PATH or an absolute path');
-    fs.writeFileSync(path.join(dir, 'abs.yaml'), `kustomize:\n  command: ${path.join(dir, 'bin/kustomize')} build\n`);
-    const abs = await runCli(['check', '-c', 'abs.yaml', '--format', 'json', 'k'], { cwd: dir });
-    expect(JSON.parse(abs.stdout).findings[0].message).toContain('is inside the linted repository');
-    const other = await runCli(['check', '-c', 'other.yaml', '--format', 'json', 'k'], { cwd: dir });
-    expect(JSON.parse(other.stdout).findings[0].message).toContain('must run kustomize or kubectl, not "sh"');
+    expect(firstMessage(await withCommand('./bin/kustomize build'))).toContain('must be on PATH or an absolute path');
+    expect(firstMessage(await withCommand(`${path.join(dir, 'bin/kustomize')} build`))).toContain('is inside the linted repository');
+    expect(firstMessage(await withCommand('sh -c "touch pwned" kustomize'))).toContain('must run kustomize or kubectl, not "sh"');
     expect(fs.existsSync(path.join(dir, 'pwned'))).toBe(false);
     // Only rendering: `kubectl apply` (with the CI's cluster credentials) is not a renderer.
-    fs.writeFileSync(path.join(dir, 'apply.yaml'), 'kustomize:\n  command: kubectl apply -k\n');
-    const apply = await runCli(['check', '-c', 'apply.yaml', '--format', 'json', 'k'], { cwd: dir });
-    expect(JSON.parse(apply.stdout).findings[0].message).toContain('must be "kubectl kustomize"');
-    fs.writeFileSync(path.join(dir, 'flags.yaml'), 'kustomize:\n  command: kubectl kustomize --kubeconfig /tmp/x\n');
-    const flags = await runCli(['check', '-c', 'flags.yaml', '--format', 'json', 'k'], { cwd: dir });
-    expect(JSON.parse(flags.stdout).findings[0].message).toContain('"--kubeconfig" is not allowed');
-    fs.writeFileSync(path.join(dir, 'safe.yaml'), 'kustomize:\n  command: kubectl kustomize --load-restrictor LoadRestrictionsRootOnly\n');
-    const safe = await runCli(['check', '-c', 'safe.yaml', '--format', 'json', 'k'], { cwd: dir });
+    expect(firstMessage(await withCommand('kubectl apply -k'))).toContain('must be "kubectl kustomize"');
+    expect(firstMessage(await withCommand('kubectl kustomize --kubeconfig /tmp/x'))).toContain('"--kubeconfig" is not allowed');
+    // The load restrictor is always root-only: no flag may widen it.
+    expect(firstMessage(await withCommand('kubectl kustomize --load-restrictor LoadRestrictionsNone'))).toContain('must not use --load-restrictor');
+    const safe = await withCommand('kubectl kustomize --reorder none');
     expect(JSON.parse(safe.stdout).findings.filter((f: { ruleId: string }) => f.ruleId === 'parse-error')).toEqual([]);
-    const plugins = await runCli(['check', '-c', 'plugins.yaml', '--format', 'json', 'k'], { cwd: dir });
-    expect(JSON.parse(plugins.stdout).findings[0].message).toContain('must not use --enable-alpha-plugins');
+    expect(firstMessage(await withCommand('kubectl kustomize --enable-alpha-plugins'))).toContain('must not use --enable-alpha-plugins');
     const off = await runCli(['check', '-c', 'off.yaml', '--format', 'json', 'k'], { cwd: dir });
     expect(JSON.parse(off.stdout).findings.filter((f: { ruleId: string }) => f.ruleId === 'parse-error')).toEqual([]);
     expect(JSON.parse(off.stdout).summary.files).toBe(2);
@@ -286,7 +276,11 @@ describe('kustomize config', () => {
     const bad = parseConfigText('kustomize:\n  enabled: sometimes\n  plugins: true\n', '/repo/.mllint.yaml', '.mllint.yaml');
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.problems.map((p) => p.line).sort()).toEqual([2, 3]);
-    const good = parseConfigText('kustomize:\n  command: kustomize build\n', '/repo/gitops/.mllint.yaml', '.mllint.yaml');
-    expect(good.ok && good.config.kustomize).toEqual({ enabled: undefined, command: 'kustomize build' });
+    // A config outside the repository (roots) may choose the command; one inside it may not.
+    const outside = parseConfigText('kustomize:\n  command: kustomize build\n', '/etc/mllint/.mllint.yaml', '.mllint.yaml', { roots: ['/repo'] });
+    expect(outside.ok && outside.config.kustomize).toEqual({ enabled: undefined, command: 'kustomize build' });
+    const inside = parseConfigText('kustomize:\n  enabled: true\n  command: kustomize build\n', '/repo/gitops/.mllint.yaml', '.mllint.yaml', { roots: ['/repo'] });
+    expect(inside.ok).toBe(false);
+    if (!inside.ok) expect(inside.problems).toEqual([expect.objectContaining({ line: 3, message: expect.stringContaining('kustomize.command cannot be set by a config file inside the linted repository') })]);
   });
 });

@@ -1,0 +1,193 @@
+/**
+ * Issue 10: a pull request is attacker input. Each finding of the review is reproduced in a temporary
+ * repository and run through the real CLI (bin/mllint.js, the build) in a child process, and the secure
+ * outcome is asserted: no canary in any output format, no marker file, no request to a loopback server,
+ * time and memory bounds, outside files unchanged, no forged workflow command, no ESC byte.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FORMAT_NAMES } from '../../src/formatters/index.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const BIN = path.join(ROOT, 'bin', 'mllint.js');
+const built = fs.existsSync(path.join(ROOT, 'dist', 'cli.js'));
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+for (const [ok, reason] of [
+  [built, 'dist/ is not built: run npm run build (npm test does)'],
+  [kubectl, 'kubectl is not on PATH: the kustomize attacks need the real renderer'],
+] as const) {
+  if (ok) continue;
+  if (process.env.CI === 'true') throw new Error(reason);
+  console.warn(`\n*** SKIPPED hostile-PR tests: ${reason} ***\n`);
+}
+
+const CANARY = 'CANARY-7f3a9c1e';
+let base: string;
+let caseNo = 0;
+
+/** A fresh git work tree (`git init`) holding `files`. */
+export function repo(files: Record<string, string | Buffer>): string {
+  const dir = path.join(base, `repo-${++caseNo}`);
+  fs.mkdirSync(dir, { recursive: true });
+  spawnSync('git', ['init', '-q', dir]);
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+}
+
+/** The CLI in a child process; `env` is added to a copy of this process's environment. */
+function mllint(cwd: string, args: string[], options: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {}): Run {
+  const started = Date.now();
+  const child = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    input: options.input,
+    timeout: options.timeoutMs ?? 30_000,
+    env: { ...process.env, NO_COLOR: '1', CI: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', GITHUB_WORKSPACE: '', ...options.env },
+  });
+  return { code: child.status, stdout: child.stdout, stderr: child.stderr, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Runs `check` in every output format (and the step summary for github); all that was printed or written. */
+function everyFormat(cwd: string, args: string[], env: Record<string, string> = {}): { text: string; codes: Array<number | null> } {
+  let text = '';
+  const codes: Array<number | null> = [];
+  for (const format of FORMAT_NAMES) {
+    const summary = path.join(base, `summary-${caseNo}-${format}.md`);
+    const run = mllint(cwd, ['check', '--format', format, ...args], { env: { ...env, GITHUB_STEP_SUMMARY: summary } });
+    codes.push(run.code);
+    text += run.stdout + run.stderr;
+    if (fs.existsSync(summary)) text += fs.readFileSync(summary, 'utf8');
+  }
+  return { text, codes };
+}
+
+const findingsOf = (run: Run) => JSON.parse(run.stdout).findings as Array<{ ruleId: string; file: string; line: number; severity: string; message: string }>;
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: scorer
+  namespace: ml
+spec:
+  selector: { matchLabels: { app: scorer } }
+  template:
+    metadata: { labels: { app: scorer } }
+    spec:
+      containers:
+        - name: scorer
+          image: scorer:1.0.0
+`;
+
+describe.skipIf(!built || !kubectl)('issue 10: safe on a hostile pull request', () => {
+  beforeAll(() => {
+    base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-sec-')));
+  });
+  afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
+
+  it('1. secret exfiltration: no repository config widens the load restrictor, and no secret reaches any output', () => {
+    const outside = path.join(base, `outside-${caseNo}.txt`);
+    fs.writeFileSync(outside, `${CANARY}-file\n`);
+    // The attack of the review: a repository config asks for LoadRestrictionsNone, a configMapGenerator reads
+    // an outside file and the CI's environment, a replacement copies them into an image that image-pinned prints.
+    const kustomization = `resources: [deploy.yaml]
+configMapGenerator:
+  - name: leak
+    files: [stolen=${outside}]
+replacements:
+  - source: { kind: ConfigMap, name: leak, fieldPath: data.stolen }
+    targets: [{ select: { kind: Deployment }, fieldPaths: [spec.template.spec.containers.0.image] }]
+`;
+    const dir = repo({
+      '.mllint.yaml': 'kustomize:\n  command: kubectl kustomize --load-restrictor LoadRestrictionsNone\n',
+      'k/kustomization.yaml': kustomization,
+      'k/deploy.yaml': DEPLOYMENT,
+    });
+    const env = { MLLINT_TEST_SECRET: `${CANARY}-env` };
+    const refused = mllint(dir, ['check', 'k'], { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('.mllint.yaml:2:3: kustomize.command cannot be set by a config file inside the linted repository');
+    // The same from a trusted place (the environment) is still refused: the load restrictor is never widened.
+    fs.rmSync(path.join(dir, '.mllint.yaml'));
+    const all = everyFormat(dir, ['k'], { ...env, MLLINT_KUSTOMIZE_COMMAND: 'kubectl kustomize --load-restrictor LoadRestrictionsNone' });
+    expect(all.text).toContain('must not use --load-restrictor');
+    expect(all.text).not.toContain(CANARY);
+    // Default rendering: the root-only restrictor refuses the outside file.
+    const plain = everyFormat(dir, ['k'], env);
+    expect(plain.codes.every((c) => c === 0 || c === 1)).toBe(true);
+    expect(plain.text).not.toContain(CANARY);
+  }, 120_000);
+
+  it("1b. the renderer's environment holds no secret of mllint's, no proxy that works, git for local files only", () => {
+    // A trusted renderer (outside the repository) that records the environment it was given.
+    const tools = fs.mkdtempSync(path.join(base, 'tools-'));
+    const record = path.join(tools, 'env.txt');
+    fs.writeFileSync(path.join(tools, 'kustomize'), `#!/bin/sh
+env > ${record}
+echo "apiVersion: v1
+kind: ConfigMap
+metadata: {name: x, namespace: ml}"
+`);
+    fs.chmodSync(path.join(tools, 'kustomize'), 0o755);
+    const dir = repo({ 'k/kustomization.yaml': 'resources: [deploy.yaml]\n', 'k/deploy.yaml': DEPLOYMENT });
+    const run = mllint(dir, ['check', '--format', 'json', 'k'], {
+      env: { MLLINT_KUSTOMIZE_COMMAND: `${tools}/kustomize build`, MLLINT_TEST_SECRET: CANARY, GITHUB_TOKEN: CANARY, HTTPS_PROXY: 'http://proxy.example:3128' },
+    });
+    expect(run.code === 0 || run.code === 1).toBe(true);
+    const env = fs.readFileSync(record, 'utf8');
+    expect(env).not.toContain(CANARY);
+    expect(env).toMatch(/^HTTPS_PROXY=http:\/\/127\.0\.0\.1:9$/m);
+    expect(env).toMatch(/^GIT_ALLOW_PROTOCOL=file$/m);
+    const home = /^HOME=(.*)$/m.exec(env)?.[1] ?? '';
+    expect(home.startsWith(fs.realpathSync(os.tmpdir()))).toBe(true);
+    expect(home).not.toBe(os.homedir());
+    expect(fs.existsSync(home)).toBe(false); // removed after the run
+  });
+
+  it('2. code execution: a program committed to the repository never runs, whatever the working directory', () => {
+    const dir = repo({
+      'tools/kustomize': `#!/bin/sh\ntouch "$(dirname "$0")/../PWNED"\necho "apiVersion: v1\nkind: List\nitems: []"\n`,
+      'gitops/k/kustomization.yaml': 'resources: [deploy.yaml]\n',
+      'gitops/k/deploy.yaml': DEPLOYMENT,
+    });
+    fs.chmodSync(path.join(dir, 'tools/kustomize'), 0o755);
+    const marker = path.join(dir, 'PWNED');
+    const script = path.join(dir, 'tools/kustomize');
+    const gitops = path.join(dir, 'gitops');
+    // A repository config, from the action's working-directory (a subdirectory): refused as a config error.
+    fs.writeFileSync(path.join(gitops, '.mllint.yaml'), `kustomize:\n  command: ${script} build\n`);
+    const fromSubdir = mllint(gitops, ['check', 'k']);
+    expect(fromSubdir.code).toBe(2);
+    expect(fromSubdir.stderr).toMatch(/kustomize\.command cannot be set by a config file inside the linted repository/);
+    // The same config named with --config from outside the work tree: still inside the repository.
+    const named = mllint(base, ['check', '-c', path.join(gitops, '.mllint.yaml'), path.join(gitops, 'k')]);
+    expect(named.code).toBe(2);
+    // A workspace without .git: GITHUB_WORKSPACE is the repository.
+    fs.rmSync(path.join(dir, '.git'), { recursive: true, force: true });
+    const workspace = mllint(gitops, ['check', 'k'], { env: { GITHUB_WORKSPACE: dir } });
+    expect(workspace.code).toBe(2);
+    // Even a trusted setting (the environment) or PATH never runs a program inside the repository.
+    fs.rmSync(path.join(gitops, '.mllint.yaml'));
+    spawnSync('git', ['init', '-q', dir]);
+    const viaEnv = mllint(gitops, ['check', '--format', 'json', 'k'], { env: { MLLINT_KUSTOMIZE_COMMAND: `${script} build` } });
+    expect(findingsOf(viaEnv)[0].message).toContain('is inside the linted repository');
+    const viaPath = mllint(gitops, ['check', '--format', 'json', 'k'], { env: { PATH: `${path.join(dir, 'tools')}${path.delimiter}${process.env.PATH}` } });
+    expect(viaPath.code === 0 || viaPath.code === 1).toBe(true);
+    expect(fs.existsSync(marker)).toBe(false);
+  }, 60_000);
+});
+
+export { base, mllint, everyFormat, findingsOf, spawn, http, CANARY, DEPLOYMENT };
