@@ -56,11 +56,11 @@ export function lint(input: LintInput): LintResult {
   const objects: LoadedObject[] = [];
   let suppressed = 0;
 
-  const engineFinding = (ruleId: string, scope: { file: string; absPath?: string }, message: string, sourceIndex: number, position: Position, fix?: string) => {
+  const engineFinding = (ruleId: string, scope: { file: string; absPath?: string }, message: string, sourceIndex: number, position: Position, fix?: string, maxSeverity?: Severity) => {
     const setting = input.ruleSettings.settingFor(ruleId, scope);
     if (setting.severity === 'off') return;
     const rule = RULES.find((r) => r.meta.id === ruleId);
-    pending.push({ ruleId, severity: setting.severity, message, sourceIndex, position, fix: fix ?? rule?.meta.remediation });
+    pending.push({ ruleId, severity: capSeverity(setting.severity, maxSeverity), message, sourceIndex, position, fix: fix ?? rule?.meta.remediation });
   };
 
   // 1. Load every source; broken documents become parse-error findings.
@@ -68,7 +68,7 @@ export function lint(input: LintInput): LintResult {
   input.sources.forEach((source, sourceIndex) => {
     const decoded = loadedSources[sourceIndex];
     if (!decoded.ok) {
-      engineFinding('parse-error', { file: source.display, absPath: source.absPath }, decoded.message, sourceIndex, { line: decoded.line, column: 1, endLine: decoded.line, endColumn: 1 });
+      engineFinding('parse-error', { file: source.display, absPath: source.absPath }, decoded.message, sourceIndex, { line: decoded.line, column: 1, endLine: decoded.line, endColumn: 1 }, undefined, source.problem?.maxSeverity);
       return;
     }
     const loaded = decoded.loaded;

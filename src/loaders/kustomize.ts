@@ -27,7 +27,7 @@ import { isPlainObject } from './objects.js';
 import { readSourceText, type RelocatedPosition, type SourceInput } from './source.js';
 import { parseYamlDocuments } from './yaml.js';
 import { parseImageRef } from '../rules/utils/image-ref.js';
-import { childEnvironment, repositoryRoots, resolveProgram, type ProgramResult, type ProgramSpec } from '../config/trust.js';
+import { childEnvironment, isInsideRepository, readBoundedFile, repositoryRoots, resolveProgram, type ProgramResult, type ProgramSpec } from '../config/trust.js';
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -66,8 +66,12 @@ interface Kustomization {
   value: Record<string, unknown>;
   /** Kustomization directories it refers to. */
   children: string[];
-  /** Remote references (URLs, git repositories). */
-  remote: string[];
+  /**
+   * References that stop the tree from being rendered, each at its place in the kustomization: remote
+   * ones (URLs, git repositories: mllint does not use the network), ones outside the repository, and a
+   * kustomization file mllint will not read (too large, not a regular file).
+   */
+  refused: Array<{ ref: string; at: PathSegment[]; why: 'remote' | 'outside' | 'unreadable' }>;
   /** Files it refers to (resources, patches, generators' files, …). */
   files: string[];
 }
@@ -76,9 +80,10 @@ interface Kustomization {
 export function renderKustomizations(files: DiscoveredFile[], options: KustomizeOptions): KustomizePlan {
   const plan: KustomizePlan = { sources: [], ownedFiles: new Set() };
   const found = new Map<string, Kustomization>();
+  const repoRoots = options.roots ?? repositoryRoots(options.cwd);
   const read = (dir: string): Kustomization | undefined => {
     if (found.has(dir)) return found.get(dir);
-    const k = readKustomization(dir);
+    const k = readKustomization(dir, repoRoots);
     if (k) found.set(dir, k);
     return k;
   };
@@ -117,12 +122,18 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
   const results = new Map<string, SourceInput>();
   for (const entry of entries.sort()) {
     const k = found.get(entry)!;
-    const remote = treeOf(entry, found).flatMap((dir) => found.get(dir)?.remote.map((r) => ({ dir, r })) ?? []);
-    if (remote.length > 0) {
-      const first = remote[0];
+    const refused = treeOf(entry, found).flatMap((dir) => found.get(dir)?.refused.map((r) => ({ dir, ...r })) ?? []);
+    if (refused.length > 0) {
+      const first = refused[0];
       const holder = found.get(first.dir)!;
-      const message = `kustomization ${toDisplayPath(options.cwd, entry)} not rendered: it uses the remote resource "${first.r}" and mllint does not use the network; vendor it into the repository, or run with --kustomize=off to lint the raw files`;
-      results.set(entry, problemSource(holder, toDisplayPath(options.cwd, holder.file), message, first.r));
+      const where = `${toDisplayPath(options.cwd, holder.file)}:${holder.yaml.positionOf(first.at).line}`;
+      const reason = {
+        remote: `${where} refers to the remote resource "${first.ref}" and mllint does not use the network; vendor it into the repository, or run with --kustomize=off to lint the raw files`,
+        outside: `${where} refers to "${first.ref}", which is outside the linted repository; mllint reads only files inside it`,
+        unreadable: `${where}: ${first.ref}`,
+      }[first.why];
+      const message = `kustomization ${toDisplayPath(options.cwd, entry)} not rendered: ${reason}`;
+      results.set(entry, { display: toDisplayPath(options.cwd, holder.file), absPath: holder.file, text: '', problem: { message, line: holder.yaml.positionOf(first.at).line, maxSeverity: 'warning' } });
     } else if (!command.ok) {
       results.set(entry, problemSource(k, toDisplayPath(options.cwd, k.file), command.message));
     } else {
@@ -203,56 +214,94 @@ function kustomizationFileIn(dir: string): string | undefined {
   return undefined;
 }
 
-function isRemote(ref: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^git@/.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) || /\?(ref|version|submodules|timeout)=/.test(ref);
+/**
+ * A reference kustomize would fetch over the network: a URL of any scheme, go-getter (`git::`), scp-like
+ * git (`git@host:`), GitHub shorthand (`gh:`), a hosted repository path (`github.com/org/repo`), or a
+ * repository query (`?ref=`, `?version=`, `?timeout=`, `?submodules=`).
+ */
+export function isRemoteReference(ref: string): boolean {
+  const r = ref.trim();
+  return (
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(r) ||
+    /^(git::|gh:|git@|[\w.-]+@[\w.-]+:)/i.test(r) ||
+    /^(www\.)?(github\.com|gitlab\.com|bitbucket\.org|dev\.azure\.com|ssh\.dev\.azure\.com)([/:]|$)/i.test(r) ||
+    /\?(.*&)?(ref|version|submodules|timeout)=/.test(r)
+  );
 }
 
-function readKustomization(dir: string): Kustomization | undefined {
+/** Largest kustomization file mllint reads (they are small; this bounds parsing time). */
+export const MAX_KUSTOMIZATION_BYTES = 1024 * 1024;
+
+/**
+ * Every place a kustomization names a file, directory or repository, with its YAML path: resources,
+ * bases, components, patches of every kind, generators' files, replacements, transformers, generators,
+ * validators, configurations, crds, openapi, Helm chart repositories and homes.
+ */
+function referencesOf(value: Record<string, unknown>): Array<{ ref: string; at: PathSegment[]; kind: 'resource' | 'file' | 'repo' }> {
+  const out: Array<{ ref: string; at: PathSegment[]; kind: 'resource' | 'file' | 'repo' }> = [];
+  const add = (ref: unknown, at: PathSegment[], kind: 'resource' | 'file' | 'repo') => {
+    if (typeof ref === 'string' && ref.trim() !== '') out.push({ ref, at, kind });
+  };
+  const each = (field: string, fn: (entry: unknown, i: number) => void) => {
+    const list = value[field];
+    if (Array.isArray(list)) list.forEach(fn);
+  };
+  for (const field of ['resources', 'bases', 'components']) each(field, (e, i) => add(e, [field, i], 'resource'));
+  for (const field of ['crds', 'configurations', 'generators', 'transformers', 'validators']) each(field, (e, i) => add(e, [field, i], 'file'));
+  each('patchesStrategicMerge', (e, i) => {
+    if (typeof e === 'string' && !e.includes('\n')) add(e, ['patchesStrategicMerge', i], 'file');
+  });
+  for (const field of ['patches', 'patchesJson6902', 'replacements']) each(field, (e, i) => isPlainObject(e) && add(e.path, [field, i, 'path'], 'file'));
+  if (isPlainObject(value.openapi)) add(value.openapi.path, ['openapi', 'path'], 'file');
+  for (const field of ['configMapGenerator', 'secretGenerator']) {
+    each(field, (g, i) => {
+      if (!isPlainObject(g)) return;
+      if (Array.isArray(g.files)) g.files.forEach((f, j) => typeof f === 'string' && add(f.slice(f.indexOf('=') + 1), [field, i, 'files', j], 'file'));
+      if (Array.isArray(g.envs)) g.envs.forEach((f, j) => add(f, [field, i, 'envs', j], 'file'));
+      add(g.env, [field, i, 'env'], 'file');
+    });
+  }
+  each('helmCharts', (c, i) => {
+    if (!isPlainObject(c)) return;
+    add(c.repo, ['helmCharts', i, 'repo'], 'repo');
+    add(c.valuesFile, ['helmCharts', i, 'valuesFile'], 'file');
+    if (Array.isArray(c.additionalValuesFiles)) c.additionalValuesFiles.forEach((f, j) => add(f, ['helmCharts', i, 'additionalValuesFiles', j], 'file'));
+  });
+  each('helmChartInflationGenerator', (c, i) => isPlainObject(c) && add(c.chartRepoUrl, ['helmChartInflationGenerator', i, 'chartRepoUrl'], 'repo'));
+  if (isPlainObject(value.helmGlobals)) add(value.helmGlobals.chartHome, ['helmGlobals', 'chartHome'], 'file');
+  return out;
+}
+
+function readKustomization(dir: string, repoRoots: readonly string[]): Kustomization | undefined {
   const file = kustomizationFileIn(dir);
   if (!file) return undefined;
-  let text = '';
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    // unreadable: kustomize will say so when rendering
+  const k: Kustomization = { dir, file, yaml: parsePositionedYaml(''), value: {}, children: [], refused: [], files: [] };
+  const read = readBoundedFile(file, { what: 'kustomization file', maxBytes: MAX_KUSTOMIZATION_BYTES, roots: repoRoots });
+  if (!read.ok) {
+    k.refused.push({ ref: read.message, at: [], why: 'unreadable' });
+    return k;
   }
-  const yaml = parsePositionedYaml(text);
-  const value = isPlainObject(yaml.value) ? yaml.value : {};
-  const k: Kustomization = { dir, file, yaml, value, children: [], remote: [], files: [] };
-  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
-  for (const ref of [...strings(value.resources), ...strings(value.bases), ...strings(value.components)]) {
-    if (isRemote(ref)) {
-      k.remote.push(ref);
+  k.yaml = parsePositionedYaml(read.bytes.toString('utf8'));
+  k.value = isPlainObject(k.yaml.value) ? k.yaml.value : {};
+  for (const { ref, at, kind } of referencesOf(k.value)) {
+    const target = path.resolve(dir, ref);
+    // kustomize tries a resource that is not a local path as a repository (`example.com/org/repo`).
+    const hostLike = kind === 'resource' && /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?\//i.test(ref) && !fs.existsSync(target);
+    if (isRemoteReference(ref) || hostLike) {
+      k.refused.push({ ref, at, why: 'remote' });
       continue;
     }
-    const target = path.resolve(dir, ref);
-    if (isDirectory(target)) {
+    if (kind === 'repo') continue;
+    if (!isInsideRepository(target, repoRoots)) {
+      k.refused.push({ ref, at, why: 'outside' });
+      continue;
+    }
+    if (kind === 'resource' && isDirectory(target)) {
       if (kustomizationFileIn(target)) k.children.push(target);
     } else {
+      // Inputs of the build (resources, patches, generators' files, …), not manifests of their own.
       k.files.push(target);
     }
-  }
-  // Every other field that names a file: those files are inputs of the build, not manifests of their own.
-  const fileRefs = [
-    ...strings(value.patchesStrategicMerge).filter((s) => !s.includes('\n')),
-    ...strings(value.crds),
-    ...strings(value.configurations),
-    ...strings(value.generators),
-    ...strings(value.transformers),
-    ...strings(value.validators),
-    ...listOf(value.patches).map((p) => p.path),
-    ...listOf(value.patchesJson6902).map((p) => p.path),
-    ...listOf(value.replacements).map((p) => p.path),
-    ...[value.openapi].filter(isPlainObject).map((p) => p.path),
-    ...listOf(value.helmCharts).map((p) => p.valuesFile),
-    ...[...listOf(value.configMapGenerator), ...listOf(value.secretGenerator)].flatMap((g) => [
-      ...strings(g.files).map((f) => f.slice(f.indexOf('=') + 1)),
-      ...strings(g.envs),
-      ...(typeof g.env === 'string' ? [g.env] : []),
-    ]),
-  ];
-  for (const ref of fileRefs) {
-    if (typeof ref === 'string' && ref !== '' && !isRemote(ref)) k.files.push(path.resolve(dir, ref));
   }
   return k;
 }

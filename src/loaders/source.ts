@@ -10,7 +10,7 @@ export interface SourceInput {
   /** Text given directly; when absent, the file is read from `absPath`. */
   text?: string;
   /** A source that could not be produced (e.g. a kustomization that failed to render): one `parse-error`. */
-  problem?: { message: string; line: number };
+  problem?: { message: string; line: number; /** A cap on the finding's severity (a skipped remote reference is a warning). */ maxSeverity?: 'info' | 'warning' };
   /**
    * For rendered text (kustomize): where a finding on document `docIndex`, at `path` (inside the document),
    * is written in the user's files. Main-thread only: not passed to parser workers.

@@ -75,6 +75,23 @@ function everyFormat(cwd: string, args: string[], env: Record<string, string> = 
   return { text, codes };
 }
 
+/** The CLI in a child process without blocking this one (a loopback server here must be able to answer). */
+function mllintAsync(cwd: string, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<Run> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '', GITHUB_WORKSPACE: '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, seconds: (Date.now() - started) / 1000 });
+    });
+  });
+}
+
 const findingsOf = (run: Run) => JSON.parse(run.stdout).findings as Array<{ ruleId: string; file: string; line: number; severity: string; message: string }>;
 
 const DEPLOYMENT = `apiVersion: apps/v1
@@ -188,6 +205,61 @@ metadata: {name: x, namespace: ml}"
     expect(viaPath.code === 0 || viaPath.code === 1).toBe(true);
     expect(fs.existsSync(marker)).toBe(false);
   }, 60_000);
+
+  it('3. no network: a remote reference in any kustomization field is reported once at its line (warning), never fetched; the run goes on', async () => {
+    let requests = 0;
+    const server = http.createServer((req, res) => {
+      requests++;
+      res.end('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fetched}\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      // One entry point per field; the remote reference is always on line 3.
+      const fields: Record<string, string> = {
+        resources: `resources:\n  - deploy.yaml\n  - ${url}/all.yaml\n`,
+        git: `resources:\n  - deploy.yaml\n  - git::${url}/org/repo.git//base?ref=v1\n`,
+        hostlike: `resources:\n  - deploy.yaml\n  - ${url.slice('http://'.length)}/org/repo/base\n`,
+        github: `resources:\n  - deploy.yaml\n  - github.com/acme/manifests/base?ref=main\n`,
+        bases: `resources: [deploy.yaml]\nbases:\n  - https://${url.slice('http://'.length)}/base\n`,
+        components: `resources: [deploy.yaml]\ncomponents:\n  - ${url}/component\n`,
+        patches: `resources: [deploy.yaml]\npatches:\n  - path: ${url}/patch.yaml\n`,
+        json6902: `resources: [deploy.yaml]\npatchesJson6902:\n  - path: ${url}/ops.yaml\n    target: { kind: Deployment, name: scorer }\n`,
+        strategic: `resources: [deploy.yaml]\npatchesStrategicMerge:\n  - ${url}/smp.yaml\n`,
+        generatorFiles: `resources: [deploy.yaml]\nconfigMapGenerator:\n  - { name: c, files: [\"k=${url}/file\"] }\n`,
+        replacements: `resources: [deploy.yaml]\nreplacements:\n  - path: ${url}/replacements.yaml\n`,
+        transformers: `resources: [deploy.yaml]\ntransformers:\n  - ${url}/transformer.yaml\n`,
+        crds: `resources: [deploy.yaml]\ncrds:\n  - ${url}/crd.json\n`,
+        openapi: `resources: [deploy.yaml]\nopenapi:\n  path: ${url}/schema.json\n`,
+        helm: `resources: [deploy.yaml]\nhelmCharts:\n  - { name: x, repo: "${url}/charts", version: 1.0.0 }\n`,
+      };
+      const files: Record<string, string> = { 'local/kustomization.yaml': 'resources: [deploy.yaml]\n', 'local/deploy.yaml': DEPLOYMENT.replace('1.0.0', 'latest') };
+      for (const [name, text] of Object.entries(fields)) {
+        files[`${name}/kustomization.yaml`] = text;
+        files[`${name}/deploy.yaml`] = DEPLOYMENT;
+      }
+      // A remote reference in a base is reported once, for the entry point that uses it, in the base.
+      files['overlay/kustomization.yaml'] = 'resources:\n  - ../remotebase\n';
+      files['remotebase/kustomization.yaml'] = `resources:\n  - deploy.yaml\n  - ${url}/all.yaml\n`;
+      files['remotebase/deploy.yaml'] = DEPLOYMENT;
+      const dir = repo(files);
+      const run = await mllintAsync(dir, ['check', '--format', 'json', '.']);
+      expect(run.code, run.stderr).toBe(1);
+      expect(requests).toBe(0);
+      const findings = findingsOf(run);
+      const skipped = findings.filter((f) => f.ruleId === 'parse-error');
+      expect(skipped.map((f) => `${f.file}:${f.line} ${f.severity}`).sort()).toEqual(
+        [...Object.keys(fields).map((name) => `${name}/kustomization.yaml:3 warning`), 'remotebase/kustomization.yaml:3 warning'].sort(),
+      );
+      for (const f of skipped) expect(f.message).toMatch(/not rendered: .*(remote resource|does not use the network)/);
+      expect(skipped.find((f) => f.file.startsWith('remotebase'))!.message).toContain('kustomization overlay not rendered');
+      // The local entry point was still rendered and linted.
+      expect(findings.some((f) => f.ruleId === 'image-pinned' && f.file === 'local/deploy.yaml')).toBe(true);
+      expect(run.seconds).toBeLessThan(30);
+    } finally {
+      server.close();
+    }
+  }, 90_000);
 });
 
 export { base, mllint, everyFormat, findingsOf, spawn, http, CANARY, DEPLOYMENT };
