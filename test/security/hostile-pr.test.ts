@@ -140,9 +140,17 @@ replacements:
     // The same from a trusted place (the environment) is still refused: the load restrictor is never widened.
     fs.rmSync(path.join(dir, '.mllint.yaml'));
     const all = everyFormat(dir, ['k'], { ...env, MLLINT_KUSTOMIZE_COMMAND: 'kubectl kustomize --load-restrictor LoadRestrictionsNone' });
-    expect(all.text).toContain('must not use --load-restrictor');
+    expect(all.text).toContain('k/kustomization.yaml:4 refers to');
+    expect(all.text).toContain('which is outside the linted repository');
     expect(all.text).not.toContain(CANARY);
-    // Default rendering: the root-only restrictor refuses the outside file.
+    // A committed symlink to the outside file is the same file.
+    fs.symlinkSync(outside, path.join(dir, 'k/stolen.txt'));
+    fs.writeFileSync(path.join(dir, 'k/kustomization.yaml'), kustomization.replace(`files: [stolen=${outside}]`, 'files: [stolen=stolen.txt]'));
+    const linked = everyFormat(dir, ['k'], env);
+    expect(linked.text).toContain('which is outside the linted repository');
+    expect(linked.text).not.toContain(CANARY);
+    // Default rendering: the outside file is refused before kustomize runs (and its root-only restrictor would refuse it too).
+    fs.writeFileSync(path.join(dir, 'k/kustomization.yaml'), kustomization);
     const plain = everyFormat(dir, ['k'], env);
     expect(plain.codes.every((c) => c === 0 || c === 1)).toBe(true);
     expect(plain.text).not.toContain(CANARY);
