@@ -14,7 +14,7 @@ await build({
   format: 'esm',
   target: 'node20',
   logLevel: 'warning',
-  external: ['ajv', 'ajv-formats', 'cron-parser', 'kubernetes-models', '@kubernetes-models/*'],
+  external: ['ajv', 'ajv-formats', 'cron-parser', 'kubernetes-models', '@kubernetes-models/*', '@marcbachmann/cel-js'],
   // CommonJS packages inside an ES module bundle call require() for Node built-ins.
   banner: { js: "import { createRequire as __mllintCreateRequire } from 'node:module'; const require = __mllintCreateRequire(import.meta.url);" },
 });

@@ -22,6 +22,8 @@ export interface LintOptions {
   config?: ConfigFile;
   registryPath?: string;
   nodesPath?: string;
+  /** `--kubernetes-version` ("1.34"): overrides the config's `kubernetesVersion`. */
+  kubernetesVersion?: string;
   /** Text for the `-` path (stdin); rendered Helm output is split by its `# Source:` comments. */
   stdinText?: string;
   /** `--kustomize`: `auto` renders kustomizations (default, unless the config says `enabled: false`), `off` lints raw files. */
@@ -47,7 +49,7 @@ export function lintPaths(paths: string[], options: LintOptions = {}): LintOutco
     if (!loaded.ok) return configFailure(loaded.problems);
     config = loaded.config;
   }
-  const runSettings = loadRunSettings(config, { cwd, registryPath: options.registryPath, nodesPath: options.nodesPath });
+  const runSettings = loadRunSettings(config, { cwd, registryPath: options.registryPath, nodesPath: options.nodesPath, kubernetesVersion: options.kubernetesVersion });
   if (!runSettings.ok) return configFailure(runSettings.problems);
 
   const sources: SourceInput[] = [];

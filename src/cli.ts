@@ -17,6 +17,7 @@ import { loadConfig, type ConfigFile } from './config/load.js';
 import { formatConfigProblem } from './api.js';
 import { repositoryRoots } from './config/trust.js';
 import type { LintResult } from './types.js';
+import { DEFAULT_KUBERNETES_VERSION, parseKubernetesVersion } from './knowledge/api-versions.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -43,6 +44,7 @@ interface CheckOptions {
   color: boolean;
   registry?: string;
   nodes?: string;
+  kubernetesVersion?: string;
   kustomize?: 'auto' | 'off';
   cache: boolean;
   baseline?: string;
@@ -70,6 +72,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--no-color', 'disable colours (also NO_COLOR)')
     .option('--registry <file>', 'model registry file (overrides registry.file in the config)')
     .option('--nodes <file>', 'Node objects, e.g. the output of kubectl get nodes -o yaml')
+    .option('--kubernetes-version <version>', `Kubernetes release the manifests are applied to, e.g. 1.33 (overrides kubernetesVersion; default ${DEFAULT_KUBERNETES_VERSION})`, parseKubernetesVersionOption)
     .addOption(new Option('--kustomize <mode>', 'auto: lint kustomizations as rendered by kustomize (default); off: lint their raw files').choices(['auto', 'off']))
     .option('--baseline <file>', 'report only findings that the baseline file does not record')
     .option('--no-cache', 'do not reuse or store results in the repository\'s .mllint-cache/ (also MLLINT_CACHE=0)')
@@ -133,6 +136,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return exitCode;
 }
 
+function parseKubernetesVersionOption(value: string): string {
+  if (!parseKubernetesVersion(value)) throw new InvalidArgumentError('expected a Kubernetes release such as 1.33');
+  return value;
+}
+
 function parseCount(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
   return Number(value);
@@ -145,6 +153,7 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
     configPath: options.config,
     registryPath: options.registry,
     nodesPath: options.nodes,
+    kubernetesVersion: options.kubernetesVersion,
     kustomize: options.kustomize,
     kustomizeCommand: io.env.MLLINT_KUSTOMIZE_COMMAND || undefined,
     env: io.env,

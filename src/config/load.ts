@@ -11,6 +11,7 @@ import { compileSchema, CONFIG_SCHEMA, describeAjvError } from './schema.js';
 import { editDistance } from '../rules/utils/strings.js';
 import type { NodePool } from '../engine/settings.js';
 import { packageFile } from '../package-root.js';
+import { parseKubernetesVersion } from '../knowledge/api-versions.js';
 import { defaultSeverity } from './resolve.js';
 import { compilePolicySchema, policyToRule, type PolicyRule, type PolicySpec } from './policies.js';
 import { repositoryRoots, untrustedSettings } from './trust.js';
@@ -48,6 +49,8 @@ export interface ConfigFile {
   overrides: Override[];
   /** Rendering of kustomizations: `enabled: false` lints their raw files; `command` overrides the tool. */
   kustomize?: { enabled?: boolean; command?: string };
+  /** `kubernetesVersion`: the release whose served apiVersions are assumed ("1.34"). */
+  kubernetesVersion?: string;
 }
 
 export interface Override {
@@ -141,6 +144,11 @@ export function parseConfigText(text: string, file: string, display: string, con
   }
   const problems: ConfigProblem[] = [];
   unquotedOffAsSeverity(raw as Record<string, unknown>);
+  const version = (raw as Record<string, unknown>).kubernetesVersion;
+  if (typeof version === 'number') {
+    // YAML reads `1.30` as the number 1.3: say so rather than "must be string".
+    return { ok: false, problems: [problemAt(['kubernetesVersion'], `kubernetesVersion must be a quoted string such as "1.34" (YAML reads ${version} as a number)`)] };
+  }
   const validate = compileSchema(CONFIG_SCHEMA);
   if (!validate(raw)) {
     for (const error of validate.errors ?? []) {
@@ -233,6 +241,7 @@ export function parseConfigText(text: string, file: string, display: string, con
     ),
     policies,
     kustomize: config.kustomize === undefined ? undefined : { enabled: config.kustomize.enabled, command: config.kustomize.command },
+    kubernetesVersion: config.kubernetesVersion === undefined ? undefined : normaliseKubernetesVersion(String(config.kubernetesVersion)),
     overrides: ((config.overrides ?? []) as Array<Record<string, any>>).map((o) => ({
       files: o.files,
       namespaces: o.namespaces,
@@ -299,6 +308,7 @@ export function mergeConfigs(base: ConfigFile, layer: ConfigFile): ConfigFile {
     policies: [...base.policies.filter((p) => !layerIds.has(p.meta.id)), ...layer.policies],
     overrides: [...base.overrides, ...layer.overrides],
     kustomize: base.kustomize || layer.kustomize ? { ...base.kustomize, ...layer.kustomize } : undefined,
+    kubernetesVersion: layer.kubernetesVersion ?? base.kubernetesVersion,
   };
 }
 
@@ -405,4 +415,10 @@ export function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
     seen.add(key);
     return true;
   });
+}
+
+/** "v1.33.2" → "1.33": the minor release, as the deprecation table counts them. */
+export function normaliseKubernetesVersion(value: string): string {
+  const parsed = parseKubernetesVersion(value);
+  return parsed ? `${parsed[0]}.${parsed[1]}` : value;
 }

@@ -12,7 +12,8 @@ import { isPlainObject, loadText } from '../loaders/objects.js';
 import { readSourceText } from '../loaders/source.js';
 import { stringMap } from '../engine/selector.js';
 import type { PathSegment } from '../types.js';
-import { dedupe, type ConfigFile, type ConfigProblem } from './load.js';
+import { dedupe, normaliseKubernetesVersion, type ConfigFile, type ConfigProblem } from './load.js';
+import { DEFAULT_KUBERNETES_VERSION } from '../knowledge/api-versions.js';
 import { compileSchema, describeAjvError, pointerToPath } from './schema.js';
 
 export const REGISTRY_SCHEMA = readPackageJson('schemas', 'registry.schema.json');
@@ -23,6 +24,8 @@ export interface RunSettingsOptions {
   registryPath?: string;
   /** `--nodes FILE`: overrides `cluster.nodesFile`. */
   nodesPath?: string;
+  /** `--kubernetes-version`: overrides `kubernetesVersion` (already checked by the CLI). */
+  kubernetesVersion?: string;
 }
 
 export type RunSettingsResult = { ok: true; settings: RunSettings } | { ok: false; problems: ConfigProblem[] };
@@ -46,7 +49,13 @@ export function loadRunSettings(config: ConfigFile, options: RunSettingsOptions)
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
-    settings: { registry, stageByNamespace: config.stageByNamespace, nodePools, models: config.models },
+    settings: {
+      registry,
+      stageByNamespace: config.stageByNamespace,
+      nodePools,
+      models: config.models,
+      kubernetesVersion: normaliseKubernetesVersion(options.kubernetesVersion ?? config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION),
+    },
   };
 }
 

@@ -77,7 +77,11 @@ export class ResourceIndex {
   private readonly typoLabelValues = new Map<string, TypoIndex<Workload>>();
   private readonly typoObjectLabels = new Map<string, TypoIndex<LoadedObject>>();
 
-  constructor(objects: readonly LoadedObject[]) {
+  /**
+   * @param objects every object of the run, in load order
+   * @param files display path of each source (by `source.fileIndex`), for messages that name another file
+   */
+  constructor(objects: readonly LoadedObject[], private readonly files: readonly string[] = []) {
     this.objects = objects;
     for (const object of objects) {
       push(this.kindIndex, object.kind, object);
@@ -101,6 +105,11 @@ export class ResourceIndex {
     let set = this.labelledByKindNs.get(key);
     if (!set) this.labelledByKindNs.set(key, (set = new LabelledSet()));
     return set;
+  }
+
+  /** The display path of the file an object was loaded from (`?` when the index was built without files). */
+  fileOf(object: LoadedObject): string {
+    return this.files[object.source.fileIndex] ?? '?';
   }
 
   byKind(kind: string): readonly LoadedObject[] {

@@ -109,7 +109,7 @@ export function lint(input: LintInput): LintResult {
   const allSources = [...input.sources, ...extraSources];
 
   // 2. Index once; 3. run every enabled rule over the objects of its kinds.
-  const index = new ResourceIndex(objects);
+  const index = new ResourceIndex(objects, allSources.map((s) => s.display));
   for (const rule of input.rules ?? RULES) {
     if (ENGINE_RULE_IDS.has(rule.meta.id)) continue;
     if (input.onlyRules && !input.onlyRules.has(rule.meta.id)) continue;

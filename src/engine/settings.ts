@@ -1,3 +1,5 @@
+import { DEFAULT_KUBERNETES_VERSION } from '../knowledge/api-versions.js';
+
 /**
  * Run-wide settings that rules may read: the model registry, node pools and model defaults.
  * They are plain data, loaded at the edges (config, registry file, nodes file) before rules run.
@@ -42,6 +44,8 @@ export interface RunSettings {
   nodePools: NodePool[];
   /** `models.<name>.footprint` etc. from the config. */
   models: Record<string, { footprint?: string; loadSeconds?: number }>;
+  /** The Kubernetes release ("1.34") whose served apiVersions `deprecated-api` and `schema-valid` assume. */
+  kubernetesVersion: string;
 }
 
-export const EMPTY_SETTINGS: RunSettings = { registry: undefined, stageByNamespace: {}, nodePools: [], models: {} };
+export const EMPTY_SETTINGS: RunSettings = { registry: undefined, stageByNamespace: {}, nodePools: [], models: {}, kubernetesVersion: DEFAULT_KUBERNETES_VERSION };

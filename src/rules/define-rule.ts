@@ -18,6 +18,8 @@ export interface RuleDocs {
   checks: string;
   /** How to fix a finding. */
   fix: string;
+  /** Reference data the rule checks against (a markdown table generated from a knowledge table). */
+  reference?: string;
   /** Documentation examples; a meta-test asserts `incorrect` fires and `correct` does not. */
   examples?: { incorrect: string; correct: string };
 }

@@ -27,6 +27,7 @@ export function renderRuleDoc(rule: Rule<any>): string {
     '',
     m.docs.fix,
     '',
+    ...(m.docs.reference ? ['## Reference', '', m.docs.reference.trimEnd(), ''] : []),
   ];
   if (m.docs.examples) {
     lines.push('## Examples', '', 'Incorrect:', '', '```yaml', m.docs.examples.incorrect.trimEnd(), '```', '', 'Correct:', '', '```yaml', m.docs.examples.correct.trimEnd(), '```', '');

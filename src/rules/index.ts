@@ -5,6 +5,7 @@ import type { Rule } from './define-rule.js';
 import cpuLimitThrottling from './cpu-limit-throttling.js';
 import cronjobSafeConcurrency from './cronjob-safe-concurrency.js';
 import cronjobScheduleValid from './cronjob-schedule-valid.js';
+import deprecatedApi from './deprecated-api.js';
 import helmChartSkipped from './helm-chart-skipped.js';
 import hpaMinReplicas from './hpa-min-replicas.js';
 import hpaTargetExists from './hpa-target-exists.js';
@@ -33,6 +34,7 @@ export const RULES: ReadonlyArray<Rule<any>> = [
   cpuLimitThrottling,
   cronjobSafeConcurrency,
   cronjobScheduleValid,
+  deprecatedApi,
   helmChartSkipped,
   hpaMinReplicas,
   hpaTargetExists,

@@ -2,14 +2,19 @@ import { defineRule, type Report } from './define-rule.js';
 import type { PathSegment } from '../types.js';
 import type { ResourceIndex } from '../engine/context.js';
 import { renderPath } from '../engine/paths.js';
-import { crdValidatorFor, explainMissingSchema, knownPropertiesAt, validateObject, validatorFor, type RawValidator, type SchemaError } from './utils/k8s-schemas.js';
-import { isPlainObject } from '../loaders/objects.js';
+import { explainMissingSchema, validateObject, validatorFor, type SchemaError } from './utils/k8s-schemas.js';
+import type { LoadedObject } from '../types.js';
+import { apiValidationIssues } from './utils/api-validation.js';
+import { crdFor, disagreeingCopy } from './utils/crds.js';
+import { validateStructural } from './utils/structural-schema.js';
+import { apiVersionChange, isRemovedIn } from '../knowledge/api-versions.js';
 import { closestString } from './utils/strings.js';
 
 export interface SchemaValidOptions {
   unknownFields: boolean;
   ignoreKinds: string[];
   reportUnknownKinds: boolean;
+  apiServerRules: boolean;
 }
 
 export default defineRule<SchemaValidOptions>({
@@ -86,77 +91,113 @@ spec:
           items: { type: 'string' },
           description: 'Kinds never checked and never reported as unknown (e.g. CRDs of your own).',
         },
+        apiServerRules: {
+          type: 'boolean',
+          description: 'Apply the API server\'s static validation rules (selectors, ports, resources, probes, names, …; see the reference table).',
+        },
         reportUnknownKinds: {
           type: 'boolean',
           description: 'Report once per apiVersion and kind, as `info`, that objects without a known schema were not checked.',
         },
       },
     },
-    defaultOptions: { unknownFields: true, ignoreKinds: [], reportUnknownKinds: true },
+    defaultOptions: { unknownFields: true, ignoreKinds: [], reportUnknownKinds: true, apiServerRules: true },
     messages: {
-      invalid: '{{field}} {{problem}}',
-      required: '{{parent}} is missing the required field "{{field}}"',
-      unknownField: 'unknown field "{{field}}" in {{parent}}{{hint}}; the API rejects it, or drops it when unknown fields are pruned',
+      invalid: '{{field}} {{problem}}{{via}}',
+      required: '{{parent}} is missing the required field "{{field}}"{{via}}',
+      unknownField: 'unknown field "{{field}}" in {{parent}}{{hint}}; the API rejects it, or drops it when unknown fields are pruned{{via}}',
+      apiRule: '{{message}}',
+      celSkipped: '{{count}} x-kubernetes-validations rule(s) of CustomResourceDefinition {{crd}} use CEL that mllint cannot evaluate (Kubernetes CEL libraries, regular expressions, or too costly); they were not checked',
+      crdCopiesDisagree: 'CustomResourceDefinition {{name}} is also defined in {{file}} with a different schema for version {{version}}; custom resources are checked against the first copy that serves their version, and the cluster keeps whichever copy is applied last',
       unknownKind: 'no schema is known for {{kind}} ({{apiVersion}}); objects of this kind are not schema-checked',
       wrongApiVersion: '{{kind}} is not served as "{{apiVersion}}"; use {{expected}}',
       unknownKindInGroup: '"{{apiVersion}}" has no kind "{{kind}}"{{hint}}; the API server rejects the object',
     },
   },
 
-  check({ object, options, index }) {
+  check({ object, options, index, template, settings }) {
     const { apiVersion, kind } = object;
     if (typeof apiVersion !== 'string' || typeof kind !== 'string' || options.ignoreKinds.includes(kind)) return [];
-    const validate = validatorFor(apiVersion, kind) ?? crdInTree(index, apiVersion, kind);
-    if (!validate) {
-      const missing = explainMissingSchema(apiVersion, kind);
-      if (missing.type === 'wrongApiVersion') {
-        const expected = missing.apiVersions.map((v) => `"${v}"`).join(' or ');
-        return [{ messageId: 'wrongApiVersion', data: { kind, apiVersion, expected }, path: ['apiVersion'] }];
+    // An apiVersion the configured Kubernetes release no longer serves is deprecated-api's finding.
+    if (isRemovedIn(apiVersion, kind, settings.kubernetesVersion)) return [];
+    const reports: Report[] = [];
+    if (kind === 'CustomResourceDefinition') reports.push(...crdCopyReports(index, object));
+    if (options.apiServerRules) {
+      for (const issue of apiValidationIssues(object.object, template ? [template] : [])) {
+        reports.push({
+          messageId: 'apiRule',
+          data: { message: issue.message },
+          path: issue.path,
+          ...(issue.severity === 'warning' ? { maxSeverity: 'warning' as const } : {}),
+          ...(issue.atKey ? { atKey: true } : {}),
+        });
       }
-      if (missing.type === 'unknownKind') {
-        const close = closestString(kind, missing.kinds);
-        return [{ messageId: 'unknownKindInGroup', data: { kind, apiVersion, hint: close ? ` (did you mean "${close}"?)` : '' }, path: ['kind'] }];
+    }
+    const validate = validatorFor(apiVersion, kind);
+    if (validate) {
+      const { errors, unknownFields } = validateObject(validate, object.object, { unknownFields: options.unknownFields });
+      reports.push(...errorReports(errors, ''));
+      for (const unknown of unknownFields) {
+        const close = closestString(unknown.field, unknown.known);
+        reports.push({
+          messageId: 'unknownField',
+          data: { field: unknown.field, parent: where(unknown.path.slice(0, -1)), hint: close ? ` (did you mean "${close}"?)` : '', via: '' },
+          path: unknown.path,
+          atKey: true,
+        });
       }
-      if (!options.reportUnknownKinds) return [];
-      // One finding per apiVersion/kind: on the first object of it in load order.
-      if (firstOfKind(index, apiVersion, kind) !== object.id) return [];
-      return [{ messageId: 'unknownKind', data: { kind, apiVersion }, path: ['kind'], maxSeverity: 'info' }];
+      return reports;
     }
-    const { errors, unknownFields } = validateObject(validate, object.object, { unknownFields: options.unknownFields });
-    const reports: Report[] = errorReports(errors, validate.schema);
-    for (const unknown of unknownFields) {
-      const close = closestString(unknown.field, unknown.known);
-      reports.push({
-        messageId: 'unknownField',
-        data: { field: unknown.field, parent: where(unknown.path.slice(0, -1)), hint: close ? ` (did you mean "${close}"?)` : '' },
-        path: unknown.path,
-        atKey: true,
-      });
+    const crd = crdFor(index, apiVersion, kind);
+    if (crd.found === 'version') {
+      // A version the CRD does not serve is deprecated-api's finding.
+      if (!crd.version.served || !crd.version.schema) return reports;
+      const result = validateStructural(crd.version.schema, object.object);
+      const via = crd.version.copies > 1 ? ` (schema of CustomResourceDefinition ${crd.version.name} in ${index.fileOf(crd.version.crd)})` : '';
+      reports.push(...errorReports(result.errors.filter((e) => options.unknownFields || e.keyword !== 'additionalProperties'), via));
+      if (result.celSkipped > 0 && firstCelSkip(index, crd.version.crd)) {
+        reports.push({ messageId: 'celSkipped', data: { count: result.celSkipped, crd: crd.version.name }, path: ['kind'], maxSeverity: 'info' });
+      }
+      return reports;
     }
-    return reports;
+    if (crd.found === 'noVersion') return reports; // deprecated-api: the CRD does not define this version
+    const missing = explainMissingSchema(apiVersion, kind);
+    if (missing.type === 'wrongApiVersion') {
+      const expected = missing.apiVersions.map((v) => `"${v}"`).join(' or ');
+      return [...reports, { messageId: 'wrongApiVersion', data: { kind, apiVersion, expected }, path: ['apiVersion'] }];
+    }
+    if (missing.type === 'unknownKind') {
+      const close = closestString(kind, missing.kinds);
+      return [...reports, { messageId: 'unknownKindInGroup', data: { kind, apiVersion, hint: close ? ` (did you mean "${close}"?)` : '' }, path: ['kind'] }];
+    }
+    if (!options.reportUnknownKinds || apiVersionChange(apiVersion, kind)) return reports;
+    // One finding per apiVersion/kind: on the first object of it in load order.
+    if (firstOfKind(index, apiVersion, kind) !== object.id) return reports;
+    return [...reports, { messageId: 'unknownKind', data: { kind, apiVersion }, path: ['kind'], maxSeverity: 'info' }];
   },
 });
 
-/** Per run (per index): the CustomResourceDefinitions of the tree by group and kind. */
-const crdsByIndex = new WeakMap<ResourceIndex, Map<string, Record<string, unknown>>>();
+/** Per run: the CRDs whose unevaluated CEL rules were already reported (one info per CRD). */
+const celReported = new WeakMap<ResourceIndex, Set<number>>();
 
-/** A validator from a CustomResourceDefinition in the linted tree that defines this group, kind and version. */
-function crdInTree(index: ResourceIndex, apiVersion: string, kind: string): RawValidator | undefined {
-  const slash = apiVersion.indexOf('/');
-  if (slash === -1) return undefined;
-  let crds = crdsByIndex.get(index);
-  if (!crds) {
-    crds = new Map();
-    for (const crd of index.byKind('CustomResourceDefinition')) {
-      const spec = crd.object.spec;
-      if (!isPlainObject(spec) || !isPlainObject(spec.names)) continue;
-      const key = `${String(spec.group)}\u0000${String(spec.names.kind)}`;
-      if (!crds.has(key)) crds.set(key, crd.object);
-    }
-    crdsByIndex.set(index, crds);
-  }
-  const crd = crds.get(`${apiVersion.slice(0, slash)}\u0000${kind}`);
-  return crd ? crdValidatorFor(crd, apiVersion.slice(slash + 1)) : undefined;
+function firstCelSkip(index: ResourceIndex, crd: LoadedObject): boolean {
+  let seen = celReported.get(index);
+  if (!seen) celReported.set(index, (seen = new Set()));
+  if (seen.has(crd.id)) return false;
+  seen.add(crd.id);
+  return true;
+}
+
+/** On a later copy of a CRD whose schema differs from an earlier copy's: one warning. */
+function crdCopyReports(index: ResourceIndex, crd: LoadedObject): Report[] {
+  const conflict = disagreeingCopy(index, crd);
+  if (!conflict) return [];
+  return [{
+    messageId: 'crdCopiesDisagree',
+    data: { name: crd.name, file: index.fileOf(conflict.other), version: conflict.version },
+    path: ['spec', 'versions'],
+    maxSeverity: 'warning',
+  }];
 }
 
 /** Per run (per index): the id of the first object of each apiVersion/kind, computed once per kind. */
@@ -180,7 +221,7 @@ function where(path: readonly PathSegment[]): string {
  * ajv errors as reports: one per place. Where a value fails an `anyOf`/`oneOf` (int-or-string fields), the
  * branches' own type errors are folded into one "must be integer or string".
  */
-function errorReports(errors: SchemaError[], schema: unknown): Report[] {
+function errorReports(errors: SchemaError[], via: string): Report[] {
   const byPlace = new Map<string, SchemaError[]>();
   for (const error of errors) {
     const key = JSON.stringify(error.path);
@@ -198,22 +239,23 @@ function errorReports(errors: SchemaError[], schema: unknown): Report[] {
       let report: Report;
       if (error.keyword === 'required') {
         const field = String(error.params.missingProperty);
-        report = { messageId: 'required', data: { parent: where(error.path), field }, path: [...error.path, field] };
+        report = { messageId: 'required', data: { parent: where(error.path), field, via }, path: [...error.path, field] };
       } else if (combinator && error.keyword === 'type') {
         continue; // folded into the anyOf/oneOf report
       } else if (error.keyword === 'anyOf' || error.keyword === 'oneOf') {
         const problem = types.length > 0 ? `must be ${[...new Set(types)].join(' or ')}` : 'does not match any allowed form';
-        report = { messageId: 'invalid', data: { field: where(error.path), problem }, path: error.path };
+        report = { messageId: 'invalid', data: { field: where(error.path), problem, via }, path: error.path };
       } else if (error.keyword === 'enum' && Array.isArray(error.params.allowedValues)) {
         const allowed = (error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ');
-        report = { messageId: 'invalid', data: { field: where(error.path), problem: `must be one of ${allowed}` }, path: error.path };
+        report = { messageId: 'invalid', data: { field: where(error.path), problem: `must be one of ${allowed}`, via }, path: error.path };
       } else if (error.keyword === 'additionalProperties' && typeof error.params.additionalProperty === 'string') {
         const field = error.params.additionalProperty;
-        const close = closestString(field, knownPropertiesAt(schema, error.schemaPath));
+        const known = Array.isArray(error.params.known) ? (error.params.known as string[]) : [];
+        const close = closestString(field, known);
         const hint = close ? ` (did you mean "${close}"?)` : '';
-        report = { messageId: 'unknownField', data: { field, parent: where(error.path), hint }, path: [...error.path, field], atKey: true };
+        report = { messageId: 'unknownField', data: { field, parent: where(error.path), hint, via }, path: [...error.path, field], atKey: true };
       } else {
-        report = { messageId: 'invalid', data: { field: where(error.path), problem: error.message }, path: error.path };
+        report = { messageId: 'invalid', data: { field: where(error.path), problem: error.message, via }, path: error.path };
       }
       const key = `${report.messageId}\u0000${JSON.stringify(report.data)}`;
       if (seen.has(key)) continue;

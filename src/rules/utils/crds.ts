@@ -1,0 +1,139 @@
+/**
+ * CustomResourceDefinitions found in the linted tree: which copy defines a custom resource's version,
+ * and whether copies of one CRD disagree. Built once per run (per index) and only when a rule asks.
+ */
+import type { ResourceIndex } from '../../engine/context.js';
+import { isPlainObject } from '../../loaders/objects.js';
+import type { LoadedObject } from '../../types.js';
+
+export interface CrdVersion {
+  /** The CRD object that defines the version. */
+  crd: LoadedObject;
+  /** `metadata.name` of the CRD (`rollers.example.org`). */
+  name: string;
+  /** The version entry (`spec.versions[i]`), or a synthesized one for `apiextensions.k8s.io/v1beta1` CRDs. */
+  entry: Record<string, unknown>;
+  /** Path of the entry inside the CRD. */
+  entryPath: readonly (string | number)[];
+  /** `openAPIV3Schema` of the version, when it has one. */
+  schema: Record<string, unknown> | undefined;
+  served: boolean;
+  deprecated: boolean;
+  deprecationWarning: string | undefined;
+  /** How many copies of this CRD (same group and kind) the tree holds. */
+  copies: number;
+}
+
+interface CrdCopies {
+  /** Copies of a group/kind, in load order. */
+  byGroupKind: Map<string, LoadedObject[]>;
+}
+
+const perIndex = new WeakMap<ResourceIndex, CrdCopies>();
+
+function copiesOf(index: ResourceIndex): CrdCopies {
+  let copies = perIndex.get(index);
+  if (!copies) {
+    copies = { byGroupKind: new Map() };
+    for (const crd of index.byKind('CustomResourceDefinition')) {
+      const key = groupKindOf(crd);
+      if (!key) continue;
+      const list = copies.byGroupKind.get(key);
+      if (list) list.push(crd);
+      else copies.byGroupKind.set(key, [crd]);
+    }
+    perIndex.set(index, copies);
+  }
+  return copies;
+}
+
+function groupKindOf(crd: LoadedObject): string | undefined {
+  const spec = crd.object.spec;
+  if (!isPlainObject(spec) || !isPlainObject(spec.names) || typeof spec.group !== 'string' || typeof spec.names.kind !== 'string') return undefined;
+  return `${spec.group}\u0000${spec.names.kind}`;
+}
+
+/** Every version a CRD object defines, with its schema (v1 `spec.versions[]`, or v1beta1 `spec.version` + `spec.validation`). */
+export function crdVersions(crd: LoadedObject, copies = 1): CrdVersion[] {
+  const spec = isPlainObject(crd.object.spec) ? crd.object.spec : {};
+  const name = String(crd.object.metadata?.name ?? crd.name);
+  const topSchema = isPlainObject(spec.validation) && isPlainObject(spec.validation.openAPIV3Schema) ? spec.validation.openAPIV3Schema : undefined;
+  const out: CrdVersion[] = [];
+  const versions = Array.isArray(spec.versions) ? spec.versions : [];
+  versions.forEach((entry, i) => {
+    if (!isPlainObject(entry) || typeof entry.name !== 'string') return;
+    const own = isPlainObject(entry.schema) && isPlainObject(entry.schema.openAPIV3Schema) ? entry.schema.openAPIV3Schema : undefined;
+    out.push({
+      crd, name, entry, entryPath: ['spec', 'versions', i], schema: own ?? topSchema,
+      served: entry.served !== false, deprecated: entry.deprecated === true,
+      deprecationWarning: typeof entry.deprecationWarning === 'string' ? entry.deprecationWarning : undefined,
+      copies,
+    });
+  });
+  if (out.length === 0 && typeof spec.version === 'string') {
+    out.push({ crd, name, entry: { name: spec.version }, entryPath: ['spec', 'version'], schema: topSchema, served: true, deprecated: false, deprecationWarning: undefined, copies });
+  }
+  return out;
+}
+
+export type CrdLookup =
+  /** No CRD of this group and kind in the tree. */
+  | { found: 'none' }
+  /** CRDs of this group and kind are in the tree, but none defines the version. */
+  | { found: 'noVersion'; crds: LoadedObject[]; versions: string[] }
+  | { found: 'version'; version: CrdVersion };
+
+/**
+ * The CRD version that serves `apiVersion`/`kind` in the linted tree. With several copies of one CRD, the
+ * first (in load order) that serves the version wins; else the first that defines it at all.
+ */
+export function crdFor(index: ResourceIndex, apiVersion: string, kind: string): CrdLookup {
+  const slash = apiVersion.indexOf('/');
+  if (slash === -1) return { found: 'none' };
+  const crds = copiesOf(index).byGroupKind.get(`${apiVersion.slice(0, slash)}\u0000${kind}`);
+  if (!crds) return { found: 'none' };
+  const version = apiVersion.slice(slash + 1);
+  let defined: CrdVersion | undefined;
+  const names = new Set<string>();
+  for (const crd of crds) {
+    for (const v of crdVersions(crd, crds.length)) {
+      names.add(String(v.entry.name));
+      if (v.entry.name !== version) continue;
+      if (v.served) return { found: 'version', version: v };
+      defined ??= v;
+    }
+  }
+  return defined ? { found: 'version', version: defined } : { found: 'noVersion', crds, versions: [...names] };
+}
+
+/**
+ * For a CRD object: an earlier copy of the same CRD (group and kind) whose schema differs for a version both
+ * define, with that version's name. Custom resources are checked against the earlier copy.
+ */
+export function disagreeingCopy(index: ResourceIndex, crd: LoadedObject): { other: LoadedObject; version: string } | undefined {
+  const key = groupKindOf(crd);
+  if (!key) return undefined;
+  const crds = copiesOf(index).byGroupKind.get(key) ?? [];
+  const position = crds.indexOf(crd);
+  if (position <= 0) return undefined;
+  const mine = new Map(crdVersions(crd).map((v) => [String(v.entry.name), v]));
+  for (const other of crds.slice(0, position)) {
+    for (const theirs of crdVersions(other)) {
+      const own = mine.get(String(theirs.entry.name));
+      if (own && !sameJson(own.schema, theirs.schema)) return { other, version: String(theirs.entry.name) };
+    }
+  }
+  return undefined;
+}
+
+/** Deep equality of plain JSON data (key order ignored), without serialising megabytes of schema. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length) return false;
+    return keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameJson(a[k], b[k]));
+  }
+  return false;
+}
