@@ -49,6 +49,11 @@ export interface LoadedObject {
   namespace: string | undefined;
   object: K8sObject;
   source: SourceRef;
+  /**
+   * Set on objects that are not in the linted files but that a controller creates from one that is (the
+   * Service KubeRay makes for a RayCluster's head): found by lookups, never checked by rules themselves.
+   */
+  createdBy?: LoadedObject;
 }
 
 export interface ResourceIdentity {

@@ -2,6 +2,8 @@
  * Finding, parsing and validating the config file. Every problem comes back as a value with the
  * config file, line and column; the CLI turns them into exit code 2.
  */
+import type { WorkloadKindDef } from '../knowledge/workload-kinds.js';
+import { apiGroupOf } from '../engine/extract.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parsePositionedYaml, type PositionedYaml } from '../loaders/locate.js';
@@ -43,6 +45,8 @@ export interface ConfigFile {
   nodesFile?: string;
   nodePools: NodePool[];
   models: Record<string, { footprint?: string; loadSeconds?: number }>;
+  /** `workloadKinds`: the user's CRDs that run pods, as rows of the workload-kind table. */
+  workloadKinds?: WorkloadKindDef[];
   /** Custom policies, compiled into rules. */
   policies: PolicyRule[];
   /** Scoped settings, applied in order. */
@@ -239,6 +243,7 @@ export function parseConfigText(text: string, file: string, display: string, con
         { footprint: m.footprint === undefined ? undefined : String(m.footprint), loadSeconds: m.loadSeconds },
       ]),
     ),
+    workloadKinds: (config.workloadKinds ?? []).map((k: any) => workloadKindFromConfig(k, display)),
     policies,
     kustomize: config.kustomize === undefined ? undefined : { enabled: config.kustomize.enabled, command: config.kustomize.command },
     kubernetesVersion: config.kubernetesVersion === undefined ? undefined : normaliseKubernetesVersion(String(config.kubernetesVersion)),
@@ -305,6 +310,7 @@ export function mergeConfigs(base: ConfigFile, layer: ConfigFile): ConfigFile {
     nodesFile: layer.nodesFile ?? base.nodesFile,
     nodePools: layer.nodePools.length > 0 ? layer.nodePools : base.nodePools,
     models: { ...base.models, ...layer.models },
+    workloadKinds: [...(layer.workloadKinds ?? []), ...(base.workloadKinds ?? [])],
     policies: [...base.policies.filter((p) => !layerIds.has(p.meta.id)), ...layer.policies],
     overrides: [...base.overrides, ...layer.overrides],
     kustomize: base.kustomize || layer.kustomize ? { ...base.kustomize, ...layer.kustomize } : undefined,
@@ -421,4 +427,27 @@ export function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
 export function normaliseKubernetesVersion(value: string): string {
   const parsed = parseKubernetesVersion(value);
   return parsed ? `${parsed[0]}.${parsed[1]}` : value;
+}
+
+/**
+ * A config `workloadKinds` entry (already schema-valid) as a row of the workload-kind table
+ * (src/knowledge/workload-kinds.ts): every template gets the replica field, the controller labels and
+ * the Services the user named.
+ */
+export function workloadKindFromConfig(
+  entry: { apiVersion: string; kind: string; podTemplates: string[]; replicas?: string; serving?: boolean; labels?: Record<string, string>; services?: string[]; scalable?: boolean },
+  display: string,
+): WorkloadKindDef {
+  return {
+    group: apiGroupOf(entry.apiVersion),
+    kind: entry.kind,
+    versions: [entry.apiVersion],
+    source: `config ${display}`,
+    serving: entry.serving ?? true,
+    templates: entry.podTemplates.map((p) => ({ path: p, ...(entry.replicas ? { replicas: { path: entry.replicas, default: 1 } } : {}) })),
+    labels: entry.labels,
+    services: entry.services?.map((name) => ({ name })),
+    autoscalers: entry.scalable ? ['hpa', 'keda'] : undefined,
+    pdb: entry.serving ?? true,
+  };
 }

@@ -54,6 +54,7 @@ export function loadRunSettings(config: ConfigFile, options: RunSettingsOptions)
       stageByNamespace: config.stageByNamespace,
       nodePools,
       models: config.models,
+      workloadKinds: config.workloadKinds,
       kubernetesVersion: normaliseKubernetesVersion(options.kubernetesVersion ?? config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION),
     },
   };

@@ -5,7 +5,7 @@
  */
 import type { LoadedObject } from '../types.js';
 import { isPlainObject } from '../loaders/objects.js';
-import { getAt, podTemplateOf, type PodTemplate } from './extract.js';
+import { apiGroupOf, DEFAULT_WORKLOAD_KINDS, getAt, parseTablePath, podTemplatesOf, type PodTemplate, type WorkloadKinds } from './extract.js';
 import { DEFAULT_NAMESPACE } from './kinds.js';
 import { TypoIndex } from './typo-index.js';
 import { isEmptySelector, selectorMatches, stringMap, toLabelSelector, type LabelSelector, type Labels } from './selector.js';
@@ -61,7 +61,7 @@ export class ResourceIndex {
   readonly objects: readonly LoadedObject[];
   private readonly kindIndex = new Map<string, LoadedObject[]>();
   private readonly nameIndex = new Map<string, LoadedObject[]>();
-  private readonly templates = new Map<number, PodTemplate | undefined>();
+  private readonly templates = new Map<number, PodTemplate[]>();
   private readonly workloadsByNamespace = new Map<string, LabelledSet<Workload>>();
   private readonly labelledByKindNs = new Map<string, LabelledSet<LoadedObject>>();
   readonly workloads: Workload[] = [];
@@ -77,27 +77,41 @@ export class ResourceIndex {
   private readonly typoLabelValues = new Map<string, TypoIndex<Workload>>();
   private readonly typoObjectLabels = new Map<string, TypoIndex<LoadedObject>>();
 
+  /** The workload kinds of the run (built-in table plus config `workloadKinds`). */
+  readonly kinds: WorkloadKinds;
+
   /**
    * @param objects every object of the run, in load order
    * @param files display path of each source (by `source.fileIndex`), for messages that name another file
+   * @param kinds the workload kinds of the run (built-in table plus config `workloadKinds`)
    */
-  constructor(objects: readonly LoadedObject[], private readonly files: readonly string[] = []) {
+  constructor(objects: readonly LoadedObject[], private readonly files: readonly string[] = [], kinds: WorkloadKinds = DEFAULT_WORKLOAD_KINDS) {
     this.objects = objects;
+    this.kinds = kinds;
+    const created: LoadedObject[] = [];
     for (const object of objects) {
-      push(this.kindIndex, object.kind, object);
-      push(this.nameIndex, nameKey(object.kind, namespaceOf(object), object.name), object);
-      const labels = (object.object.metadata?.labels ?? {}) as Labels;
-      this.labelledSet(object.kind, namespaceOf(object)).add(object, labels);
-      const template = podTemplateOf(object.object);
-      this.templates.set(object.id, template);
-      if (template) {
+      this.addToIndexes(object);
+      const templates = podTemplatesOf(object.object, kinds);
+      this.templates.set(object.id, templates);
+      for (const template of templates) {
         const workload = { object, template };
         this.workloads.push(workload);
         let set = this.workloadsByNamespace.get(namespaceOf(object));
         if (!set) this.workloadsByNamespace.set(namespaceOf(object), (set = new LabelledSet()));
         set.add(workload, template.labels);
       }
+      created.push(...createdServicesOf(object, kinds, -1 - created.length));
     }
+    // After every real object, so a Service written in the tree wins over the one a controller would create.
+    for (const service of created) this.addToIndexes(service);
+  }
+
+  private addToIndexes(object: LoadedObject): void {
+    const kind = indexKindOf(object);
+    push(this.kindIndex, kind, object);
+    push(this.nameIndex, nameKey(kind, namespaceOf(object), object.name), object);
+    const labels = (object.object.metadata?.labels ?? {}) as Labels;
+    this.labelledSet(kind, namespaceOf(object)).add(object, labels);
   }
 
   private labelledSet(kind: string, namespace: string): LabelledSet<LoadedObject> {
@@ -125,9 +139,14 @@ export class ResourceIndex {
     return this.nameIndex.get(nameKey(kind, namespace, name))?.[0];
   }
 
-  /** The pod template of a workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod, InferenceService). */
+  /** The first pod template of a workload (see `podTemplatesOf`). */
   podTemplateOf(object: LoadedObject): PodTemplate | undefined {
-    return this.templates.get(object.id);
+    return this.templates.get(object.id)?.[0];
+  }
+
+  /** Every pod template of a workload of any kind in the workload-kind table (an LWS leader and worker, each Ray group…). */
+  podTemplatesOf(object: LoadedObject): readonly PodTemplate[] {
+    return this.templates.get(object.id) ?? [];
   }
 
   workloadsInNamespace(namespace: string): readonly Workload[] {
@@ -319,14 +338,11 @@ export class ResourceIndex {
   }
 }
 
-/** Pod labels set by controllers at run time, never in a pod template. */
-export const RUNTIME_POD_LABEL_KEYS: readonly string[] = [
-  'statefulset.kubernetes.io/pod-name',
-  'apps.kubernetes.io/pod-index',
-  'controller-revision-hash',
-  'pod-template-hash',
-  'batch.kubernetes.io/job-completion-index',
-];
+/**
+ * Pod labels set by controllers at run time, never in a pod template: the `runtimeLabels` of every row of
+ * the workload-kind table (`pod-template-hash`, `statefulset.kubernetes.io/pod-name`, LWS and JobSet indexes…).
+ */
+export const RUNTIME_POD_LABEL_KEYS: readonly string[] = DEFAULT_WORKLOAD_KINDS.runtimeLabelKeys();
 
 /**
  * The selector of a Service as a LabelSelector, without run-time pod labels; undefined when the Service
@@ -373,4 +389,44 @@ export function usesRuntimeLabels(selector: LabelSelector): boolean {
     RUNTIME_POD_LABEL_KEYS.some((key) => Object.prototype.hasOwnProperty.call(selector.matchLabels ?? {}, key)) ||
     (selector.matchExpressions ?? []).some((e) => RUNTIME_POD_LABEL_KEYS.includes(e.key))
   );
+}
+
+/**
+ * The index key of an object's kind: its kind, except for kinds of another API group that share a core
+ * kind's name (a Knative `serving.knative.dev` Service is not a core Service).
+ */
+export function indexKindOf(object: { apiVersion: string; kind: string }): string {
+  if (object.kind === 'Service') {
+    const group = apiGroupOf(object.apiVersion);
+    if (group !== '') return `Service.${group}`;
+  }
+  return object.kind;
+}
+
+/**
+ * The Services a controller creates for an object (KubeRay `<cluster>-head-svc`, the LWS headless Service,
+ * Knative's and KServe's Services…), from its workload-kind row, as objects that lookups find. Their ports
+ * are not known: they carry none and rules skip port checks on them.
+ */
+function createdServicesOf(owner: LoadedObject, kinds: WorkloadKinds, firstId: number): LoadedObject[] {
+  const def = kinds.definitionOf(owner.object);
+  if (!def?.services) return [];
+  const out: LoadedObject[] = [];
+  for (const service of def.services) {
+    const override = service.nameFrom ? getAt(owner.object, parseTablePath(service.nameFrom)) : undefined;
+    const name = typeof override === 'string' && override !== '' ? override : service.name.replace(/\{name\}/g, owner.name);
+    const labels: Record<string, string> = {};
+    for (const [k, v] of Object.entries(service.labels ?? {})) labels[k] = v.replace(/\{name\}/g, owner.name);
+    out.push({
+      id: firstId - out.length,
+      apiVersion: 'v1',
+      kind: 'Service',
+      name,
+      namespace: owner.namespace,
+      object: { apiVersion: 'v1', kind: 'Service', metadata: { name, ...(owner.namespace !== undefined ? { namespace: owner.namespace } : {}), labels }, spec: {} },
+      source: owner.source,
+      createdBy: owner,
+    });
+  }
+  return out;
 }

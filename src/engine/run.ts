@@ -8,9 +8,10 @@ import { locatePath, prepareLocate, type LocatableText } from '../loaders/locate
 import { readSourceText, type SourceInput } from '../loaders/source.js';
 import type { SkippedChart } from '../loaders/files.js';
 import { RULES, ENGINE_RULE_IDS } from '../rules/index.js';
-import { formatMessage, type Rule } from '../rules/define-rule.js';
+import { formatMessage, type Report, type Rule } from '../rules/define-rule.js';
 import type { RuleSettings } from '../config/resolve.js';
 import { ResourceIndex } from './context.js';
+import { WORKLOAD_MARKER, WorkloadKinds, DEFAULT_WORKLOAD_KINDS } from './extract.js';
 import { renderPath } from './paths.js';
 import { EMPTY_SETTINGS, type RunSettings } from './settings.js';
 import { ignoredRulesOf, isSuppressed } from './suppress.js';
@@ -109,11 +110,12 @@ export function lint(input: LintInput): LintResult {
   const allSources = [...input.sources, ...extraSources];
 
   // 2. Index once; 3. run every enabled rule over the objects of its kinds.
-  const index = new ResourceIndex(objects, allSources.map((s) => s.display));
+  const index = new ResourceIndex(objects, allSources.map((s) => s.display), settings.workloadKinds?.length ? new WorkloadKinds(settings.workloadKinds) : DEFAULT_WORKLOAD_KINDS);
+  const workloadObjects = objects.filter((o) => index.podTemplatesOf(o).length > 0);
   for (const rule of input.rules ?? RULES) {
     if (ENGINE_RULE_IDS.has(rule.meta.id)) continue;
     if (input.onlyRules && !input.onlyRules.has(rule.meta.id)) continue;
-    const targets = rule.meta.kinds ? rule.meta.kinds.flatMap((kind) => index.byKind(kind)) : objects;
+    const targets = rule.meta.kinds ? targetsOf(rule.meta.kinds, index, workloadObjects) : objects;
     for (const object of targets) {
       const source = allSources[object.source.fileIndex];
       const setting = input.ruleSettings.settingFor(rule.meta.id, { file: source.display, absPath: source.absPath, namespace: object.namespace });
@@ -196,7 +198,22 @@ function runRule(
   const base = { sourceIndex: object.source.fileIndex, object };
   const toLocate = (path: Path) => ({ docIndex: object.source.docIndex, path: [...object.source.basePath, ...path] });
   try {
-    const reports = rule.check({ object, template: index.podTemplateOf(object), options, index, settings });
+    // A rule about pod templates sees each template of the object (an LWS leader, then its worker…);
+    // a report repeated for several templates (about the object itself) is kept once.
+    const templates = rule.meta.kinds?.includes(WORKLOAD_MARKER)
+      ? index.podTemplatesOf(object).filter((t) => !t.partial || rule.meta.partialTemplates)
+      : [index.podTemplateOf(object)];
+    if (templates.length === 0) return [];
+    const reports: Report[] = [];
+    const seen = new Set<string>();
+    for (const template of templates) {
+      for (const report of rule.check({ object, template, options, index, settings })) {
+        const key = `${report.messageId}\u0000${JSON.stringify(report.path)}\u0000${JSON.stringify(report.data ?? {})}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        reports.push(report);
+      }
+    }
     return reports.map((report) => ({
       ...base,
       ruleId: rule.meta.id,
@@ -211,6 +228,24 @@ function runRule(
     const reason = err instanceof Error ? err.message : String(err);
     return [{ ...base, ruleId: 'rule-error', message: `rule "${rule.meta.id}" failed on this object: ${reason}`, locate: toLocate([]), objectPath: [] }];
   }
+}
+
+/**
+ * The objects a rule is run on: those of its kinds (by index kind, so a Knative Service is not a core
+ * Service), and for the workload marker every object with a pod template. Objects a controller would
+ * create (no file of their own) are never targets.
+ */
+function targetsOf(kinds: readonly string[], index: ResourceIndex, workloadObjects: readonly LoadedObject[]): LoadedObject[] {
+  const out: LoadedObject[] = [];
+  const seen = new Set<number>();
+  for (const kind of kinds) {
+    for (const object of kind === WORKLOAD_MARKER ? workloadObjects : index.byKind(kind)) {
+      if (object.createdBy || seen.has(object.id)) continue;
+      seen.add(object.id);
+      out.push(object);
+    }
+  }
+  return out;
 }
 
 // renderPath lives in ./paths.ts so that rules can use it without importing the engine (a cycle).

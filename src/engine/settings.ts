@@ -1,5 +1,6 @@
 import { DEFAULT_KUBERNETES_VERSION } from '../knowledge/api-versions.js';
 
+import type { WorkloadKindDef } from '../knowledge/workload-kinds.js';
 /**
  * Run-wide settings that rules may read: the model registry, node pools and model defaults.
  * They are plain data, loaded at the edges (config, registry file, nodes file) before rules run.
@@ -46,6 +47,8 @@ export interface RunSettings {
   models: Record<string, { footprint?: string; loadSeconds?: number }>;
   /** The Kubernetes release ("1.34") whose served apiVersions `deprecated-api` and `schema-valid` assume. */
   kubernetesVersion: string;
+  /** Config `workloadKinds`: the user's own CRDs that run pods (added to src/knowledge/workload-kinds.ts). */
+  workloadKinds?: WorkloadKindDef[];
 }
 
 export const EMPTY_SETTINGS: RunSettings = { registry: undefined, stageByNamespace: {}, nodePools: [], models: {}, kubernetesVersion: DEFAULT_KUBERNETES_VERSION };

@@ -11,8 +11,7 @@ export function parseIgnoreList(value: unknown): Set<string> {
 
 export function ignoredRulesOf(object: LoadedObject, index: ResourceIndex): Set<string> {
   const own = parseIgnoreList(object.object.metadata?.annotations?.[IGNORE_ANNOTATION]);
-  const template = index.podTemplateOf(object);
-  if (template) for (const id of parseIgnoreList(template.annotations[IGNORE_ANNOTATION])) own.add(id);
+  for (const template of index.podTemplatesOf(object)) for (const id of parseIgnoreList(template.annotations[IGNORE_ANNOTATION])) own.add(id);
   return own;
 }
 

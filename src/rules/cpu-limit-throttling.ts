@@ -1,5 +1,6 @@
 import { defineRule, type Report } from './define-rule.js';
 import { namespaceOf } from '../engine/context.js';
+import { WORKLOAD_KINDS } from '../engine/extract.js';
 import { formatCpu } from './utils/quantity.js';
 import { describeEffective, effectiveResource, isLongRunning, servingContainers } from './utils/serving.js';
 
@@ -18,7 +19,7 @@ export default defineRule<CpuLimitThrottlingOptions>({
     severity: 'warning',
     recommended: true,
     description: 'Serving containers request CPU, and have no CPU limit or one well above the request (CFS throttling)',
-    kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Pod', 'InferenceService'],
+    kinds: WORKLOAD_KINDS,
     remediation: 'Set resources.requests.cpu and remove resources.limits.cpu (or raise it to at least minLimitToRequestRatio × the request).',
     docs: {
       why:

@@ -35,8 +35,16 @@ export interface RuleMeta<Options> {
   docs: RuleDocs;
   /** Short remediation attached to every finding as `fix`. */
   remediation: string;
-  /** Object kinds the engine hands to the rule; omitted: every object. */
+  /**
+   * Object kinds the engine hands to the rule; omitted: every object. `WORKLOAD_KINDS` (from engine/extract)
+   * hands it every pod template of every workload kind, built-in or configured, one at a time.
+   */
   kinds?: readonly string[];
+  /**
+   * The rule judges only what a template writes, never what it lacks, so it may also run on partial templates
+   * (overlays a controller merges into its own pod spec: Seldon `Server.spec.podSpec`, KServe `LLMInferenceService`).
+   */
+  partialTemplates?: boolean;
   /** JSON Schema of the options object (validated at config load). */
   optionsSchema: JsonSchema;
   defaultOptions: Options;

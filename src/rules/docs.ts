@@ -1,5 +1,6 @@
 /** Rule documentation, generated from rule metadata (never written twice): `mllint explain` and docs/rules.md. */
 import type { Rule } from './define-rule.js';
+import { WORKLOAD_MARKER } from '../engine/extract.js';
 
 export function renderRuleDoc(rule: Rule<any>): string {
   const m = rule.meta;
@@ -9,7 +10,7 @@ export function renderRuleDoc(rule: Rule<any>): string {
     m.description,
     '',
     `Default severity: ${m.recommended ? m.severity : 'off (opt in)'}`,
-    ...(m.kinds && m.kinds.length > 0 ? [`Applies to: ${m.kinds.join(', ')}`] : []),
+    ...(m.kinds && m.kinds.length > 0 ? [`Applies to: ${m.kinds.map((k) => (k === WORKLOAD_MARKER ? 'every pod template of every workload kind (README: Workload kinds)' : k)).join(', ')}`] : []),
     '',
     '## Why',
     '',

@@ -15,6 +15,7 @@ export default defineRule<ImagePinnedOptions>({
     recommended: true,
     description: 'Images must name an immutable version: no missing tag, no `:latest`, optionally a digest',
     kinds: WORKLOAD_KINDS,
+    partialTemplates: true,
     remediation: 'Use an immutable reference: a version tag such as model-server:3.0.1, or a digest (@sha256:…).',
     docs: {
       why:

@@ -100,6 +100,7 @@ spec:
         continue;
       }
       if (backend.port === undefined) continue; // a missing port is schema-valid's finding
+      if (service.createdBy) continue; // created by a controller (KubeRay head Service…): its ports are not in the tree
       const ports = servicePortsOf(service);
       if (ports.length === 0 && getAt(service.object, ['spec', 'type']) === 'ExternalName') continue;
       const port = backend.port;

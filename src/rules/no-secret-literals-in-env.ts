@@ -16,6 +16,7 @@ export default defineRule<NoSecretLiteralsInEnvOptions>({
     recommended: true,
     description: 'Credentials must come from a Secret (valueFrom.secretKeyRef), not literal env values',
     kinds: WORKLOAD_KINDS,
+    partialTemplates: true,
     remediation: 'Store the value in a Secret and reference it with env[].valueFrom.secretKeyRef (or envFrom.secretRef); rotate the exposed credential.',
     docs: {
       why:

@@ -1,5 +1,5 @@
 import { defineRule } from './define-rule.js';
-import { getAt } from '../engine/extract.js';
+import { getAt, WORKLOAD_KINDS } from '../engine/extract.js';
 import type { Path } from '../types.js';
 import { replicaFloor } from './utils/disruption.js';
 import { isLongRunning } from './utils/serving.js';
@@ -14,7 +14,7 @@ export default defineRule<PdbPresentOptions>({
     severity: 'warning',
     recommended: true,
     description: 'A serving workload with several replicas should have a PodDisruptionBudget',
-    kinds: ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'InferenceService'],
+    kinds: WORKLOAD_KINDS,
     remediation: 'Add a policy/v1 PodDisruptionBudget with maxUnavailable: 1 selecting the pod template labels.',
     docs: {
       why:
@@ -23,7 +23,8 @@ export default defineRule<PdbPresentOptions>({
         'replica at the same time, and a model that needs a minute to load leaves the endpoint down for that ' +
         'minute. A PDB makes evictions wait until enough replicas are ready elsewhere.',
       checks:
-        'Deployments, StatefulSets, ReplicaSets, ReplicationControllers and KServe InferenceServices that run at ' +
+        'Deployments, StatefulSets, ReplicaSets, ReplicationControllers, Argo Rollouts, LeaderWorkerSets (their ' +
+        'leader pods) and KServe InferenceServices that run at ' +
         'least `minReplicas` replicas: `spec.replicas` (default 1), or the `maxReplicas` of the HPA that scales ' +
         'them (a drain at peak traffic meets that many), or the predictor\'s `minReplicas`. Such a workload must have its pod template labels matched by ' +
         'some PodDisruptionBudget in its namespace, anywhere in the linted tree. Single-replica workloads are left ' +
@@ -85,7 +86,7 @@ spec:
   },
 
   check({ object, template, index, options }) {
-    if (!template || !isLongRunning(template)) return [];
+    if (!template || !isLongRunning(template) || !template.servesTraffic || template.definition.pdb !== true) return [];
     const floor = replicaFloor({ object, template }, index);
     if (!floor) return [];
     // With an HPA, what matters is how many replicas a drain at peak traffic could evict together.
@@ -93,8 +94,7 @@ spec:
     const replicas = floor.hpa && typeof hpaMax === 'number' ? Math.max(hpaMax, floor.count) : floor.count;
     if (replicas < options.minReplicas) return [];
     if (index.pdbsFor(object).length > 0) return [];
-    const replicasPath: Path = object.kind === 'InferenceService' ? ['spec', 'predictor', 'minReplicas'] : ['spec', 'replicas'];
-    const path = getAt(object.object, replicasPath) !== undefined ? replicasPath : ['metadata', 'name'];
+    const path: Path = template.replicasPath ?? ['metadata', 'name'];
     if (floor.hpa) return [{ messageId: 'noPdbHpa', data: { hpa: floor.hpa.name, replicas }, path }];
     return [{ messageId: 'noPdb', data: { replicas }, path }];
   },

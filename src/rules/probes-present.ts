@@ -1,4 +1,5 @@
 import { defineRule, type Report } from './define-rule.js';
+import { WORKLOAD_KINDS } from '../engine/extract.js';
 import { isLongRunning, probeOf, servingContainers } from './utils/serving.js';
 
 export type ProbesPresentOptions = Record<string, never>;
@@ -12,7 +13,7 @@ export default defineRule<ProbesPresentOptions>({
     severity: 'error',
     recommended: true,
     description: 'Long-running serving containers need a readiness and a liveness probe',
-    kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Pod'],
+    kinds: WORKLOAD_KINDS,
     remediation: 'Add a readinessProbe (traffic only once the model answers) and a livenessProbe (restart a hung server).',
     docs: {
       why:
@@ -21,12 +22,14 @@ export default defineRule<ProbesPresentOptions>({
         'sending them when the server stops answering. Without a liveness probe a model server that deadlocks, ' +
         'or whose worker hangs in a GPU call, is never restarted: the pod stays Running and silently serves nothing.',
       checks:
-        'Every regular container (not init or ephemeral containers) of a long-running workload — Deployment, ' +
-        'StatefulSet, DaemonSet, ReplicaSet, ReplicationController, and a Pod whose `restartPolicy` is `Always` ' +
-        '(the default) — must have a `readinessProbe` and a `livenessProbe`. Jobs, CronJobs and Pods with ' +
-        '`restartPolicy: Never`/`OnFailure` run to completion and are not checked. KServe `InferenceService`s are ' +
-        'not checked either: KServe and Knative probe the model server themselves (their declared probes are ' +
-        'still checked by `probe-port-exists` and `liveness-survives-model-load`).',
+        'Every regular container (not init or ephemeral containers) of the pod templates of a long-running ' +
+        'workload — Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Argo Rollout, the leader ' +
+        'of a LeaderWorkerSet, a configured serving kind, and a Pod whose `restartPolicy` is `Always` (the default) ' +
+        '— must have a `readinessProbe` and a `livenessProbe`. Jobs, CronJobs, JobSets, RayJobs and Pods with ' +
+        '`restartPolicy: Never`/`OnFailure` run to completion and are not checked; nor are workers reached through ' +
+        'their leader or head (LWS workers), nor pods whose controller injects probes (KServe, Knative, KubeRay) or ' +
+        'merges the template into its own (Seldon `Server`, KServe `LLMInferenceService`). Their declared probes ' +
+        'are still checked by `probe-port-exists` and `liveness-survives-model-load`.',
       fix:
         'Add a `readinessProbe` that succeeds only when the model is loaded and can answer (e.g. `GET /ready` or ' +
         'the gRPC health service) and a `livenessProbe` on a cheap endpoint that fails when the server hangs. ' +
@@ -78,7 +81,8 @@ spec:
   },
 
   check({ template }) {
-    if (!template || !isLongRunning(template)) return [];
+    // Workers reached through a leader/head, and pods whose controller injects probes (KubeRay, Knative, KServe), are skipped.
+    if (!template || !isLongRunning(template) || !template.servesTraffic || template.probesInjected) return [];
     const reports: Report[] = [];
     for (const ref of servingContainers(template)) {
       const readiness = probeOf(ref, 'readinessProbe');

@@ -229,7 +229,8 @@ function checkServiceMonitor(monitor: LoadedObject, index: ResourceIndex, select
     if (typeof endpoint.port === 'string' && endpoint.port !== '') {
       const port = endpoint.port;
       const ports = services.flatMap((s) => servicePortsOf(s));
-      if (!ports.some((p) => p.name === port)) {
+      // A Service a controller creates (KubeRay, Knative, KServe…) has ports mllint cannot see.
+      if (!services.some((s) => s.createdBy) && !ports.some((p) => p.name === port)) {
         const names = [...new Set(ports.map((p) => p.name).filter((n): n is string => n !== undefined))];
         reports.push({
           messageId: 'portMissing',
@@ -254,12 +255,13 @@ function checkServiceMonitor(monitor: LoadedObject, index: ResourceIndex, select
 }
 
 function podsBehind(services: readonly LoadedObject[], index: ResourceIndex): { workloads: Workload[]; ports: ContainerPort[] } {
-  const seen = new Set<number>();
+  const seen = new Set<string>();
   const workloads: Workload[] = [];
   for (const service of services) {
     for (const w of index.workloadsForService(service)) {
-      if (seen.has(w.object.id)) continue;
-      seen.add(w.object.id);
+      const key = `${w.object.id}:${w.template.index}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       workloads.push(w);
     }
   }

@@ -8,6 +8,7 @@ import type { LoadedObject } from '../../types.js';
 import { usesRuntimeLabels, type ResourceIndex, type Workload } from '../../engine/context.js';
 import { getAt } from '../../engine/extract.js';
 import { toLabelSelector } from '../../engine/selector.js';
+import { WORKLOAD_KINDS_TABLE } from '../../knowledge/workload-kinds.js';
 
 export interface IntOrPercent {
   type: 'int' | 'percent';
@@ -49,8 +50,8 @@ export function hpaMinReplicas(hpa: LoadedObject): number {
   return typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 ? raw : 1;
 }
 
-/** Kinds whose replica count an HPA drives through the scale subresource. */
-export const SCALABLE_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'];
+/** Kinds whose replica count an HPA drives through the scale subresource (the workload-kind table's `hpa` autoscaler). */
+export const SCALABLE_KINDS: readonly string[] = WORKLOAD_KINDS_TABLE.filter((d) => d.autoscalers?.includes('hpa')).map((d) => d.kind);
 
 export interface ReplicaFloor {
   /** The fewest pods the workload runs in normal operation. */
@@ -68,14 +69,14 @@ export interface ReplicaFloor {
  */
 export function replicaFloor(workload: Workload, index: ResourceIndex): ReplicaFloor | undefined {
   const { object, template } = workload;
-  if (SCALABLE_KINDS.includes(object.kind)) {
+  if (index.kinds.isScalable(object.kind, object.apiVersion)) {
     const hpa = index.hpaFor(object);
     if (hpa) return { count: Math.max(1, hpaMinReplicas(hpa)), source: 'hpa', hpa };
   }
   if (object.kind === 'Pod') return { count: 1, source: 'pod' };
   if (object.kind === 'InferenceService') return { count: Math.max(1, template.replicas ?? 1), source: 'kserve' };
   if (template.replicas === undefined) return undefined;
-  return { count: template.replicas, source: typeof getAt(object.object, ['spec', 'replicas']) === 'number' ? 'replicas' : 'default' };
+  return { count: template.replicas, source: template.replicasPath !== undefined ? 'replicas' : 'default' };
 }
 
 /** `Deployment "scorer" (3 replicas)`, `Deployment "scorer" (2, the minReplicas of HPA "scorer")`. */
