@@ -12,9 +12,11 @@ import { createFastLocator } from '../../src/loaders/fast-locate.js';
 import { prepareLocateWithYaml, locatePath } from '../../src/loaders/locate.js';
 import { parseYamlDocuments } from '../../src/loaders/yaml.js';
 import type { Path } from '../../src/types.js';
+import { SHARED_DIR, sharedExtra } from '../shared-extras.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const SHARED = path.resolve(ROOT, '../shared');
+/** The conformance fixtures and the corpus generator join the examples when shared/ is present. */
+const SHARED = sharedExtra('corpus/gen-corpus.mjs', 'fast-locate agreement on the conformance fixtures and a generated corpus') ? SHARED_DIR! : path.join(ROOT, 'no-shared-dir');
 
 function yamlFilesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];

@@ -7,11 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedExtra } from '../shared-extras.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIST = path.join(ROOT, 'dist', 'loaders', 'load-sources.js');
 const WORKER = path.join(ROOT, 'dist', 'loaders', 'parse-worker.js');
-const GEN = path.resolve(ROOT, '../shared/corpus/gen-corpus.mjs');
+const GEN = sharedExtra('corpus/gen-corpus.mjs', 'the worker-pool agreement test on a generated corpus');
 const built = fs.existsSync(DIST) && fs.existsSync(WORKER);
 if (!built) {
   const reason = 'dist/ is not built: run npm run build (npm test does)';
@@ -19,11 +20,11 @@ if (!built) {
   console.warn(`SKIPPED load-sources worker tests: ${reason}`);
 }
 
-describe.skipIf(!built)('loadSources on worker threads', () => {
+describe.skipIf(!built || !GEN)('loadSources on worker threads', () => {
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-pool-'));
-    execFileSync(process.execPath, [GEN, path.join(dir, 'corpus'), '400'], { stdio: 'ignore' });
+    execFileSync(process.execPath, [GEN!, path.join(dir, 'corpus'), '400'], { stdio: 'ignore' });
     const odd = path.join(dir, 'corpus', 'odd');
     fs.mkdirSync(odd, { recursive: true });
     fs.writeFileSync(path.join(odd, 'dates.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\n  creationTimestamp: 2024-01-02T03:04:05Z\ndata:\n  nan: .nan\n  inf: -.inf\n  zero: -0\n');
