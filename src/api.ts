@@ -12,6 +12,9 @@ import { loadRunSettings } from './config/run-settings.js';
 import { repositoryRoots } from './config/trust.js';
 import { lint } from './engine/run.js';
 import { cacheEntryFor, readCachedResult, writeCachedResult } from './cache.js';
+import { fingerprintOf } from './engine/identity.js';
+import { gitRepositoryRoot } from './report-files.js';
+import path from 'node:path';
 import type { LintResult } from './types.js';
 
 export interface LintOptions {
@@ -76,7 +79,7 @@ export function lintPaths(paths: string[], options: LintOptions = {}): LintOutco
       })
     : undefined;
   const cachedResult = cacheEntry ? readCachedResult(cacheEntry) : undefined;
-  if (cachedResult) return { ok: true, result: cachedResult, config, cached: true };
+  if (cachedResult) return { ok: true, result: addFingerprints(cachedResult, cwd), config, cached: true };
 
   const result = lint({
     sources,
@@ -86,6 +89,7 @@ export function lintPaths(paths: string[], options: LintOptions = {}): LintOutco
     helmCharts: discovery.helmCharts,
     unreadable: discovery.unreadable,
   });
+  addFingerprints(result, cwd);
   if (cacheEntry) writeCachedResult(cacheEntry, result);
   return { ok: true, result, config, cached: false };
 }
@@ -94,12 +98,26 @@ export function lintPaths(paths: string[], options: LintOptions = {}): LintOutco
 export function lintText(text: string, options: { display?: string; config?: ConfigFile; cwd?: string } = {}): LintResult {
   const config = options.config ?? emptyConfig(options.cwd ?? process.cwd());
   const runSettings = loadRunSettings(config, { cwd: options.cwd ?? process.cwd() });
-  return lint({
+  const result = lint({
     sources: [{ display: options.display ?? '-', text }],
     rules: allRules(config),
     ruleSettings: resolveRuleSettings(config),
     settings: runSettings.ok ? runSettings.settings : undefined,
   });
+  return addFingerprints(result, options.cwd ?? process.cwd());
+}
+
+/**
+ * Sets each finding's `fingerprint` (engine/identity.ts), with its file relative to the git repository
+ * root (else to `cwd`), so the same finding has the same fingerprint from any working directory.
+ */
+export function addFingerprints(result: LintResult, cwd: string): LintResult {
+  const root = gitRepositoryRoot(cwd) ?? cwd;
+  for (const f of result.findings) {
+    const rel = f.file === '-' ? '-' : path.relative(root, path.resolve(cwd, f.file)).split(path.sep).join('/');
+    f.fingerprint = fingerprintOf(f, rel);
+  }
+  return result;
 }
 
 function configFailure(problems: ConfigProblem[]): LintOutcome {

@@ -3,18 +3,24 @@
  * today's findings; `--baseline FILE` then reports only new ones.
  *
  * A finding is matched by its identity, never by its line, so edits elsewhere in a file do not
- * resurrect baselined findings: rule, file, object (kind, namespace, name) and path inside the object;
- * a finding about a whole file (no object) by rule, file and message. Matching counts occurrences:
- * two identical findings in the baseline absorb at most two today.
+ * resurrect baselined findings: rule, file, object (kind, namespace, name) and path inside the object
+ * with list items named by their key (`containers[name=scorer].env[name=MODEL_VERSION]`, see
+ * engine/identity.ts), so inserting or reordering list items does not either; a finding about a whole
+ * file (no object) by rule, file and message. Matching counts occurrences: two identical findings in the
+ * baseline absorb at most two today. Version 1 baselines (paths with list indexes) still load: their
+ * entries match a finding by its index path.
  *
  * Files are recorded relative to the baseline file's directory, so the baseline works from any
  * working directory. Reading and writing return values; nothing here throws for bad input.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { identityParts } from './engine/identity.js';
 import type { Finding, LintResult } from './types.js';
 
-export const BASELINE_VERSION = 1;
+export const BASELINE_VERSION = 2;
+/** Versions this build reads: 1 recorded paths with list indexes, 2 with named list items. */
+const READABLE_VERSIONS = new Set([1, 2]);
 
 /** One recorded finding: what identifies it, plus the message for a human reading the file. */
 export interface BaselineEntry {
@@ -34,19 +40,22 @@ export interface Baseline {
   entries: BaselineEntry[];
 }
 
-/** The identity of a finding, from a file name expressed relative to whatever base the caller uses. */
-export function findingIdentity(finding: Pick<Finding, 'ruleId' | 'resource' | 'path' | 'message'>, file: string): string {
-  const parts = finding.resource
-    ? [finding.ruleId, file, finding.resource.kind, finding.resource.namespace ?? '', finding.resource.name, finding.path ?? '']
-    : [finding.ruleId, file, '', '', '', '', finding.message];
-  return JSON.stringify(parts);
+
+/** The identity of a finding (named path), from a file name expressed relative to whatever base the caller uses. */
+export function findingIdentity(finding: Pick<Finding, 'ruleId' | 'resource' | 'namedPath' | 'path' | 'message'>, file: string): string {
+  return JSON.stringify(identityParts(finding, file));
+}
+
+/** The identity a version 1 baseline recorded: the path with list indexes. */
+function indexIdentity(finding: Finding, file: string): string {
+  return JSON.stringify(identityParts({ ...finding, namedPath: undefined }, file));
 }
 
 function entryIdentity(entry: BaselineEntry): string {
   const resource = entry.kind !== undefined && entry.name !== undefined
     ? { apiVersion: '', kind: entry.kind, name: entry.name, ...(entry.namespace !== undefined ? { namespace: entry.namespace } : {}) }
     : undefined;
-  return findingIdentity({ ruleId: entry.ruleId, resource, path: entry.path, message: entry.message }, entry.file);
+  return findingIdentity({ ruleId: entry.ruleId, resource, namedPath: entry.path, message: entry.message }, entry.file);
 }
 
 /** `file` of a finding (relative to `cwd`, or `-`) → relative to `baseDir`, with `/` separators. */
@@ -73,7 +82,8 @@ export function createBaseline(findings: readonly Finding[], options: { cwd: str
       entry.kind = f.resource.kind;
       if (f.resource.namespace !== undefined) entry.namespace = f.resource.namespace;
       entry.name = f.resource.name;
-      if (f.path !== undefined) entry.path = f.path;
+      const recorded = f.namedPath ?? f.path;
+      if (recorded !== undefined) entry.path = recorded;
     }
     entry.message = f.message;
     byIdentity.set(key, entry);
@@ -108,7 +118,7 @@ export function parseBaseline(text: string, file: string): BaselineRead {
     return { ok: false, message: `${file}: not a baseline (invalid JSON: ${(err as Error).message})` };
   }
   const record = data as { version?: unknown; entries?: unknown };
-  if (typeof data !== 'object' || data === null || record.version !== BASELINE_VERSION || !Array.isArray(record.entries)) {
+  if (typeof data !== 'object' || data === null || !READABLE_VERSIONS.has(record.version as number) || !Array.isArray(record.entries)) {
     return { ok: false, message: `${file}: not an mllint baseline (expected {"version": ${BASELINE_VERSION}, "entries": [...]}; write one with --write-baseline)` };
   }
   const entries: BaselineEntry[] = [];
@@ -139,10 +149,11 @@ export function applyBaseline(result: LintResult, baseline: Baseline, options: {
   const findings: Finding[] = [];
   let baselined = 0;
   for (const f of result.findings) {
-    const key = findingIdentity(f, rebaseFile(f.file, options.cwd, options.baseDir));
-    const left = remaining.get(key) ?? 0;
-    if (left > 0) {
-      remaining.set(key, left - 1);
+    const file = rebaseFile(f.file, options.cwd, options.baseDir);
+    // The named identity first; then the index path a version 1 baseline recorded.
+    const key = [findingIdentity(f, file), indexIdentity(f, file)].find((k) => (remaining.get(k) ?? 0) > 0);
+    if (key !== undefined) {
+      remaining.set(key, remaining.get(key)! - 1);
       baselined++;
     } else {
       findings.push(f);

@@ -74,12 +74,18 @@ export interface Finding {
   endLine: number;
   endColumn: number;
   resource?: ResourceIdentity;
+  /** Every object the location was found through, when several (a base shared by overlays); `resource` is the first. */
+  resources?: ResourceIdentity[];
   path?: string;
   fix?: string;
   /** Which of the rule's messages this is (for tests and SARIF; not printed by the json formatter). */
   messageId?: string;
-  /** The path as segments, for baselines and fingerprints (not printed by the json formatter). */
+  /** The path as segments (not printed by the json formatter). */
   pathSegments?: PathSegment[];
+  /** The path with list items named by their key (`containers[name=scorer].env[name=MODEL_VERSION]`), for identities. */
+  namedPath?: string;
+  /** Stable identity made of names, not positions (engine/identity.ts); set by lintPaths/lintText. */
+  fingerprint?: string;
 }
 
 export interface Summary {

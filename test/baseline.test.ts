@@ -50,7 +50,7 @@ describe('baseline (CLI)', () => {
     expect(write.stderr).toMatch(/wrote 1 finding\(s\) to the baseline \.mllint-baseline\.json/);
     const recorded = JSON.parse(fs.readFileSync(path.join(dir, '.mllint-baseline.json'), 'utf8'));
     expect(recorded.entries).toEqual([
-      expect.objectContaining({ ruleId: 'image-pinned', file: 'apps/a.yaml', kind: 'Deployment', namespace: 'ml-baseline', name: 'a', path: 'spec.template.spec.containers[0].image' }),
+      expect.objectContaining({ ruleId: 'image-pinned', file: 'apps/a.yaml', kind: 'Deployment', namespace: 'ml-baseline', name: 'a', path: 'spec.template.spec.containers[name=scorer].image' }),
     ]);
     expect(recorded.entries[0]).not.toHaveProperty('line');
 

@@ -59,6 +59,7 @@ describe('mllint check', () => {
         resource: { apiVersion: 'v1', kind: 'Pod', name: 'scorer', namespace: 'ml' },
         path: 'spec.containers[0].image',
         fix: 'Use an immutable reference such as scorer:1.2.3 or scorer@sha256:…',
+        fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
       },
     ]);
     expect(report.summary).toMatchObject({ files: 1, resources: 1, errors: 1, warnings: 0, infos: 0 });

@@ -13,6 +13,7 @@ import type { RuleSettings } from '../config/resolve.js';
 import { ResourceIndex } from './context.js';
 import { WORKLOAD_MARKER, WorkloadKinds, DEFAULT_WORKLOAD_KINDS } from './extract.js';
 import { renderPath } from './paths.js';
+import { mergeSameLocation, namedPath } from './identity.js';
 import { EMPTY_SETTINGS, type RunSettings } from './settings.js';
 import { ignoredRulesOf, isSuppressed } from './suppress.js';
 
@@ -168,21 +169,23 @@ export function lint(input: LintInput): LintResult {
     if (p.objectPath) {
       finding.path = renderPath(p.objectPath);
       finding.pathSegments = [...p.objectPath];
+      if (p.object) finding.namedPath = namedPath(p.object.object, p.objectPath);
     }
     if (p.fix) finding.fix = p.fix;
     if (p.messageId) finding.messageId = p.messageId;
     return finding;
   });
   findings.sort(compareFindings);
+  const merged = mergeSameLocation(findings);
 
   return {
-    findings,
+    findings: merged,
     summary: {
       files: input.sources.length,
       resources: objects.length,
-      errors: findings.filter((f) => f.severity === 'error').length,
-      warnings: findings.filter((f) => f.severity === 'warning').length,
-      infos: findings.filter((f) => f.severity === 'info').length,
+      errors: merged.filter((f) => f.severity === 'error').length,
+      warnings: merged.filter((f) => f.severity === 'warning').length,
+      infos: merged.filter((f) => f.severity === 'info').length,
       suppressed,
     },
   };

@@ -8,6 +8,7 @@
 import type { Finding, LintResult, Severity } from '../types.js';
 import type { FormatterContext, FormatterReport } from './index.js';
 import { repoRelativePath, ruleDocsUrl } from './common.js';
+import { describeObjects } from '../engine/identity.js';
 
 /** GitHub drops a step summary over 1 MiB; stay well below it. */
 export const SUMMARY_BUDGET = 900 * 1024;
@@ -44,7 +45,9 @@ function annotation(f: Finding, context: FormatterContext): string {
     ['endColumn', f.endColumn],
     ['title', `mllint ${f.ruleId}`],
   ];
-  const text = `${f.message}${f.fix ? `\n${f.fix}` : ''}`;
+  const objects = describeObjects(f);
+  const label = f.resources && f.resources.length > 1 ? 'Objects' : 'Object';
+  const text = `${f.message}${objects ? `\n${label}: ${objects}` : ''}${f.fix ? `\n${f.fix}` : ''}`;
   return `::${COMMAND[f.severity]} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',')}::${escapeData(text)}`;
 }
 
@@ -81,7 +84,7 @@ export function renderJobSummary(result: LintResult, context: FormatterContext):
     const where = `${rel ?? f.file}:${f.line}:${f.column}`;
     const link = rel === undefined ? undefined : blobUrl(rel, f.line, context);
     const location = link ? `[${cell(where)}](${link})` : `\`${cell(where)}\``;
-    const object = f.resource ? `${f.resource.kind} ${f.resource.namespace ? `${f.resource.namespace}/` : ''}${f.resource.name}${f.path ? ` · \`${cell(f.path)}\`` : ''}` : '';
+    const object = f.resource ? `${describeObjects(f)}${f.path ? ` · \`${cell(f.path)}\`` : ''}` : '';
     const row = `| ${f.severity} | ${location} | \`${cell(f.ruleId)}\` | ${cell(f.message)} | ${cell(object)} |`;
     size += Buffer.byteLength(row) + 1;
     if (size > SUMMARY_BUDGET) {

@@ -13,8 +13,10 @@ export function toJsonFinding(f: Finding): Record<string, unknown> {
     endColumn: f.endColumn,
   };
   if (f.resource) out.resource = f.resource;
+  if (f.resources && f.resources.length > 1) out.resources = f.resources;
   if (f.path !== undefined) out.path = f.path;
   if (f.fix !== undefined) out.fix = f.fix;
+  if (f.fingerprint !== undefined) out.fingerprint = f.fingerprint;
   return out;
 }
 

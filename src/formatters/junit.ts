@@ -4,6 +4,7 @@
  * A clean run is one suite with one passing test case, so CI dashboards show that mllint ran.
  */
 import type { Finding, LintResult } from '../types.js';
+import { describeObjects } from '../engine/identity.js';
 
 export default function formatJunit(result: LintResult): string {
   const byRule = new Map<string, Map<string, Finding[]>>();
@@ -50,7 +51,7 @@ export default function formatJunit(result: LintResult): string {
 
 function failureBody(f: Finding): string {
   const lines = [`${f.file}:${f.line}:${f.column}: ${f.severity}: ${f.message}`];
-  if (f.resource) lines.push(`object: ${f.resource.kind} ${f.resource.namespace ? `${f.resource.namespace}/` : ''}${f.resource.name}${f.path ? ` at ${f.path}` : ''}`);
+  if (f.resource) lines.push(`${f.resources && f.resources.length > 1 ? 'objects' : 'object'}: ${describeObjects(f)}${f.path ? ` at ${f.path}` : ''}`);
   if (f.fix) lines.push(`fix: ${f.fix}`);
   return lines.join('\n');
 }

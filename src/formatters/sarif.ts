@@ -5,19 +5,19 @@
  * logical location, and a partial fingerprint built from its identity (rule, file, object, path — never
  * the line), so code scanning keeps tracking an alert across unrelated edits.
  */
-import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
-import { findingIdentity } from '../baseline.js';
+import { describeObjects, fingerprintOf } from '../engine/identity.js';
 import { RULES, getRule } from '../rules/index.js';
 import type { Rule } from '../rules/define-rule.js';
-import type { Finding, LintResult, Severity } from '../types.js';
+import type { Finding, LintResult, ResourceIdentity, Severity } from '../types.js';
 import type { FormatterContext } from './index.js';
 import { HOMEPAGE, repoRelativePath, ruleDocsUrl } from './common.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SRCROOT = '%SRCROOT%';
-export const FINGERPRINT_KEY = 'mllintFindingIdentity/v1';
+/** v2: list items named by their key (engine/identity.ts); v1 hashed list indexes. */
+export const FINGERPRINT_KEY = 'mllintFindingIdentity/v2';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -27,18 +27,18 @@ export default function formatSarif(result: LintResult, context: FormatterContex
   const seen = new Map<string, number>();
   const results = result.findings.map((f) => {
     const location = artifactLocation(f.file, context);
-    const fingerprintBase = sha256(findingIdentity(f, location.uri));
+    const fingerprintBase = fingerprintOf(f, location.uri);
     const occurrence = seen.get(fingerprintBase) ?? 0;
     seen.set(fingerprintBase, occurrence + 1);
     const out: Record<string, unknown> = {
       ruleId: f.ruleId,
       ruleIndex: ruleIndex.get(f.ruleId),
       level: LEVEL[f.severity],
-      message: { text: f.message },
+      message: { text: messageText(f) },
       locations: [
         {
           physicalLocation: { artifactLocation: location, region: region(f) },
-          ...(f.resource ? { logicalLocations: [logicalLocation(f)] } : {}),
+          ...(f.resource ? { logicalLocations: (f.resources ?? [f.resource]).map(logicalLocation) } : {}),
         },
       ],
       partialFingerprints: { [FINGERPRINT_KEY]: `${fingerprintBase}:${occurrence + 1}` },
@@ -142,13 +142,13 @@ function region(f: Finding): { startLine: number; startColumn: number; endLine: 
   return { startLine, startColumn, endLine, endColumn };
 }
 
-function logicalLocation(f: Finding): { name: string; fullyQualifiedName: string; kind: string } {
-  const r = f.resource!;
+function logicalLocation(r: ResourceIdentity): { name: string; fullyQualifiedName: string; kind: string } {
   return { name: r.name, fullyQualifiedName: `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`, kind: 'object' };
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+/** The message, naming the objects when the location was found through several (one alert for all). */
+function messageText(f: Finding): string {
+  return f.resources && f.resources.length > 1 ? `${f.message} (${describeObjects(f)})` : f.message;
 }
 
 function pascalCase(id: string): string {

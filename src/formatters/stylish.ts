@@ -2,6 +2,7 @@
 import pc from 'picocolors';
 import type { Finding, LintResult, Severity } from '../types.js';
 import type { FormatterContext } from './index.js';
+import { describeObjects } from '../engine/identity.js';
 
 export default function formatStylish(result: LintResult, context: FormatterContext): string {
   const c = pc.createColors(context.color);
@@ -31,8 +32,7 @@ export default function formatStylish(result: LintResult, context: FormatterCont
 
 function describeResource(f: Finding): string | undefined {
   if (!f.resource) return undefined;
-  const ns = f.resource.namespace ? `${f.resource.namespace}/` : '';
-  return `${f.resource.kind} ${ns}${f.resource.name}${f.path ? ` · ${f.path}` : ''}`;
+  return `${describeObjects(f)}${f.path ? ` · ${f.path}` : ''}`;
 }
 
 function plural(n: number, word: string): string {

@@ -37,7 +37,7 @@ describe('github format', () => {
     const { output, files } = normalizeReport(formatGithub(result, { color: false, cwd: '/repo', repoRoot: '/repo', env: {}, version: '1' }));
     const lines = output.trimEnd().split('\n');
     expect(lines[0]).toBe(
-      '::error file=apps/fraud%2C v2/deploy.yaml,line=23,col=18,endLine=23,endColumn=37,title=mllint image-pinned::container "scorer" uses image "a:latest"; pin a version tag or digest%0APin it',
+      '::error file=apps/fraud%2C v2/deploy.yaml,line=23,col=18,endLine=23,endColumn=37,title=mllint image-pinned::container "scorer" uses image "a:latest"; pin a version tag or digest%0AObject: Deployment ml/fraud-scorer%0APin it',
     );
     expect(lines[1]).toBe('::warning file=apps/x.yaml,line=1,col=1,endLine=1,endColumn=5,title=mllint pdb-present::100%25 of%0Areplicas | unprotected');
     expect(lines[2]).toMatch(/^::notice file=charts\/a\/templates,line=1,/);
