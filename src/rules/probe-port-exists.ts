@@ -6,12 +6,12 @@ export type ProbePortExistsOptions = Record<string, never>;
 
 const PROBES = ['startupProbe', 'readinessProbe', 'livenessProbe'] as const;
 const HANDLERS = ['httpGet', 'tcpSocket', 'grpc'] as const;
-/** The port KServe/Knative give a model server that declares none. */
-const KSERVE_DEFAULT_PORT = 8080;
 
 interface DeclaredPort {
   name?: string;
   number?: number;
+  /** `TCP` (the default), `UDP` or `SCTP`. */
+  protocol: string;
 }
 
 function declaredPorts(ref: ContainerRef): DeclaredPort[] {
@@ -20,6 +20,7 @@ function declaredPorts(ref: ContainerRef): DeclaredPort[] {
   return ports.filter(isPlainObject).map((p) => ({
     name: typeof p.name === 'string' && p.name !== '' ? p.name : undefined,
     number: portNumber(p.containerPort),
+    protocol: typeof p.protocol === 'string' ? p.protocol.toUpperCase() : 'TCP',
   }));
 }
 
@@ -39,23 +40,25 @@ export default defineRule<ProbePortExistsOptions>({
     id: 'probe-port-exists',
     severity: 'error',
     recommended: true,
-    description: "A probe's port, by name or number, must be a containerPort the container declares",
+    description: "A probe's named port must be declared by its container, and no probe may target a UDP-only port",
     kinds: WORKLOAD_KINDS,
     remediation: "Point the probe at a port the container declares (by name, e.g. `port: http`), or declare the port under `ports`.",
     docs: {
       why:
         'A probe whose port names no declared container port can never succeed: the kubelet cannot resolve the ' +
         'name, the readiness probe keeps the pod out of its Service forever and the liveness probe restarts it in ' +
-        'a loop (CrashLoopBackOff). A probe on a port number the container does not declare is the usual trace of ' +
-        'a server moved to another port (8080 → 8000) with the probe left behind, which fails the same way.',
+        'a loop (CrashLoopBackOff). `httpGet`, `tcpSocket` and `grpc` probes connect over TCP, so a probe on a ' +
+        'port the pod declares only as `protocol: UDP` fails the same way. A probe on an undeclared port *number* ' +
+        'is not reported: the kubelet connects to the pod IP, and declaring a containerPort is informational.',
       checks:
         'For every container and init container (sidecars can have probes) of every workload, the `port` of the ' +
         '`httpGet`, `tcpSocket` and `grpc` handlers of its `startupProbe`, `readinessProbe` and `livenessProbe`: a ' +
-        'name must equal the `name` of one of that container\'s `ports`, a number (or a string of digits) its ' +
-        '`containerPort`. Only the container\'s own ports count: a port of another container in the pod is not ' +
-        'probed by this one. A KServe `InferenceService` model server that declares no ports listens on 8080 (the ' +
-        'KServe default), and its probes may omit the port (Knative fills it in). A probe without a port elsewhere ' +
-        'is left to schema validation.',
+        'name must equal the `name` of one of that container\'s own `ports` (the kubelet resolves names in the ' +
+        'probed container only) and that port must not be UDP or SCTP; a number (or a string of digits) is ' +
+        'reported only when every container of the pod that declares that number declares it with a protocol ' +
+        'other than TCP. Numbers nobody declares are accepted (every container of a pod shares one network ' +
+        'namespace, and the server may listen on ports it does not list). A probe without a port is left to ' +
+        'schema validation.',
       fix:
         'Name the container port (`ports: [{ name: http, containerPort: 8080 }]`) and refer to it by name in every ' +
         'probe (`port: http`), so that the next port change updates probes, Services and monitors together.',
@@ -71,9 +74,9 @@ spec:
       containers:
         - name: scorer
           image: registry.example.com/ml/fraud-scorer:3.0.1
-          ports: [{ name: http, containerPort: 8000 }]
+          ports: [{ name: http, containerPort: 8000 }, { name: statsd, containerPort: 8125, protocol: UDP }]
           readinessProbe:
-            httpGet: { path: /ready, port: 8080 }
+            tcpSocket: { port: statsd }
           livenessProbe:
             httpGet: { path: /healthz, port: web }
 `,
@@ -101,15 +104,16 @@ spec:
     messages: {
       unknownPortName:
         '{{probe}} of {{type}} "{{container}}" uses port "{{port}}", but the container declares no port of that name (declared: {{declared}}); the probe can never succeed',
-      undeclaredPortNumber:
-        '{{probe}} of {{type}} "{{container}}" checks port {{port}}, which the container does not declare (declared: {{declared}}); the probe fails unless the server listens there',
+      notTcp:
+        '{{probe}} of {{type}} "{{container}}" connects over TCP to port {{port}}, which the pod declares as {{protocol}} only; the probe can never succeed',
     },
   },
 
-  check({ object, template }) {
+  check({ template }) {
     if (!template) return [];
     const reports: Report[] = [];
-    const isKServe = object.kind === 'InferenceService';
+    // Every container of a pod shares one network namespace: a number is judged against all their ports.
+    const podPorts = template.containers.filter((r) => r.type !== 'ephemeralContainer').flatMap(declaredPorts);
     for (const ref of template.containers) {
       if (ref.type === 'ephemeralContainer') continue;
       const ports = declaredPorts(ref);
@@ -121,16 +125,20 @@ spec:
           if (!isPlainObject(handler)) continue;
           const port = handler.port;
           if (port === undefined || port === null || port === '') continue;
-          const data = { probe: probeName, type: CONTAINER_TYPE_LABEL[ref.type], container: ref.name, port: String(port), declared: describePorts(ports) };
+          const data = { probe: probeName, type: CONTAINER_TYPE_LABEL[ref.type], container: ref.name, port: String(port), declared: describePorts(ports), protocol: '' };
           const path = [...ref.path, probeName, handlerName, 'port'];
           const number = portNumber(port);
           if (number !== undefined) {
-            if (ports.some((p) => p.number === number)) continue;
-            if (isKServe && ports.length === 0 && number === KSERVE_DEFAULT_PORT) continue;
-            reports.push({ messageId: 'undeclaredPortNumber', data, path, fix: ports.length > 0 ? `Probe one of the declared ports (${data.declared}), or declare containerPort ${number}.` : `Declare the port: ports: [{ name: http, containerPort: ${number} }].` });
+            const same = podPorts.filter((p) => p.number === number);
+            if (same.length === 0 || same.some((p) => p.protocol === 'TCP')) continue;
+            reports.push({ messageId: 'notTcp', data: { ...data, protocol: same[0].protocol }, path, fix: `Probe a TCP port of the server, or use an exec probe for a UDP-only server.` });
           } else if (typeof port === 'string') {
-            if (ports.some((p) => p.name === port)) continue;
-            reports.push({ messageId: 'unknownPortName', data, path, fix: ports.length > 0 ? `Use one of the declared ports (${data.declared}), or name a containerPort "${port}".` : `Declare the port: ports: [{ name: ${port}, containerPort: … }].` });
+            const named = ports.find((p) => p.name === port);
+            if (!named) {
+              reports.push({ messageId: 'unknownPortName', data, path, fix: ports.length > 0 ? `Use one of the declared ports (${data.declared}), or name a containerPort "${port}".` : `Declare the port: ports: [{ name: ${port}, containerPort: … }].` });
+            } else if (named.protocol !== 'TCP') {
+              reports.push({ messageId: 'notTcp', data: { ...data, protocol: named.protocol }, path, fix: `Probe a TCP port of the server, or use an exec probe for a UDP-only server.` });
+            }
           }
         }
       }

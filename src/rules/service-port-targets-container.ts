@@ -38,14 +38,16 @@ export default defineRule<ServicePortTargetsContainerOptions>({
     docs: {
       why:
         'A Service port forwards to its `targetPort` on the selected pods. A named targetPort that no container ' +
-        'declares leaves the pod out of the Endpoints; a number nobody listens on is refused. Either way the ' +
-        'Service exists, the pods are Ready, and requests fail. Forgetting that `targetPort` defaults to `port` ' +
-        '(Service on 80, model server on 8080) is the classic case.',
+        'declares leaves the pod out of the Endpoints, and a TCP port that the pods serve only over UDP is ' +
+        'refused. Either way the Service exists, the pods are Ready, and requests fail. Numbers are forwarded ' +
+        'whether or not a container declares them, so an undeclared number is no evidence of a fault.',
       checks:
-        'For every Service that selects pods (see `service-selects-pods`), each entry of `spec.ports`: its ' +
-        '`targetPort` (default: `port`) must be, by name, the `name` of a container port, or, by number, a ' +
-        '`containerPort`, with the same protocol, in the containers (and native sidecars) of every workload ' +
-        'the Service selects. Services that select nothing are left to `service-selects-pods`.',
+        'For every Service that selects pods (see `service-selects-pods`), each entry of `spec.ports`: a named ' +
+        '`targetPort` must be the `name` of a container port, with the same protocol, in the containers (and ' +
+        'native sidecars) of every workload the Service selects. A numeric `targetPort` (default: `port`) is ' +
+        'reported only when the pods declare that number with another protocol alone (or, with ' +
+        '`allowUndeclaredNumbers: false`, when they do not declare it at all). Services that select nothing are ' +
+        'left to `service-selects-pods`.',
       fix: 'Point `targetPort` at a declared container port, preferably by name (`targetPort: http`), or declare the port on the container.',
       examples: {
         incorrect: `${WORKLOAD}---
@@ -56,6 +58,7 @@ spec:
   selector: { app: fraud-scorer }
   ports:
     - port: 80
+      targetPort: web
 `,
         correct: `${WORKLOAD}---
 apiVersion: v1
@@ -76,12 +79,13 @@ spec:
         allowUndeclaredNumbers: {
           type: 'boolean',
           description:
-            'Accept a numeric targetPort that no container declares (Kubernetes forwards to undeclared ports too); ' +
-            'named targetPorts must always be declared.',
+            'Accept a numeric targetPort that no container declares (the default: kube-proxy forwards to undeclared ' +
+            'ports too, and declaring a containerPort is informational); `false` reports undeclared numbers as well. ' +
+            'Named targetPorts must always be declared.',
         },
       },
     },
-    defaultOptions: { allowUndeclaredNumbers: false },
+    defaultOptions: { allowUndeclaredNumbers: true },
     messages: {
       notExposed:
         'targetPort {{target}} of Service port {{port}} is not a container port of {{workload}}{{more}} (its ports: {{declared}}); traffic to it fails',
@@ -100,9 +104,14 @@ spec:
     for (const sp of servicePortsOf(object)) {
       const target = sp.targetPort;
       if (target === undefined) continue;
-      if (typeof target === 'number' && options.allowUndeclaredNumbers) continue;
       const path = sp.targetPortWritten ? [...sp.path, 'targetPort'] : [...sp.path, 'port'];
-      const lacking = exposed.filter((e) => !hasContainerPort(e.ports, target, sp.protocol));
+      // kube-proxy forwards a number whether or not a container declares it: with the option, only a number
+      // declared with another protocol (and not this one) is reported.
+      const lacking = exposed.filter((e) =>
+        typeof target === 'number' && options.allowUndeclaredNumbers
+          ? hasContainerPort(e.ports, target) && !hasContainerPort(e.ports, target, sp.protocol)
+          : !hasContainerPort(e.ports, target, sp.protocol),
+      );
       if (lacking.length === 0) continue;
       const first = lacking[0];
       const data = {

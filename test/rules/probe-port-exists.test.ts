@@ -76,6 +76,27 @@ spec:
           livenessProbe: "tcp"
 `),
     },
+    {
+      name: 'undeclared port numbers: the kubelet probes the pod IP; a sibling container may declare it (UDP and TCP on one number is fine)',
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: op, namespace: ops }
+spec:
+  selector: { matchLabels: { app: op } }
+  template:
+    metadata: { labels: { app: op } }
+    spec:
+      containers:
+        - name: server
+          image: op:1.0.0
+          livenessProbe: { httpGet: { path: /healthz, port: 8081 } }
+          readinessProbe: { httpGet: { path: /healthz, port: 9000 } }
+          startupProbe: { tcpSocket: { port: "53" } }
+        - name: proxy
+          image: proxy:1.0.0
+          ports: [{ containerPort: 9000 }, { containerPort: 53, protocol: UDP }, { containerPort: 53, protocol: TCP }]
+`,
+    },
   ],
   invalid: [
     {
@@ -92,19 +113,17 @@ spec:
       }],
     },
     {
-      name: 'undeclared port number (server moved, probe left behind), in each handler',
-      yaml: deployment(`          startupProbe:
-            tcpSocket: { port: 8000 }
+      name: 'a TCP or HTTP probe on a port the pod declares only as UDP, by name and by number',
+      yaml: deployment(`            - { name: statsd, containerPort: 8125, protocol: UDP }
           readinessProbe:
-            grpc: { port: 9000 }
+            tcpSocket: { port: statsd }
           livenessProbe:
-            httpGet: { path: /healthz, port: "8000" }
+            httpGet: { path: /healthz, port: 8125 }
 `),
       errors: [
-        { messageId: 'undeclaredPortNumber', line: 20, path: 'spec.template.spec.containers[0].startupProbe.tcpSocket.port',
-          message: 'startupProbe of container "scorer" checks port 8000, which the container does not declare (declared: http/8080, grpc/8500); the probe fails unless the server listens there' },
-        { messageId: 'undeclaredPortNumber', line: 22, path: 'spec.template.spec.containers[0].readinessProbe.grpc.port' },
-        { messageId: 'undeclaredPortNumber', line: 24, path: 'spec.template.spec.containers[0].livenessProbe.httpGet.port' },
+        { messageId: 'notTcp', line: 21, path: 'spec.template.spec.containers[0].readinessProbe.tcpSocket.port',
+          message: 'readinessProbe of container "scorer" connects over TCP to port statsd, which the pod declares as UDP only; the probe can never succeed' },
+        { messageId: 'notTcp', line: 23, path: 'spec.template.spec.containers[0].livenessProbe.httpGet.port' },
       ],
     },
     {
@@ -143,7 +162,7 @@ spec:
       errors: [{ messageId: 'unknownPortName', line: 11, path: 'spec.predictor.containers[0].livenessProbe.httpGet.port', message: /declared: 8080\)/ }],
     },
     {
-      name: 'KServe model server with declared ports gets no 8080 default; CronJob container',
+      name: 'KServe model server probing an undeclared number is fine; CronJob container with an unknown name',
       yaml: `apiVersion: serving.kserve.io/v1beta1
 kind: InferenceService
 metadata: { name: llm, namespace: ml-serving-prod }
@@ -169,7 +188,6 @@ spec:
               livenessProbe: { tcpSocket: { port: metrics } }
 `,
       errors: [
-        { messageId: 'undeclaredPortNumber', line: 9, path: 'spec.predictor.huggingface.readinessProbe.tcpSocket.port', message: /^readinessProbe of container "kserve-container"/ },
         { messageId: 'unknownPortName', line: 23, path: 'spec.jobTemplate.spec.template.spec.containers[0].livenessProbe.tcpSocket.port' },
       ],
     },

@@ -45,9 +45,8 @@ ruleTester(rule, {
     { name: 'targetPort defaults to port', yaml: `${deployment(HTTP_AND_METRICS)}---\n${service('    - port: 8080\n')}` },
     { name: 'numeric string targetPort', yaml: `${deployment(HTTP_AND_METRICS)}---\n${service('    - port: 80\n      targetPort: "8080"\n')}` },
     {
-      name: 'undeclared number allowed by option',
+      name: 'undeclared number allowed (the default: kube-proxy forwards it)',
       yaml: `${deployment('[]')}---\n${service('    - port: 80\n      targetPort: 8080\n')}`,
-      options: { allowUndeclaredNumbers: true },
     },
     { name: 'Service selecting nothing is service-selects-pods\' finding', yaml: service('    - port: 80\n      targetPort: http\n') },
     {
@@ -82,19 +81,27 @@ ruleTester(rule, {
       }],
     },
     {
-      name: 'targetPort omitted: defaults to port 80, points at port',
+      name: 'allowUndeclaredNumbers: false: targetPort omitted defaults to port 80, points at port',
       yaml: `${deployment(HTTP_AND_METRICS)}---\n${service('    - name: http\n      port: 80\n')}`,
+      options: { allowUndeclaredNumbers: false },
       errors: [{ messageId: 'defaultNotExposed', line: 28, column: 13, path: 'spec.ports[0].port', message: /has no targetPort, so it targets port 80/ }],
     },
     {
-      name: 'second port wrong, numeric',
+      name: 'allowUndeclaredNumbers: false: second port wrong, numeric',
       yaml: `${deployment(HTTP_AND_METRICS)}---\n${service('    - name: http\n      port: 80\n      targetPort: http\n    - name: metrics\n      port: 9090\n      targetPort: 9091\n')}`,
+      options: { allowUndeclaredNumbers: false },
       errors: [{ messageId: 'notExposed', line: 32, path: 'spec.ports[1].targetPort', message: /^targetPort 9091 of Service port "metrics" \(9090\)/ }],
     },
     {
-      name: 'container declares no ports',
+      name: 'allowUndeclaredNumbers: false: container declares no ports',
       yaml: `${deployment('[]')}---\n${service('    - port: 80\n      targetPort: 8080\n')}`,
+      options: { allowUndeclaredNumbers: false },
       errors: [{ messageId: 'notExposed', line: 28, message: /\(its ports: none\)/ }],
+    },
+    {
+      name: 'numeric targetPort the pods declare only as UDP, by default',
+      yaml: `${deployment('[{ name: statsd, containerPort: 8125, protocol: UDP }]')}---\n${service('    - port: 8125\n      targetPort: 8125\n')}`,
+      errors: [{ messageId: 'protocolMismatch', line: 27, path: 'spec.ports[0].protocol' }],
     },
     {
       name: 'one of two selected workloads lacks the port (canary)',
