@@ -99,6 +99,16 @@ spec:
   ],
   invalid: [
     {
+      name: 'a memory request and limit of "0" reserve and limit nothing: not set',
+      yaml: deployment('', resources('"0"', '"0"')),
+      errors: [{ messageId: 'missingRequestAndLimit', line: 20, path: 'spec.template.spec.containers[0].resources.requests.memory' }],
+    },
+    {
+      name: 'a limit of 0 is no limit, and is not copied into a missing request',
+      yaml: deployment('', resources('', '0Mi')),
+      errors: [{ messageId: 'missingRequestAndLimit', line: 18 }],
+    },
+    {
       name: 'limit below footprint plus headroom, pointing at the limit',
       yaml: deployment(FOOTPRINT, resources('1536Mi', '1600Mi')),
       errors: [{

@@ -112,7 +112,8 @@ export interface EffectiveResource extends ResourceValue {
 /**
  * The request or limit a container gets once admitted: the field as written; for a missing request, its
  * limit (Kubernetes defaults requests to limits); else the namespace's LimitRange `defaultRequest`/`default`
- * for containers. Undefined when none applies or the value written is not a valid quantity (schema-valid's).
+ * for containers. Undefined when none applies, or when the value written is 0 (no reservation, no limit);
+ * 'invalid' when the value written is not a valid quantity (schema-valid's).
  */
 export function effectiveResource(
   ref: ContainerRef,
@@ -123,11 +124,12 @@ export function effectiveResource(
 ): EffectiveResource | undefined | 'invalid' {
   const own = resourceOf(ref, section, name);
   if (own.state === 'invalid') return 'invalid';
-  if (own.state === 'set') return { value: own.value, text: own.text, origin: 'set' };
+  // A request of 0 reserves nothing and a limit of 0 limits nothing: written, but not set (and not defaulted).
+  if (own.state === 'set') return own.value === 0 ? undefined : { value: own.value, text: own.text, origin: 'set' };
   if (section === 'requests') {
     const limit = resourceOf(ref, 'limits', name);
     if (limit.state === 'invalid') return 'invalid';
-    if (limit.state === 'set') return { value: limit.value, text: limit.text, origin: 'limit' };
+    if (limit.state === 'set') return limit.value === 0 ? undefined : { value: limit.value, text: limit.text, origin: 'limit' };
   }
   for (const limitRange of index.inNamespace('LimitRange', namespace)) {
     const items = getAt(limitRange.object, ['spec', 'limits']);
