@@ -1,7 +1,7 @@
 import { defineRule, type Report } from './define-rule.js';
 import { CONTAINER_TYPE_LABEL, WORKLOAD_KINDS } from '../engine/extract.js';
 import { isPlainObject } from '../loaders/objects.js';
-import { credentialShapeOf, credentialWordIn, DEFAULT_CREDENTIAL_WORDS, isObviouslyNotSecret } from './utils/secrets.js';
+import { credentialShapeOf, credentialWordIn, DEFAULT_CREDENTIAL_WORDS, isObviouslyNotSecret, looksLikeKeyMaterial } from './utils/secrets.js';
 
 export interface NoSecretLiteralsInEnvOptions {
   credentialWords: string[];
@@ -32,9 +32,13 @@ export default defineRule<NoSecretLiteralsInEnvOptions>({
         'values, booleans, numbers, durations, file paths, `$(VAR)` references, placeholders (`<…>`, `{{ … }}`, ' +
         '`****`, `REPLACE_ME`) and URLs without a password are ' +
         'accepted, as are names where a part such as TTL, FILE, PATH, NAME, URL, ID or ENABLED follows the word ' +
-        '(`TOKEN_TTL`, `DB_PASSWORD_FILE`, `SECRET_NAME`) or MAX/MIN/NUM precedes it (`MAX_TOKEN`). With `checkValues` it also fires on any variable ' +
+        '(`TOKEN_TTL`, `DB_PASSWORD_FILE`, `SECRET_NAME`) or MAX/MIN/NUM precedes it (`MAX_TOKEN`). A trailing ' +
+        'index still counts (`DB_PASSWORD2`). A name ending in a bare `KEY` (`AZURE_STORAGE_KEY`) counts when the ' +
+        'value also looks like key material (16+ characters mixing letters and digits, not a path or identifier) ' +
+        'and the word before it is not a lookup-key word (`CACHE_KEY`, `PARTITION_KEY`). With `checkValues` it also fires on any variable ' +
         'whose value has the shape of a credential: a PEM private key, an AWS access key id, a JSON Web Token, GitHub/' +
-        'GitLab/Slack/Hugging Face/Google/OpenAI/Stripe tokens, or a URL with a password (`scheme://user:pass@host`). ' +
+        'GitLab/Slack/Hugging Face/Google/OpenAI/Stripe tokens, an Azure connection string with `AccountKey=` or ' +
+        '`SharedAccessKey=`, or a URL with a password (`scheme://user:pass@host`). ' +
         '`valueFrom` and `envFrom` are always fine. Messages never print the value. Secrets in `args`/`command` or ' +
         'ConfigMaps are not checked.',
       fix:
@@ -125,6 +129,7 @@ spec:
           return;
         }
         const word = credentialWordIn(name, options.credentialWords);
+        if (word === 'KEY' && !looksLikeKeyMaterial(value)) return;
         if (word && !isObviouslyNotSecret(value)) reports.push({ messageId: 'secretName', data: { ...data, word }, path });
       });
     }

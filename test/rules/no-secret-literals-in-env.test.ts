@@ -51,6 +51,13 @@ ruleTester(rule, {
       ),
     },
     {
+      name: 'lookup keys and identifiers under *_KEY names are not credentials',
+      yaml: deployment(
+        entry('CACHE_KEY', 'ranker-v3-embeddings-2024') + entry('S3_KEY', 'models/ranker/v3/model.bin') + entry('PARTITION_KEY', 'customer_id12345678') +
+          entry('SIGNING_KEY_VERSION', '3') + entry('KEY', 'short'),
+      ),
+    },
+    {
       name: 'ML words that contain TOKEN but are not credentials',
       yaml: deployment(entry('MAX_TOKENS', '512') + entry('TOKENIZERS_PARALLELISM', 'false') + entry('MAX_NEW_TOKENS', '256') + entry('TOKENIZER', 'bert-base-uncased')),
     },
@@ -73,6 +80,20 @@ ruleTester(rule, {
     { name: 'a ConfigMap is not a workload', yaml: `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: ml }\ndata:\n  DB_PASSWORD: hunter2\n` },
   ],
   invalid: [
+    {
+      name: 'credential names glued to an index, bare *_KEY names with key material, Azure connection strings',
+      yaml: deployment(
+        entry('FEATURE_DB_PASSWORD2', 'n0t-a-placeholder-9f3k') + entry('AZURE_STORAGE_KEY', 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3A=') +
+          entry('ARTIFACTS_CONNECTION', 'DefaultEndpointsProtocol=https;AccountName=ml;AccountKey=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==;EndpointSuffix=core.windows.net') +
+          entry('WEBHOOK_KEY', 'a8f3k29dk3lq0x7z'),
+      ),
+      errors: [
+        { messageId: 'secretName', line: 18, message: /\(PASSWORD\)/ },
+        { messageId: 'secretName', line: 20, message: /\(STORAGE_KEY\)/ },
+        { messageId: 'secretValue', line: 22, message: /an Azure connection string with an account key/ },
+        { messageId: 'secretName', line: 24, message: /\(KEY\)/ },
+      ],
+    },
     {
       name: 'password by name, pointing at the value; the message never prints it',
       yaml: deployment(entry('FEATURE_STORE_PASSWORD', 'hunter2')),

@@ -8,8 +8,18 @@
 export const DEFAULT_CREDENTIAL_WORDS = [
   'PASSWORD', 'PASSWD', 'PASS', 'PASSPHRASE', 'SECRET', 'TOKEN', 'APIKEY', 'API_KEY', 'ACCESS_KEY', 'ACCESSKEY',
   'SECRET_KEY', 'SECRETKEY', 'PRIVATE_KEY', 'PRIVATEKEY', 'ENCRYPTION_KEY', 'SIGNING_KEY', 'MASTER_KEY',
-  'LICENSE_KEY', 'CREDENTIAL', 'CREDENTIALS', 'CLIENT_SECRET',
+  'LICENSE_KEY', 'CREDENTIAL', 'CREDENTIALS', 'CLIENT_SECRET', 'STORAGE_KEY', 'ACCOUNT_KEY', 'KEY',
 ];
+
+/**
+ * Words before a final KEY that make it a lookup key, not a credential (CACHE_KEY, PARTITION_KEY, LABEL_KEY);
+ * a bare `…_KEY` is a credential only when its value also looks like one (see `looksLikeKeyMaterial`).
+ */
+const LOOKUP_KEY_WORDS = new Set([
+  'SORT', 'PARTITION', 'CACHE', 'ROUTING', 'LABEL', 'OBJECT', 'HASH', 'SHARD', 'LOOKUP', 'PUBLIC', 'ANNOTATION',
+  'NODE', 'TOPOLOGY', 'PRIMARY', 'FOREIGN', 'GROUP', 'ENTITY', 'FEATURE', 'JOIN', 'INDEX', 'DEDUP', 'METRIC', 'CONFIG',
+  'S3', 'BLOB', 'GCS', 'PATH', 'FILE', 'REDIS', 'QUEUE', 'TOPIC', 'MESSAGE', 'EVENT', 'SESSION', 'MODEL', 'RESULT',
+]);
 
 /** Name tokens that turn a credential word into configuration about the credential (TOKEN_TTL, SECRET_NAME). */
 const QUALIFIERS = new Set([
@@ -24,10 +34,11 @@ const QUALIFIERS = new Set([
 /** Name tokens before a credential word that make it a count or limit (MAX_TOKEN, NUM_SECRETS). */
 const PRE_QUALIFIERS = new Set(['MAX', 'MIN', 'NUM', 'COUNT']);
 
-/** Splits an env name into upper-case tokens: `dbPassword_file` → DB, PASSWORD, FILE. */
+/** Splits an env name into upper-case tokens: `dbPassword_file` → DB, PASSWORD, FILE; `DB_PASSWORD2` → DB, PASSWORD, 2. */
 export function nameTokens(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Za-z])(\d)/g, '$1_$2')
     .split(/[^A-Za-z0-9]+/)
     .filter((t) => t !== '')
     .map((t) => t.toUpperCase());
@@ -42,14 +53,29 @@ export function credentialWordIn(name: string, words: readonly string[] = DEFAUL
     for (let i = 0; i + parts.length <= tokens.length; i++) {
       if (!parts.every((p, j) => tokens[i + j] === p)) continue;
       const end = i + parts.length;
-      // PASS alone is too common a word (PASS_THROUGH); only as the last token (DB_PASS).
-      if (word === 'PASS' && end !== tokens.length) continue;
+      // A trailing number is an index (DB_PASSWORD2): the word still ends the name.
+      const last = tokens.length - (/^\d+$/.test(tokens[tokens.length - 1] ?? '') ? 1 : 0);
+      // PASS and KEY alone are too common words (PASS_THROUGH, KEY_COLUMN); only as the last token (DB_PASS, STORAGE_KEY).
+      if ((word === 'PASS' || word === 'KEY') && end !== last && end !== tokens.length) continue;
+      if (word === 'KEY' && i > 0 && LOOKUP_KEY_WORDS.has(tokens[i - 1])) continue;
       // TOKEN_TTL, SECRET_NAME, DB_PASSWORD_FILE: about the credential; MAX_TOKEN: not one.
       if (tokens.slice(end).some((t) => QUALIFIERS.has(t)) || tokens.slice(0, i).some((t) => PRE_QUALIFIERS.has(t))) continue;
       if (!found || word.length > found.length) found = word;
     }
   }
   return found;
+}
+
+/**
+ * Whether a value could be key material (for names that end in a bare KEY): at least 16 characters without
+ * spaces, mixing letters and digits, and not a path or dotted/dashed identifier (`models/v3`, `user-id`).
+ */
+export function looksLikeKeyMaterial(value: string): boolean {
+  const v = value.trim();
+  if (v.length < 16 || /\s/.test(v)) return false;
+  if (!/[A-Za-z]/.test(v) || !/\d/.test(v)) return false;
+  if (/^[a-z0-9]+([._/-][a-z0-9]+)+$/.test(v)) return false;
+  return true;
 }
 
 /** Values that are configuration, not credentials, whatever the name says. */
@@ -79,6 +105,7 @@ export function credentialShapeOf(value: string): string | undefined {
   if (/(^|[^A-Za-z0-9])AIza[0-9A-Za-z_-]{35}/.test(value)) return 'a Google API key';
   if (/(^|[^A-Za-z0-9])sk-(proj-)?[A-Za-z0-9_-]{32,}/.test(value)) return 'an OpenAI-style secret key';
   if (/(^|[^A-Za-z0-9])(sk|rk)_live_[A-Za-z0-9]{20,}/.test(value)) return 'a Stripe secret key';
+  if (/(^|;)\s*(AccountKey|SharedAccessKey)\s*=\s*[A-Za-z0-9+/]{16,}/i.test(value)) return 'an Azure connection string with an account key';
   if (urlPassword(value) !== undefined) return 'a URL with a password';
   return undefined;
 }
