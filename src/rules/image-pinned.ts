@@ -27,7 +27,9 @@ export default defineRule<ImagePinnedOptions>({
         'Every container, init container and ephemeral container of every workload kind (Pod, Deployment, ' +
         'StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, KServe InferenceService): the image must have a tag ' +
         'or a digest, the tag must not be one of `mutableTags` (default `latest`) unless listed in ' +
-        '`allowedMutableTags`, and with `requireDigest` it must carry a `@sha256:` digest.',
+        '`allowedMutableTags`, and with `requireDigest` it must carry a `@sha256:` digest. These are warnings ' +
+        '(a mutable tag works until it moves). A digest that is not a full sha256/sha384/sha512 hex string ' +
+        '(`@sha256:9f86d08`, copied truncated from a UI) is an error: the kubelet cannot parse the reference.',
       fix: 'Pin the image to a release tag (`fraud-scorer:3.0.1`) or, strictest, to a digest (`fraud-scorer@sha256:…`).',
       examples: {
         incorrect: `apiVersion: apps/v1
@@ -78,6 +80,8 @@ spec:
       noTag: '{{type}} "{{container}}" uses image "{{image}}" with no tag, which means :latest; pin a version tag or digest',
       mutableTag: '{{type}} "{{container}}" uses image "{{image}}"; pin a version tag or digest',
       noDigest: '{{type}} "{{container}}" uses image "{{image}}" without a digest; requireDigest is on',
+      badDigest:
+        '{{type}} "{{container}}" uses image "{{image}}", whose digest is not a valid {{algorithm}} digest ({{expected}} hex digits); the kubelet refuses it with InvalidImageName',
     },
   },
 
@@ -91,19 +95,39 @@ spec:
       const data = { type: CONTAINER_TYPE_LABEL[ref.type], container: ref.name, image };
       const path = [...ref.path, 'image'];
       const fix = `Use an immutable reference such as ${imageShortName(parsed)}:1.2.3 or ${imageShortName(parsed)}@sha256:…`;
-      if (!parsed.tag && !parsed.digest) {
-        reports.push({ messageId: 'noTag', data, path, fix });
+      const digestError = parsed.digest ? malformedDigest(parsed.digest) : undefined;
+      // A mutable tag may be what the team wants today: likely wrong, never a certain failure (warning at most).
+      if (digestError) {
+        reports.push({ messageId: 'badDigest', data: { ...data, ...digestError }, path, fix: 'Copy the full digest (`crane digest IMAGE` or `docker buildx imagetools inspect IMAGE`).' });
+      } else if (!parsed.tag && !parsed.digest) {
+        reports.push({ messageId: 'noTag', data, path, fix, maxSeverity: 'warning' });
       } else if (
         parsed.tag &&
         !parsed.digest &&
         options.mutableTags.includes(parsed.tag) &&
         !options.allowedMutableTags.includes(parsed.tag)
       ) {
-        reports.push({ messageId: 'mutableTag', data, path, fix });
+        reports.push({ messageId: 'mutableTag', data, path, fix, maxSeverity: 'warning' });
       } else if (options.requireDigest && !parsed.digest) {
-        reports.push({ messageId: 'noDigest', data, path, fix: `Append the digest: ${image}@sha256:…` });
+        reports.push({ messageId: 'noDigest', data, path, fix: `Append the digest: ${image}@sha256:…`, maxSeverity: 'warning' });
       }
     }
     return reports;
   },
 });
+
+/** Hex digits of the digest algorithms the OCI image spec registers (other algorithms are not judged). */
+const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+
+/**
+ * Why a digest (`sha256:…`, the part after `@`) is malformed, or undefined when it is well-formed or uses an
+ * algorithm this table does not know. Source: OCI image spec, descriptor.md "Digests".
+ */
+function malformedDigest(digest: string): { algorithm: string; expected: number } | undefined {
+  const colon = digest.indexOf(':');
+  const algorithm = colon === -1 ? digest : digest.slice(0, colon);
+  const expected = DIGEST_HEX_LENGTH[algorithm.toLowerCase()];
+  if (expected === undefined) return colon === -1 ? { algorithm: 'sha256', expected: 64 } : undefined;
+  const hex = digest.slice(colon + 1);
+  return new RegExp(`^[a-f0-9]{${expected}}$`).test(hex) ? undefined : { algorithm, expected };
+}

@@ -23,17 +23,27 @@ ruleTester(rule, {
     { name: 'version tag', yaml: deployment('registry.example.com/ml/fraud-scorer:3.0.1') },
     { name: 'digest', yaml: deployment('fraud-scorer@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef') },
     { name: 'registry with port and tag', yaml: deployment('localhost:5000/ml/scorer:1.2') },
-    { name: 'digest required and present', yaml: deployment('scorer:1.0@sha256:abc'), options: { requireDigest: true } },
+    { name: 'digest required and present', yaml: deployment('scorer:1.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'), options: { requireDigest: true } },
     { name: 'latest allowed by option', yaml: deployment('scorer:latest'), options: { allowedMutableTags: ['latest'] } },
     { name: 'not a workload', yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata:\n  image: nginx\n' },
     { name: 'non-Kubernetes YAML', yaml: 'name: ci\non: [push]\njobs:\n  build:\n    container: nginx\n' },
   ],
   invalid: [
     {
+      name: 'a truncated or malformed digest is not a pin, and the kubelet refuses it',
+      yaml: deployment('registry.example.com/ml/embedder@sha256:9f86d08'),
+      errors: [{ messageId: 'badDigest', line: 15, message: /not a valid sha256 digest \(64 hex digits\).*InvalidImageName/ }],
+    },
+    {
+      name: 'uppercase hex and a tag with a short digest',
+      yaml: deployment('embedder:1.0@sha256:9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08'),
+      errors: [{ messageId: 'badDigest', line: 15 }],
+    },
+    {
       name: ':latest, pointing at the image value',
       yaml: deployment('fraud-scorer:latest'),
       errors: [{ messageId: 'mutableTag', line: 15, column: 18, endLine: 15, endColumn: 37, path: 'spec.template.spec.containers[0].image',
-        message: 'container "scorer" uses image "fraud-scorer:latest"; pin a version tag or digest' }],
+        message: 'container "scorer" uses image "fraud-scorer:latest"; pin a version tag or digest', severity: 'warning' }],
     },
     {
       name: 'no tag; registry port is not a tag',
