@@ -196,9 +196,12 @@ export function podTemplatesOf(object: K8sObject, kinds: WorkloadKinds = DEFAULT
       const isTemplateSpec = !isPod && !Array.isArray(node.containers) && ('spec' in node || 'metadata' in node);
       const podSpecPath: Path = isPod ? ['spec'] : isTemplateSpec ? [...path, 'spec'] : path;
       const metadataPath: Path = isPod || !isTemplateSpec ? ['metadata'] : [...path, 'metadata'];
-      const podSpec = getAt(object, podSpecPath);
-      if (!isPlainObject(podSpec)) continue;
+      const written = getAt(object, podSpecPath);
       const metadata = getAt(object, metadataPath);
+      // A template without a pod spec is still a workload whose labels Services select (the API rejects the
+      // missing spec: schema-valid's finding); a spec that is not a mapping is no workload mllint can read.
+      if (written !== undefined ? !isPlainObject(written) : !(isTemplateSpec && isPlainObject(metadata))) continue;
+      const podSpec: Record<string, unknown> = isPlainObject(written) ? written : {};
       const itemName = item !== undefined ? String(getAt(object, [...path.slice(0, path.indexOf(item) + 1), location.itemName ?? 'name']) ?? item) : '';
       const declaredLabels = stringMap(isPlainObject(metadata) ? metadata.labels : undefined);
       const controllerLabels: Record<string, string> = {};

@@ -60,7 +60,8 @@ export function parseYamlDocuments(text: string): ParsedDocument[] {
         index,
         value: undefined,
         line,
-        errors: doc.errors.map((e) => {
+        // The first error of a document is the mistake; the rest are the parser's cascade after it.
+        errors: doc.errors.slice(0, 1).map((e) => {
           // An unclosed bracket or quote is reported where the parser gave up (often the next `---`):
           // point at the document's last written character instead.
           const lastContent = lastNonSpace(text, doc.range[0], Math.min(e.pos[0], text.length));

@@ -20,6 +20,11 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'a mis-indented document is one mistake: its first error only, the next document still reports its own',
+      yaml: 'apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: x\n    spec:\n      replicas: 1\n---\nkind: [oops\n',
+      errors: [{ line: 1, message: /Implicit keys need to be on a single line|mapping/i }, { line: 8 }],
+    },
+    {
       name: 'broken document among valid ones keeps the others',
       yaml: `${pod}---\nkind: [oops\n---\n${pod.replace('ok', 'ok2')}`,
       errors: [{ line: 7 }],

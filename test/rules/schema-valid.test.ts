@@ -94,6 +94,10 @@ spec:
 
 ruleTester(rule, {
   valid: [
+    {
+      name: 'Secret data in base64 wrapped over lines (Go base64 skips line breaks)',
+      yaml: 'apiVersion: v1\nkind: Secret\nmetadata: { name: ca, namespace: ml }\ndata:\n  ca.crt: |\n    aGVsbG8gd29ybGQgaGVsbG8gd29ybGQgaGVsbG8gd29ybGQgaGVsbG8gd29y\n    bGQ=\n',
+    },
     { name: 'a complete Deployment with int-or-string and quantities', yaml: deployment('  replicas: 3\n  strategy:\n    rollingUpdate: { maxSurge: 25%, maxUnavailable: 0 }\n', '          livenessProbe:\n            httpGet: { path: /healthz, port: http }\n          readinessProbe:\n            tcpSocket: { port: 8080 }\n') },
     ...withFixtures(() => [
       { name: 'kubeconform valid.yaml', yaml: fixture('valid.yaml') },
@@ -205,6 +209,16 @@ spec:
     },
   ],
   invalid: [
+    {
+      name: 'Secret data that is not base64 even unwrapped',
+      yaml: 'apiVersion: v1\nkind: Secret\nmetadata: { name: ca, namespace: ml }\ndata:\n  ca.crt: |\n    not base64 at all!\n',
+      errors: [{ line: 5, message: /format "byte"/ }],
+    },
+    {
+      name: 'a pod template without a pod spec: the API server requires its containers',
+      yaml: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: f, namespace: ml }\nspec:\n  selector: { matchLabels: { app: f } }\n  template:\n    metadata: { labels: { app: f } }\n',
+      errors: [{ messageId: 'required', line: 6, path: 'spec.template.spec', message: /spec\.template.*"spec"|spec/ }],
+    },
     {
       name: 'a typo of a spec field, pointing at the key, with a suggestion',
       yaml: deployment('  replicaz: 3\n'),
