@@ -27,8 +27,7 @@ export default defineRule<ImagePinnedOptions>({
         'Every container, init container and ephemeral container of every workload kind (Pod, Deployment, ' +
         'StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, KServe InferenceService): the image must have a tag ' +
         'or a digest, the tag must not be one of `mutableTags` (default `latest`) unless listed in ' +
-        '`allowedMutableTags`, and with `requireDigest` it must carry a `@sha256:` digest. These are warnings ' +
-        '(a mutable tag works until it moves). A digest that is not a full sha256/sha384/sha512 hex string ' +
+        '`allowedMutableTags`, and with `requireDigest` it must carry a `@sha256:` digest. A digest that is not a full sha256/sha384/sha512 hex string ' +
         '(`@sha256:9f86d08`, copied truncated from a UI) is an error: the kubelet cannot parse the reference.',
       fix: 'Pin the image to a release tag (`fraud-scorer:3.0.1`) or, strictest, to a digest (`fraud-scorer@sha256:…`).',
       examples: {
@@ -96,20 +95,19 @@ spec:
       const path = [...ref.path, 'image'];
       const fix = `Use an immutable reference such as ${imageShortName(parsed)}:1.2.3 or ${imageShortName(parsed)}@sha256:…`;
       const digestError = parsed.digest ? malformedDigest(parsed.digest) : undefined;
-      // A mutable tag may be what the team wants today: likely wrong, never a certain failure (warning at most).
       if (digestError) {
         reports.push({ messageId: 'badDigest', data: { ...data, ...digestError }, path, fix: 'Copy the full digest (`crane digest IMAGE` or `docker buildx imagetools inspect IMAGE`).' });
       } else if (!parsed.tag && !parsed.digest) {
-        reports.push({ messageId: 'noTag', data, path, fix, maxSeverity: 'warning' });
+        reports.push({ messageId: 'noTag', data, path, fix });
       } else if (
         parsed.tag &&
         !parsed.digest &&
         options.mutableTags.includes(parsed.tag) &&
         !options.allowedMutableTags.includes(parsed.tag)
       ) {
-        reports.push({ messageId: 'mutableTag', data, path, fix, maxSeverity: 'warning' });
+        reports.push({ messageId: 'mutableTag', data, path, fix });
       } else if (options.requireDigest && !parsed.digest) {
-        reports.push({ messageId: 'noDigest', data, path, fix: `Append the digest: ${image}@sha256:…`, maxSeverity: 'warning' });
+        reports.push({ messageId: 'noDigest', data, path, fix: `Append the digest: ${image}@sha256:…` });
       }
     }
     return reports;

@@ -43,7 +43,7 @@ ruleTester(rule, {
       name: ':latest, pointing at the image value',
       yaml: deployment('fraud-scorer:latest'),
       errors: [{ messageId: 'mutableTag', line: 15, column: 18, endLine: 15, endColumn: 37, path: 'spec.template.spec.containers[0].image',
-        message: 'container "scorer" uses image "fraud-scorer:latest"; pin a version tag or digest', severity: 'warning' }],
+        message: 'container "scorer" uses image "fraud-scorer:latest"; pin a version tag or digest' }],
     },
     {
       name: 'no tag; registry port is not a tag',
