@@ -141,7 +141,7 @@ spec:
       // A pod template without a pod spec passes the OpenAPI schema (`spec` is optional there), but the API
       // server requires its containers.
       if (template && getAt(object.object, template.podSpecPath) === undefined) {
-        reports.push({ messageId: 'required', data: { parent: where(template.podSpecPath.slice(0, -1)), field: 'spec' }, path: template.podSpecPath });
+        reports.push({ messageId: 'required', data: { parent: where(template.podSpecPath.slice(0, -1)), field: 'spec', via: '' }, path: template.podSpecPath });
       }
       for (const unknown of unknownFields) {
         const close = closestString(unknown.field, unknown.known);
