@@ -85,23 +85,45 @@ const SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [yaml11Scalar] });
  * Each pattern runs only when its (rarer) trigger occurs in the text; line starts are scanned by hand,
  * so the whole check costs a few percent of a parse.
  */
-const TRIGGERED: Array<[string, RegExp | true]> = [
-  ['\t', true], // tab indentation errors and tab separation are reported by `yaml`
-  ['<<', true], // merge keys
-  ['"#', true], // a comment glued to a closing quote is an error in `yaml` only
-  ["'#", true],
-  ['&', /(?:^|[\s,[{])&/], // anchors (alias limits, merge sources)
-  ['!', /(?:^|[\s,[{])!/], // tags
-  ['?', /(?:^|[\s,[{])\?(?:\s|$)/], // complex keys
-  ['|', /(?:^|\s)\|[-+]?[0-9]/], // block scalars with indentation indicators
-  ['>', /(?:^|\s)>[-+]?[0-9]/],
-  ['{', /(?:^|[\s,[:-])\{\s*[^\s}]/], // non-empty flow mappings (null, date or collection keys inside)
+const TRIGGERED: Array<[string, RegExp | true, boolean]> = [
+  // [trigger, pattern (true: the trigger itself), whether to look inside scalars too]
+  ['\t', true, true], // tab indentation errors and tab separation are reported by `yaml`
+  ['<<', true, true], // merge keys
+  ['"#', true, false], // a comment glued to a closing quote is an error in `yaml` only
+  ["'#", true, false],
+  // Anchors and tags can only start a node: at a line's start (after indentation and `- `), after `: `,
+  // `- `, `? `, or in a flow collection.
+  ['&', /(?:^[ ]*(?:-[ ]+)*|[:?-][ ]+|[[{,][ ]*)&/m, false], // anchors (alias limits, merge sources)
+  ['!', /(?:^[ ]*(?:-[ ]+)*|[:?-][ ]+|[[{,][ ]*)!/m, false], // tags
+  ['?', /(?:^|[\s,[{])\?(?:\s|$)/, false], // complex keys
+  ['|', /(?:^|\s)\|[-+]?[0-9]/, false], // block scalars with indentation indicators
+  ['>', /(?:^|\s)>[-+]?[0-9]/, false],
+  ['{', /(?:^|[\s,[:-])\{\s*[^\s}]/, false], // non-empty flow mappings (null, date or collection keys inside)
 ];
 
 const NULL_KEY = /^(?:~|null|Null|NULL)?[ ]*:(?:[ \r]|$)/; // null keys: "" in `yaml`, "null" in js-yaml
 const DATE_KEY = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[^:]*:(?:[ \r]|$)/; // Date keys stringify differently
 /** Implicit keys over 1024 characters are errors in `yaml`. */
 const MAX_FAST_LINE = 1000;
+
+const NODE_START = String.raw`(^[ ]*(?:-[ ]+)*|[:?-][ ]+|[[{,][ ]*)`;
+const CLOSED_QUOTED = new RegExp(`${NODE_START}('(?:[^'\n]|'')*'|"(?:[^"\\\n]|\\.)*")`, 'gm');
+const UNCLOSED_QUOTED = new RegExp(`${NODE_START}('(?:[^'\\n]|'')*$|"(?:[^"\\\\\\n]|\\\\.)*$)`, 'm');
+/** `key: plain value…` on one line: the value, when it starts like a plain scalar. */
+const PLAIN_VALUE = /^([ ]*(?:-[ ]+)*[\w./-]+:[ ]+)([^\s'"[\]{}|>&!*?%@`#,-][^\n]*)$/gm;
+
+/**
+ * The text with the scalars that cannot hold node-level constructs blanked, for the triggers below: every
+ * quoted scalar that starts a node and closes on its line becomes `''` (or `""`), and, when every quoted scalar
+ * closes on its line, the plain value of each `key: value` line becomes `x` (a `#`, `'` or `!` inside a
+ * plain scalar is text). A quoted scalar over several lines leaves the plain values as they are: the
+ * triggers then over-match, which is safe.
+ */
+export function withoutQuotedScalars(text: string): string {
+  // '' or "": a comment glued to the closing quote still shows.
+  const quoted = text.replace(CLOSED_QUOTED, (_whole, start: string, scalar: string) => `${start}${scalar[0]}${scalar[0]}`);
+  return UNCLOSED_QUOTED.test(quoted) ? quoted : quoted.replace(PLAIN_VALUE, '$1x');
+}
 
 /** A plain scalar's value as `yaml` resolves it under YAML 1.1 (for comparing map keys). */
 export function resolvePlainScalar(text: string): unknown {
@@ -115,8 +137,14 @@ export function resolvePlainScalar(text: string): unknown {
 }
 
 export function needsFullParser(text: string): boolean {
-  for (const [trigger, pattern] of TRIGGERED) {
-    if (text.includes(trigger) && (pattern === true || pattern.test(text))) return true;
+  let blanked: string | undefined;
+  for (const [trigger, pattern, inScalars] of TRIGGERED) {
+    if (!text.includes(trigger)) continue;
+    if (pattern === true && inScalars) return true;
+    // Node-level constructs cannot hide inside a scalar: look for them outside those (CRDs' CEL rules such
+    // as 'a ? !has(b) : c' are quoted text, not tags or complex keys).
+    const subject = inScalars ? text : (blanked ??= withoutQuotedScalars(text));
+    if (pattern === true ? subject.includes(trigger) : pattern.test(subject)) return true;
   }
   let documentStart = true; // at the start of the text or after `---`
   for (let start = 0; start < text.length; ) {

@@ -110,6 +110,34 @@ describe('fast-yaml: agreement with the yaml parser', () => {
     expect(needsFullParser('apiVersion: v1\nkind: Pod\nmetadata: {}\nspec:\n  containers: []\n')).toBe(false);
   });
 
+  it('keeps CRDs with CEL rules on the fast path: tags, anchors and complex keys are looked for outside scalars', () => {
+    const cel = `spec:
+  versions:
+    - name: v1
+      schema:
+        openAPIV3Schema:
+          x-kubernetes-validations:
+            - rule: '(self.type in [''Exact'',''PathPrefix'']) ? !self.value.contains(''#'') : true'
+              message: must not contain '#' when type one of ['Exact', 'PathPrefix']
+            - rule: "size(self.a) == 0 && !has(self.b) ? true : self.c > 0"
+              message: a && b ? c
+            - rule: '!has(self.keda) || size(self.keda.triggers) > 0'
+`;
+    expect(needsFullParser(cel)).toBe(false);
+    expect(assertAgrees(cel)).toBe(true);
+    // What still needs the full parser, inside or around quoted and plain scalars:
+    for (const text of [
+      'a: "b"#c\n', "a: 'b'#c\n", "a: 'p\n  k: q'#c\n", 'a: "p\n  k: q"#c\n', "a: '''p\n  k: q'#c\n",
+      'a: &y x\n', '- !t a\n', "a: ['x', &y z]\n", "a: 'x' \nb: !t y\n", 'a: x\n? b\n: c\n',
+    ]) {
+      expect(needsFullParser(text), text).toBe(true);
+    }
+    for (const text of ["a: it's #x\n", 'a: x &y\n', "k: must contain '#' ok\n", "a: 'x ? !y &z'\n", 'a: "q ? !r"\n']) {
+      expect(needsFullParser(text), text).toBe(false);
+      expect(assertAgrees(text)).toBe(true);
+    }
+  });
+
   it('agrees on generated documents dumped in many styles', () => {
     const key = fc.oneof(fc.constantFrom(...TRICKY_SCALARS), fc.string({ maxLength: 8 }), fc.constantFrom('apiVersion', 'kind', 'metadata', 'name', 'image'));
     const leaf = fc.oneof(fc.constantFrom(...TRICKY_SCALARS), fc.string({ maxLength: 12 }), fc.integer(), fc.double({ noNaN: false }), fc.boolean(), fc.constant(null));
