@@ -5,6 +5,7 @@ import { renderPath } from '../engine/paths.js';
 import { explainMissingSchema, validateObject, validatorFor, type SchemaError } from './utils/k8s-schemas.js';
 import type { LoadedObject } from '../types.js';
 import { apiValidationIssues } from './utils/api-validation.js';
+import { API_CHECKS } from '../knowledge/api-validation.js';
 import { crdFor, disagreeingCopy } from './utils/crds.js';
 import { validateStructural } from './utils/structural-schema.js';
 import { apiVersionChange, isRemovedIn } from '../knowledge/api-versions.js';
@@ -42,15 +43,30 @@ export default defineRule<SchemaValidOptions>({
         'fields that preserve unknown fields are not judged). Findings point at the offending field; for a missing ' +
         'field at its parent. A kind that a built-in API group does not serve is an error: under the wrong ' +
         'apiVersion (`apps/v1` Ingress → use `networking.k8s.io/v1`) or misspelt (`Deploymnet`). Objects of other ' +
-        'API groups are checked against their CustomResourceDefinition when the linted tree contains it (the ' +
-        'structural schema of the object\'s version: types, enums, required fields, patterns and unknown fields; ' +
-        'not formats or CEL rules). Other kinds without a known schema (Argo, Istio, …) are skipped, with one `info` ' +
+        'API groups are checked against their CustomResourceDefinition when the linted tree contains it, as the API ' +
+        'server does: the structural schema of the object\'s version (types, enums, bounds, required fields, ' +
+        'patterns that cannot backtrack badly, unknown fields), with `default`s applied before `required` and nulls ' +
+        'in non-nullable fields pruned, and its `x-kubernetes-validations` CEL rules evaluated where mllint can (a ' +
+        'rule that is false is an error with its message; rules using Kubernetes\' CEL libraries or regular ' +
+        'expressions are skipped with one `info` per CRD; `format` is not checked). With several copies of one CRD ' +
+        'in the tree, the first that serves the object\'s version is used and named in the findings, and a later ' +
+        'copy whose schema differs is a warning. Besides the schema, the API server\'s static validation rules ' +
+        '(option `apiServerRules`; the table below names each rule\'s source function): a selector must match its ' +
+        'template\'s labels, pod `restartPolicy` per kind, container `restartPolicy` only `Always` on init containers, ' +
+        'no probes on plain init containers, unique container names, an image per container, port numbers and ' +
+        'IANA port names, requests within limits, extended resources (GPUs) whole and with request = limit, one ' +
+        'handler per probe, PDB percentages up to 100%, label, annotation and name syntax per kind, and sha256 ' +
+        'digests of 64 hex digits; duplicate env names and duplicate ports, which the API server only warns about, ' +
+        'are warnings. These apply to the built-in kinds only (a custom resource\'s pod template is its CRD\'s ' +
+        'business). An apiVersion the configured `kubernetesVersion` no longer serves is left to `deprecated-api`. ' +
+        'Other kinds without a known schema (Argo, Istio, …) are skipped, with one `info` ' +
         'finding per apiVersion and kind (on its first object in load order; turn it off with `reportUnknownKinds`), ' +
         'and `ignoreKinds` skips kinds silently. Schemas load lazily: a kind\'s schema module is loaded when its first ' +
         'object is checked.',
       fix:
         'Correct the field as `kubectl explain <kind>.<field>` describes it: quote or unquote the value, fix the ' +
         'spelling of the key, add the required field. Check the apiVersion too: a field may exist only in a newer API version.',
+      reference: renderApiChecks(),
       examples: {
         incorrect: `apiVersion: apps/v1
 kind: Deployment
@@ -282,4 +298,15 @@ function errorReports(errors: SchemaError[], via: string): Report[] {
     }
   }
   return reports;
+}
+
+/** The API server rules as markdown, for `mllint explain schema-valid` and docs/rules.md. */
+function renderApiChecks(): string {
+  return [
+    'The API server\'s static validation rules (kubernetes/kubernetes v1.34):',
+    '',
+    '| rule | severity | what | source |',
+    '|---|---|---|---|',
+    ...Object.entries(API_CHECKS).map(([id, c]) => `| \`${id}\` | ${c.severity} | ${c.rule.replace(/\|/g, '\\|')} | ${c.reference.replace(/\|/g, '\\|')} |`),
+  ].join('\n');
 }

@@ -1,0 +1,120 @@
+/**
+ * schema-valid on custom resources against a CRD in the tree: structural defaults before `required`,
+ * pruned nulls, CEL rules, several copies of one CRD.
+ */
+import { describe, expect, it } from 'vitest';
+import rule from '../../src/rules/schema-valid.js';
+import { ruleTester } from '../rule-tester.js';
+import { isLinearEnough } from '../../src/rules/utils/safe-regexp.js';
+
+const crd = (schema: string, name = 'servers.ml.example.org', versions = '') => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: ${name} }
+spec:
+  group: ml.example.org
+  scope: Namespaced
+  names: { kind: Server, plural: servers }
+  versions:
+${versions}    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+${schema.replace(/^/gm, '          ')}
+`;
+
+const SCHEMA = `type: object
+properties:
+  spec:
+    type: object
+    required: [rollout]
+    properties:
+      rollout:
+        type: object
+        default: {}
+        required: [strategy]
+        properties:
+          strategy: { type: string, default: Rolling, enum: [Rolling, Recreate] }
+      replicas: { type: integer, minimum: 0 }
+      maxReplicas: { type: integer }
+      note: { type: string }
+      shards: { type: integer, nullable: true }
+    x-kubernetes-validations:
+      - rule: "!has(self.maxReplicas) || self.replicas <= self.maxReplicas"
+        message: replicas must not exceed maxReplicas
+      - rule: "self.replicas == oldSelf.replicas"`;
+
+/** Rules mllint does not evaluate: a regular expression and a Kubernetes CEL library function. */
+const UNEVALUATED = `
+      - rule: "self.note.matches('^[a-z]+$')"
+      - rule: "quantity('1Gi').isGreaterThan(quantity('1Mi'))"`;
+
+const server = (spec: string, name = 'a') => `apiVersion: ml.example.org/v1
+kind: Server
+metadata: { name: ${name}, namespace: ml }
+spec:
+${spec}`;
+
+ruleTester(rule, {
+  valid: [
+    {
+      name: 'defaults fill required fields (rollout defaults to {}, whose strategy defaults to Rolling); null in a non-nullable field is pruned; nullable null is fine',
+      files: { 'crd.yaml': crd(SCHEMA), 'a.yaml': server('  replicas: 2\n  maxReplicas: 3\n  note: abc\n  shards: null\n  replicas2: ~\n'.replace('  replicas2: ~\n', '')) },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a CEL rule that evaluates to false is an error with its message; rules mllint cannot evaluate: one info per CRD; transition rules are not run on create',
+      files: {
+        'crd.yaml': crd(SCHEMA + UNEVALUATED),
+        'servers.yaml': `${server('  replicas: 5\n  maxReplicas: 3\n  note: x\n')}---\n${server('  replicas: 1\n  note: abc\n', 'b')}`,
+      },
+      errors: [
+        { messageId: 'celSkipped', file: 'servers.yaml', line: 2, severity: 'info', message: '2 x-kubernetes-validations rule(s) of CustomResourceDefinition servers.ml.example.org use CEL that mllint cannot evaluate (Kubernetes CEL libraries, regular expressions, or too costly); they were not checked' },
+        { messageId: 'invalid', file: 'servers.yaml', line: 4, path: 'spec', message: 'spec replicas must not exceed maxReplicas' },
+      ],
+    },
+    {
+      name: 'required without a default is still required; wrong types after pruning',
+      files: {
+        'crd.yaml': crd(SCHEMA.replace('        default: {}\n', '')),
+        'a.yaml': server('  replicas: "2"\n'),
+      },
+      errors: [
+        { messageId: 'required', file: 'a.yaml', line: 4, path: 'spec.rollout', message: 'spec is missing the required field "rollout"' },
+        { messageId: 'invalid', file: 'a.yaml', line: 5, path: 'spec.replicas', message: 'spec.replicas must be integer' },
+      ],
+    },
+    {
+      name: 'two copies of a CRD: the one serving the version is used and named; differing copies are a warning on the later one',
+      files: {
+        'base/crd.yaml': crd('type: object\nproperties:\n  spec:\n    type: object\n    properties:\n      replicas: { type: integer }'),
+        'full/crd.yaml': crd('type: object\nproperties:\n  spec:\n    type: object\n    properties:\n      replicas: { type: integer, maximum: 3 }'),
+        'a.yaml': server('  replicas: 5\n  replica: 1\n'),
+      },
+      errors: [
+        { messageId: 'unknownField', file: 'a.yaml', line: 6, message: 'unknown field "replica" in spec (did you mean "replicas"?); the API rejects it, or drops it when unknown fields are pruned (schema of CustomResourceDefinition servers.ml.example.org in base/crd.yaml)' },
+        { messageId: 'crdCopiesDisagree', file: 'full/crd.yaml', line: 8, severity: 'warning', message: 'CustomResourceDefinition servers.ml.example.org is also defined in base/crd.yaml with a different schema for version v1; custom resources are checked against the first copy that serves their version, and the cluster keeps whichever copy is applied last' },
+      ],
+    },
+    {
+      name: 'the copy that serves the version wins over an earlier copy that does not',
+      files: {
+        'a/crd.yaml': crd('type: object\nproperties:\n  spec: { type: object, properties: { replicas: { type: string } } }').replace('served: true', 'served: false'),
+        'b/crd.yaml': crd('type: object\nproperties:\n  spec: { type: object, properties: { replicas: { type: integer } } }'),
+        'x.yaml': server('  replicas: two\n'),
+      },
+      errors: [
+        { messageId: 'crdCopiesDisagree', file: 'b/crd.yaml', line: 8, severity: 'warning' },
+        { messageId: 'invalid', file: 'x.yaml', line: 5, message: 'spec.replicas must be integer (schema of CustomResourceDefinition servers.ml.example.org in b/crd.yaml)' },
+      ],
+    },
+  ],
+});
+
+describe('CRD patterns run only when they cannot backtrack badly', () => {
+  it('accepts the usual CRD patterns and refuses nested quantifiers and backreferences', () => {
+    for (const p of ['^[a-z0-9-]+$', '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', '^v?[0-9]+$', '^(Always|Never|IfNotPresent)$']) expect(isLinearEnough(p), p).toBe(true);
+    for (const p of ['^(a+)+$', '(a|a)*b', '(x*)*y', '(a)\\1', '(?=a)a', '^(a|b)+$']) expect(isLinearEnough(p), p).toBe(false);
+  });
+});
