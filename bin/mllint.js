@@ -11,9 +11,18 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const readStdin = async () => {
+// Stops reading past maxBytes: a huge or endless stdin must not exhaust memory (the CLI reports it).
+const readStdin = async (maxBytes = Infinity) => {
   const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
+  let length = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk);
+    length += chunk.length;
+    if (length > maxBytes) {
+      process.stdin.destroy();
+      break;
+    }
+  }
   return Buffer.concat(chunks).toString('utf8');
 };
 

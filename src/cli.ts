@@ -22,7 +22,8 @@ import { DEFAULT_KUBERNETES_VERSION, parseKubernetesVersion } from './knowledge/
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  readStdin: () => Promise<string>;
+  /** All of stdin as text; may stop reading once it has more than `maxBytes`. */
+  readStdin: (maxBytes?: number) => Promise<string>;
   cwd: string;
   env: Record<string, string | undefined>;
   /** Whether stdout is a terminal (colour by default). */
@@ -146,8 +147,15 @@ function parseCount(value: string): number {
   return Number(value);
 }
 
+/** Largest stdin read (bytes): rendered charts of a whole release; each part is still capped like a file. */
+export const MAX_STDIN_BYTES = 64 * 1024 * 1024;
+
 async function check(paths: string[], options: CheckOptions, io: CliIO): Promise<number> {
-  const stdinText = paths.includes('-') ? await io.readStdin() : undefined;
+  const stdinText = paths.includes('-') ? await io.readStdin(MAX_STDIN_BYTES) : undefined;
+  if (stdinText !== undefined && Buffer.byteLength(stdinText) > MAX_STDIN_BYTES) {
+    io.stderr(`mllint: error: stdin is larger than ${MAX_STDIN_BYTES / 1048576} MiB; lint the files instead\n`);
+    return EXIT_USAGE;
+  }
   const outcome = lintPaths(paths, {
     cwd: io.cwd,
     configPath: options.config,

@@ -16,7 +16,7 @@ import { packageFile } from '../package-root.js';
 import { parseKubernetesVersion } from '../knowledge/api-versions.js';
 import { defaultSeverity } from './resolve.js';
 import { compilePolicySchema, policyToRule, type PolicyRule, type PolicySpec } from './policies.js';
-import { repositoryRoots, untrustedSettings } from './trust.js';
+import { isInsideRepository, readBoundedFile, repositoryRoots, untrustedSettings } from './trust.js';
 
 export const CONFIG_FILE_NAMES = ['.mllint.yaml', 'mllint.config.yaml', 'rules.config.yaml'];
 const SEVERITIES = ['off', 'info', 'warning', 'error'];
@@ -95,7 +95,18 @@ export function findConfigFile(cwd: string): string | undefined {
 export function loadConfig(options: { cwd: string; configPath?: string; roots?: string[] }): ConfigResult {
   const file = options.configPath ? path.resolve(options.cwd, options.configPath) : findConfigFile(options.cwd);
   if (!file) return { ok: true, config: emptyConfig(options.cwd) };
-  return loadConfigFile(file, options.cwd, [], options.roots ?? repositoryRoots(options.cwd));
+  // A config named on the command line may be anywhere; one found by the search is read like any other.
+  return loadConfigFile(file, options.cwd, [], { roots: options.roots ?? repositoryRoots(options.cwd), packs: new Map() }, options.configPath !== undefined);
+}
+
+/** Largest config file or policy pack read (bytes), and most distinct packs one run loads. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+export const MAX_PACKS = 256;
+
+/** What one config load shares: the repository, and each pack's result (a pack is loaded once, however often it is extended). */
+interface LoadContext {
+  roots: string[];
+  packs: Map<string, ConfigResult>;
 }
 
 /** Built-in packs, shipped in the package's `packs/` folder. */
@@ -118,21 +129,19 @@ function displayOf(cwd: string, file: string): string {
 }
 
 /** Loads a config file and, first, the packs it extends (merged in order, this file last). */
-function loadConfigFile(file: string, cwd: string, chain: string[], roots: string[]): ConfigResult {
+function loadConfigFile(file: string, cwd: string, chain: string[], context: LoadContext, named: boolean): ConfigResult {
   const display = displayOf(cwd, file);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, problems: [{ file: display, line: 0, column: 0, message: code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code})` }] };
-  }
-  return parseConfigText(text, file, display, { cwd, chain, roots });
+  const read = readBoundedFile(file, { what: 'config file', maxBytes: MAX_CONFIG_BYTES, roots: context.roots, named });
+  if (!read.ok) return { ok: false, problems: [{ file: display, line: 0, column: 0, message: read.message }] };
+  return parseConfigText(read.bytes.toString('utf8'), file, display, { cwd, chain, roots: context.roots, packs: context.packs });
 }
 
-export function parseConfigText(text: string, file: string, display: string, context: { cwd?: string; chain?: string[]; roots?: string[] } = {}): ConfigResult {
+export function parseConfigText(text: string, file: string, display: string, context: { cwd?: string; chain?: string[]; roots?: string[]; packs?: Map<string, ConfigResult> } = {}): ConfigResult {
   const cwd = context.cwd ?? path.dirname(file);
   const roots = context.roots ?? repositoryRoots(cwd);
+  const packs = context.packs ?? new Map<string, ConfigResult>();
+  // A config outside the repository (named by the user) may extend packs and name files anywhere.
+  const trusted = !isInsideRepository(file, roots);
   const chain = [...(context.chain ?? []), file];
   const yaml = parsePositionedYaml(text);
   const problemAt = (p: PathSegment[], message: string, key = false): ConfigProblem => {
@@ -193,7 +202,19 @@ export function parseConfigText(text: string, file: string, display: string, con
       problems.push(problemAt(['extends', i], `policy pack not found: ${entry}`));
       continue;
     }
-    const pack = loadConfigFile(target, cwd, chain, roots);
+    if (!trusted && !target.startsWith(PACKS_DIR) && !isInsideRepository(target, roots)) {
+      problems.push(problemAt(['extends', i], `policy pack ${entry} is outside the linted repository; a config inside it may extend only packs inside it or built-in ones`));
+      continue;
+    }
+    let pack = packs.get(target);
+    if (!pack) {
+      if (packs.size >= MAX_PACKS) {
+        problems.push(problemAt(['extends', i], `more than ${MAX_PACKS} policy packs; mllint stops loading packs there`));
+        continue;
+      }
+      pack = loadConfigFile(target, cwd, chain, { roots, packs }, trusted || target.startsWith(PACKS_DIR));
+      packs.set(target, pack);
+    }
     if (!pack.ok) {
       problems.push(...pack.problems);
       continue;
@@ -222,6 +243,13 @@ export function parseConfigText(text: string, file: string, display: string, con
   }
 
   const resolvePath = (p: string | undefined) => (p ? path.resolve(dir, p) : undefined);
+  // A config inside the repository names files inside it only (a symlink counts where it points).
+  for (const [key, value] of [[['registry', 'file'], config.registry?.file], [['cluster', 'nodesFile'], config.cluster?.nodesFile]] as const) {
+    if (!trusted && typeof value === 'string' && !isInsideRepository(path.resolve(dir, value), roots)) {
+      problems.push(problemAt([...key], `${key.join('.')} is outside the linted repository; a config inside it may name only files inside it (use --${key[0] === 'registry' ? 'registry' : 'nodes'} for another file)`));
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems: dedupe(problems) };
   const own: ConfigFile = {
     file,
     dir,
@@ -304,7 +332,8 @@ export function mergeConfigs(base: ConfigFile, layer: ConfigFile): ConfigFile {
     file: layer.file ?? base.file,
     dir: layer.dir,
     rules,
-    ignore: [...base.ignore, ...layer.ignore],
+    // Lists add up without repeats: a pack extended along several paths counts once.
+    ignore: [...new Set([...base.ignore, ...layer.ignore])],
     registryFile: layer.registryFile ?? base.registryFile,
     stageByNamespace: { ...base.stageByNamespace, ...layer.stageByNamespace },
     nodesFile: layer.nodesFile ?? base.nodesFile,
@@ -312,7 +341,7 @@ export function mergeConfigs(base: ConfigFile, layer: ConfigFile): ConfigFile {
     models: { ...base.models, ...layer.models },
     workloadKinds: [...(layer.workloadKinds ?? []), ...(base.workloadKinds ?? [])],
     policies: [...base.policies.filter((p) => !layerIds.has(p.meta.id)), ...layer.policies],
-    overrides: [...base.overrides, ...layer.overrides],
+    overrides: [...new Set([...base.overrides, ...layer.overrides])],
     kustomize: base.kustomize || layer.kustomize ? { ...base.kustomize, ...layer.kustomize } : undefined,
     kubernetesVersion: layer.kubernetesVersion ?? base.kubernetesVersion,
   };

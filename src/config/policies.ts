@@ -4,7 +4,7 @@
  * when the config is loaded.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { minimatch } from 'minimatch';
+import { globMatch } from './safe-match.js';
 import { defineRule, type Report, type Rule } from '../rules/define-rule.js';
 import { namespaceOf } from '../engine/context.js';
 import { CONTAINER_TYPE_LABEL } from '../engine/extract.js';
@@ -92,7 +92,7 @@ export function policyToRule(policy: PolicySpec, validate: ValidateFunction): Po
     },
     check({ object, template }) {
       if (match.apiVersions && !match.apiVersions.includes(object.apiVersion)) return [];
-      if (match.namespaces && !match.namespaces.some((glob) => minimatch(namespaceOf(object), glob))) return [];
+      if (match.namespaces && !match.namespaces.some((glob) => globMatch(namespaceOf(object), glob))) return [];
       if (selector) {
         const own = stringMap(object.object.metadata?.labels);
         if (!selectorMatches(selector, own) && !(template && selectorMatches(selector, template.labels))) return [];

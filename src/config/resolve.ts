@@ -4,7 +4,7 @@
  * rule stricter for production paths than for experiments.
  */
 import path from 'node:path';
-import { minimatch } from 'minimatch';
+import { globMatch } from './safe-match.js';
 import { RULES } from '../rules/index.js';
 import type { Rule } from '../rules/define-rule.js';
 import type { SeveritySetting } from '../types.js';
@@ -46,10 +46,10 @@ function apply(base: EffectiveSetting, entry: RuleEntry | undefined): EffectiveS
 function overrideMatches(override: Override, scope: SettingScope): boolean {
   if (override.files) {
     const target = scope.absPath ? path.relative(override.base, scope.absPath).split(path.sep).join('/') : scope.file;
-    if (!override.files.some((glob) => minimatch(target, glob, { dot: true }))) return false;
+    if (!override.files.some((glob) => globMatch(target, glob))) return false;
   }
   if (override.namespaces) {
-    if (scope.namespace === undefined || !override.namespaces.some((glob) => minimatch(scope.namespace!, glob))) return false;
+    if (scope.namespace === undefined || !override.namespaces.some((glob) => globMatch(scope.namespace!, glob))) return false;
   }
   return true;
 }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { PathSegment } from '../types.js';
 import { readPackageJson } from '../package-root.js';
+import { ajvRegExpEngine } from './safe-match.js';
 
 const require = createRequire(import.meta.url);
 export const CONFIG_SCHEMA = readPackageJson('schemas', 'config.schema.json');
@@ -17,7 +18,8 @@ export function getAjv(): Ajv {
   if (!ajv) {
     const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
     const addFormats = require('ajv-formats') as unknown as ((a: Ajv) => Ajv) & { default?: (a: Ajv) => Ajv };
-    ajv = new AjvClass({ allErrors: true, strict: false, allowUnionTypes: true });
+    // JSON Schema `pattern` keywords (from CRDs and policies: input) run on RE2, in linear time.
+    ajv = new AjvClass({ allErrors: true, strict: false, allowUnionTypes: true, code: { regExp: ajvRegExpEngine } });
     (addFormats.default ?? addFormats)(ajv);
   }
   return ajv;

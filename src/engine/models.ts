@@ -7,7 +7,7 @@ import type { PodTemplate } from './extract.js';
 import { isPlainObject } from '../loaders/objects.js';
 import { namespaceOf } from './context.js';
 import type { RegistryVersion, RunSettings } from './settings.js';
-import { minimatch } from 'minimatch';
+import { globMatch } from '../config/safe-match.js';
 
 export const MODEL_ANNOTATION = 'mllint.io/model';
 export const MODEL_VERSION_ANNOTATION = 'mllint.io/model-version';
@@ -55,7 +55,7 @@ export function parseModelUri(uri: string): Omit<ModelUri, 'path'> | undefined {
 /** The registry stage a namespace deploys: config `stageByNamespace` globs, else `staging` for *staging*, else production. */
 export function stageForNamespace(namespace: string, settings: RunSettings): string {
   const entries = Object.entries(settings.stageByNamespace);
-  for (const [pattern, stage] of entries) if (pattern !== '*' && minimatch(namespace, pattern)) return stage;
+  for (const [pattern, stage] of entries) if (pattern !== '*' && globMatch(namespace, pattern)) return stage;
   const fallback = settings.stageByNamespace['*'];
   if (fallback) return fallback;
   return namespace.includes('staging') ? 'staging' : 'production';

@@ -6,6 +6,7 @@
  * never opens anything but regular files, and recognises Helm charts, whose `templates/` are Go
  * templates rather than YAML.
  */
+import { gitWorkTree, readBoundedFile } from '../config/trust.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -202,20 +203,30 @@ function ancestorIgnoreLayers(dir: string): IgnoreLayer[] {
   return layers;
 }
 
-function readIgnoreFile(dir: string, name: string): IgnoreLayer | undefined {
+/** Largest ignore file or Chart.yaml read; they are small, and a symlink to /dev/zero must not fill memory. */
+export const MAX_SIDE_FILE_BYTES = 1024 * 1024;
+
+/** A small file of the repository: a regular file inside its git work tree (else its directory), capped. */
+function readSideFile(file: string, what: string): string | undefined {
+  const dir = path.dirname(file);
+  const read = readBoundedFile(file, { what, maxBytes: MAX_SIDE_FILE_BYTES, roots: [gitWorkTree(dir) ?? safeRealpath(dir)] });
+  return read.ok ? read.bytes.toString('utf8') : undefined;
+}
+
+function safeRealpath(p: string): string {
   try {
-    const text = fs.readFileSync(path.join(dir, name), 'utf8');
-    return { base: dir, rules: ignore().add(text) };
+    return fs.realpathSync(p);
   } catch {
-    return undefined;
+    return p;
   }
 }
 
+function readIgnoreFile(dir: string, name: string): IgnoreLayer | undefined {
+  const text = readSideFile(path.join(dir, name), name);
+  return text === undefined ? undefined : { base: dir, rules: ignore().add(text) };
+}
+
 function readChartName(chartFile: string): string | undefined {
-  try {
-    const match = /^name:\s*["']?([^"'\s#]+)/m.exec(fs.readFileSync(chartFile, 'utf8'));
-    return match?.[1];
-  } catch {
-    return undefined;
-  }
+  const text = readSideFile(chartFile, 'Chart.yaml');
+  return text === undefined ? undefined : /^name:\s*["']?([^"'\s#]+)/m.exec(text)?.[1];
 }

@@ -27,12 +27,19 @@ import { isPlainObject } from './objects.js';
 import { readSourceText, type RelocatedPosition, type SourceInput } from './source.js';
 import { parseYamlDocuments } from './yaml.js';
 import { parseImageRef } from '../rules/utils/image-ref.js';
+import { re2FullMatch } from '../config/safe-match.js';
 import { childEnvironment, isInsideRepository, readBoundedFile, repositoryRoots, resolveProgram, type ProgramResult, type ProgramSpec } from '../config/trust.js';
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 /** Rendering a kustomization may take long (large trees); past this it is reported as failed. */
 export const KUSTOMIZE_TIMEOUT_MS = 120_000;
+
+/** All rendering of one run stops after this; entry points not rendered by then are reported. */
+export const KUSTOMIZE_BUDGET_MS = 600_000;
+
+/** Largest rendered output of one entry point (bytes); larger output is a problem, not parsed. */
+export const MAX_RENDERED_BYTES = 64 * 1024 * 1024;
 
 const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
 const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
@@ -370,22 +377,24 @@ function renderAll(argv: string[], entries: string[], cwd: string): Rendered[] {
     let statuses: Array<{ status: number | null; error?: string }>;
     if (jobs.length === 1) {
       const job = jobs[0];
-      const result = spawnSync(job.argv[0], job.argv.slice(1), { cwd: job.cwd, env, timeout: KUSTOMIZE_TIMEOUT_MS, maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+      const result = spawnSync(job.argv[0], job.argv.slice(1), { cwd: job.cwd, env, timeout: KUSTOMIZE_TIMEOUT_MS, maxBuffer: MAX_RENDERED_BYTES, stdio: ['ignore', 'pipe', 'pipe'] });
       fs.writeFileSync(job.out, result.stdout ?? '');
       fs.writeFileSync(job.err, result.stderr ?? '');
       statuses = [{ status: result.status, error: result.error ? ((result.error as NodeJS.ErrnoException).code ?? result.error.message) : undefined }];
     } else {
       const result = spawnSync(process.execPath, ['-e', PARALLEL_RUNNER], {
-        input: JSON.stringify({ jobs, limit, timeout: KUSTOMIZE_TIMEOUT_MS }),
+        input: JSON.stringify({ jobs, limit, timeout: KUSTOMIZE_TIMEOUT_MS, budget: KUSTOMIZE_BUDGET_MS }),
         env,
         encoding: 'utf8',
-        timeout: KUSTOMIZE_TIMEOUT_MS * Math.ceil(jobs.length / limit) + 10_000,
+        timeout: Math.min(KUSTOMIZE_TIMEOUT_MS * Math.ceil(jobs.length / limit), KUSTOMIZE_BUDGET_MS) + 10_000,
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       statuses = result.status === 0 ? JSON.parse(result.stdout) : jobs.map(() => ({ status: null, error: result.error ? 'ETIMEDOUT' : 'runner failed' }));
     }
     return jobs.map((job, i): Rendered => {
       const { status, error } = statuses[i] ?? { status: null, error: 'not run' };
+      if (error === 'ENOBUFS' || (status === 0 && fs.statSync(job.out).size > MAX_RENDERED_BYTES)) return { ok: false, message: `the rendered output is larger than ${MAX_RENDERED_BYTES / 1048576} MiB` };
+      if (error === 'EBUDGET') return { ok: false, message: `not rendered: rendering all kustomizations of a run may take ${KUSTOMIZE_BUDGET_MS / 1000}s at most` };
       if (error) return { ok: false, message: error === 'ETIMEDOUT' ? `timed out after ${KUSTOMIZE_TIMEOUT_MS / 1000}s` : `cannot run ${path.basename(argv[0])} (${error})` };
       if (status !== 0) return { ok: false, message: describeKustomizeError(fs.readFileSync(job.err, 'utf8'), job.wrapperDir, cwd) };
       return { ok: true, text: fs.readFileSync(job.out, 'utf8'), wrapperDir: job.wrapperDir };
@@ -404,19 +413,26 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 let input = '';
 process.stdin.on('data', (d) => (input += d)).on('end', () => {
-  const { jobs, limit, timeout } = JSON.parse(input);
+  const { jobs, limit, timeout, budget } = JSON.parse(input);
+  const deadline = Date.now() + budget;
   const results = new Array(jobs.length);
   let next = 0, running = 0;
-  const finish = () => process.stdout.write(JSON.stringify(results));
+  let finished = false;
+  const finish = () => { if (!finished) { finished = true; process.stdout.write(JSON.stringify(results)); } };
   const start = () => {
     while (running < limit && next < jobs.length) {
       const i = next++;
       const job = jobs[i];
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        results[i] = { status: null, error: 'EBUDGET' };
+        continue;
+      }
       running++;
       const out = fs.openSync(job.out, 'w');
       const err = fs.openSync(job.err, 'w');
       const child = spawn(job.argv[0], job.argv.slice(1), { cwd: job.cwd, stdio: ['ignore', out, err] });
-      const timer = setTimeout(() => { results[i] = { status: null, error: 'ETIMEDOUT' }; child.kill('SIGKILL'); }, timeout);
+      const timer = setTimeout(() => { results[i] = { status: null, error: left < timeout ? 'EBUDGET' : 'ETIMEDOUT' }; child.kill('SIGKILL'); }, Math.min(timeout, left));
       let settled = false;
       const done = (result) => {
         if (settled) return;
@@ -431,6 +447,7 @@ process.stdin.on('data', (d) => (input += d)).on('end', () => {
       child.on('error', (e) => done({ status: null, error: e.code || e.message }));
       child.on('close', (status) => done({ status }));
     }
+    if (running === 0 && next >= jobs.length) finish();
   };
   if (jobs.length === 0) finish(); else start();
 });
@@ -707,13 +724,16 @@ class RenderedLocator {
 function targetMatches(target: Record<string, unknown>, rendered: K8sObject, names: string[]): boolean {
   if (typeof target.kind === 'string' && target.kind !== rendered.kind) return false;
   if (typeof target.name === 'string') {
-    let re: RegExp | undefined;
-    try {
-      re = new RegExp(`^(?:${target.name})$`);
-    } catch {
-      re = undefined;
-    }
-    if (!names.some((n) => (re ? re.test(n) : n === target.name))) return false;
+    // kustomize compiles the name as a Go (RE2) regexp anchored at both ends: the same here, in linear time.
+    const name = target.name;
+    const matches = (n: string) => {
+      try {
+        return re2FullMatch(name, n);
+      } catch {
+        return n === name;
+      }
+    };
+    if (!names.some(matches)) return false;
   }
   return true;
 }

@@ -8,9 +8,9 @@
  * - a missing node is located at its deepest existing ancestor;
  * - aliases are followed into their anchors; a path that ends on an alias points at the alias.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, type Pair } from 'yaml';
 import type { Path, Position } from '../types.js';
-import { lineCounterFor, YAML_OPTIONS } from './yaml.js';
+import { lineCounterFor, parseDocuments } from './yaml.js';
 import { createFastLocator, type FastLocator } from './fast-locate.js';
 
 export interface LocatableText {
@@ -44,8 +44,7 @@ export function prepareLocateWithYaml(text: string): LocatableText {
   const lineCounter = lineCounterFor(text);
   let docs: Document.Parsed[] = [];
   try {
-    docs = parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
-    if (!Array.isArray(docs)) docs = [docs];
+    docs = parseDocuments(text);
   } catch {
     docs = [];
   }

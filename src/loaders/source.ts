@@ -30,7 +30,11 @@ export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export function readSourceText(input: SourceInput): Decoded {
   if (input.problem) return { ok: false, message: input.problem.message, line: input.problem.line };
-  if (input.text !== undefined) return { ok: true, text: input.text.replace(/^\uFEFF/, '') };
+  if (input.text !== undefined) {
+    // Text given directly (stdin, rendered output) has the same cap as a file.
+    if (input.text.length > MAX_FILE_BYTES) return { ok: false, message: `text is ${(input.text.length / 1048576).toFixed(1)} MiB; documents over ${MAX_FILE_BYTES / 1048576} MiB are not parsed`, line: 1 };
+    return { ok: true, text: input.text.replace(/^\uFEFF/, '') };
+  }
   if (!input.absPath) return { ok: false, message: 'no file to read', line: 1 };
   let bytes: Buffer;
   try {

@@ -112,9 +112,23 @@ export function credentialShapeOf(value: string): string | undefined {
 
 /** The password of `scheme://user:password@host…` when it is written literally (not a `$(VAR)` reference). */
 function urlPassword(value: string): string | undefined {
-  const match = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:([^/\s@]+)@/i.exec(value);
-  if (!match) return undefined;
-  const password = match[1];
+  // The first `scheme://user:password@` (scheme: a run of [a-z0-9+.-] holding a letter), found in one
+  // pass: the regex /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:([^/\s@]+)@/i backtracks quadratically on long values.
+  let password: string | undefined;
+  for (let from = 0; password === undefined; ) {
+    const at = value.indexOf('://', from);
+    if (at === -1) return undefined;
+    from = at + 3;
+    let letter = false;
+    for (let k = at - 1; k >= 0 && /[a-z0-9+.-]/i.test(value[k]); k--) if (/[a-z]/i.test(value[k])) letter = true;
+    if (!letter) continue;
+    let end = from;
+    while (end < value.length && value[end] !== '/' && value[end] !== '@' && !/\s/.test(value[end])) end++;
+    if (value[end] !== '@') continue;
+    const userinfo = value.slice(from, end);
+    const colon = userinfo.indexOf(':');
+    if (colon !== -1 && colon < userinfo.length - 1) password = userinfo.slice(colon + 1);
+  }
   if (/^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(password) || /^\$\{[^}]+\}$/.test(password)) return undefined;
   return password;
 }
