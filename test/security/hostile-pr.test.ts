@@ -268,6 +268,139 @@ metadata: {name: x, namespace: ml}"
       server.close();
     }
   }, 90_000);
+
+  it('4. super-linear time: evil regexes, globs, URL values and huge flow mappings finish in seconds', () => {
+    const evil = `${'a'.repeat(40)}!`;
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: widgets.example.org }
+spec:
+  group: example.org
+  names: { kind: Widget, plural: widgets }
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                id: { type: string, pattern: "^(a+)+$" }
+---
+apiVersion: example.org/v1
+kind: Widget
+metadata: { name: w, namespace: ml }
+spec: { id: "${evil}" }
+`;
+    const policy = `policies:
+  - id: evil-pattern
+    description: evil
+    severity: warning
+    match: { kinds: [ConfigMap] }
+    schema: { properties: { data: { properties: { v: { pattern: "^(a|a)+$" } } } } }
+overrides:
+  - namespaces: ["${'*(a|a)'.repeat(12)}b"]
+    rules: { image-pinned: "off" }
+`;
+    const dir = repo({
+      'crd.yaml': crd,
+      '.mllint.yaml': policy,
+      'cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: "${'a'.repeat(40)}" }\ndata: { v: "${evil}" }\n`,
+      'env.yaml': DEPLOYMENT.replace('image: scorer:1.0.0', `image: scorer:1.0.0\n          env: [{ name: DATABASE_URL, value: "a://${':'.repeat(200_000)}" }]`),
+      'flow.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: flow, namespace: ml }\ndata: {${Array.from({ length: 40_000 }, (_, i) => `k${i}: v`).join(', ')}}\n`,
+      'k/kustomization.yaml': `resources: [deploy.yaml]\npatches:\n  - target: { kind: Deployment, name: "(a|a)+$" }\n    patch: |\n      - { op: add, path: /metadata/labels, value: { x: y } }\n`,
+      'k/deploy.yaml': DEPLOYMENT.replace('name: scorer', `name: ${'a'.repeat(40)}b`),
+    });
+    const run = mllint(dir, ['check', '--format', 'json', '.'], { timeoutMs: 60_000 });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.seconds).toBeLessThan(30);
+    const findings = findingsOf(run);
+    // Same answers as the API server (RE2): the CRD pattern and the policy pattern fail on the evil values.
+    expect(findings.some((f) => f.ruleId === 'schema-valid' && f.file === 'crd.yaml')).toBe(true);
+    expect(findings.some((f) => f.ruleId === 'evil-pattern' && f.file === 'cm.yaml')).toBe(true);
+    expect(findings.some((f) => f.ruleId === 'no-secret-literals-in-env')).toBe(false);
+    expect(findings.some((f) => f.ruleId === 'parse-error' && f.file === 'flow.yaml')).toBe(false);
+    // A repeated key in a huge flow mapping is still found, in linear time.
+    fs.writeFileSync(path.join(dir, 'flow.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: flow, namespace: ml }\ndata: {${Array.from({ length: 200_000 }, (_, i) => `k${i % 199_999}: v`).join(', ')}}\n`);
+    const dup = mllint(dir, ['check', '--format', 'json', 'flow.yaml'], { timeoutMs: 60_000 });
+    expect(dup.code, dup.stderr).toBe(1);
+    expect(findingsOf(dup)).toEqual([expect.objectContaining({ ruleId: 'parse-error', line: 4, message: expect.stringContaining('duplicate key') })]);
+    expect(dup.seconds).toBeLessThan(30);
+  }, 120_000);
+
+  it('4b. size caps: an oversized kustomization or config is reported, not parsed', () => {
+    const big = `# ${'x'.repeat(2 * 1024 * 1024)}\n`;
+    const dir = repo({ 'k/kustomization.yaml': `resources: [deploy.yaml]\n${big}`, 'k/deploy.yaml': DEPLOYMENT, 'ok.yaml': DEPLOYMENT });
+    const run = mllint(dir, ['check', '--format', 'json', '.']);
+    expect(run.code).toBe(1);
+    expect(findingsOf(run).find((f) => f.file === 'k/kustomization.yaml')?.message).toMatch(/kustomization file is 2\.0 MiB; the limit is 1 MiB/);
+    fs.writeFileSync(path.join(dir, '.mllint.yaml'), `rules: {}\n${big}`);
+    const config = mllint(dir, ['check', '.']);
+    expect(config.code).toBe(2);
+    expect(config.stderr).toMatch(/config file is 2\.0 MiB; the limit is 1 MiB/);
+  });
+
+  it('5. symlinks to /dev/zero or outside files (packs, ignore files, Chart.yaml, registry, nodes): never read, never echoed', () => {
+    const secret = path.join(base, `secret-${caseNo}.yaml`);
+    fs.writeFileSync(secret, `${CANARY}: 1\nmodels: { ${CANARY}: {} }\n`);
+    const dir = repo({ 'gitops/app.yaml': DEPLOYMENT, 'gitops/chart/templates/x.yaml': 'x: {{ .Values.x }}\n' });
+    fs.symlinkSync('/dev/zero', path.join(dir, '.gitignore'));
+    fs.symlinkSync('/dev/zero', path.join(dir, 'gitops/.mllintignore'));
+    fs.symlinkSync('/dev/zero', path.join(dir, 'gitops/chart/Chart.yaml'));
+    fs.symlinkSync('/dev/zero', path.join(dir, 'zero-pack.yaml'));
+    fs.symlinkSync(secret, path.join(dir, 'linked-secret.yaml'));
+    const attempts = [
+      'extends: [./zero-pack.yaml]\n',
+      `extends: [${secret}]\n`,
+      'extends: [./linked-secret.yaml]\n',
+      `registry: { file: ${secret} }\n`,
+      'registry: { file: linked-secret.yaml }\n',
+      `cluster: { nodesFile: ${secret} }\n`,
+    ];
+    for (const config of attempts) {
+      fs.writeFileSync(path.join(dir, '.mllint.yaml'), config);
+      const run = mllint(dir, ['check', 'gitops'], { timeoutMs: 20_000 });
+      expect(run.code, config).toBe(2);
+      expect(run.stderr, config).toMatch(/outside the linted repository|not a regular file/);
+      expect(run.stdout + run.stderr).not.toContain(CANARY);
+      expect(run.seconds).toBeLessThan(15);
+    }
+    // Without a config: the /dev/zero ignore files and Chart.yaml are skipped, the run is normal.
+    fs.rmSync(path.join(dir, '.mllint.yaml'));
+    const plain = mllint(dir, ['check', '--format', 'json', 'gitops'], { timeoutMs: 20_000 });
+    expect(plain.code === 0 || plain.code === 1, plain.stderr).toBe(true);
+    expect(findingsOf(plain).some((f) => f.ruleId === 'helm-chart-skipped')).toBe(true);
+    // Named on the command line, an outside file is the user's choice: read (and its problems shown).
+    const named = mllint(dir, ['check', '--registry', secret, 'gitops']);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain('invalid model registry');
+  }, 120_000);
+
+  it('6. a huge stdin or rendered output is an error, not a V8 out-of-memory abort', () => {
+    const dir = repo({});
+    const doc = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: ml }\n---\n';
+    const huge = doc.repeat(Math.ceil((70 * 1048576) / doc.length));
+    const run = mllint(dir, ['check', '-'], { input: huge, timeoutMs: 60_000 });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('stdin is larger than 64 MiB');
+    const one = mllint(dir, ['check', '--format', 'json', '-'], { input: doc.repeat(Math.ceil((17 * 1048576) / doc.length)), timeoutMs: 60_000 });
+    expect(one.code).toBe(1);
+    expect(findingsOf(one)[0].message).toMatch(/over 16 MiB are not parsed/);
+  }, 120_000);
+
+  it('7. packs extended along many paths are loaded once: 18 packs that each extend the next twice', () => {
+    const files: Record<string, string> = { 'app.yaml': DEPLOYMENT };
+    for (let i = 0; i < 18; i++) files[`packs/p${i}.yaml`] = i === 17 ? 'ignore: ["tmp/**"]\nrules: { pdb-present: warning }\n' : `extends: [./p${i + 1}.yaml, ./p${i + 1}.yaml]\nignore: ["x${i}/**"]\n`;
+    files['.mllint.yaml'] = 'extends: [./packs/p0.yaml, ./packs/p0.yaml]\n';
+    const dir = repo(files);
+    const run = mllint(dir, ['check', '--format', 'json', '.'], { timeoutMs: 20_000 });
+    expect(run.code === 0 || run.code === 1, run.stderr).toBe(true);
+    expect(run.seconds).toBeLessThan(10);
+  });
 });
 
 export { base, mllint, everyFormat, findingsOf, spawn, http, CANARY, DEPLOYMENT };
