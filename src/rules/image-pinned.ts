@@ -1,6 +1,6 @@
 import { defineRule, type Report } from './define-rule.js';
 import { CONTAINER_TYPE_LABEL, WORKLOAD_KINDS } from '../engine/extract.js';
-import { imageShortName, parseImageRef } from './utils/image-ref.js';
+import { parseImageRef } from './utils/image-ref.js';
 
 export interface ImagePinnedOptions {
   requireDigest: boolean;
@@ -93,7 +93,8 @@ spec:
       const parsed = parseImageRef(image);
       const data = { type: CONTAINER_TYPE_LABEL[ref.type], container: ref.name, image };
       const path = [...ref.path, 'image'];
-      const fix = `Use an immutable reference such as ${imageShortName(parsed)}:1.2.3 or ${imageShortName(parsed)}@sha256:…`;
+      // The whole repository, registry and namespace included: `vllm-openai:1.2.3` would pull another image than `vllm/vllm-openai:1.2.3`.
+      const fix = `Use an immutable reference such as ${parsed.repository}:1.2.3 or ${parsed.repository}@sha256:…`;
       const digestError = parsed.digest ? malformedDigest(parsed.digest) : undefined;
       if (digestError) {
         reports.push({ messageId: 'badDigest', data: { ...data, ...digestError }, path, fix: 'Copy the full digest (`crane digest IMAGE` or `docker buildx imagetools inspect IMAGE`).' });

@@ -1,5 +1,6 @@
 import rule from '../../src/rules/image-pinned.js';
-import { ruleTester } from '../rule-tester.js';
+import { describe, expect, it } from 'vitest';
+import { ruleTester, runRule } from '../rule-tester.js';
 
 const deployment = (image: string, extra = '') => `apiVersion: apps/v1
 kind: Deployment
@@ -157,4 +158,13 @@ spec:
       errors: [{ line: 8, path: 'spec.predictor.containers[0].image' }],
     },
   ],
+});
+
+describe('image-pinned fix text', () => {
+  it('keeps the registry and namespace of the image (vllm-openai:1.2.3 would pull another image)', () => {
+    const fixes = (image: string) => runRule(rule, { yaml: deployment(image) }).map((f) => f.fix);
+    expect(fixes('vllm/vllm-openai:latest')).toEqual(['Use an immutable reference such as vllm/vllm-openai:1.2.3 or vllm/vllm-openai@sha256:…']);
+    expect(fixes('localhost:5000/ml/scorer')).toEqual(['Use an immutable reference such as localhost:5000/ml/scorer:1.2.3 or localhost:5000/ml/scorer@sha256:…']);
+    expect(fixes('nginx')).toEqual(['Use an immutable reference such as nginx:1.2.3 or nginx@sha256:…']);
+  });
 });

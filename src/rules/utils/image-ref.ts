@@ -23,8 +23,3 @@ export function parseImageRef(image: string): ImageRef {
   }
   return { repository: rest, tag: tag === '' ? undefined : tag, digest: digest === '' ? undefined : digest };
 }
-
-/** `fraud-scorer` for `registry.example.com/ml/fraud-scorer:1.0`: the last path component. */
-export function imageShortName(ref: ImageRef): string {
-  return ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
-}

@@ -1,0 +1,33 @@
+/**
+ * What the README shows must do what it says: its example `ignore` glob silences the Helm-chart info it
+ * is there for.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeTree, removeTree, runCli } from './helpers.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeTree));
+
+describe('README examples', () => {
+  it('the Configuration example\'s ignore glob silences the Helm chart info', async () => {
+    const line = README.split('\n').find((l) => /^ignore: \[/.test(l));
+    expect(line, 'README has an `ignore:` example line').toBeDefined();
+    const chart = {
+      'charts/fraud-scorer/Chart.yaml': 'apiVersion: v2\nname: fraud-scorer\nversion: 0.1.0\n',
+      'charts/fraud-scorer/templates/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n',
+      'charts/fraud-scorer/templates/_helpers.tpl': '{{- define "x" -}}{{- end -}}\n',
+    };
+    const without = makeTree(chart);
+    const withIgnore = makeTree({ ...chart, '.mllint.yaml': `${line!.replace(/#.*$/, '')}\n` });
+    dirs.push(without, withIgnore);
+    const before = JSON.parse((await runCli(['check', '--no-cache', '-f', 'json', '.'], { cwd: without })).stdout);
+    expect(before.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['helm-chart-skipped']);
+    const after = await runCli(['check', '--no-cache', '-f', 'json', '.'], { cwd: withIgnore });
+    expect(JSON.parse(after.stdout).findings).toEqual([]);
+  });
+});
