@@ -29,6 +29,8 @@ export interface LintOptions {
   kubernetesVersion?: string;
   /** Text for the `-` path (stdin); rendered Helm output is split by its `# Source:` comments. */
   stdinText?: string;
+  /** `--stdin-filename`: the file name stdin's findings carry (and config overrides match); default `-`. */
+  stdinFilename?: string;
   /** `--kustomize`: `auto` renders kustomizations (default, unless the config says `enabled: false`), `off` lints raw files. */
   kustomize?: 'auto' | 'off';
   /** The kustomize command from a trusted source (MLLINT_KUSTOMIZE_COMMAND); wins over the config's. */
@@ -57,7 +59,13 @@ export function lintPaths(paths: string[], options: LintOptions = {}): LintOutco
 
   const sources: SourceInput[] = [];
   const diskPaths = paths.filter((p) => p !== '-');
-  if (paths.includes('-')) sources.push(...splitHelmStream(options.stdinText ?? ''));
+  if (paths.includes('-')) {
+    const name = options.stdinFilename;
+    const display = name ? path.relative(cwd, path.resolve(cwd, name)).split(path.sep).join('/') || name : '-';
+    for (const source of splitHelmStream(options.stdinText ?? '', display)) {
+      sources.push(name && source.display === display ? { ...source, absPath: path.resolve(cwd, name) } : source);
+    }
+  }
   const discovery = diskPaths.length > 0 || paths.length === 0
     ? discoverFiles(diskPaths, { cwd, ignorePatterns: config.ignore, ignoreBase: config.dir })
     : { files: [], helmCharts: [], fatal: [], unreadable: [] };

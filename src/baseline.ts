@@ -160,6 +160,7 @@ export function applyBaseline(result: LintResult, baseline: Baseline, options: {
     }
   }
   return {
+    ...result,
     findings,
     summary: {
       ...result.summary,

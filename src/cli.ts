@@ -3,7 +3,6 @@
  * `process.exitCode`. Results go to stdout, diagnostics to stderr.
  * Exit codes (DESIGN.md §2): 0 clean, 1 error findings or too many warnings, 2 the run could not be done.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_JSON } from './package-root.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -16,7 +15,8 @@ import { allRules, defaultSeverity } from './config/resolve.js';
 import { loadConfig, type ConfigFile } from './config/load.js';
 import { formatConfigProblem } from './api.js';
 import { repositoryRoots } from './config/trust.js';
-import type { LintResult } from './types.js';
+import type { LintResult, Severity } from './types.js';
+import { applyRuleSelection, effectiveConfig, explainUnknown, parseFormats, rulesAsJson, type RuleSelection } from './cli-support.js';
 import { DEFAULT_KUBERNETES_VERSION, parseKubernetesVersion } from './knowledge/api-versions.js';
 
 export interface CliIO {
@@ -36,9 +36,9 @@ export const EXIT_USAGE = 2;
 
 export const VERSION: string = PACKAGE_JSON.version;
 
-interface CheckOptions {
+interface CheckOptions extends RuleSelection {
   config?: string;
-  format: string;
+  format?: string[];
   outputFile?: string;
   maxWarnings?: number;
   quiet?: boolean;
@@ -50,7 +50,12 @@ interface CheckOptions {
   cache: boolean;
   baseline?: string;
   writeBaseline?: string;
+  stdinFilename?: string;
+  printConfig?: string | boolean;
+  junitFailOn: Severity;
 }
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   let exitCode = EXIT_OK;
@@ -66,8 +71,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .description('lint files and directories (default: .); "-" reads YAML from stdin')
     .argument('[paths...]', 'files or directories to lint')
     .option('-c, --config <file>', 'config file (default: .mllint.yaml, mllint.config.yaml or rules.config.yaml, searched upwards)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMAT_NAMES).default('stylish'))
+    .option('-f, --format <format>', `output format: ${FORMAT_NAMES.map((n) => `"${n}"`).join(', ')} (default: "stylish"); repeat it with NAME=FILE for more reports from one run, e.g. --format github --format sarif=mllint.sarif`, collect)
     .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
+    .option('--rule <rule=severity>', 'set a rule\'s severity (off, info, warning, error) over the config; repeatable', collect)
+    .option('--include <rules>', 'run only these rules (comma-separated; repeatable); parse errors are still reported', collect)
+    .option('--exclude <rules>', 'do not run these rules (comma-separated; repeatable)', collect)
+    .option('--stdin-filename <path>', 'the file name findings on stdin ("-") carry, and that config overrides match')
+    .option('--print-config [file]', 'print the effective configuration (for FILE, when given) as JSON and exit')
+    .addOption(new Option('--junit-fail-on <severity>', 'junit: findings of this severity or higher are failures; lower ones are listed as passed test cases with output').choices(['error', 'warning', 'info']).default('error'))
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', parseCount)
     .option('-q, --quiet', 'report errors only')
     .option('--no-color', 'disable colours (also NO_COLOR)')
@@ -94,10 +105,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   program
     .command('rules')
     .description('list every rule and custom policy: id, default severity, one-line description')
-    .option('-c, --config <file>', 'config file whose policies to list too')
-    .action((options: { config?: string }) => {
+    .option('-c, --config <file>', 'config file whose policies and severities to use')
+    .addOption(new Option('-f, --format <format>', 'text, or json (id, effective and default severity, options, docs)').choices(['text', 'json']).default('text'))
+    .action((options: { config?: string; format: 'text' | 'json' }) => {
       const config = configFor(options.config);
       if (!config) return;
+      if (options.format === 'json') {
+        io.stdout(`${JSON.stringify(rulesAsJson(config), null, 2)}\n`);
+        return;
+      }
       const rules = allRules(config);
       const width = Math.max(...rules.map((r) => r.meta.id.length));
       for (const rule of rules) {
@@ -117,7 +133,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       if (!config) return;
       const rule = allRules(config).find((r) => r.meta.id === id);
       if (!rule) {
-        io.stderr(`mllint: unknown rule "${id}"; run "mllint rules" to list them\n`);
+        io.stderr(`mllint: ${explainUnknown(id, allRules(config))}\n`);
         exitCode = EXIT_USAGE;
         return;
       }
@@ -151,6 +167,27 @@ function parseCount(value: string): number {
 export const MAX_STDIN_BYTES = 64 * 1024 * 1024;
 
 async function check(paths: string[], options: CheckOptions, io: CliIO): Promise<number> {
+  const formats = parseFormats(options.format, FORMAT_NAMES);
+  if (!formats.ok) {
+    io.stderr(`mllint: ${formats.message}\n`);
+    return EXIT_USAGE;
+  }
+  const loaded = loadConfig({ cwd: io.cwd, configPath: options.config });
+  if (!loaded.ok) {
+    for (const problem of loaded.problems) io.stderr(`mllint: config error: ${formatConfigProblem(problem)}\n`);
+    return EXIT_USAGE;
+  }
+  const selected = applyRuleSelection(loaded.config, options);
+  if (!selected.ok) {
+    for (const message of selected.messages) io.stderr(`mllint: ${message}\n`);
+    return EXIT_USAGE;
+  }
+  if (options.printConfig !== undefined) {
+    const file = typeof options.printConfig === 'string' ? options.printConfig : '';
+    const scope = file ? { file, absPath: path.resolve(io.cwd, file) } : { file: '' };
+    io.stdout(`${JSON.stringify(effectiveConfig(selected.config, scope), null, 2)}\n`);
+    return EXIT_OK;
+  }
   const stdinText = paths.includes('-') ? await io.readStdin(MAX_STDIN_BYTES) : undefined;
   if (stdinText !== undefined && Buffer.byteLength(stdinText) > MAX_STDIN_BYTES) {
     io.stderr(`mllint: error: stdin is larger than ${MAX_STDIN_BYTES / 1048576} MiB; lint the files instead\n`);
@@ -158,19 +195,22 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
   }
   const outcome = lintPaths(paths, {
     cwd: io.cwd,
-    configPath: options.config,
+    config: selected.config,
     registryPath: options.registry,
     nodesPath: options.nodes,
-    kubernetesVersion: options.kubernetesVersion,
     kustomize: options.kustomize,
-    kustomizeCommand: io.env.MLLINT_KUSTOMIZE_COMMAND || undefined,
-    env: io.env,
     cache: options.cache && io.env.MLLINT_CACHE !== '0',
     stdinText,
+    stdinFilename: options.stdinFilename,
   });
   if (!outcome.ok) {
     const label = outcome.kind === 'config' ? 'config error' : 'error';
     for (const message of outcome.messages) io.stderr(`mllint: ${label}: ${message}\n`);
+    return EXIT_USAGE;
+  }
+  if (outcome.result.summary.files === 0 && stdinText === undefined) {
+    // A typo in CI `paths:` must not pass silently.
+    io.stderr(`mllint: error: no YAML files to lint in ${paths.length ? paths.join(', ') : '.'} (check the paths and the ignore globs)\n`);
     return EXIT_USAGE;
   }
   if (options.writeBaseline !== undefined) {
@@ -186,32 +226,24 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
     linted = applied.result;
   }
   const result = options.quiet ? onlyErrors(linted) : linted;
-  const formatter = await loadFormatter(options.format);
-  if (!formatter) {
-    io.stderr(`mllint: unknown format "${options.format}"\n`);
-    return EXIT_USAGE;
-  }
-  const toFile = options.outputFile !== undefined;
-  const color = !toFile && options.color && io.env.NO_COLOR === undefined && (io.isTTY || io.env.FORCE_COLOR !== undefined);
-  const { output: report, files } = normalizeReport(
-    formatter(result, { color, cwd: io.cwd, env: io.env, version: VERSION, repoRoot: findRepositoryRoot(io.cwd, io.env), rules: allRules(outcome.config) }),
-  );
-  const filesProblem = writeReportFiles(files, io.cwd);
-  if (filesProblem) {
-    io.stderr(`mllint: ${filesProblem}\n`);
-    return EXIT_USAGE;
-  }
-  if (toFile) {
-    const target = path.resolve(io.cwd, options.outputFile!);
-    try {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, report);
-    } catch (err) {
-      io.stderr(`mllint: cannot write ${options.outputFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+  const repoRoot = findRepositoryRoot(io.cwd, io.env);
+  for (const request of formats.formats) {
+    const formatter = await loadFormatter(request.name);
+    if (!formatter) {
+      io.stderr(`mllint: unknown format "${request.name}"\n`);
       return EXIT_USAGE;
     }
-  } else {
-    io.stdout(report);
+    const target = request.file ?? options.outputFile;
+    const color = target === undefined && options.color && io.env.NO_COLOR === undefined && (io.isTTY || io.env.FORCE_COLOR !== undefined);
+    const { output: report, files } = normalizeReport(
+      formatter(result, { color, cwd: io.cwd, env: io.env, version: VERSION, repoRoot, rules: allRules(outcome.config), junitFailOn: options.junitFailOn }),
+    );
+    const filesProblem = writeReportFiles(target === undefined ? files : [...files, { path: target, append: false, content: report }], io.cwd);
+    if (filesProblem) {
+      io.stderr(`mllint: ${filesProblem}\n`);
+      return EXIT_USAGE;
+    }
+    if (target === undefined) io.stdout(report);
   }
   return exitCodeFor(result, options.maxWarnings);
 }
@@ -224,5 +256,5 @@ export function exitCodeFor(result: LintResult, maxWarnings: number | undefined)
 
 function onlyErrors(result: LintResult): LintResult {
   const findings = result.findings.filter((f) => f.severity === 'error');
-  return { findings, summary: { ...result.summary, warnings: 0, infos: 0 } };
+  return { ...result, findings, summary: { ...result.summary, warnings: 0, infos: 0 } };
 }

@@ -102,4 +102,6 @@ export interface Summary {
 export interface LintResult {
   findings: Finding[];
   summary: Summary;
+  /** The display names of the linted sources (for reports that list clean files; not printed by json). */
+  files?: string[];
 }

@@ -428,14 +428,15 @@ export function normaliseRuleEntries(rules: unknown): Record<string, RuleEntry> 
   return out;
 }
 
-function closestRuleId(id: string): string | undefined {
+/** The rule id (of `ids`, default the built-in registry) closest to a mistyped `id`, when it is close enough. */
+export function closestRuleId(id: string, ids: readonly string[] = RULES.map((r) => r.meta.id)): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const rule of RULES) {
-    const d = editDistance(id, rule.meta.id);
+  for (const candidate of ids) {
+    const d = editDistance(id, candidate);
     if (d < bestDistance) {
       bestDistance = d;
-      best = rule.meta.id;
+      best = candidate;
     }
   }
   return bestDistance <= Math.max(2, Math.floor(id.length / 4)) ? best : undefined;

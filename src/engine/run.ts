@@ -179,6 +179,7 @@ export function lint(input: LintInput): LintResult {
   const merged = mergeSameLocation(findings);
 
   return {
+    files: input.sources.map((s) => s.display),
     findings: merged,
     summary: {
       files: input.sources.length,

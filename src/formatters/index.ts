@@ -18,6 +18,8 @@ export interface FormatterContext {
   repoRoot?: string;
   /** Every rule of the run: built-ins plus the config's custom policies (default: the built-in registry). */
   rules?: ReadonlyArray<Rule<any>>;
+  /** junit: the lowest severity that is a failure (default `error`; lower ones are passed test cases with output). */
+  junitFailOn?: 'error' | 'warning' | 'info';
 }
 
 /** A file the CLI writes on a formatter's behalf (`append`: add to its end instead of replacing it). */

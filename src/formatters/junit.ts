@@ -1,12 +1,18 @@
 /**
  * `--format junit`: JUnit XML (the schema Jenkins and GitLab read). One `<testsuite>` per rule with
- * findings, one `<testcase>` per rule × file, one `<failure>` per finding with its `file:line:column`.
- * A clean run is one suite with one passing test case, so CI dashboards show that mllint ran.
+ * findings, one `<testcase>` per rule × file. Findings at or above `junitFailOn` (default: errors only) are
+ * `<failure>`s; lower ones leave the test case passed and are listed in its `<system-out>`, so a CI
+ * dashboard's red matches mllint's exit code. A suite `mllint` holds one passed test case per linted file
+ * without findings, so clean files show as passed tests.
  */
-import type { Finding, LintResult } from '../types.js';
+import type { Finding, LintResult, Severity } from '../types.js';
+import type { FormatterContext } from './index.js';
 import { describeObjects } from '../engine/identity.js';
 
-export default function formatJunit(result: LintResult): string {
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+export default function formatJunit(result: LintResult, context?: Pick<FormatterContext, 'junitFailOn'>): string {
+  const failOn = RANK[context?.junitFailOn ?? 'error'];
   const byRule = new Map<string, Map<string, Finding[]>>();
   for (const f of result.findings) {
     const files = byRule.get(f.ruleId) ?? new Map<string, Finding[]>();
@@ -25,18 +31,26 @@ export default function formatJunit(result: LintResult): string {
     let suiteFailures = 0;
     for (const file of [...files.keys()].sort()) {
       const findings = files.get(file)!;
+      const failing = findings.filter((f) => RANK[f.severity] >= failOn);
+      const passing = findings.filter((f) => RANK[f.severity] < failOn);
       cases.push(`    <testcase name="${attr(file)}" classname="${attr(ruleId)}">`);
-      for (const f of findings) {
-        cases.push(`      <failure type="${f.severity}" message="${attr(f.message)}">${text(failureBody(f))}</failure>`);
-      }
+      for (const f of failing) cases.push(`      <failure type="${f.severity}" message="${attr(f.message)}">${text(failureBody(f))}</failure>`);
+      if (passing.length > 0) cases.push(`      <system-out>${text(passing.map(failureBody).join('\n\n'))}</system-out>`);
       cases.push('    </testcase>');
-      suiteFailures += findings.length > 0 ? 1 : 0;
+      suiteFailures += failing.length > 0 ? 1 : 0;
     }
     tests += files.size;
     failures += suiteFailures;
     suites.push(`  <testsuite name="${attr(ruleId)}" tests="${files.size}" failures="${suiteFailures}" errors="0">`, ...cases, '  </testsuite>');
   }
-  if (byRule.size === 0) {
+  const withFindings = new Set(result.findings.map((f) => f.file));
+  const clean = [...new Set(result.files ?? [])].filter((f) => !withFindings.has(f)).sort();
+  if (clean.length > 0) {
+    tests += clean.length;
+    suites.push(`  <testsuite name="mllint" tests="${clean.length}" failures="0" errors="0">`);
+    for (const file of clean) suites.push(`    <testcase name="${attr(file)}" classname="mllint"/>`);
+    suites.push('  </testsuite>');
+  } else if (byRule.size === 0) {
     const { files, resources } = result.summary;
     tests = 1;
     suites.push(

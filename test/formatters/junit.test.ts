@@ -37,12 +37,23 @@ const examplesResult = (): LintResult => {
 };
 
 describe('junit format', () => {
-  it('has a test case per rule × file and a failure per finding with file:line', () => {
+  it('has a test case per rule × file, a failure per error finding with file:line, and a passed case per clean file', () => {
     const result = examplesResult();
     const xml = formatJunit(result);
     const pairs = new Set(result.findings.map((f) => `${f.ruleId}\u0000${f.file}`));
-    expect(xml.match(/<testcase /g)?.length).toBe(pairs.size);
-    expect(xml.match(/<failure /g)?.length).toBe(result.findings.length);
+    const withFindings = new Set(result.findings.map((f) => f.file));
+    const clean = result.files!.filter((f) => !withFindings.has(f));
+    expect(clean.length).toBeGreaterThan(0);
+    expect(xml.match(/<testcase /g)?.length).toBe(pairs.size + clean.length);
+    for (const file of clean) expect(xml).toContain(`<testcase name="${file}" classname="mllint"/>`);
+    const errors = result.findings.filter((f) => f.severity === 'error').length;
+    expect(result.findings.length).toBeGreaterThan(errors); // the examples have warnings too…
+    expect(xml.match(/<failure /g)?.length).toBe(errors); // …which are not failures by default
+    expect(xml.match(/<failure type="(warning|info)"/g)).toBeNull();
+    const withWarnings = formatJunit(result, { junitFailOn: 'warning' });
+    expect(withWarnings.match(/<failure /g)?.length).toBe(result.findings.filter((f) => f.severity !== 'info').length);
+    const warning = result.findings.find((f) => f.severity === 'warning')!;
+    expect(xml).toMatch(new RegExp(`<system-out>[^<]*${warning.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${warning.line}:${warning.column}: warning: `));
     const pinned = result.findings.find((f) => f.ruleId === 'image-pinned')!;
     expect(xml).toContain(`<testcase name="${pinned.file}" classname="image-pinned">`);
     expect(xml).toContain(`>${pinned.file}:${pinned.line}:${pinned.column}: error: `);
