@@ -172,7 +172,8 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
     io.stderr(`mllint: ${formats.message}\n`);
     return EXIT_USAGE;
   }
-  const loaded = loadConfig({ cwd: io.cwd, configPath: options.config });
+  // The same trust roots as lintPaths uses (config/trust.ts): the linted paths' repositories.
+  const loaded = loadConfig({ cwd: io.cwd, configPath: options.config, roots: repositoryRoots(io.cwd, io.env, paths) });
   if (!loaded.ok) {
     for (const problem of loaded.problems) io.stderr(`mllint: config error: ${formatConfigProblem(problem)}\n`);
     return EXIT_USAGE;
@@ -198,7 +199,10 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
     config: selected.config,
     registryPath: options.registry,
     nodesPath: options.nodes,
+    kubernetesVersion: options.kubernetesVersion,
     kustomize: options.kustomize,
+    kustomizeCommand: io.env.MLLINT_KUSTOMIZE_COMMAND || undefined,
+    env: io.env,
     cache: options.cache && io.env.MLLINT_CACHE !== '0',
     stdinText,
     stdinFilename: options.stdinFilename,
