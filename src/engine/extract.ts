@@ -54,6 +54,8 @@ export interface PodTemplate {
   role?: string;
   /** Which template of its object this is (0-based). */
   index: number;
+  /** Pods per group that run one multi-node server together (an LWS's size); 1 elsewhere. */
+  groupSize: number;
   /** The kind's table row. */
   definition: WorkloadKindDef;
 }
@@ -241,6 +243,7 @@ export function podTemplatesOf(object: K8sObject, kinds: WorkloadKinds = DEFAULT
         partial: location.partial === true,
         role: roleName,
         index: out.length,
+        groupSize: def.groupSize ? Math.max(1, numberAt(object, parseTablePath(def.groupSize)) ?? 1) : 1,
         definition: def,
       });
     }

@@ -78,6 +78,8 @@ export interface WorkloadKindDef {
   autoscalers?: AutoscalerKind[];
   /** A multi-replica serving workload of this kind should have a PodDisruptionBudget (`pdb-present`). */
   pdb?: boolean;
+  /** Pods that together run one instance of a multi-node server (LWS `spec.leaderWorkerTemplate.size`), default 1. */
+  groupSize?: string;
 }
 
 const KSERVE_MODEL_FIELDS = ['model', 'sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'lightgbm', 'paddle', 'pmml'];
@@ -217,6 +219,7 @@ export const WORKLOAD_KINDS_TABLE: readonly WorkloadKindDef[] = [
       },
     ],
     labels: { 'leaderworkerset.sigs.k8s.io/name': '{name}' },
+    groupSize: 'spec.leaderWorkerTemplate.size',
     runtimeLabels: [
       'leaderworkerset.sigs.k8s.io/group-index', 'leaderworkerset.sigs.k8s.io/worker-index', 'leaderworkerset.sigs.k8s.io/group-key',
       'leaderworkerset.sigs.k8s.io/template-revision-hash', 'leaderworkerset.sigs.k8s.io/subgroup-index', 'leaderworkerset.sigs.k8s.io/subgroup-key',

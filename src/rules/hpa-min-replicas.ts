@@ -5,6 +5,13 @@ import { stageForNamespace } from '../engine/models.js';
 import type { LoadedObject } from '../types.js';
 import { budgetOf, hpaMinReplicas, replicaFloor, SCALABLE_KINDS, selectedPods, type Budget } from './utils/disruption.js';
 import { describeObject } from './utils/objects.js';
+import { servesModel } from './utils/gpus.js';
+import type { RunSettings } from '../engine/settings.js';
+import type { Path } from '../types.js';
+
+/** How the index names Knative Services (not core Services). */
+const KNATIVE_SERVICE = 'Service.serving.knative.dev';
+const MIN_SCALE_KEYS = ['autoscaling.knative.dev/min-scale', 'autoscaling.knative.dev/minScale'];
 
 export interface HpaMinReplicasOptions {
   minReplicas: number;
@@ -21,7 +28,7 @@ export default defineRule<HpaMinReplicasOptions>({
     severity: 'error',
     recommended: true,
     description: 'Autoscaling must not scale a model server to zero, or below what its PodDisruptionBudget needs to allow a drain',
-    kinds: ['HorizontalPodAutoscaler', 'InferenceService'],
+    kinds: ['HorizontalPodAutoscaler', 'InferenceService', 'ScaledObject', KNATIVE_SERVICE],
     remediation: 'Set minReplicas explicitly: at least 1, and above the minAvailable of the PodDisruptionBudget of the workload.',
     docs: {
       why:
@@ -37,7 +44,11 @@ export default defineRule<HpaMinReplicasOptions>({
         'when the target runs at `minReplicas` (together with the other workloads the PDB selects; a percentage ' +
         '`minAvailable` rounds up, as in Kubernetes). KServe InferenceServices: `spec.predictor.minReplicas: 0` is ' +
         'reported in namespaces whose registry stage (`registry.stageByNamespace`; by default every namespace ' +
-        'without "staging" in its name is production) is one of `noScaleToZeroStages`.',
+        'without "staging" in its name is production) is one of `noScaleToZeroStages`. In the same stages, a KEDA ' +
+        '`ScaledObject` whose target in the tree serves a model (declares one, runs a recognised inference server, ' +
+        'or asks for GPUs) must not scale it to zero: `minReplicaCount` 0 or unset (KEDA\'s default is 0), or an ' +
+        '`idleReplicaCount` of 0; nor may a Knative Service serving a model leave its revision template without ' +
+        'an `autoscaling.knative.dev/min-scale` of at least 1 (Knative scales to zero by default).',
       fix:
         'Write `minReplicas` on every HPA, at least `minAvailable + 1` of the workload\'s PDB (or switch the PDB to ' +
         '`maxUnavailable: 1`); keep `minReplicas: 1` or more on production InferenceServices and scale to zero ' +
@@ -87,12 +98,18 @@ spec:
       belowMinimum: 'minReplicas {{min}} is below the required minimum of {{minimum}}',
       belowPdb:
         'minReplicas {{min}} lets the HPA scale {{target}} down to where PodDisruptionBudget "{{pdb}}" (minAvailable {{value}}) allows no eviction, blocking node drains; set minReplicas to at least {{required}}',
+      kedaScaleToZero:
+        '{{field}} lets KEDA scale {{target}} to zero in namespace "{{namespace}}" (stage {{stage}}); the first request after a quiet period waits for a cold start and the model load',
+      knativeScaleToZero:
+        '{{what}} lets Knative scale the model server to zero in namespace "{{namespace}}" (stage {{stage}}); the first request after a quiet period waits for a cold start and the model load',
       kserveScaleToZero:
         'predictor minReplicas 0 in namespace "{{namespace}}" (stage {{stage}}) lets KServe scale the model to zero; the first request after a quiet period waits for a cold start and the model load',
     },
   },
 
   check({ object, index, options, settings }) {
+    if (object.kind === 'ScaledObject') return checkScaledObject(object, index, options, settings);
+    if (object.kind === 'Service') return checkKnative(object, index, options, settings);
     if (object.kind === 'InferenceService') {
       const path = ['spec', 'predictor', 'minReplicas'];
       if (getAt(object.object, path) !== 0) return [];
@@ -166,4 +183,58 @@ function blockingPdb(
     }
   }
   return undefined;
+}
+
+/** Whether the namespace's registry stage is one where a model must not scale to zero. */
+function noZeroStage(object: LoadedObject, options: HpaMinReplicasOptions, settings: RunSettings): { namespace: string; stage: string } | undefined {
+  const namespace = namespaceOf(object);
+  const stage = stageForNamespace(namespace, settings);
+  return options.noScaleToZeroStages.includes(stage) ? { namespace, stage } : undefined;
+}
+
+/**
+ * A KEDA ScaledObject (keda.sh/v1alpha1): `minReplicaCount` defaults to 0 and `idleReplicaCount` scales an
+ * idle target to that count. Reported only for a target in the tree that serves a model.
+ * Source: https://keda.sh/docs/latest/reference/scaledobject-spec/
+ */
+function checkScaledObject(object: LoadedObject, index: ResourceIndex, options: HpaMinReplicasOptions, settings: RunSettings): Report[] {
+  const where = noZeroStage(object, options, settings);
+  if (!where) return [];
+  const name = getAt(object.object, ['spec', 'scaleTargetRef', 'name']);
+  const kind = getAt(object.object, ['spec', 'scaleTargetRef', 'kind']) ?? 'Deployment';
+  if (typeof name !== 'string' || typeof kind !== 'string') return [];
+  const target = index.find(kind, namespaceOf(object), name);
+  if (!target) return [];
+  const templates = index.podTemplatesOf(target).filter((t) => t.longRunning && t.servesTraffic);
+  if (!templates.some((t) => servesModel(target, t, settings))) return [];
+  const data = { target: describeObject(target), ...where };
+  const min = getAt(object.object, ['spec', 'minReplicaCount']);
+  if (min === 0 || min === undefined || min === null) {
+    const path: Path = min === undefined || min === null ? ['spec'] : ['spec', 'minReplicaCount'];
+    return [{ messageId: 'kedaScaleToZero', data: { ...data, field: min === 0 ? 'minReplicaCount 0' : 'minReplicaCount unset (KEDA default 0)' }, path }];
+  }
+  if (getAt(object.object, ['spec', 'idleReplicaCount']) === 0) {
+    return [{ messageId: 'kedaScaleToZero', data: { ...data, field: 'idleReplicaCount 0' }, path: ['spec', 'idleReplicaCount'] }];
+  }
+  return [];
+}
+
+/**
+ * A Knative Service: revisions scale to zero unless `autoscaling.knative.dev/min-scale` (on the revision
+ * template) is at least 1. Source: https://knative.dev/docs/serving/autoscaling/scale-bounds/
+ */
+function checkKnative(object: LoadedObject, index: ResourceIndex, options: HpaMinReplicasOptions, settings: RunSettings): Report[] {
+  const where = noZeroStage(object, options, settings);
+  if (!where) return [];
+  const template = index.podTemplateOf(object);
+  if (!template || !servesModel(object, template, settings)) return [];
+  for (const key of MIN_SCALE_KEYS) {
+    const value = template.annotations[key];
+    if (value === undefined) continue;
+    if (/^\s*0*[1-9]\d*\s*$/.test(value)) return [];
+    return [{ messageId: 'knativeScaleToZero', data: { what: `${key}: "${value}"`, ...where }, path: [...template.metadataPath, 'annotations', key] }];
+  }
+  const annotations = getAt(object.object, [...template.metadataPath, 'annotations']);
+  const path: Path = annotations !== undefined ? [...template.metadataPath, 'annotations'] : template.metadataPath;
+  return [{ messageId: 'knativeScaleToZero', data: { what: 'no autoscaling.knative.dev/min-scale', ...where }, path }];
 }

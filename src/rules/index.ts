@@ -6,6 +6,7 @@ import cpuLimitThrottling from './cpu-limit-throttling.js';
 import cronjobSafeConcurrency from './cronjob-safe-concurrency.js';
 import cronjobScheduleValid from './cronjob-schedule-valid.js';
 import deprecatedApi from './deprecated-api.js';
+import gpuCountMatchesParallelism from './gpu-count-matches-parallelism.js';
 import helmChartSkipped from './helm-chart-skipped.js';
 import hpaMinReplicas from './hpa-min-replicas.js';
 import hpaTargetExists from './hpa-target-exists.js';
@@ -13,6 +14,7 @@ import imagePinned from './image-pinned.js';
 import ingressBackendExists from './ingress-backend-exists.js';
 import livenessSurvivesModelLoad from './liveness-survives-model-load.js';
 import memoryLimitFitsModel from './memory-limit-fits-model.js';
+import modelFitsGpu from './model-fits-gpu.js';
 import modelVersionMatchesRegistry from './model-version-matches-registry.js';
 import namespaceSet from './namespace-set.js';
 import noSecretLiteralsInEnv from './no-secret-literals-in-env.js';
@@ -27,6 +29,7 @@ import schemaValid from './schema-valid.js';
 import servicePortTargetsContainer from './service-port-targets-container.js';
 import serviceSelectsPods from './service-selects-pods.js';
 import servicemonitorSelectsService from './servicemonitor-selects-service.js';
+import sharedMemorySized from './shared-memory-sized.js';
 import tolerationsMatchNodeSelector from './tolerations-match-node-selector.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -35,6 +38,7 @@ export const RULES: ReadonlyArray<Rule<any>> = [
   cronjobSafeConcurrency,
   cronjobScheduleValid,
   deprecatedApi,
+  gpuCountMatchesParallelism,
   helmChartSkipped,
   hpaMinReplicas,
   hpaTargetExists,
@@ -42,6 +46,7 @@ export const RULES: ReadonlyArray<Rule<any>> = [
   ingressBackendExists,
   livenessSurvivesModelLoad,
   memoryLimitFitsModel,
+  modelFitsGpu,
   modelVersionMatchesRegistry,
   namespaceSet,
   noSecretLiteralsInEnv,
@@ -56,6 +61,7 @@ export const RULES: ReadonlyArray<Rule<any>> = [
   servicePortTargetsContainer,
   serviceSelectsPods,
   servicemonitorSelectsService,
+  sharedMemorySized,
   tolerationsMatchNodeSelector,
 ];
 

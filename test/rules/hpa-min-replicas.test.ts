@@ -148,3 +148,76 @@ ruleTester(rule, {
     },
   ],
 });
+
+/** KEDA ScaledObjects and Knative Services scaling a model server to zero. */
+const gpuServer = (name: string, namespace = 'ml') => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: ${namespace}}
+spec:
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec:
+      containers:
+        - name: srv
+          image: example.org/srv:1.0.0
+          resources: {limits: {nvidia.com/gpu: "1"}}
+---
+`;
+const scaledObject = (spec: string, namespace = 'ml', target = 'gpu-srv') => `apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata: {name: so, namespace: ${namespace}}
+spec:
+  scaleTargetRef: {name: ${target}}
+${spec}  triggers: [{type: prometheus, metadata: {serverAddress: "http://prom:9090", query: q, threshold: "5"}}]
+`;
+const knative = (annotations: string) => `apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: kn-llm, namespace: ml}
+spec:
+  template:
+    metadata:
+${annotations}      labels: {app: kn-llm}
+    spec:
+      containers:
+        - image: vllm/vllm-openai:v0.10.0
+          args: ["--model", "m/M-7B"]
+`;
+
+ruleTester(rule, {
+  valid: [
+    { name: 'KEDA minReplicaCount 1 on a model server', yaml: gpuServer('gpu-srv') + scaledObject('  minReplicaCount: 1\n') },
+    { name: 'KEDA to zero for a worker that serves no model', yaml: gpuServer('gpu-srv').replace('nvidia.com/gpu: "1"', 'memory: 1Gi') + scaledObject('  minReplicaCount: 0\n') },
+    { name: 'KEDA to zero in a staging namespace', yaml: gpuServer('gpu-srv', 'ml-staging') + scaledObject('  minReplicaCount: 0\n', 'ml-staging') },
+    { name: 'KEDA target not in the tree', yaml: scaledObject('  minReplicaCount: 0\n', 'ml', 'elsewhere') },
+    { name: 'Knative min-scale 1', yaml: knative('      annotations: {autoscaling.knative.dev/min-scale: "1"}\n') },
+    { name: 'Knative legacy minScale 2', yaml: knative('      annotations: {autoscaling.knative.dev/minScale: "2"}\n') },
+  ],
+  invalid: [
+    {
+      name: 'KEDA minReplicaCount 0',
+      yaml: gpuServer('gpu-srv') + scaledObject('  minReplicaCount: 0\n'),
+      errors: [{ messageId: 'kedaScaleToZero', line: 19, message: /minReplicaCount 0 lets KEDA scale Deployment "gpu-srv" to zero/ }],
+    },
+    {
+      name: 'KEDA minReplicaCount unset (default 0): at spec',
+      yaml: gpuServer('gpu-srv') + scaledObject(''),
+      errors: [{ messageId: 'kedaScaleToZero', line: 17, message: /unset \(KEDA default 0\)/ }],
+    },
+    {
+      name: 'KEDA idleReplicaCount 0',
+      yaml: gpuServer('gpu-srv') + scaledObject('  minReplicaCount: 1\n  idleReplicaCount: 0\n'),
+      errors: [{ messageId: 'kedaScaleToZero', line: 20, message: /idleReplicaCount 0/ }],
+    },
+    {
+      name: 'Knative without min-scale',
+      yaml: knative(''),
+      errors: [{ messageId: 'knativeScaleToZero', line: 6 }],
+    },
+    {
+      name: 'Knative min-scale "0"',
+      yaml: knative('      annotations: {autoscaling.knative.dev/min-scale: "0"}\n'),
+      errors: [{ messageId: 'knativeScaleToZero', line: 7 }],
+    },
+  ],
+});

@@ -164,3 +164,43 @@ spec:
     },
   ],
 });
+
+/** Recognised LLM servers without any annotation: a conservative load-time estimate from the model id. */
+const llm = (args: string, probes: string, image = 'vllm/vllm-openai:v0.10.0') => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: llm, namespace: ml}
+spec:
+  selector: {matchLabels: {app: llm}}
+  template:
+    metadata: {labels: {app: llm}}
+    spec:
+      containers:
+        - name: server
+          image: ${image}
+          args: ${args}
+${probes}`;
+const LIVENESS = '          livenessProbe: {httpGet: {path: /health, port: 8000}}\n';
+const STARTUP = '          startupProbe: {httpGet: {path: /health, port: 8000}, periodSeconds: 10, failureThreshold: 60}\n';
+
+ruleTester(rule, {
+  valid: [
+    { name: 'estimate: 70B with a startupProbe', yaml: llm('["--model", "meta-llama/Llama-3.1-70B-Instruct"]', STARTUP + LIVENESS) },
+    { name: 'estimate: 7B loads within the default 30 s budget', yaml: llm('["--model", "mistralai/Mistral-7B-Instruct-v0.3"]', LIVENESS) },
+    { name: 'estimate: unknown size stays silent', yaml: llm('["--model", "my-org/house-model"]', LIVENESS) },
+    { name: 'estimate: a long liveness initialDelay covers it', yaml: llm('["--model", "meta-llama/Llama-3.1-70B-Instruct"]', '          livenessProbe: {httpGet: {path: /health, port: 8000}, initialDelaySeconds: 600}\n') },
+    { name: 'estimate: not an LLM server (Triton)', yaml: llm('["--model-repository", "s3://bucket/llama-70b"]', LIVENESS, 'nvcr.io/nvidia/tritonserver:24.08-py3') },
+  ],
+  invalid: [
+    {
+      name: 'estimate: vLLM with a 70B model and the default liveness budget',
+      yaml: llm('["--model", "meta-llama/Llama-3.1-70B-Instruct"]', LIVENESS),
+      errors: [{ messageId: 'livenessTooShortEstimated', line: 13, message: /vLLM needs at least 90s to load model "meta-llama\/Llama-3.1-70B-Instruct"/ }],
+    },
+    {
+      name: 'estimate: TGI reads MODEL_ID from env; the options change the estimate',
+      yaml: llm('["--port", "8000"]', `          env: [{name: MODEL_ID, value: "Qwen/Qwen2.5-14B-Instruct"}]\n${LIVENESS}`, 'ghcr.io/huggingface/text-generation-inference:3.0.0'),
+      options: { loadGBPerSecond: 0.5 },
+      errors: [{ messageId: 'livenessTooShortEstimated', line: 14, message: /Text Generation Inference needs at least 76s/ }],
+    },
+  ],
+});
