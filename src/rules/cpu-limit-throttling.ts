@@ -37,11 +37,12 @@ export default defineRule<CpuLimitThrottlingOptions>({
         'Every regular container (not init or ephemeral containers) of a long-running workload — Deployment, ' +
         'StatefulSet, DaemonSet, ReplicaSet, ReplicationController, KServe `InferenceService` predictor, and a Pod ' +
         'whose `restartPolicy` is `Always` — must have a CPU request (written, copied by Kubernetes from its limit, ' +
-        'or filled in by a LimitRange `defaultRequest`/`default`). Its CPU limit (written or a LimitRange `default`) ' +
+        'or filled in by a LimitRange `defaultRequest`/`default`, or for a KServe predictor\'s model server the ' +
+        'KServe default of 1 CPU from its `inferenceservice` ConfigMap). Its CPU limit (written or a LimitRange `default`) ' +
         'must be absent (recommended) or at least `minLimitToRequestRatio` × the request. Jobs and CronJobs are ' +
         'not checked: for batch work a limit only makes the run longer, which is often the intent on a shared ' +
-        'cluster. A KServe predictor without CPU values is reported: KServe then applies its cluster-wide defaults, ' +
-        'usually a CPU limit equal to the request. With `allowExclusiveCpus`, a container whose request equals its limit in whole CPUs is accepted: ' +
+        'cluster. KServe\'s default limit is the cluster operator\'s setting, not the manifest\'s, and is not ' +
+        'judged. With `allowExclusiveCpus`, a container whose request equals its limit in whole CPUs is accepted: ' +
         'on nodes with the static CPU manager policy it gets dedicated cores and is not throttled that way.',
       fix:
         'Set `requests.cpu` to what the server needs at its usual load and remove `limits.cpu` (noisy neighbours ' +
@@ -111,14 +112,15 @@ spec:
     const minRatio = typeof options.minLimitToRequestRatio === 'number' && options.minLimitToRequestRatio > 0 ? options.minLimitToRequestRatio : 2;
     for (const ref of servingContainers(template)) {
       const cpuPath = (section: string) => [...ref.path, 'resources', section, 'cpu'];
-      const request = effectiveResource(ref, 'requests', 'cpu', index, namespace);
-      const limit = effectiveResource(ref, 'limits', 'cpu', index, namespace);
+      const request = effectiveResource(ref, 'requests', 'cpu', index, namespace, template);
+      const limit = effectiveResource(ref, 'limits', 'cpu', index, namespace, template);
       if (request === 'invalid' || limit === 'invalid') continue; // not a quantity: schema-valid's finding
       if (request === undefined || request.value <= 0) {
         reports.push({ messageId: 'missingRequest', data: { container: ref.name }, path: cpuPath('requests') });
         continue;
       }
-      if (limit === undefined || limit.value >= minRatio * request.value) continue;
+      // A platform's default limit (KServe's) is the cluster operator's choice, not this manifest's.
+      if (limit === undefined || limit.origin === 'platform' || limit.value >= minRatio * request.value) continue;
       if (options.allowExclusiveCpus && limit.value === request.value && Number.isInteger(limit.value)) continue;
       const needed = formatCpu(Math.ceil(minRatio * request.value * 1000) / 1000);
       reports.push({

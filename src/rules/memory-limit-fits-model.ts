@@ -30,7 +30,8 @@ export default defineRule<MemoryLimitFitsModelOptions>({
         'DaemonSet, ReplicaSet, Pod, KServe `InferenceService` predictor, and also Jobs and CronJobs, because a ' +
         'batch-scoring or training job that loads a model is OOMKilled just the same — must have a memory request ' +
         'and a memory limit. A request missing next to a limit is fine (Kubernetes copies the limit into it), and ' +
-        'so is a value the namespace\'s LimitRange fills in (`default`/`defaultRequest` for containers). When the ' +
+        'so is a value the namespace\'s LimitRange fills in (`default`/`defaultRequest` for containers), and the ' +
+        'KServe default (1 CPU, 2Gi, from its `inferenceservice` ConfigMap) for a predictor\'s model server. When the ' +
         'model footprint is known (annotation `mllint.io/model-footprint`, else the registry entry of the served ' +
         'version, else `models.<name>.footprint` in the config), the container that serves the model (the one ' +
         'whose env names it, else the `kubectl.kubernetes.io/default-container`, else the KServe model server, ' +
@@ -124,17 +125,18 @@ spec:
 
     for (const ref of servingContainers(template)) {
       const memoryPath = (section: string) => [...ref.path, 'resources', section, 'memory'];
-      const request = effectiveResource(ref, 'requests', 'memory', index, namespace);
-      const limit = effectiveResource(ref, 'limits', 'memory', index, namespace);
+      const request = effectiveResource(ref, 'requests', 'memory', index, namespace, template);
+      const limit = effectiveResource(ref, 'limits', 'memory', index, namespace, template);
       const isServer = ref === server && model !== undefined && footprint !== undefined && footprint > 0;
       const what = model && ref === server ? `model "${model.name.value}"` : 'it';
       const data = { container: ref.name, what };
       // No request even after defaulting means no limit either (a limit or a LimitRange default would fill it).
       if (request === undefined) {
-        reports.push({ messageId: 'missingRequestAndLimit', data, path: memoryPath('requests') });
+        // A missing value is a risk under memory pressure, not a certain failure: a warning at most.
+        reports.push({ messageId: 'missingRequestAndLimit', data, path: memoryPath('requests'), maxSeverity: 'warning' });
         continue;
       }
-      if (limit === undefined) reports.push({ messageId: 'missingLimit', data, path: memoryPath('limits') });
+      if (limit === undefined) reports.push({ messageId: 'missingLimit', data, path: memoryPath('limits'), maxSeverity: 'warning' });
       if (!isServer || footprint === undefined || !model?.footprint) continue;
 
       const common = { container: ref.name, model: model.name.value, footprint: model.footprint.value, source: describeModelSource(model, 'footprint') };
@@ -145,6 +147,8 @@ spec:
           data: { ...common, request: describeEffective(request), needed: formatBytesAtLeast(footprint) },
           path: memoryPath('requests'),
           fix: `Set resources.requests.memory to at least ${formatBytesAtLeast(footprint)}.`,
+          // A platform default (KServe's ConfigMap) may differ on the cluster: likely, not certain.
+          ...(request.origin === 'platform' ? { maxSeverity: 'warning' as const } : {}),
         });
       }
       const neededLimit = footprint * (1 + headroom);
@@ -153,6 +157,7 @@ spec:
           messageId: 'limitBelowFootprint',
           data: { ...common, limit: describeEffective(limit), headroom: `${Math.round(headroom * 1000) / 10}%`, needed: formatBytesAtLeast(neededLimit) },
           path: memoryPath('limits'),
+          ...(limit.origin === 'platform' ? { maxSeverity: 'warning' as const } : {}),
           fix: `Set resources.limits.memory to at least ${formatBytesAtLeast(neededLimit)}${request !== undefined && request !== 'invalid' && request.origin === 'limit' ? ` and resources.requests.memory to at least ${formatBytesAtLeast(footprint)}` : ''}.`,
         });
       }

@@ -1,5 +1,6 @@
 import { defineRule } from './define-rule.js';
-import { isNamespacedKind } from '../engine/kinds.js';
+import { deployerOf } from './utils/deployers.js';
+import { isClusterScoped } from './utils/scope.js';
 
 export interface NamespaceSetOptions {
   clusterScopedKinds: string[];
@@ -19,12 +20,17 @@ export default defineRule<NamespaceSetOptions>({
         'The same manifest then creates a model server in two places, Services and Ingresses stop finding each other, ' +
         'and cross-object checks (Service → pods, PDB → pods, HPA → target) compare objects that will not meet.',
       checks:
-        'Every object of a namespaced kind (everything except Namespace, Node, ClusterRole, CustomResourceDefinition, ' +
-        'StorageClass, PriorityClass and the other cluster-scoped kinds, kinds starting with `Cluster`, and the kinds ' +
-        'listed in `clusterScopedKinds`) must have a non-empty `metadata.namespace`. Objects are checked as linted: a ' +
-        'kustomization rendered by mllint has its `namespace:` applied. `helm template` output has a namespace only ' +
-        'where the chart writes `namespace: {{ .Release.Namespace }}`. With `--kustomize=off`, or for trees an ' +
-        'Argo CD Application or `helm install --namespace` places, turn the rule off for those paths with `overrides`.',
+        'Every object of a namespaced kind must have a non-empty `metadata.namespace`. Cluster-scoped kinds are ' +
+        'skipped: a CustomResourceDefinition in the linted tree decides for its own kind (`spec.scope`); else the ' +
+        'built-in cluster-scoped kinds (Namespace, Node, ClusterRole, StorageClass, PriorityClass, …), a table of ' +
+        'well-known cluster-scoped custom kinds with their sources (GatewayClass, Kueue ResourceFlavor/ClusterQueue, ' +
+        'Kubeflow Profile, Karpenter NodePool, GKE Network/ComputeClass, Gatekeeper constraints, …), kinds starting ' +
+        'with `Cluster`, and the kinds listed in `clusterScopedKinds`. Objects are checked as linted: a ' +
+        'kustomization rendered by mllint has its `namespace:` applied. Objects in a folder that an Argo CD ' +
+        '`Application` of the tree deploys with `destination.namespace` (its `source.path`), or that a Flux ' +
+        '`Kustomization` deploys with `targetNamespace` (its `path`), get that namespace. `helm template` output has ' +
+        'a namespace only where the chart writes `namespace: {{ .Release.Namespace }}`; for trees `helm install ' +
+        '--namespace` or a deployer outside the tree places, turn the rule off for those paths with `overrides`.',
       fix: 'Add `metadata.namespace: <namespace>` to the object, or `namespace:` to the kustomization that renders it.',
       examples: {
         incorrect: `apiVersion: v1
@@ -63,10 +69,12 @@ spec:
     },
   },
 
-  check({ object, options }) {
+  check({ object, options, index }) {
     const kind = object.kind;
-    if (!isNamespacedKind(kind) || kind.startsWith('Cluster') || options.clusterScopedKinds.includes(kind)) return [];
+    if (options.clusterScopedKinds.includes(kind) || isClusterScoped(object, index)) return [];
     if (typeof object.namespace === 'string' && object.namespace.trim() !== '') return [];
+    // Deployed by an Argo CD Application or Flux Kustomization of the tree that sets the namespace.
+    if (deployerOf(object, index)) return [];
     return [{ messageId: 'missing', data: { kind, name: object.name || '(unnamed)' }, path: ['metadata', 'namespace'] }];
   },
 });

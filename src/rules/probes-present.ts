@@ -1,6 +1,7 @@
 import { defineRule, type Report } from './define-rule.js';
 import { WORKLOAD_KINDS } from '../engine/extract.js';
-import { isLongRunning, probeOf, servingContainers } from './utils/serving.js';
+import { isLongRunning, probeOf, servesModel, servingContainers } from './utils/serving.js';
+import { modelOf } from '../engine/models.js';
 
 export type ProbesPresentOptions = Record<string, never>;
 
@@ -10,7 +11,7 @@ const LIVENESS_FIX = 'Add a livenessProbe on a cheap endpoint that fails when th
 export default defineRule<ProbesPresentOptions>({
   meta: {
     id: 'probes-present',
-    severity: 'error',
+    severity: 'warning',
     recommended: true,
     description: 'Long-running serving containers need a readiness and a liveness probe',
     kinds: WORKLOAD_KINDS,
@@ -29,7 +30,10 @@ export default defineRule<ProbesPresentOptions>({
         '`restartPolicy: Never`/`OnFailure` run to completion and are not checked; nor are workers reached through ' +
         'their leader or head (LWS workers), nor pods whose controller injects probes (KServe, Knative, KubeRay) or ' +
         'merges the template into its own (Seldon `Server`, KServe `LLMInferenceService`). Their declared probes ' +
-        'are still checked by `probe-port-exists` and `liveness-survives-model-load`.',
+        'are still checked by `probe-port-exists` and `liveness-survives-model-load`. A missing probe is a ' +
+        'warning (the pod runs; whether it is hurt depends on the server), and messages speak of loading a model ' +
+        'only for containers that serve one: KServe\'s model server, the container that declares the model, a ' +
+        'known model-server image (vLLM, TGI, Triton, TorchServe, …) or a container that requests an accelerator.',
       fix:
         'Add a `readinessProbe` that succeeds only when the model is loaded and can answer (e.g. `GET /ready` or ' +
         'the gRPC health service) and a `livenessProbe` on a cheap endpoint that fails when the server hangs. ' +
@@ -72,22 +76,24 @@ spec:
     defaultOptions: {},
     messages: {
       missingBoth:
-        'container "{{container}}" has neither a readinessProbe nor a livenessProbe: the pod joins its Service\'s endpoints before the model is loaded, and a hung container is never restarted',
+        'container "{{container}}" has neither a readinessProbe nor a livenessProbe: the pod may join its Service\'s endpoints {{before}}, and a hung container is never restarted',
       missingReadiness:
-        'container "{{container}}" has no readinessProbe: the pod joins its Service\'s endpoints as soon as it starts, before the model is loaded, and stays there when it stops answering',
+        'container "{{container}}" has no readinessProbe: the pod may join its Service\'s endpoints as soon as it starts, {{before}}, and stays there when it stops answering',
       missingLiveness:
         'container "{{container}}" has no livenessProbe: if it hangs it is never restarted, and the pod stays Running while serving nothing',
     },
   },
 
-  check({ template }) {
+  check({ object, template, settings }) {
     // Workers reached through a leader/head, and pods whose controller injects probes (KubeRay, Knative, KServe), are skipped.
     if (!template || !isLongRunning(template) || !template.servesTraffic || template.probesInjected) return [];
     const reports: Report[] = [];
+    const model = modelOf(object, template, settings);
     for (const ref of servingContainers(template)) {
       const readiness = probeOf(ref, 'readinessProbe');
       const liveness = probeOf(ref, 'livenessProbe');
-      const data = { container: ref.name };
+      // Model wording only for containers that serve a model.
+      const data = { container: ref.name, before: servesModel(template, ref, model) ? 'before the model is loaded' : 'before it can answer' };
       if (!readiness && !liveness) reports.push({ messageId: 'missingBoth', data, path: [...ref.path, 'readinessProbe'] });
       else if (!readiness) reports.push({ messageId: 'missingReadiness', data, path: [...ref.path, 'readinessProbe'], fix: READINESS_FIX });
       else if (!liveness) reports.push({ messageId: 'missingLiveness', data, path: [...ref.path, 'livenessProbe'], fix: LIVENESS_FIX });

@@ -2,6 +2,7 @@ import { defineRule, type Report } from './define-rule.js';
 import { CONTAINER_TYPE_LABEL, WORKLOAD_KINDS, getAt, type ContainerRef } from '../engine/extract.js';
 import type { NodePool, Taint } from '../engine/settings.js';
 import { isPlainObject } from '../loaders/objects.js';
+import { GKE_NODE_LABEL_PREFIXES } from '../knowledge/platform-defaults.js';
 import type { Path } from '../types.js';
 import { formatBytes, formatCpu, parseQuantity } from './utils/quantity.js';
 import {
@@ -64,10 +65,12 @@ export default defineRule<TolerationsMatchNodeSelectorOptions>({
         'Config pools often omit well-known labels: `assumedLabels` are added to every pool that does not set ' +
         'them, and requirements on `ignoredLabelKeys` are not checked against a pool without that label.\n\n' +
         'Without any pool information, a container that requests a GPU resource (`gpuResources`) while the pod ' +
-        'has no toleration for a taint with that key is reported. Pods with `spec.nodeName` bypass the ' +
-        'scheduler and are not checked. On clusters with the `ExtendedResourceToleration` admission plugin (GKE ' +
-        'enables it), pods requesting an extended resource get a toleration for it automatically: set ' +
-        '`extendedResourceToleration: true` there.',
+        'has no toleration for a taint with that key is reported as a warning (whether GPU nodes are tainted ' +
+        'depends on the cluster). Pods with `spec.nodeName` bypass the scheduler and are not checked. On ' +
+        'clusters with the `ExtendedResourceToleration` admission plugin (GKE enables it), pods requesting an ' +
+        'extended resource get a toleration for it automatically: set `extendedResourceToleration: true` there. ' +
+        'A pod that selects a GKE-only node label (`cloud.google.com/gke-accelerator`, `cloud.google.com/gke-…`, ' +
+        '`cloud.google.com/compute-class`) is taken to run on GKE and is not reported without pools.',
       fix:
         'Select a label the intended pool has, add the toleration for its taint (e.g. `{ key: nvidia.com/gpu, ' +
         'operator: Exists, effect: NoSchedule }`), or lower the requests to what one node of the pool can give.',
@@ -145,7 +148,7 @@ spec:
       requestTooLarge: 'the pod requests {{amount}} {{resource}}, but the largest node pool it can run on ({{pool}}) has {{allocatable}} allocatable',
       requestsDoNotFitTogether: 'no single node pool the pod can run on fits all its requests ({{requests}}; pools: {{pools}})',
       gpuWithoutToleration:
-        '{{type}} "{{container}}" requests {{resource}}, but the pod has no toleration for the "{{resource}}" taint GPU nodes usually carry; it would stay Pending',
+        '{{type}} "{{container}}" requests {{resource}}, but the pod has no toleration for the "{{resource}}" taint GPU nodes usually carry; if the cluster\'s GPU nodes have it, the pod may stay Pending',
     },
   },
 
@@ -162,7 +165,11 @@ spec:
       }
     }
     const pools = settings.nodePools;
-    if (pools.length === 0) return gpuWithoutToleration(template.containers, tolerations, options.gpuResources);
+    if (pools.length === 0) {
+      // On GKE (the pod selects a GKE-only node label) the admission plugin adds the GPU toleration itself.
+      if (selectsGkeNodes(podSpec)) return [];
+      return gpuWithoutToleration(template.containers, tolerations, options.gpuResources);
+    }
 
     const prepared = preparePools(pools, options.assumedLabels);
     const labelsOf = (pool: NodePool) => prepared.get(pool)!.labels;
@@ -348,6 +355,15 @@ function listed(items: string[], separator = ', '): string {
 }
 
 /** Without pool information: a GPU request with no toleration for a taint of that key. */
+/** Whether the pod selects a node label only GKE nodes have (nodeSelector keys or required node affinity keys). */
+function selectsGkeNodes(podSpec: Record<string, unknown>): boolean {
+  const isGke = (key: string) => GKE_NODE_LABEL_PREFIXES.some((prefix) => key.startsWith(prefix));
+  if (isPlainObject(podSpec.nodeSelector) && Object.keys(podSpec.nodeSelector).some(isGke)) return true;
+  const terms = getAt(podSpec, ['affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms']);
+  return Array.isArray(terms) && terms.some((term) =>
+    isPlainObject(term) && Array.isArray(term.matchExpressions) && term.matchExpressions.some((e) => isPlainObject(e) && typeof e.key === 'string' && isGke(e.key)));
+}
+
 function gpuWithoutToleration(containers: readonly ContainerRef[], tolerations: Toleration[], gpuResources: string[]): Report[] {
   const reports: Report[] = [];
   for (const ref of containers) {
@@ -359,7 +375,8 @@ function gpuWithoutToleration(containers: readonly ContainerRef[], tolerations: 
         (t) => (t.effect === '' || t.effect === 'NoSchedule') && (t.key === '' ? t.operator === 'Exists' : t.key === resource),
       );
       if (!tolerated) {
-        reports.push({ messageId: 'gpuWithoutToleration', data: { type: CONTAINER_TYPE_LABEL[ref.type], container: ref.name, resource }, path: request.path });
+        // Without node pools the taint is an assumption: the cluster may not taint its GPU nodes.
+        reports.push({ messageId: 'gpuWithoutToleration', data: { type: CONTAINER_TYPE_LABEL[ref.type], container: ref.name, resource }, path: request.path, maxSeverity: 'warning' });
       }
     }
   }

@@ -82,6 +82,21 @@ spec:
   ],
   invalid: [
     {
+      name: 'KServe fills in predictor CPU: a model server without resources has a request (its default limit is not judged); a sidecar without a request is reported',
+      yaml: `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: { name: fraud, namespace: ml-serving-prod }
+spec:
+  predictor:
+    containers:
+      - name: kserve-container
+        image: fraud:3.0.1
+      - name: proxy
+        image: proxy:1.0.0
+`,
+      errors: [{ messageId: 'missingRequest', line: 9, message: /^container "proxy"/ }],
+    },
+    {
       name: 'limit too close to the request, pointing at the limit',
       yaml: deployment(cpu('"1"', '1200m')),
       errors: [{

@@ -99,6 +99,33 @@ spec:
   ],
   invalid: [
     {
+      name: 'KServe fills in predictor memory (2Gi): no missing finding, but a footprint above it is reported against the default',
+      yaml: `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: llm
+  namespace: ml-serving-prod
+  annotations: { mllint.io/model: llm-summarizer, mllint.io/model-footprint: 3Gi }
+spec:
+  predictor:
+    sklearn:
+      storageUri: gs://models/llm/3
+---
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: { name: small, namespace: ml-serving-prod }
+spec:
+  predictor:
+    model:
+      modelFormat: { name: sklearn }
+      storageUri: gs://models/small/1
+`,
+      errors: [
+        { messageId: 'limitBelowFootprint', line: 9, message: /limit of 2Gi \(KServe default\)/, severity: 'warning' },
+        { messageId: 'requestBelowFootprint', line: 9, message: /requests 2Gi \(KServe default\) of memory/, severity: 'warning' },
+      ],
+    },
+    {
       name: 'a memory request and limit of "0" reserve and limit nothing: not set',
       yaml: deployment('', resources('"0"', '"0"')),
       errors: [{ messageId: 'missingRequestAndLimit', line: 20, path: 'spec.template.spec.containers[0].resources.requests.memory' }],

@@ -34,9 +34,94 @@ metadata: { name: require-labels }
       yaml: 'apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: { name: gpu }\n',
       options: { clusterScopedKinds: ['NodePool'] },
     },
+    {
+      name: 'well-known cluster-scoped custom kinds (table), and a kind whose CRD in the tree says scope: Cluster',
+      yaml: `apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: { name: gw }
+---
+apiVersion: kueue.x-k8s.io/v1beta1
+kind: ResourceFlavor
+metadata: { name: spot }
+---
+apiVersion: kubeflow.org/v1
+kind: Profile
+metadata: { name: team-a }
+---
+apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: { name: gpu }
+---
+apiVersion: networking.gke.io/v1
+kind: GKENetworkParamSet
+metadata: { name: rdma }
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sRequiredLabels
+metadata: { name: must-have-team }
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: tenants.example.org }
+spec:
+  group: example.org
+  scope: Cluster
+  names: { kind: Tenant, plural: tenants }
+  versions: [{ name: v1, served: true, storage: true }]
+---
+apiVersion: example.org/v1
+kind: Tenant
+metadata: { name: team-a }
+`,
+    },
+    {
+      name: 'folders deployed by an Argo CD Application or a Flux Kustomization that set the namespace',
+      files: {
+        'argocd/serving.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: serving, namespace: argocd }
+spec:
+  destination: { server: https://kubernetes.default.svc, namespace: ml-serving }
+  source: { repoURL: https://example.org/gitops.git, path: apps/serving }
+`,
+        'apps/serving/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata: { name: fraud }\nspec:\n  ports: [{ port: 80 }]\n',
+        'clusters/prod/batch.yaml': `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: { name: batch, namespace: flux-system }
+spec:
+  path: ./apps/batch
+  targetNamespace: ml-batch
+  sourceRef: { kind: GitRepository, name: gitops }
+`,
+        'apps/batch/job.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\n',
+      },
+    },
     { name: 'non-Kubernetes YAML', yaml: 'resources:\n  - deployment.yaml\nnamespace: ml-serving-prod\n' },
   ],
   invalid: [
+    {
+      name: 'a CRD in the tree that says Namespaced wins over the Cluster… name; a folder no deployer covers',
+      files: {
+        'crds/clusterthing.yaml': `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: clusterthings.example.org }
+spec:
+  group: example.org
+  scope: Namespaced
+  names: { kind: ClusterThing, plural: clusterthings }
+  versions: [{ name: v1, served: true, storage: true }]
+`,
+        'apps/thing.yaml': 'apiVersion: example.org/v1\nkind: ClusterThing\nmetadata: { name: t }\n',
+        'argocd/app.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: other, namespace: argocd }
+spec:
+  destination: { namespace: other }
+  source: { path: apps/other }
+`,
+      },
+      errors: [{ messageId: 'missing', file: 'apps/thing.yaml', line: 3, message: /^ClusterThing "t"/ }],
+    },
     {
       name: 'no namespace: points at metadata',
       yaml: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: scorer\nspec: {}\n',

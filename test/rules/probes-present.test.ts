@@ -94,13 +94,25 @@ spec:
       yaml: deployment(''),
       errors: [{
         messageId: 'missingBoth', line: 14, column: 11, path: 'spec.template.spec.containers[0].readinessProbe',
-        message: 'container "scorer" has neither a readinessProbe nor a livenessProbe: the pod joins its Service\'s endpoints before the model is loaded, and a hung container is never restarted',
+        severity: 'warning',
+        message: 'container "scorer" has neither a readinessProbe nor a livenessProbe: the pod may join its Service\'s endpoints before it can answer, and a hung container is never restarted',
       }],
     },
     {
       name: 'readiness missing',
       yaml: deployment(LIVE),
-      errors: [{ messageId: 'missingReadiness', line: 14, path: 'spec.template.spec.containers[0].readinessProbe', message: /joins its Service's endpoints as soon as it starts, before the model is loaded/ }],
+      errors: [{ messageId: 'missingReadiness', line: 14, path: 'spec.template.spec.containers[0].readinessProbe', message: /may join its Service's endpoints as soon as it starts, before it can answer/ }],
+    },
+    {
+      name: 'model wording only for model servers: a known server image, an accelerator request, a declared model',
+      yaml: deployment('').replace('registry.example.com/ml/fraud-scorer:3.0.1', 'vllm/vllm-openai:v0.6.3') +
+        '---\n' + deployment('').replace('name: scorer\n  namespace', 'name: gpu\n  namespace').replace('          ports:', '          resources: { limits: { nvidia.com/gpu: 1 } }\n          ports:') +
+        '---\n' + deployment('').replace('name: scorer\n  namespace', 'name: redis\n  namespace').replace('registry.example.com/ml/fraud-scorer:3.0.1', 'redis:7.2.4'),
+      errors: [
+        { messageId: 'missingBoth', line: 14, message: /before the model is loaded/ },
+        { messageId: 'missingBoth', line: 31, message: /before the model is loaded/ },
+        { messageId: 'missingBoth', line: 49, message: /before it can answer/ },
+      ],
     },
     {
       name: 'liveness missing',

@@ -134,6 +134,12 @@ ${gpuToleration}`, requests({ 'nvidia.com/gpu': '1' })),
       settings: pools,
     },
     {
+      name: 'no pools: a pod selecting GKE GPU nodes gets the toleration from GKE (nodeSelector or node affinity)',
+      yaml: deployment('      nodeSelector: { cloud.google.com/gke-accelerator: nvidia-l4 }\n', requests({ 'nvidia.com/gpu': '1' })) +
+        '---\n' +
+        deployment('      affinity:\n        nodeAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n            nodeSelectorTerms:\n              - matchExpressions: [{ key: cloud.google.com/gke-accelerator, operator: In, values: [nvidia-h100-80gb] }]\n', requests({ 'nvidia.com/gpu': '8' })),
+    },
+    {
       name: 'malformed fields without pools',
       yaml: deployment('      tolerations: [null, 3, { key: null }]\n', '          resources: { limits: [1] }\n'),
     },
@@ -144,7 +150,8 @@ ${gpuToleration}`, requests({ 'nvidia.com/gpu': '1' })),
       yaml: deployment('', '          resources:\n            limits:\n              nvidia.com/gpu: 1\n'),
       errors: [{
         messageId: 'gpuWithoutToleration', line: 18, column: 31, path: 'spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"]',
-        message: 'container "server" requests nvidia.com/gpu, but the pod has no toleration for the "nvidia.com/gpu" taint GPU nodes usually carry; it would stay Pending',
+        severity: 'warning',
+        message: 'container "server" requests nvidia.com/gpu, but the pod has no toleration for the "nvidia.com/gpu" taint GPU nodes usually carry; if the cluster\'s GPU nodes have it, the pod may stay Pending',
       }],
     },
     {

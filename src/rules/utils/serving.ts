@@ -7,6 +7,9 @@ import { getAt, type ContainerRef, type PodTemplate } from '../../engine/extract
 import type { ModelInfo } from '../../engine/models.js';
 import { isPlainObject } from '../../loaders/objects.js';
 import { parseQuantity } from './quantity.js';
+import { KSERVE_PREDICTOR_RESOURCE_DEFAULTS } from '../../knowledge/platform-defaults.js';
+import { recogniseServer } from '../../engine/servers.js';
+import { containerGpus } from './gpus.js';
 
 /** Kubernetes defaults for unset probe fields. */
 export const PROBE_DEFAULTS = { initialDelaySeconds: 0, periodSeconds: 10, failureThreshold: 3 } as const;
@@ -49,6 +52,20 @@ export function modelContainer(template: PodTemplate, model: ModelInfo | undefin
     return server ?? containers.find((ref) => ref.name === 'kserve-container') ?? containers[0];
   }
   return containers[0];
+}
+
+/**
+ * Whether a container serves a model, so that messages may speak of model loading and inference: KServe's
+ * model server, the container that declares the model (see `modelContainer`), a recognised inference server
+ * (engine/servers.ts, by image or command), or a container given GPUs or TPUs.
+ */
+export function servesModel(template: PodTemplate, ref: ContainerRef, model: ModelInfo | undefined): boolean {
+  if (template.kind === 'InferenceService' && (typeof ref.path[ref.path.length - 1] === 'string' || ref.name === 'kserve-container')) return true;
+  if (model !== undefined && modelContainer(template, model) === ref) return true;
+  if (recogniseServer(ref) !== undefined) return true;
+  if ((containerGpus(ref)?.count ?? 0) > 0) return true;
+  const resources = ref.container.resources;
+  return isPlainObject(resources) && ['requests', 'limits'].some((s) => isPlainObject(resources[s]) && (resources[s] as Record<string, unknown>)['google.com/tpu'] !== undefined);
 }
 
 function startsWith(path: readonly (string | number)[], prefix: readonly (string | number)[]): boolean {
@@ -105,14 +122,17 @@ export function resourceOf(ref: ContainerRef, section: 'requests' | 'limits', na
 export interface EffectiveResource extends ResourceValue {
   /** Where the value comes from: the field itself, the container's limit (Kubernetes copies a limit into a
    * missing request), or a LimitRange default of the namespace (named). */
-  origin: 'set' | 'limit' | 'limitRange';
+  origin: 'set' | 'limit' | 'limitRange' | 'platform';
   limitRange?: string;
+  /** For `platform`: which platform fills the value in (`KServe`). */
+  platform?: string;
 }
 
 /**
  * The request or limit a container gets once admitted: the field as written; for a missing request, its
  * limit (Kubernetes defaults requests to limits); else the namespace's LimitRange `defaultRequest`/`default`
- * for containers. Undefined when none applies, or when the value written is 0 (no reservation, no limit);
+ * for containers; else, for a KServe predictor's model server (with `template`), the KServe default
+ * (knowledge/platform-defaults.ts). Undefined when none applies, or when the value written is 0 (no reservation, no limit);
  * 'invalid' when the value written is not a valid quantity (schema-valid's).
  */
 export function effectiveResource(
@@ -121,6 +141,7 @@ export function effectiveResource(
   name: string,
   index: ResourceIndex,
   namespace: string,
+  template?: PodTemplate,
 ): EffectiveResource | undefined | 'invalid' {
   const own = resourceOf(ref, section, name);
   if (own.state === 'invalid') return 'invalid';
@@ -143,12 +164,28 @@ export function effectiveResource(
       if (value !== undefined) return { value, text: String(raw), origin: 'limitRange', limitRange: limitRange.name };
     }
   }
+  if (template && isKServeModelServer(template, ref)) {
+    const text = KSERVE_PREDICTOR_RESOURCE_DEFAULTS[section][name];
+    const value = parseQuantity(text);
+    if (text !== undefined && value !== undefined) return { value, text, origin: 'platform', platform: 'KServe' };
+  }
   return undefined;
+}
+
+/**
+ * The predictor container KServe's defaulting webhook gives resources to: the model server of a predictor
+ * model field (`predictor.model`, `.sklearn`, …) or the first custom container.
+ */
+function isKServeModelServer(template: PodTemplate, ref: ContainerRef): boolean {
+  if (template.kind !== 'InferenceService' || ref.type !== 'container') return false;
+  const last = ref.path[ref.path.length - 1];
+  return typeof last === 'string' || (last === 0 && ref.path[ref.path.length - 2] === 'containers');
 }
 
 /** "2Gi", "2Gi (its limit)", "2Gi (LimitRange defaults)": how a message names an effective value. */
 export function describeEffective(resource: EffectiveResource): string {
   if (resource.origin === 'limit') return `${resource.text} (copied from its limit)`;
   if (resource.origin === 'limitRange') return `${resource.text} (default of LimitRange "${resource.limitRange}")`;
+  if (resource.origin === 'platform') return `${resource.text} (${resource.platform} default)`;
   return resource.text;
 }
