@@ -113,15 +113,22 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
       queue.push(child);
     }
   }
-  let entries = roots.filter((dir) => !referenced.has(dir));
+  // A kustomize Component cannot be built alone: it is only an entry point of the overlays that use it.
+  const isComponent = (dir: string) => found.get(dir)?.value.kind === 'Component';
+  let entries = roots.filter((dir) => !referenced.has(dir) && !isComponent(dir));
   // A cycle leaves no entry point: render its members anyway, kustomize will explain.
   const reachable = new Set<string>();
   for (const entry of entries) for (const dir of treeOf(entry, found)) reachable.add(dir);
-  entries = [...entries, ...roots.filter((dir) => !reachable.has(dir))];
+  entries = [...entries, ...roots.filter((dir) => !reachable.has(dir) && !isComponent(dir))];
 
   for (const k of found.values()) {
     plan.ownedFiles.add(k.file);
     for (const file of k.files) plan.ownedFiles.add(file);
+  }
+  // YAML next to a kustomization that no kustomization refers to is not deployed (patch stubs of
+  // kubebuilder scaffolds, commented-out resources): it is not linted raw either.
+  for (const file of files) {
+    if (found.has(path.dirname(file.absPath))) plan.ownedFiles.add(file.absPath);
   }
 
   const command = resolveCommand(options);
@@ -456,9 +463,15 @@ process.stdin.on('data', (d) => (input += d)).on('end', () => {
 /** The useful line of kustomize's (or kubectl's klog-wrapped) error output, with paths relative to cwd. */
 function describeKustomizeError(stderr: string, wrapperDir: string, cwd: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^# Warning:/.test(l) && !/^Warning:/.test(l));
-  let message = lines.find((l) => /err=|^Error:/.test(l)) ?? lines[lines.length - 1] ?? 'unknown error';
+  const at = lines.findIndex((l) => /err=|^Error:/.test(l));
+  let message = lines[at] ?? lines[lines.length - 1] ?? 'unknown error';
   const klog = /err="((?:[^"\\]|\\.)*)"/.exec(message);
   if (klog) message = klog[1].replace(/\\(.)/g, '$1');
+  // klog writes a multi-line value as `err=<`, the lines indented, then ` >`: the whole reason, joined.
+  if (at !== -1 && /err=<$/.test(message)) {
+    const end = lines.indexOf('>', at + 1);
+    message = lines.slice(at + 1, end === -1 ? undefined : end).join(' ').replace(/`\s*/g, '`').replace(/\s*`:/g, '`:');
+  }
   message = message.replace(/^Error:\s*/, '');
   let realCwd = cwd;
   try {

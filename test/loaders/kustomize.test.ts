@@ -179,6 +179,36 @@ describeTool('kustomize rendering (real kubectl kustomize / kustomize build)', (
     expect(base.result.findings.filter((f) => f.ruleId === 'image-pinned').map((f) => `${f.file}:${f.line}`)).toEqual(['base/pod.yaml:9']);
   });
 
+  it('an unused kustomize Component is no entry point, and YAML next to a kustomization that none refers to is not deployed', () => {
+    const pod = (name: string, image: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: ml\nspec:\n  containers:\n    - name: x\n      image: ${image}\n`;
+    const dir = tree({
+      'components/extra/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - path: bump.yaml\n',
+      'components/extra/bump.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: any }\n',
+      'app/kustomization.yaml': 'resources: [pod.yaml]\n# patches:\n# - path: image_patch.yaml\n',
+      'app/pod.yaml': pod('scorer', 'scorer:latest'),
+      'app/image_patch.yaml': pod('scorer', 'IMAGE_PLACEHOLDER'),
+      'app/sub/extra.yaml': pod('extra', 'extra:latest'),
+    });
+    const outcome = lintPaths(['.'], { cwd: dir });
+    if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
+    const found = outcome.result.findings.filter((f) => f.ruleId === 'image-pinned' || f.ruleId === 'parse-error').map((f) => `${f.file}:${f.line} ${f.ruleId}`);
+    // No parse-error for the Component, nothing from the stub; a subfolder without a kustomization is still linted raw.
+    expect(found).toEqual(['app/pod.yaml:9 image-pinned', 'app/sub/extra.yaml:9 image-pinned']);
+  });
+
+  it('a multi-line kustomize error (klog err=<…>) is reported whole, at the line of the entry it names', () => {
+    const dir = tree({
+      'overlay/kustomization.yaml': 'resources: [pod.yaml]\npatches:\n  - path: generated-patch.yaml\n',
+      'overlay/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: a, namespace: ml }\nspec:\n  containers: [{ name: a, image: "a:1.0.0" }]\n',
+    });
+    const outcome = lintPaths(['.'], { cwd: dir });
+    if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
+    const error = outcome.result.findings.find((f) => f.ruleId === 'parse-error');
+    expect(error).toMatchObject({ file: 'overlay/kustomization.yaml', line: 3 });
+    expect(error?.message).toMatch(/generated-patch\.yaml.*no such file or directory/);
+    expect(error?.message).not.toMatch(/err=<|E\d{4} /);
+  });
+
   it('a kustomization that fails to render is a parse-error at its kustomization file; the run goes on', () => {
     const dir = tree({
       'broken/kustomization.yaml': 'resources:\n  - missing.yaml\n',
