@@ -77,15 +77,8 @@ export function lintPaths(paths: string[], options: LintOptions = {}): LintOutco
   }
   if (kustomize) sources.push(...kustomize.sources);
 
-  const cacheEntry = options.cache
-    ? cacheEntryFor({
-        cwd,
-        config,
-        settings: runSettings.settings,
-        sources,
-        extra: { helmCharts: discovery.helmCharts, unreadable: discovery.unreadable, kustomizeOn },
-      })
-    : undefined;
+  const cacheInputs = { cwd, config, settings: runSettings.settings, sources, extra: { helmCharts: discovery.helmCharts, unreadable: discovery.unreadable, kustomizeOn } };
+  const cacheEntry = options.cache ? cacheEntryFor(cacheInputs) : undefined;
   const cachedResult = cacheEntry ? readCachedResult(cacheEntry) : undefined;
   if (cachedResult) return { ok: true, result: addFingerprints(cachedResult, cwd), config, cached: true };
 
@@ -98,7 +91,12 @@ export function lintPaths(paths: string[], options: LintOptions = {}): LintOutco
     unreadable: discovery.unreadable,
   });
   addFingerprints(result, cwd);
-  if (cacheEntry) writeCachedResult(cacheEntry, result);
+  // Stored only under the key of the bytes that were linted: a file changed during the run (read again
+  // now) gives another key, and the result is not stored, so it can never stand for the file's new bytes.
+  if (cacheEntry) {
+    const after = cacheEntryFor(cacheInputs);
+    if (after?.key === cacheEntry.key) writeCachedResult(cacheEntry, result);
+  }
   return { ok: true, result, config, cached: false };
 }
 

@@ -13,6 +13,7 @@
  * Files are recorded relative to the baseline file's directory, so the baseline works from any
  * working directory. Reading and writing return values; nothing here throws for bad input.
  */
+import { repositoryRoots, writeFileNoFollow } from './config/trust.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { identityParts } from './engine/identity.js';
@@ -177,10 +178,10 @@ export function writeBaselineFile(file: string, result: LintResult, options: { c
   const target = path.resolve(options.cwd, file);
   const baseline = createBaseline(result.findings, { cwd: options.cwd, baseDir: path.dirname(target) });
   try {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, serializeBaseline(baseline));
+    writeFileNoFollow(target, serializeBaseline(baseline), repositoryRoots(options.cwd));
   } catch (err) {
-    return { ok: false, message: `cannot write baseline ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+    const e = err as NodeJS.ErrnoException;
+    return { ok: false, message: `cannot write baseline ${file}: ${e.code === 'ELOOP' || e.code === 'ESYMLINK' ? e.message : e.code ?? String(err)}` };
   }
   return { ok: true, message: `wrote ${result.findings.length} finding(s) to the baseline ${file}; run with --baseline ${file} to report only new ones` };
 }

@@ -100,16 +100,49 @@ export function cacheEntryFor(inputs: CacheInputs): CacheEntry | undefined {
     hash.update(bytes);
   }
   const key = hash.digest('hex');
-  return { key, file: path.join(root, CACHE_DIR_NAME, `result-${key.slice(0, 32)}.json`) };
+  const dir = path.join(root, CACHE_DIR_NAME);
+  if (!cacheDirUsable(dir)) return undefined;
+  return { key, file: path.join(dir, `result-${key.slice(0, 32)}.json`) };
 }
+
+/**
+ * The cache folder is used only when it is absent (mllint creates it) or looks like one mllint created: a
+ * real directory (not a symlink), owned by this user, holding nothing but its `.gitignore`, results and
+ * temporary files. A committed `.mllint-cache` symlink or a folder with other contents is never read,
+ * written or pruned.
+ */
+function cacheDirUsable(dir: string): boolean {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(dir);
+  } catch {
+    return true; // absent: created on write
+  }
+  if (!stat.isDirectory() || stat.isSymbolicLink()) return false;
+  if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) return false;
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).every((e) => e.isFile() && (e.name === '.gitignore' || /^result-[0-9a-f]{32}\.json(\.\d+\.tmp)?$/.test(e.name)));
+  } catch {
+    return false;
+  }
+}
+
+/** Largest cache entry read back. */
+const MAX_CACHE_ENTRY_BYTES = 64 * 1024 * 1024;
 
 /** The cached result, or undefined when there is none or it cannot be trusted. */
 export function readCachedResult(entry: CacheEntry): LintResult | undefined {
   let data: unknown;
+  let fd: number | undefined;
   try {
-    data = JSON.parse(fs.readFileSync(entry.file, 'utf8'));
+    fd = fs.openSync(entry.file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile() || stat.size > MAX_CACHE_ENTRY_BYTES) return undefined;
+    data = JSON.parse(fs.readFileSync(fd, 'utf8'));
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
   if (typeof data !== 'object' || data === null) return undefined;
   const { format, key, result } = data as { format?: unknown; key?: unknown; result?: LintResult };
@@ -126,11 +159,14 @@ export function readCachedResult(entry: CacheEntry): LintResult | undefined {
 export function writeCachedResult(entry: CacheEntry, result: LintResult): void {
   const dir = path.dirname(entry.file);
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    if (!fs.existsSync(dir)) fs.mkdirSync(dir, { mode: 0o755 }); // never through a symlink: not recursive
+    if (!cacheDirUsable(dir)) return;
     const ignoreFile = path.join(dir, '.gitignore');
-    if (!fs.existsSync(ignoreFile)) fs.writeFileSync(ignoreFile, '# mllint result cache: safe to delete\n*\n');
+    if (!fs.existsSync(ignoreFile)) fs.writeFileSync(ignoreFile, '# mllint result cache: safe to delete\n*\n', { flag: 'wx' });
     const temp = `${entry.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, JSON.stringify({ format: FORMAT, key: entry.key, result }));
+    fs.rmSync(temp, { force: true });
+    // 'wx': O_CREAT | O_EXCL, which never follows a symlink; rename replaces a link, never its target.
+    fs.writeFileSync(temp, JSON.stringify({ format: FORMAT, key: entry.key, result }), { flag: 'wx' });
     fs.renameSync(temp, entry.file);
     pruneOldEntries(dir);
   } catch {
@@ -142,7 +178,9 @@ function pruneOldEntries(dir: string): void {
   const entries = fs
     .readdirSync(dir)
     .filter((name) => name.startsWith('result-') && name.endsWith('.json'))
-    .map((name) => ({ name, mtime: fs.statSync(path.join(dir, name)).mtimeMs }))
+    .map((name) => ({ name, stat: fs.lstatSync(path.join(dir, name)) }))
+    .filter((e) => e.stat.isFile())
+    .map(({ name, stat }) => ({ name, mtime: stat.mtimeMs }))
     .sort((a, b) => b.mtime - a.mtime);
   for (const old of entries.slice(KEEP_ENTRIES)) fs.rmSync(path.join(dir, old.name), { force: true });
 }

@@ -242,7 +242,7 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
     const { output: report, files } = normalizeReport(
       formatter(result, { color, cwd: io.cwd, env: io.env, version: VERSION, repoRoot, rules: allRules(outcome.config), junitFailOn: options.junitFailOn }),
     );
-    const filesProblem = writeReportFiles(target === undefined ? files : [...files, { path: target, append: false, content: report }], io.cwd);
+    const filesProblem = writeReportFiles(target === undefined ? files : [...files, { path: target, append: false, content: report }], io.cwd, repositoryRoots(io.cwd, io.env));
     if (filesProblem) {
       io.stderr(`mllint: ${filesProblem}\n`);
       return EXIT_USAGE;

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FormatterFile } from './formatters/index.js';
+import { repositoryRoots, writeFileNoFollow } from './config/trust.js';
 
 /** The nearest ancestor of `cwd` (itself included) that holds a `.git`, or undefined outside a repository. */
 export function gitRepositoryRoot(cwd: string): string | undefined {
@@ -25,15 +26,21 @@ export function findRepositoryRoot(cwd: string, env: Record<string, string | und
 }
 
 /** Writes (or appends to) the files of a formatter's report; the error is a value. */
-export function writeReportFiles(files: readonly FormatterFile[], cwd: string): string | undefined {
+export function writeReportFiles(files: readonly FormatterFile[], cwd: string, roots: readonly string[] = repositoryRoots(cwd)): string | undefined {
   for (const file of files) {
     const target = path.resolve(cwd, file.path);
     try {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      if (file.append) fs.appendFileSync(target, file.content);
-      else fs.writeFileSync(target, file.content);
+      if (file.append) {
+        // The Actions step summary: a path the runner gives in the environment, not the repository.
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.appendFileSync(target, file.content);
+      } else {
+        // Reports (-o, --format x=FILE) never follow a symlink the repository placed there.
+        writeFileNoFollow(target, file.content, roots);
+      }
     } catch (err) {
-      return `cannot write ${file.path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
+      const e = err as NodeJS.ErrnoException;
+      return `cannot write ${file.path}: ${e.code === 'ELOOP' || e.code === 'ESYMLINK' ? e.message : e.code ?? String(err)}`;
     }
   }
   return undefined;

@@ -304,3 +304,37 @@ function realpathOfPossiblyMissing(p: string): string {
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Writing
+
+/**
+ * Writes `content` to `target` without following a symlink: the file itself must not be a symlink (it is
+ * opened with O_NOFOLLOW, so a link placed there by the repository fails with ELOOP), and when the path
+ * the user gave lies in the repository, the directory it ends up in must too (a committed symlinked
+ * folder does not carry the write out). Missing parent folders are created. Throws an Error with a
+ * plain message (and `code`) on refusal or failure.
+ */
+export function writeFileNoFollow(target: string, content: string, roots: readonly string[]): void {
+  const parent = path.dirname(target);
+  const lexicallyInside = roots.some((root) => within(path.resolve(target), root));
+  if (lexicallyInside && !isInsideRepository(parent, roots)) {
+    throw Object.assign(new Error(`${parent} leads out of the repository through a symlink; mllint does not write through symlinks`), { code: 'ESYMLINK' });
+  }
+  fs.mkdirSync(parent, { recursive: true });
+  let fd: number;
+  try {
+    fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK, 0o644);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw Object.assign(new Error(`${target} is a symlink; mllint does not write through symlinks`), { code: 'ELOOP' });
+    }
+    throw err;
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile()) throw Object.assign(new Error(`${target} is not a regular file`), { code: 'ENOTFILE' });
+    fs.writeSync(fd, content);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -56,7 +56,7 @@ export function parseModelUri(uri: string): Omit<ModelUri, 'path'> | undefined {
 export function stageForNamespace(namespace: string, settings: RunSettings): string {
   const entries = Object.entries(settings.stageByNamespace);
   for (const [pattern, stage] of entries) if (pattern !== '*' && globMatch(namespace, pattern)) return stage;
-  const fallback = settings.stageByNamespace['*'];
+  const fallback = own(settings.stageByNamespace, '*');
   if (fallback) return fallback;
   return namespace.includes('staging') ? 'staging' : 'production';
 }
@@ -108,11 +108,12 @@ export function modelOf(object: LoadedObject, template: PodTemplate | undefined,
     (uri && uri.reference.kind === 'version' ? { value: uri.reference.value, path: uri.path, source: 'uri' } : undefined);
 
   const stage = stageForNamespace(namespaceOf(object), settings);
-  const registryModel = settings.registry?.models[name.value];
-  const registryVersionId = version?.value ?? registryModel?.stages[stage];
-  const entry = registryVersionId !== undefined ? registryModel?.versions[registryVersionId] : undefined;
+  // Names come from manifests: `toString` or `__proto__` must find nothing, not Object.prototype's members.
+  const registryModel = own(settings.registry?.models, name.value);
+  const registryVersionId = version?.value ?? own(registryModel?.stages, stage);
+  const entry = registryVersionId !== undefined ? own(registryModel?.versions, registryVersionId) : undefined;
   const registryVersion = entry && registryVersionId !== undefined ? { version: registryVersionId, entry } : undefined;
-  const configModel = settings.models[name.value];
+  const configModel = own(settings.models, name.value);
 
   const footprint: Located<string> | undefined =
     annotation(object, template, MODEL_FOOTPRINT_ANNOTATION) ??
@@ -140,4 +141,9 @@ export function describeModelSource(model: ModelInfo, field: 'footprint' | 'load
     default:
       return 'model metadata';
   }
+}
+
+/** `map[key]` when `key` is the map's own property (never an inherited member such as `toString`). */
+export function own<T>(map: Record<string, T> | undefined, key: string): T | undefined {
+  return map !== undefined && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
 }

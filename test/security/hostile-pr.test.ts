@@ -401,6 +401,69 @@ overrides:
     expect(run.code === 0 || run.code === 1, run.stderr).toBe(true);
     expect(run.seconds).toBeLessThan(10);
   });
+
+  it('8. writes never follow a committed symlink: cache folder, -o, --write-baseline', () => {
+    const outside = fs.mkdtempSync(path.join(base, 'outside-'));
+    fs.writeFileSync(path.join(outside, 'keep.txt'), 'precious\n');
+    fs.writeFileSync(path.join(outside, `result-${'0'.repeat(32)}.json`), 'decoy\n');
+    fs.writeFileSync(path.join(outside, 'report.json'), 'precious\n');
+    const snapshot = () => fs.readdirSync(outside).sort().map((n) => `${n}:${fs.readFileSync(path.join(outside, n), 'utf8')}`);
+    const before = snapshot();
+    const dir = repo({ 'app.yaml': DEPLOYMENT });
+    fs.symlinkSync(outside, path.join(dir, '.mllint-cache'));
+    fs.symlinkSync(path.join(outside, 'report.json'), path.join(dir, 'report.json'));
+    fs.symlinkSync(path.join(outside, 'report.json'), path.join(dir, 'baseline.json'));
+    fs.symlinkSync(outside, path.join(dir, 'reports'));
+    for (let i = 0; i < 3; i++) expect([0, 1]).toContain(mllint(dir, ['check', '.']).code); // the cache is on by default
+    const toLink = mllint(dir, ['check', '-o', 'report.json', '.']);
+    expect(toLink.code).toBe(2);
+    expect(toLink.stderr).toContain('is a symlink; mllint does not write through symlinks');
+    const throughFolder = mllint(dir, ['check', '-o', 'reports/new/out.json', '.']);
+    expect(throughFolder.code).toBe(2);
+    expect(throughFolder.stderr).toContain('leads out of the repository through a symlink');
+    const baseline = mllint(dir, ['check', '--write-baseline', 'baseline.json', '.']);
+    expect(baseline.code).toBe(2);
+    expect(baseline.stderr).toContain('is a symlink');
+    expect(snapshot()).toEqual(before);
+    // A real cache folder works as before: created by mllint, results reused.
+    fs.rmSync(path.join(dir, '.mllint-cache'));
+    mllint(dir, ['check', '.']);
+    expect(fs.lstatSync(path.join(dir, '.mllint-cache')).isDirectory()).toBe(true);
+    expect(fs.readdirSync(path.join(dir, '.mllint-cache')).some((n) => n.startsWith('result-'))).toBe(true);
+    // -o to a path the user names outside the repository is fine.
+    expect(mllint(dir, ['check', '-o', path.join(outside, 'fresh.json'), '.']).code).not.toBe(2);
+  });
+
+  it('10a. a kustomization base outside the repository is not rendered (warning at its line)', () => {
+    const outsideBase = fs.mkdtempSync(path.join(base, 'outside-base-'));
+    fs.writeFileSync(path.join(outsideBase, 'kustomization.yaml'), 'resources: [deploy.yaml]\n');
+    fs.writeFileSync(path.join(outsideBase, 'deploy.yaml'), DEPLOYMENT.replace('scorer:1.0.0', `${CANARY.toLowerCase()}:latest`));
+    const dir = repo({ 'k/deploy.yaml': DEPLOYMENT });
+    fs.writeFileSync(path.join(dir, 'k/kustomization.yaml'), `resources:\n  - deploy.yaml\n  - ${path.relative(path.join(dir, 'k'), outsideBase)}\n`);
+    fs.symlinkSync(outsideBase, path.join(dir, 'linked-base'));
+    fs.mkdirSync(path.join(dir, 'l'));
+    fs.writeFileSync(path.join(dir, 'l/kustomization.yaml'), 'resources:\n  - ../linked-base\n');
+    const all = everyFormat(dir, ['k', 'l']);
+    expect(all.text.toLowerCase()).not.toContain(CANARY.toLowerCase());
+    const run = mllint(dir, ['check', '--format', 'json', 'k', 'l']);
+    expect(findingsOf(run).filter((f) => f.ruleId === 'parse-error').map((f) => `${f.file}:${f.line} ${f.severity}`)).toEqual([
+      'k/kustomization.yaml:3 warning',
+      'l/kustomization.yaml:2 warning',
+    ]);
+  });
+
+  it('10b. mllint.io/model: toString (and other Object.prototype names) gives findings, not rule-errors', () => {
+    const dir = repo({
+      'reg.yaml': 'models:\n  fraud: { stages: { production: "3" }, versions: { "3": { footprint: 1Gi } } }\n',
+      '.mllint.yaml': 'registry: { file: reg.yaml, stageByNamespace: { "*": production } }\nmodels:\n  valueOf: { footprint: 1Gi }\n',
+    });
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      fs.writeFileSync(path.join(dir, 'a.yaml'), DEPLOYMENT.replace('  namespace: ml\n', `  namespace: ml\n  annotations: { mllint.io/model: "${name}", mllint.io/model-version: "${name}" }\n`));
+      const run = mllint(dir, ['check', '--format', 'json', 'a.yaml']);
+      expect(run.code, run.stderr).toBe(1);
+      expect(findingsOf(run).filter((f) => f.ruleId === 'rule-error')).toEqual([]);
+    }
+  });
 });
 
 export { base, mllint, everyFormat, findingsOf, spawn, http, CANARY, DEPLOYMENT };
