@@ -29,7 +29,8 @@ function resolvable(name) {
 }
 
 function run(command, args, env = process.env) {
-  const result = spawnSync(command, args, { cwd: ROOT, env, stdio: 'inherit', shell: process.platform === 'win32' });
+  // stdout stays clean: `npm pack` (which pre-commit runs) prints the tarball's name there.
+  const result = spawnSync(command, args, { cwd: ROOT, env, stdio: ['inherit', 2, 2], shell: process.platform === 'win32' });
   if (result.status !== 0) {
     console.error(`mllint prepare: ${command} ${args.join(' ')} failed (${result.status ?? result.signal})`);
     process.exit(result.status ?? 1);

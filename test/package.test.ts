@@ -38,10 +38,12 @@ describe.runIf(built)('the packed tarball', () => {
 
   it('ships bin, dist, schemas and docs, and no sources or tests', () => {
     const installed = path.join(project, 'node_modules', pkg.name);
-    for (const file of ['bin/mllint.js', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'dist/formatters/sarif.js', 'schemas/config.schema.json', 'docs/rules.md', 'README.md']) {
+    for (const file of ['bin/mllint.js', 'dist/cli.js', 'dist/mllint.mjs', 'dist/index.js', 'dist/index.d.ts', 'dist/formatters/sarif.js', 'schemas/config.schema.json', 'docs/rules.md', 'docs/performance.md', 'README.md', 'CHANGELOG.md']) {
       expect(fs.existsSync(path.join(installed, file)), file).toBe(true);
     }
-    for (const absent of ['src', 'test', 'examples', 'node_modules/.bin/vitest']) expect(fs.existsSync(path.join(installed, absent)), absent).toBe(false);
+    for (const absent of ['src', 'test', 'examples', 'scripts', 'action', 'node_modules/.bin/vitest', 'node_modules/typescript']) expect(fs.existsSync(path.join(installed, absent)), absent).toBe(false);
+    expect(fs.existsSync(path.join(project, 'node_modules', 'typescript')), 'no devDependency installed').toBe(false);
+    expect(fs.existsSync(path.join(project, 'node_modules', 'vitest')), 'no devDependency installed').toBe(false);
   });
 
   it('node_modules/.bin/mllint check reports a finding and exits 1', () => {
@@ -69,9 +71,37 @@ describe.runIf(built)('the packed tarball', () => {
   });
 
   it('package.json builds dist on prepare (git installs, npm pack) and points bin/main/types at it', () => {
-    expect(pkg.scripts.prepare).toMatch(/tsc/);
+    expect(pkg.scripts.prepare).toBe('node scripts/prepare.mjs');
     expect(pkg.bin).toEqual({ mllint: 'bin/mllint.js' });
     expect(pkg.exports['.']).toBe('./dist/index.js');
     expect(pkg.files).toEqual(expect.arrayContaining(['bin/', 'dist/', 'schemas/']));
   });
+});
+
+/**
+ * `npm install -g .` in a fresh clone (no node_modules, no dist/): `prepare` installs the locked build tools
+ * into the clone and builds, so the global bin works. Needs the npm registry (or npm's cache).
+ */
+describe.runIf(built)('npm install -g . in a fresh clone', () => {
+  it('installs a working global mllint without a prior npm ci', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-global-'));
+    const clone = path.join(tmp, 'clone');
+    const listed = sh('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], root).stdout;
+    for (const rel of listed.split('\0').filter(Boolean)) {
+      const from = path.join(root, rel);
+      if (!fs.existsSync(from) || !fs.statSync(from).isFile()) continue;
+      fs.mkdirSync(path.dirname(path.join(clone, rel)), { recursive: true });
+      fs.copyFileSync(from, path.join(clone, rel));
+    }
+    expect(fs.existsSync(path.join(clone, 'node_modules'))).toBe(false);
+    expect(fs.existsSync(path.join(clone, 'dist'))).toBe(false);
+    const prefix = path.join(tmp, 'global');
+    const install = sh('npm', ['install', '-g', '.', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], clone);
+    expect(install.status, install.stderr).toBe(0);
+    const bin = path.join(prefix, 'bin', 'mllint');
+    const run = sh(bin, ['check', '--no-cache', 'examples/manifests/bad/image-pinned.yaml'], clone);
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stdout).toContain('image-pinned');
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }, 600_000);
 });

@@ -1,6 +1,7 @@
 /**
  * The pre-commit hook, with the real `pre-commit` (Debian's package): a temporary git repository uses
- * a snapshot of this checkout as its hook repository. pre-commit installs the hook with npm (which
+ * a snapshot of this checkout, tagged `v<version>`, as its hook repository, with the README's snippet as
+ * written. pre-commit installs the hook with npm (which
  * builds dist/ through the `prepare` script), then a commit with a bad manifest is refused with the
  * finding shown and a clean one passes. Slow (npm install inside): one test, generous timeout.
  */
@@ -91,13 +92,20 @@ spec:
     ok(sh('git', ['init', '-q'], hookRepo), 'git init');
     ok(sh('git', ['add', '-A'], hookRepo), 'git add');
     ok(sh('git', ['commit', '-q', '--no-verify', '-m', 'hook repository'], hookRepo), 'git commit');
-    const rev = ok(sh('git', ['rev-parse', 'HEAD'], hookRepo), 'git rev-parse').trim();
+    // A local release tag, as the README's snippet pins one (`rev: vX.Y.Z`).
+    const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
+    ok(sh('git', ['tag', `v${version}`], hookRepo), 'git tag');
 
-    // The user's GitOps repository.
+    // The user's GitOps repository, with the README's pre-commit snippet as written (the repository URL
+    // pointed at the local hook repository).
     const user = path.join(temp, 'gitops');
     fs.mkdirSync(path.join(user, 'apps'), { recursive: true });
     ok(sh('git', ['init', '-q'], user), 'git init');
-    fs.writeFileSync(path.join(user, '.pre-commit-config.yaml'), `repos:\n  - repo: ${hookRepo}\n    rev: ${rev}\n    hooks:\n      - id: mllint\n`);
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const snippet = /```yaml\n(# \.pre-commit-config\.yaml\n[\s\S]*?)```/.exec(readme)?.[1];
+    expect(snippet, 'README has a .pre-commit-config.yaml snippet').toBeDefined();
+    expect(snippet).toContain(`rev: v${version}`);
+    fs.writeFileSync(path.join(user, '.pre-commit-config.yaml'), snippet!.replace('https://github.com/mllint/mllint', hookRepo));
     ok(sh('pre-commit', ['install'], user), 'pre-commit install');
 
     fs.writeFileSync(path.join(user, 'apps', 'scorer.yaml'), BAD);
