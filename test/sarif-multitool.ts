@@ -15,7 +15,11 @@ const require = createRequire(import.meta.url);
 function findMultitool(): string | undefined {
   try {
     const bin = require('@microsoft/sarif-multitool') as string;
-    return fs.existsSync(bin) ? bin : undefined;
+    if (!fs.existsSync(bin)) return undefined;
+    // The package's postinstall (`chmod u+x Sarif.Multitool`) does not run where npm withholds install
+    // scripts (npm 11 allowScripts): do what it would.
+    if ((fs.statSync(bin).mode & 0o100) === 0) fs.chmodSync(bin, fs.statSync(bin).mode | 0o100);
+    return bin;
   } catch {
     return undefined;
   }
