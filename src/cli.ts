@@ -3,6 +3,7 @@
  * `process.exitCode`. Results go to stdout, diagnostics to stderr.
  * Exit codes (DESIGN.md §2): 0 clean, 1 error findings or too many warnings, 2 the run could not be done.
  */
+import { escapeResult, guardCommandLines, safeDiagnostic } from './formatters/hygiene.js';
 import path from 'node:path';
 import { PACKAGE_JSON } from './package-root.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -57,7 +58,11 @@ interface CheckOptions extends RuleSelection {
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-export async function run(argv: string[], io: CliIO): Promise<number> {
+export async function run(argv: string[], rawIO: CliIO): Promise<number> {
+  // Diagnostics quote repository text (paths, config values, kustomize's errors): escaped, never a workflow command.
+  const io: CliIO = { ...rawIO, stderr: (text) => rawIO.stderr(safeDiagnostic(text)) };
+  /** stdout of `rules` and `explain`: policy texts come from the config. */
+  const plainOut = (text: string) => io.stdout(safeDiagnostic(text));
   let exitCode = EXIT_OK;
   const program = new Command('mllint')
     .description('Lint the Kubernetes manifests of ML serving workloads before they reach a cluster')
@@ -119,7 +124,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       for (const rule of rules) {
         const severity = defaultSeverity(rule);
         const kind = 'policy' in rule ? ' (policy)' : '';
-        io.stdout(`${rule.meta.id.padEnd(width)}  ${severity.padEnd(7)}  ${rule.meta.description}${kind}\n`);
+        plainOut(`${rule.meta.id.padEnd(width)}  ${severity.padEnd(7)}  ${rule.meta.description}${kind}\n`);
       }
     });
 
@@ -137,7 +142,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         exitCode = EXIT_USAGE;
         return;
       }
-      io.stdout(renderRuleDoc(rule));
+      plainOut(renderRuleDoc(rule));
     });
 
   try {
@@ -239,9 +244,12 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
     }
     const target = request.file ?? options.outputFile;
     const color = target === undefined && options.color && io.env.NO_COLOR === undefined && (io.isTTY || io.env.FORCE_COLOR !== undefined);
-    const { output: report, files } = normalizeReport(
-      formatter(result, { color, cwd: io.cwd, env: io.env, version: VERSION, repoRoot, rules: allRules(outcome.config), junitFailOn: options.junitFailOn }),
+    // Every format sees repository text with control characters escaped; only github's own commands start with `::`.
+    const normalized = normalizeReport(
+      formatter(escapeResult(result), { color, cwd: io.cwd, env: io.env, version: VERSION, repoRoot, rules: allRules(outcome.config), junitFailOn: options.junitFailOn }),
     );
+    const report = request.name === 'github' ? normalized.output : guardCommandLines(normalized.output);
+    const files = normalized.files.map((f) => ({ ...f, content: guardCommandLines(f.content) }));
     const filesProblem = writeReportFiles(target === undefined ? files : [...files, { path: target, append: false, content: report }], io.cwd, repositoryRoots(io.cwd, io.env));
     if (filesProblem) {
       io.stderr(`mllint: ${filesProblem}\n`);

@@ -5,6 +5,7 @@
  * report also carries a Markdown job summary (counts per severity and per rule, every finding in a
  * table) that the CLI appends to that file.
  */
+import { escapeMarkdown } from './hygiene.js';
 import type { Finding, LintResult, Severity } from '../types.js';
 import type { FormatterContext, FormatterReport } from './index.js';
 import { repoRelativePath, ruleDocsUrl } from './common.js';
@@ -83,9 +84,9 @@ export function renderJobSummary(result: LintResult, context: FormatterContext):
     const rel = repoRelativePath(f.file, context);
     const where = `${rel ?? f.file}:${f.line}:${f.column}`;
     const link = rel === undefined ? undefined : blobUrl(rel, f.line, context);
-    const location = link ? `[${cell(where)}](${link})` : `\`${cell(where)}\``;
-    const object = f.resource ? `${describeObjects(f)}${f.path ? ` · \`${cell(f.path)}\`` : ''}` : '';
-    const row = `| ${f.severity} | ${location} | \`${cell(f.ruleId)}\` | ${cell(f.message)} | ${cell(object)} |`;
+    const location = link ? `[${cell(where)}](${link})` : cell(where);
+    const object = f.resource ? `${describeObjects(f)}${f.path ? ` · ${f.path}` : ''}` : '';
+    const row = `| ${f.severity} | ${location} | ${cell(f.ruleId)} | ${cell(f.message)} | ${cell(object)} |`;
     size += Buffer.byteLength(row) + 1;
     if (size > SUMMARY_BUDGET) {
       out.push('', `… and ${result.findings.length - i} more finding(s): GitHub drops job summaries over 1 MiB; use \`--format sarif\` or \`json\` for the full list.`);
@@ -104,7 +105,7 @@ function blobUrl(repoPath: string, line: number, context: FormatterContext): str
   return `${server}/${repo}/blob/${sha}/${repoPath.split('/').map(encodeURIComponent).join('/')}#L${line}`;
 }
 
-/** A table cell: no line breaks, no unescaped pipes. */
+/** A table cell: repository text rendered as plain text (no HTML, links or emphasis), one line, pipes escaped. */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return escapeMarkdown(text);
 }

@@ -84,7 +84,7 @@ describe('github format', () => {
     expect(out.stdout).toMatch(/^::error file=examples\/manifests\/bad\/image-pinned\.yaml,line=19,col=18,endLine=19,endColumn=61,title=mllint image-pinned::container "scorer"/m);
     const md = fs.readFileSync(summary, 'utf8');
     expect(md.startsWith('# earlier step\n## mllint')).toBe(true);
-    expect(md).toContain('`examples/manifests/bad/image-pinned.yaml:19:18`');
+    expect(md).toContain('| error | examples/manifests/bad/image-pinned.yaml:19:18 | image-pinned |');
   });
 
   it('without $GITHUB_STEP_SUMMARY writes no file, and a clean run says so', async () => {

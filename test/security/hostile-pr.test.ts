@@ -464,6 +464,42 @@ overrides:
       expect(findingsOf(run).filter((f) => f.ruleId === 'rule-error')).toEqual([]);
     }
   });
+
+  it('9. log and terminal injection: no forged workflow command, no ESC/OSC, no lone CR, a plain-text job summary', () => {
+    const forged = '\n::add-mask::x\n::error file=README.md,line=1::forged';
+    const dir = repo({
+      'app.yaml': DEPLOYMENT.replace('- name: scorer', `- name: ${JSON.stringify(`scorer${forged}\u001b]52;c;cHduZWQ=\u0007\u001b[2K\u009b31m\rX`)}`).replace('scorer:1.0.0', 'scorer:latest'),
+      [`::error file=a.yaml::named.yaml`]: DEPLOYMENT.replace('1.0.0', 'latest').replace('name: scorer\n  namespace', `name: "<img src=x onerror=alert(1)> [link](https://evil.example) **b**"\n  namespace`),
+      '.mllint.yaml': `rules:\n  image-pinned: error\n  unknown-${'\u001b'}[2Krule: warning\n`,
+    });
+    fs.writeFileSync(path.join(dir, `nl${forged.replace(/\//g, '_')}.yaml`), DEPLOYMENT.replace('1.0.0', 'latest'));
+    // stderr: a config error quoting the hostile key.
+    const configError = mllint(dir, ['check', '.']);
+    expect(configError.code).toBe(2);
+    expect(configError.stderr).not.toMatch(/\u001b/);
+    expect(configError.stderr).toContain('\\x1b');
+    fs.writeFileSync(path.join(dir, '.mllint.yaml'), 'rules:\n  image-pinned: error\n');
+    for (const format of FORMAT_NAMES) {
+      const summary = path.join(base, `summary-9-${format}.md`);
+      const run = mllint(dir, ['check', '--format', format, '.'], { env: { GITHUB_STEP_SUMMARY: summary } });
+      expect(run.code, `${format}: ${run.stderr}`).toBe(1);
+      const text = run.stdout + run.stderr + (fs.existsSync(summary) ? fs.readFileSync(summary, 'utf8') : '');
+      expect(text, format).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/); // no ESC, BEL, C1 …
+      expect(text, format).not.toMatch(/\r(?!\n)/); // no lone CR
+      for (const line of text.split('\n')) {
+        if (format === 'github' && line.startsWith('::')) expect(line, line).toMatch(/^::(error|warning|notice) file=[^:]*(%3A[^:]*)*::[^\n]*$/);
+        else expect(line.trimStart().startsWith('::'), `${format}: ${line}`).toBe(false);
+      }
+      expect(text).not.toMatch(/^::add-mask::/m);
+      if (format === 'github') {
+        const md = fs.readFileSync(summary, 'utf8');
+        expect(md).not.toContain('<img');
+        expect(md).not.toContain('](https://evil.example)');
+        expect(md).not.toContain('**b**');
+        expect(md).toContain('&lt;img');
+      }
+    }
+  });
 });
 
 export { base, mllint, everyFormat, findingsOf, spawn, http, CANARY, DEPLOYMENT };
