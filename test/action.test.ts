@@ -1,108 +1,152 @@
 /**
- * action.yml: a composite action whose inputs all reach the run step (as environment variables, never
- * spliced into shell code), and whose script maps them to the CLI — run here for real on the built CLI.
+ * The GitHub Action as the runner runs it: `node action/index.mjs` (the committed bundle, action.yml's
+ * `main`) with the runner's environment — GITHUB_WORKSPACE, RUNNER_TEMP, GITHUB_STEP_SUMMARY,
+ * GITHUB_OUTPUT, INPUT_* — and a PATH where npm cannot be found. One run gives annotations, the job
+ * summary, outputs and SARIF that passes Microsoft's SARIF Multitool with GitHub's ingestion rules; its
+ * findings are the CLI's.
+ *
+ * Whether the committed bundle is current is not checked here (src/ changes all the time): CI runs
+ * `npm run check:action`.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import jsYaml from 'js-yaml';
-import { RULES } from '../src/rules/index.js';
+import { planAction } from '../src/action.js';
+import { MULTITOOL, validateSarif } from './sarif-multitool.js';
 
 const root = path.resolve(__dirname, '..');
+const BUNDLE = path.join(root, 'action', 'index.mjs');
 const action = jsYaml.load(fs.readFileSync(path.join(root, 'action.yml'), 'utf8')) as any;
-const script = fs.readFileSync(path.join(root, 'scripts/action-run.sh'), 'utf8');
 const INPUTS = ['paths', 'config', 'format', 'fail-on', 'sarif-file', 'baseline', 'working-directory'];
+const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-action-'));
+afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
+
+/** A PATH with node and kubectl only (no npm, npx or tsc), as links in a folder of its own. */
+function bareBin(): string {
+  const bin = path.join(temp, 'bin');
+  if (fs.existsSync(bin)) return bin;
+  fs.mkdirSync(bin);
+  fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+  const kubectl = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).stdout.trim();
+  if (kubectl) fs.symlinkSync(kubectl, path.join(bin, 'kubectl'));
+  return bin;
+}
+
+interface RunnerRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/** One step on a simulated runner: a fresh workspace holding examples/, the inputs as INPUT_* variables. */
+function runStep(inputs: Record<string, string>): RunnerRun {
+  const job = fs.mkdtempSync(path.join(temp, 'job-'));
+  const workspace = path.join(job, 'workspace');
+  fs.cpSync(path.join(root, 'examples'), path.join(workspace, 'examples'), { recursive: true });
+  const runnerTemp = path.join(job, 'runner-temp');
+  fs.mkdirSync(runnerTemp);
+  const env: Record<string, string> = {
+    PATH: bareBin(),
+    HOME: job,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_REPOSITORY: 'acme/ml-gitops',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_STEP_SUMMARY: path.join(runnerTemp, 'step_summary'),
+    GITHUB_OUTPUT: path.join(runnerTemp, 'output'),
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  fs.writeFileSync(env.GITHUB_STEP_SUMMARY, '');
+  fs.writeFileSync(env.GITHUB_OUTPUT, '');
+  // As the runner does: node runs the action's main from the workspace.
+  const run = spawnSync(process.execPath, [BUNDLE], { cwd: workspace, env, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  const outputs = Object.fromEntries(
+    fs.readFileSync(env.GITHUB_OUTPUT, 'utf8').split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr, outputs, summary: fs.readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8') };
+}
 
 describe('action.yml', () => {
-  it('is a composite action with the documented inputs', () => {
-    expect(action.runs.using).toBe('composite');
+  it('is a JavaScript action on node20 whose main is the committed bundle', () => {
+    expect(action.runs).toEqual({ using: 'node20', main: 'action/index.mjs' });
+    expect(fs.existsSync(BUNDLE)).toBe(true);
     expect(Object.keys(action.inputs).sort()).toEqual([...INPUTS].sort());
     for (const name of INPUTS) expect(action.inputs[name].description.length, name).toBeGreaterThan(10);
-    expect(action.inputs.format.default).toBe('github');
-    expect(action.inputs['fail-on'].default).toBe('error');
+    expect(Object.keys(action.outputs).sort()).toEqual(['errors', 'exit-code', 'sarif-file', 'warnings']);
   });
 
-  it('installs with npm ci in the action path (prepare builds dist) and wires every input to the script', () => {
-    const [install, check] = action.runs.steps;
-    expect(install['working-directory']).toBe('${{ github.action_path }}');
-    expect(install.run).toMatch(/^npm ci\b/);
-    expect(check['working-directory']).toBe('${{ inputs.working-directory }}');
-    for (const name of INPUTS.filter((n) => n !== 'working-directory')) {
-      const variable = `MLLINT_${name.toUpperCase().replace(/-/g, '_')}`;
-      expect(check.env[variable], variable).toBe(`\${{ inputs.${name} }}`);
-      expect(script, variable).toContain(`MLLINT_${name.toUpperCase().replace(/-/g, '_')}`);
+  it('maps inputs to one mllint run, never to shell code', () => {
+    const planned = planAction(
+      { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/rt', 'INPUT_PATHS': 'a b\n$(touch x)', 'INPUT_FAIL-ON': 'warning', 'INPUT_WORKING-DIRECTORY': 'gitops', 'INPUT_CONFIG': 'c.yaml' },
+      '/elsewhere',
+    );
+    expect(planned.ok).toBe(true);
+    if (!planned.ok) return;
+    expect(planned.plan.cwd).toBe('/ws/gitops');
+    expect(planned.plan.sarifFile).toBe('/rt/mllint.sarif');
+    expect(planned.plan.argv).toEqual(['check', '--no-color', '--format', 'github', '--format', 'sarif=/rt/mllint.sarif', '--config', 'c.yaml', '--max-warnings', '0', '--', 'a', 'b', '$(touch', 'x)']);
+    expect(planAction({ 'INPUT_FAIL-ON': 'sometimes' }, '/').ok).toBe(false);
+  });
+});
+
+describe('the action on a simulated runner (committed bundle, no npm)', () => {
+  it('one run: annotations, job summary, outputs, and SARIF that passes the Multitool with the GitHub rules', () => {
+    expect(spawnSync('sh', ['-c', 'command -v npm'], { env: { PATH: bareBin() } }).status).not.toBe(0);
+    const run = runStep({ paths: 'manifests/bad', config: 'manifests/rules.config.yaml', 'working-directory': 'examples', 'fail-on': 'error', format: 'github' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1); // error findings fail the step
+    expect(run.outputs['exit-code']).toBe('1');
+    expect(Number(run.outputs.errors)).toBeGreaterThan(0);
+    // Annotations name files from the workspace root, whatever the working directory.
+    expect(run.stdout).toMatch(/^::error file=examples\/manifests\/bad\/image-pinned\.yaml,line=19,col=18,/m);
+    expect(run.summary).toContain('## mllint');
+    expect(run.summary).toContain('https://github.com/acme/ml-gitops/blob/0123456789abcdef0123456789abcdef01234567/examples/manifests/bad/');
+    // The sarif-file output is absolute, valid from any working directory.
+    const sarifFile = run.outputs['sarif-file'];
+    expect(path.isAbsolute(sarifFile)).toBe(true);
+    expect(path.basename(sarifFile)).toBe('mllint.sarif');
+    const sarif = JSON.parse(fs.readFileSync(sarifFile, 'utf8'));
+    const results = sarif.runs[0].results as Array<{ ruleId: string; locations: any[] }>;
+    expect(results.filter((r) => r.ruleId !== 'schema-valid').length).toBeGreaterThan(10);
+    expect(results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(/^examples\/manifests\/bad\//);
+    if (MULTITOOL) {
+      const problems = validateSarif({ action: sarif });
+      expect(problems.map((p) => `${p.level} ${p.ruleId}: ${p.message}`)).toEqual([]);
     }
-    for (const step of action.runs.steps) expect(step.run, 'inputs must not be spliced into shell code').not.toMatch(/\$\{\{/);
-    expect(action.outputs['exit-code'].value).toBe('${{ steps.check.outputs.exit-code }}');
-  });
-});
 
-describe('the README example workflow', () => {
-  it('parses, uses only inputs the action has, and skips the SARIF upload on forks', () => {
-    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-    const block = /```yaml\n(# \.github\/workflows\/mllint\.yml\n[\s\S]*?)```/.exec(readme);
-    expect(block, 'README has the example workflow').not.toBeNull();
-    const workflow = jsYaml.load(block![1]) as any;
-    const steps = workflow.jobs.mllint.steps as any[];
-    const mllint = steps.find((s) => /\/mllint@/.test(s.uses ?? ''));
-    for (const input of Object.keys(mllint.with)) expect(Object.keys(action.inputs), input).toContain(input);
-    const upload = steps.find((s) => /codeql-action\/upload-sarif/.test(s.uses ?? ''));
-    expect(upload.with.sarif_file).toBe(mllint.with['sarif-file']);
-    expect(upload.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
-    expect(workflow.jobs.mllint.permissions['security-events']).toBe('write');
-  });
-});
-
-describe('scripts/action-run.sh (the action step, on the built CLI)', () => {
-  const built = fs.existsSync(path.join(root, 'dist/cli.js'));
-  const workspace = () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-action-'));
-    fs.mkdirSync(path.join(dir, 'manifests'));
-    fs.copyFileSync(path.join(root, 'examples/manifests/bad/image-pinned.yaml'), path.join(dir, 'manifests/app.yaml'));
-    fs.writeFileSync(path.join(dir, 'manifests/README.yaml'), '# not a manifest\n');
-    // image-pinned as a warning, everything else off: one warning and nothing else.
-    const rules = RULES.map((r) => `  ${r.meta.id}: ${r.meta.id === 'image-pinned' ? 'warning' : '"off"'}\n`).join('');
-    fs.writeFileSync(path.join(dir, 'warn.yaml'), `rules:\n${rules}`);
-    return dir;
-  };
-  const step = (dir: string, env: Record<string, string>) => {
-    const out = path.join(dir, 'github-output');
-    fs.writeFileSync(out, '');
-    const run = spawnSync('bash', [path.join(root, 'scripts/action-run.sh')], {
-      cwd: dir,
+    // The same findings as the CLI (the bundle carries the lazily loaded modules: schemas, cron parser, CEL).
+    const cli = spawnSync(process.execPath, [path.join(root, 'bin', 'mllint.js'), 'check', '--no-cache', '-f', 'json', '--config', 'manifests/rules.config.yaml', 'manifests/bad'], {
+      cwd: path.join(root, 'examples'),
       encoding: 'utf8',
-      env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? dir, MLLINT_HOME: root, GITHUB_OUTPUT: out, MLLINT_FORMAT: 'github', MLLINT_FAIL_ON: 'error', ...env },
     });
-    return { code: run.status, stdout: run.stdout, stderr: run.stderr, outputs: fs.readFileSync(out, 'utf8') };
-  };
+    const cliFindings = JSON.parse(cli.stdout).findings as Array<{ ruleId: string; line: number; file: string }>;
+    const key = (ruleId: string, file: string, line: number) => `${ruleId} ${file.replace(/^examples\//, '')}:${line}`;
+    expect(results.map((r) => key(r.ruleId, r.locations[0].physicalLocation.artifactLocation.uri, r.locations[0].physicalLocation.region.startLine)).sort())
+      .toEqual(cliFindings.map((f) => key(f.ruleId, f.file, f.line)).sort());
+  }, 180_000);
 
-  it.runIf(built)('fail-on maps to the exit code: error passes a warning, warning fails it, never passes errors', () => {
-    const dir = workspace();
-    const base = { MLLINT_PATHS: 'manifests', MLLINT_CONFIG: 'warn.yaml' };
-    const onError = step(dir, { ...base, MLLINT_FAIL_ON: 'error' });
-    expect(onError.code, onError.stderr).toBe(0);
-    expect(onError.stdout).toMatch(/^::warning file=manifests\/app\.yaml,line=19,col=18,/m);
-    const onWarning = step(dir, { ...base, MLLINT_FAIL_ON: 'warning' });
-    expect(onWarning.code).toBe(1);
-    expect(onWarning.outputs).toContain('exit-code=1');
-    const never = step(dir, { MLLINT_PATHS: 'manifests', MLLINT_FAIL_ON: 'never' });
-    expect(never.code).toBe(0);
-    expect(never.stdout).toMatch(/^::error /m);
-    expect(never.outputs).toContain('exit-code=1');
-  });
+  it('fail-on never passes with findings; a sarif-file input is resolved against working-directory', () => {
+    const run = runStep({ paths: 'manifests/bad', config: 'manifests/rules.config.yaml', 'working-directory': 'examples', 'fail-on': 'never', 'sarif-file': 'reports/mllint.sarif' });
+    expect(run.status).toBe(0);
+    expect(run.outputs['exit-code']).toBe('1');
+    expect(run.outputs['sarif-file']).toMatch(/workspace\/examples\/reports\/mllint\.sarif$/);
+    expect(fs.existsSync(run.outputs['sarif-file'])).toBe(true);
+  }, 120_000);
 
-  it.runIf(built)('writes SARIF too, splits paths on spaces and newlines, and still fails a run that cannot be done', () => {
-    const dir = workspace();
-    const sarif = step(dir, { MLLINT_PATHS: 'manifests/app.yaml\n manifests/README.yaml', MLLINT_CONFIG: 'warn.yaml', MLLINT_SARIF_FILE: 'out/mllint.sarif' });
-    expect(sarif.code, sarif.stderr).toBe(0);
-    const log = JSON.parse(fs.readFileSync(path.join(dir, 'out/mllint.sarif'), 'utf8'));
-    expect(log.runs[0].results.map((r: any) => r.ruleId)).toEqual(['image-pinned']);
-    expect(sarif.outputs).toContain('sarif-file=out/mllint.sarif');
-    expect(step(dir, { MLLINT_PATHS: 'missing-dir', MLLINT_FAIL_ON: 'never' }).code).toBe(2);
-    const badInput = step(dir, { MLLINT_PATHS: 'manifests', MLLINT_FAIL_ON: 'sometimes' });
-    expect(badInput.code).toBe(2);
-    expect(badInput.stdout).toContain('::error title=mllint::input fail-on must be error, warning or never');
-  });
+  it('a clean tree passes with fail-on warning; a typo in paths fails the step (exit 2)', () => {
+    const clean = runStep({ paths: 'examples/manifests/good', config: 'examples/manifests/rules.config.yaml', 'fail-on': 'warning' });
+    expect(clean.status, clean.stdout + clean.stderr).toBe(0);
+    expect(clean.outputs['exit-code']).toBe('0');
+    const typo = runStep({ paths: 'examples/manifest/good' });
+    expect(typo.status).toBe(1);
+    expect(typo.outputs['exit-code']).toBe('2');
+  }, 120_000);
 });

@@ -1,11 +1,10 @@
 /** The config JSON Schema (shipped in the package for editors) and the shared ajv instance. */
-import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { PathSegment } from '../types.js';
 import { readPackageJson } from '../package-root.js';
 import { ajvRegExpEngine } from './safe-match.js';
+import { lazyRequire } from '../rules/utils/lazy-module.js';
 
-const require = createRequire(import.meta.url);
 export const CONFIG_SCHEMA = readPackageJson('schemas', 'config.schema.json');
 
 let ajv: Ajv | undefined;
@@ -16,8 +15,8 @@ let ajv: Ajv | undefined;
  */
 export function getAjv(): Ajv {
   if (!ajv) {
-    const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
-    const addFormats = require('ajv-formats') as unknown as ((a: Ajv) => Ajv) & { default?: (a: Ajv) => Ajv };
+    const { Ajv: AjvClass } = lazyRequire('ajv') as typeof import('ajv');
+    const addFormats = lazyRequire('ajv-formats') as unknown as ((a: Ajv) => Ajv) & { default?: (a: Ajv) => Ajv };
     // JSON Schema `pattern` keywords (from CRDs and policies: input) run on RE2, in linear time.
     ajv = new AjvClass({ allErrors: true, strict: false, allowUnionTypes: true, code: { regExp: ajvRegExpEngine } });
     (addFormats.default ?? addFormats)(ajv);

@@ -20,7 +20,7 @@ import type { ErrorObject } from 'ajv';
 import { compileSchema } from '../../config/schema.js';
 import { isPlainObject } from '../../loaders/objects.js';
 import type { PathSegment } from '../../types.js';
-import { lazyRequire } from './lazy-module.js';
+import { bundledPackageFiles, packageRoot, requirePackageFile } from './lazy-module.js';
 
 export interface SchemaError {
   /** ajv's error, with `instancePath` as a path array. */
@@ -62,17 +62,6 @@ const GROUP_RE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?
 const VERSION_RE = /^v[0-9]+((alpha|beta)[0-9]+)?$/;
 const KIND_RE = /^[A-Z][A-Za-z0-9]*$/;
 
-const packageRoots = new Map<string, string | null>();
-function packageRoot(pkg: string): string | null {
-  if (!packageRoots.has(pkg)) {
-    try {
-      packageRoots.set(pkg, path.dirname(lazyRequire.resolve(`${pkg}/package.json`)));
-    } catch {
-      packageRoots.set(pkg, null);
-    }
-  }
-  return packageRoots.get(pkg) ?? null;
-}
 
 /** KServe InferenceService: the fields the controller cannot do without (there is no model package). */
 const INFERENCE_SERVICE_SCHEMA = {
@@ -122,15 +111,10 @@ function loadValidator(apiVersion: string, kind: string): RawValidator | null {
   // The names become a module path: only well-formed group, version and kind names get that far.
   if ((group !== '' && !GROUP_RE.test(group)) || !VERSION_RE.test(version) || !KIND_RE.test(kind)) return null;
   const source = GROUP_PACKAGES[group] ?? BUILTIN;
-  const root = packageRoot(source.pkg);
-  if (!root) return null;
   let model: { apiVersion?: string; kind?: string; prototype?: { validate?: () => void } } | undefined;
-  try {
-    const mod = lazyRequire(path.join(root, source.dir(group, version), `${kind}.js`)) as Record<string, typeof model>;
-    model = mod[kind];
-  } catch {
-    return null; // no such group, version or kind
-  }
+  const mod = requirePackageFile(source.pkg, `${source.dir(group, version)}/${kind}.js`) as Record<string, typeof model> | undefined;
+  if (!mod) return null; // no such package, group, version or kind
+  model = mod[kind];
   // Only top-level kinds carry apiVersion/kind (a `kind: Container` must not validate as one).
   const validate = model?.prototype?.validate;
   if (!model || model.apiVersion !== apiVersion || model.kind !== kind || typeof validate !== 'function') return null;
@@ -180,10 +164,10 @@ let modelsIndex: ModelsIndex | undefined;
 function getModelsIndex(): ModelsIndex {
   if (modelsIndex) return modelsIndex;
   const index: ModelsIndex = { groups: new Set(), kindsByApiVersion: new Map(), apiVersionsByKind: new Map() };
-  const addVersion = (group: string, version: string, dir: string) => {
+  const addVersion = (group: string, version: string, dir: string, listed?: string[]) => {
     let files: string[];
     try {
-      files = fs.readdirSync(dir).filter((f) => f.endsWith('.js'));
+      files = (listed ?? fs.readdirSync(dir)).filter((f) => f.endsWith('.js'));
     } catch {
       return;
     }
@@ -207,6 +191,22 @@ function getModelsIndex(): ModelsIndex {
     }
   };
   for (const pkg of [BUILTIN.pkg, ...Object.values(GROUP_PACKAGES).map((g) => g.pkg)]) {
+    const bundledFiles = bundledPackageFiles(pkg); // the one-file build (GitHub Action) has no directories
+    if (bundledFiles) {
+      const byDir = new Map<string, string[]>();
+      for (const file of bundledFiles) {
+        const slash = file.lastIndexOf('/');
+        const list = byDir.get(file.slice(0, slash)) ?? [];
+        list.push(file.slice(slash + 1));
+        byDir.set(file.slice(0, slash), list);
+      }
+      for (const [dir, files] of byDir) {
+        const parts = dir.split('/');
+        if (parts.length === 1 && VERSION_RE.test(parts[0])) addVersion('', parts[0], dir, files);
+        else if (parts.length === 2 && GROUP_RE.test(parts[0]) && VERSION_RE.test(parts[1])) addVersion(parts[0], parts[1], dir, files);
+      }
+      continue;
+    }
     const root = packageRoot(pkg);
     if (!root) continue;
     for (const name of listDirs(root)) {

@@ -4,8 +4,61 @@
  * Node ≥ 20.19 can `require` ES modules (without top-level await) synchronously.
  */
 import { createRequire } from 'node:module';
+import path from 'node:path';
 
-export const lazyRequire = createRequire(import.meta.url);
+const nodeRequire = createRequire(import.meta.url);
+
+/**
+ * Modules a one-file build carries inside itself (the GitHub Action's bundle, which has no node_modules):
+ * module id → loader, set on `globalThis.__MLLINT_BUNDLED__` by that build's entry; absent otherwise.
+ */
+function bundled(id: string): (() => unknown) | undefined {
+  return (globalThis as { __MLLINT_BUNDLED__?: Record<string, () => unknown> }).__MLLINT_BUNDLED__?.[id];
+}
+
+/** `require` for modules loaded on first use: from the one-file build's own modules when it has them, else from node_modules. */
+export const lazyRequire: ((id: string) => unknown) & { resolve: NodeJS.RequireResolve } = Object.assign(
+  (id: string) => {
+    const load = bundled(id);
+    return load ? load() : nodeRequire(id);
+  },
+  { resolve: nodeRequire.resolve },
+);
+
+/** The files of a package as the one-file build recorded them (`apps/v1/Deployment.js`, …); undefined outside it. */
+export function bundledPackageFiles(pkg: string): string[] | undefined {
+  return (globalThis as { __MLLINT_BUNDLED_FILES__?: Record<string, string[]> }).__MLLINT_BUNDLED_FILES__?.[pkg];
+}
+
+const packageRoots = new Map<string, string | null>();
+
+/** The directory of an installed package, or null when it is not installed. */
+export function packageRoot(pkg: string): string | null {
+  if (!packageRoots.has(pkg)) {
+    try {
+      packageRoots.set(pkg, path.dirname(nodeRequire.resolve(`${pkg}/package.json`)));
+    } catch {
+      packageRoots.set(pkg, null);
+    }
+  }
+  return packageRoots.get(pkg) ?? null;
+}
+
+/**
+ * A file inside an installed package, past its `exports` map (`kubernetes-models/apps/v1/Deployment.js`):
+ * the module, or undefined when the package or the file is not there.
+ */
+export function requirePackageFile(pkg: string, file: string): unknown {
+  const load = bundled(`${pkg}/${file}`);
+  if (load) return load();
+  const root = packageRoot(pkg);
+  if (!root) return undefined;
+  try {
+    return nodeRequire(path.join(root, file));
+  } catch {
+    return undefined;
+  }
+}
 
 /** A getter that loads a module on its first call and caches it (including a failure, rethrown each time). */
 export function lazyModule<T>(load: () => T): () => T {
