@@ -56,6 +56,8 @@ export interface PodTemplate {
   index: number;
   /** Pods per group that run one multi-node server together (an LWS's size); 1 elsewhere. */
   groupSize: number;
+  /** Node labels the controller's placement guarantees (Kaito's instance type), as if in the node selector. */
+  nodeLabels: Record<string, string>;
   /** The kind's table row. */
   definition: WorkloadKindDef;
 }
@@ -244,6 +246,11 @@ export function podTemplatesOf(object: K8sObject, kinds: WorkloadKinds = DEFAULT
         role: roleName,
         index: out.length,
         groupSize: def.groupSize ? Math.max(1, numberAt(object, parseTablePath(def.groupSize)) ?? 1) : 1,
+        nodeLabels: Object.fromEntries(
+          Object.entries(def.nodeLabels ?? {})
+            .map(([label, field]) => [label, getAt(object, parseTablePath(field))])
+            .filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+        ),
         definition: def,
       });
     }

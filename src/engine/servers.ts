@@ -181,23 +181,32 @@ function findServer(ref: ContainerRef, tokens: Token[]): { server: InferenceServ
   return { server: byImage, start: 0, end };
 }
 
+/**
+ * A flag token's name, with `_` read as `-` in long flags: Python servers accept both spellings (vLLM's
+ * parser turns `--pipeline_parallel_size` into `--pipeline-parallel-size`; TensorRT-LLM documents `--tp_size`).
+ */
+function flagName(text: string): string {
+  const eq = text.indexOf('=');
+  const name = eq >= 0 ? text.slice(0, eq) : text;
+  return name.startsWith('--') ? name.replace(/_/g, '-') : name;
+}
+
 /** Flag value: `--flag value`, `--flag=value`. */
 function flagValue(tokens: Token[], start: number, end: number, flags: readonly string[]): Located<string> | undefined {
+  const wanted = new Set(flags.map(flagName));
   for (let i = start; i < end; i++) {
     const text = tokens[i].text;
-    for (const flag of flags) {
-      if (text === flag && i + 1 < end) return { value: tokens[i + 1].text, path: tokens[i + 1].path };
-      if (text.startsWith(`${flag}=`)) return { value: text.slice(flag.length + 1), path: tokens[i].path };
-    }
+    if (!text.startsWith('-') || !wanted.has(flagName(text))) continue;
+    const eq = text.indexOf('=');
+    if (eq >= 0) return { value: text.slice(eq + 1), path: tokens[i].path };
+    if (i + 1 < end) return { value: tokens[i + 1].text, path: tokens[i + 1].path };
   }
   return undefined;
 }
 
 function hasFlag(tokens: Token[], start: number, end: number, flags: readonly string[]): boolean {
-  for (let i = start; i < end; i++) {
-    const text = tokens[i].text;
-    if (flags.some((f) => text === f || text.startsWith(`${f}=`))) return true;
-  }
+  const wanted = new Set(flags.map(flagName));
+  for (let i = start; i < end; i++) if (tokens[i].text.startsWith('-') && wanted.has(flagName(tokens[i].text))) return true;
   return false;
 }
 

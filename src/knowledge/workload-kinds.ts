@@ -80,6 +80,8 @@ export interface WorkloadKindDef {
   pdb?: boolean;
   /** Pods that together run one instance of a multi-node server (LWS `spec.leaderWorkerTemplate.size`), default 1. */
   groupSize?: string;
+  /** Node labels the controller's placement guarantees, read from a field (Kaito: instance type from `resource.instanceType`). */
+  nodeLabels?: Record<string, string>;
 }
 
 const KSERVE_MODEL_FIELDS = ['model', 'sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'lightgbm', 'paddle', 'pmml'];
@@ -286,10 +288,12 @@ export const WORKLOAD_KINDS_TABLE: readonly WorkloadKindDef[] = [
     templates: [{ path: 'spec.podSpec', partial: true, replicas: { path: 'spec.replicas', default: 1 } }],
   },
   {
-    // With a preset Kaito builds the pod itself; spec.inference.template is the custom-model pod template.
+    // With a preset Kaito builds the pod itself; inference.template is the custom-model pod template. A Workspace
+    // has no spec: resource, inference and tuning are top-level fields. Its pods run on nodes of resource.instanceType.
     group: 'kaito.sh', kind: 'Workspace', versions: ['v1alpha1', 'v1beta1'], serving: true,
     source: 'https://kaito-project.github.io/kaito/docs/ ; labels and Services: kaito-project/kaito api/v1beta1/labels.go, pkg/workspace/manifests/manifests.go',
-    templates: [{ path: 'spec.inference.template', replicas: { path: 'spec.resource.count', default: 1 } }],
+    templates: [{ path: 'inference.template', replicas: { path: 'resource.count', default: 1 } }],
+    nodeLabels: { 'node.kubernetes.io/instance-type': 'resource.instanceType' },
     labels: { 'kaito.sh/workspace': '{name}' },
     services: [
       { name: '{name}', labels: { 'kaito.sh/workspace': '{name}' } },

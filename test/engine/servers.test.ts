@@ -20,6 +20,11 @@ describe('recogniseServer', () => {
     expect([s?.server.id, s?.model?.value, s?.tensorParallel?.value]).toEqual(['vllm', 'Qwen/Qwen2.5-7B-Instruct', 2]);
   });
 
+  it('reads underscore spellings of long flags (vLLM accepts --pipeline_parallel_size)', () => {
+    const s = recogniseServer(ref({ image: 'vllm/vllm-openai:v0.8.5', command: ['sh', '-c', 'python3 -m vllm.entrypoints.openai.api_server --model m/M-405B --tensor-parallel-size 8 --pipeline_parallel_size 2'] }));
+    expect([s?.tensorParallel?.value, s?.pipelineParallel?.value]).toEqual([8, 2]);
+  });
+
   it('marks an unresolved reference', () => {
     const s = recogniseServer(ref({ image: 'vllm/vllm-openai:v0.10.0', args: ['--model', '$(MODEL_FROM_SECRET)'] }));
     expect([s?.unresolved, s?.model]).toEqual([true, undefined]);

@@ -165,10 +165,11 @@ spec:
         spec:
           containers: [{name: h, image: "rayproject/ray:latest"}]
 `;
-    // Kaito's template is under spec.inference: the one above is at the top level and is not a template.
+    // A Kaito Workspace has no spec: inference.template is a top-level field.
     expect(findings(yaml, ['image-pinned'])).toEqual([
       'image-pinned:13:JobSet',
       'image-pinned:21:Service',
+      'image-pinned:30:Workspace',
       'image-pinned:40:RayService',
       'image-pinned:50:RayJob',
     ]);
@@ -181,8 +182,11 @@ inference:
     spec:
       containers: [{name: c, image: "example.org/custom:latest"}]
 `;
-    expect(findings(kaito, ['image-pinned'])).toEqual([]);
-    expect(findings(kaito.replace('inference:', 'spec:\n  inference:').replace(/\n {2}template:/, '\n    template:').replace(/\n {4}spec:\n {6}containers/, '\n      spec:\n        containers'), ['image-pinned'])).toEqual(['image-pinned:9:Workspace']);
+    expect(findings(kaito, ['image-pinned'])).toEqual(['image-pinned:8:Workspace']);
+    // Its pods run on resource.instanceType: an A100 80GB size holds a 32B model, an NC T4 size does not.
+    const withModel = kaito.replace('image: "example.org/custom:latest"', 'image: "vllm/vllm-openai:v0.10.0", args: ["--model", "Qwen/Qwen2.5-32B-Instruct"], resources: {limits: {nvidia.com/gpu: "1"}}');
+    expect(findings(withModel, ['model-fits-gpu'])).toEqual([]);
+    expect(findings(withModel.replace('Standard_NC24ads_A100_v4', 'Standard_NC8as_T4_v3'), ['model-fits-gpu'])).toEqual(['model-fits-gpu:8:Workspace']);
   });
 
   it('knows the labels controllers add and the Services they create', () => {

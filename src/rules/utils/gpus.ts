@@ -55,12 +55,12 @@ export interface PodGpuType {
  * Undefined when unknown.
  */
 export function podGpuType(template: PodTemplate, settings: RunSettings): PodGpuType | undefined {
-  const selector = isPlainObject(template.podSpec.nodeSelector) ? (template.podSpec.nodeSelector as Record<string, unknown>) : {};
+  const selector: Record<string, unknown> = { ...template.nodeLabels, ...(isPlainObject(template.podSpec.nodeSelector) ? template.podSpec.nodeSelector : {}) };
   for (const key of GPU_LABEL_KEYS) {
     const value = selector[key];
     if (typeof value !== 'string') continue;
     const gpu = gpuFromLabel(key, value);
-    if (gpu) return { gpu, source: `nodeSelector ${key}=${value}` };
+    if (gpu) return { gpu, source: `${template.nodeLabels[key] === value ? template.definition.kind : 'nodeSelector'} ${key}=${value}` };
   }
   const terms = getAt(template.podSpec, ['affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms']);
   if (Array.isArray(terms) && terms.length > 0) {
