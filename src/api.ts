@@ -10,7 +10,10 @@ import { emptyConfig, loadConfig, type ConfigFile, type ConfigProblem } from './
 import { allRules, resolveRuleSettings } from './config/resolve.js';
 import { loadRunSettings } from './config/run-settings.js';
 import { repositoryRoots } from './config/trust.js';
-import { lint } from './engine/run.js';
+import { lint, objectsOf } from './engine/run.js';
+import { loadSources } from './loaders/load-sources.js';
+import { onlineSourcesConfigured, resolveOnline } from './sources/index.js';
+import type { RunSettings } from './engine/settings.js';
 import { cacheEntryFor, readCachedResult, writeCachedResult } from './cache.js';
 import { fingerprintOf } from './engine/identity.js';
 import { gitRepositoryRoot } from './report-files.js';
@@ -39,13 +42,22 @@ export interface LintOptions {
   env?: Record<string, string | undefined>;
   /** Reuse and store results in the repository's `.mllint-cache/` (default: off for the library, on in the CLI). */
   cache?: boolean;
+  /** Online sources (`lintPathsOnline` only): `--mlflow-url`, `--offline`, `--check-images`, and the environment. */
+  mlflowUrl?: string;
+  offline?: boolean;
+  checkImages?: boolean;
 }
 
 export type LintOutcome =
   | { ok: true; result: LintResult; config: ConfigFile; /** The result came from the cache. */ cached?: boolean }
   | { ok: false; kind: 'config' | 'input'; problems: ConfigProblem[]; messages: string[] };
 
-export function lintPaths(paths: string[], options: LintOptions = {}): LintOutcome {
+type Prepared =
+  | { ok: true; config: ConfigFile; settings: RunSettings; sources: SourceInput[]; discovery: ReturnType<typeof discoverFiles>; kustomizeOn: boolean; cwd: string }
+  | Extract<LintOutcome, { ok: false }>;
+
+/** Config, run settings and the list of sources (files, stdin, rendered kustomizations) of a run. */
+function prepareRun(paths: string[], options: LintOptions): Prepared {
   const cwd = options.cwd ?? process.cwd();
   const roots = repositoryRoots(cwd, options.env ?? process.env, paths);
   let config = options.config;
@@ -76,8 +88,16 @@ export function lintPaths(paths: string[], options: LintOptions = {}): LintOutco
     if (!kustomize?.ownedFiles.has(file.absPath)) sources.push({ display: file.display, absPath: file.absPath });
   }
   if (kustomize) sources.push(...kustomize.sources);
+  return { ok: true, config, settings: runSettings.settings, sources, discovery, kustomizeOn, cwd };
+}
 
-  const cacheInputs = { cwd, config, settings: runSettings.settings, sources, extra: { helmCharts: discovery.helmCharts, unreadable: discovery.unreadable, kustomizeOn } };
+/** Lints a tree on disk, offline (online sources need `lintPathsOnline`). */
+export function lintPaths(paths: string[], options: LintOptions = {}): LintOutcome {
+  const prepared = prepareRun(paths, options);
+  if (!prepared.ok) return prepared;
+  const { config, settings, sources, discovery, kustomizeOn, cwd } = prepared;
+
+  const cacheInputs = { cwd, config, settings, sources, extra: { helmCharts: discovery.helmCharts, unreadable: discovery.unreadable, kustomizeOn } };
   const cacheEntry = options.cache ? cacheEntryFor(cacheInputs) : undefined;
   const cachedResult = cacheEntry ? readCachedResult(cacheEntry) : undefined;
   if (cachedResult) return { ok: true, result: addFingerprints(cachedResult, cwd), config, cached: true };
@@ -86,7 +106,7 @@ export function lintPaths(paths: string[], options: LintOptions = {}): LintOutco
     sources,
     rules: allRules(config),
     ruleSettings: resolveRuleSettings(config),
-    settings: runSettings.settings,
+    settings,
     helmCharts: discovery.helmCharts,
     unreadable: discovery.unreadable,
   });
@@ -97,6 +117,36 @@ export function lintPaths(paths: string[], options: LintOptions = {}): LintOutco
     const after = cacheEntryFor(cacheInputs);
     if (after?.key === cacheEntry.key) writeCachedResult(cacheEntry, result);
   }
+  return { ok: true, result, config, cached: false };
+}
+
+/**
+ * Like `lintPaths`, with the online sources the options and config turn on (MLflow, image registries)
+ * resolved before rules run, within `timeouts.onlineSeconds`. Without any online source configured, or
+ * with `offline`, it is `lintPaths` (and may use the result cache); with one, results are not cached,
+ * since they depend on the registries' state. Never rejects for an unreachable source: that is a warning finding.
+ */
+export async function lintPathsOnline(paths: string[], options: LintOptions = {}): Promise<LintOutcome> {
+  const cwd = options.cwd ?? process.cwd();
+  const onlineOptions = (config: ConfigFile) => ({ config, cwd, env: options.env ?? process.env, mlflowUrl: options.mlflowUrl, offline: options.offline, checkImages: options.checkImages });
+  if (options.offline) return lintPaths(paths, options);
+  const prepared = prepareRun(paths, options);
+  if (!prepared.ok) return prepared;
+  const { config, settings, sources, discovery } = prepared;
+  if (!onlineSourcesConfigured(onlineOptions(config))) return lintPaths(paths, { ...options, config });
+
+  const loaded = loadSources(sources);
+  const facts = await resolveOnline(objectsOf(loaded), settings, onlineOptions(config));
+  const result = lint({
+    sources,
+    loaded,
+    rules: allRules(config),
+    ruleSettings: resolveRuleSettings(config),
+    settings: { ...settings, registry: facts.registry ?? settings.registry },
+    helmCharts: discovery.helmCharts,
+    unreadable: discovery.unreadable,
+    runFindings: facts.warnings.map((w) => ({ ruleId: 'online-source-unavailable', message: w.message, file: w.file ?? '(online sources)', line: w.line })),
+  });
   return { ok: true, result, config, cached: false };
 }
 
@@ -126,7 +176,7 @@ export function addFingerprints(result: LintResult, cwd: string): LintResult {
   return result;
 }
 
-function configFailure(problems: ConfigProblem[]): LintOutcome {
+function configFailure(problems: ConfigProblem[]): Extract<LintOutcome, { ok: false }> {
   return { ok: false, kind: 'config', problems, messages: problems.map(formatConfigProblem) };
 }
 

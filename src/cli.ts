@@ -7,7 +7,7 @@ import { escapeResult, guardCommandLines, safeDiagnostic } from './formatters/hy
 import path from 'node:path';
 import { PACKAGE_JSON } from './package-root.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { lintPaths } from './api.js';
+import { lintPathsOnline } from './api.js';
 import { FORMAT_NAMES, loadFormatter, normalizeReport } from './formatters/index.js';
 import { applyBaselineFile, writeBaselineFile } from './baseline.js';
 import { findRepositoryRoot, writeReportFiles } from './report-files.js';
@@ -54,6 +54,8 @@ interface CheckOptions extends RuleSelection {
   stdinFilename?: string;
   printConfig?: string | boolean;
   junitFailOn: Severity;
+  mlflowUrl?: string;
+  offline?: boolean;
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -94,6 +96,8 @@ export async function run(argv: string[], rawIO: CliIO): Promise<number> {
     .option('--baseline <file>', 'report only findings that the baseline file does not record')
     .option('--no-cache', 'do not reuse or store results in the repository\'s .mllint-cache/ (also MLLINT_CACHE=0)')
     .option('--write-baseline <file>', "record this run's findings in a baseline file, then exit 0")
+    .option('--mlflow-url <url>', 'MLflow tracking server to check model versions against (also registry.mlflow.url, MLFLOW_TRACKING_URI)')
+    .option('--offline', 'use no online source (MLflow, image registries), whatever the config and environment say')
     .action(async (paths: string[], options: CheckOptions) => {
       exitCode = await check(paths, options, io);
     });
@@ -145,6 +149,31 @@ export async function run(argv: string[], rawIO: CliIO): Promise<number> {
       plainOut(renderRuleDoc(rule));
     });
 
+  const registry = program.command('registry').description('model registry snapshots');
+  registry
+    .command('export')
+    .description('write a model registry snapshot (model-registry.yaml) from MLflow to stdout')
+    .option('--mlflow-url <url>', 'MLflow tracking server (also registry.mlflow.url, MLFLOW_TRACKING_URI)')
+    .option('--model <name...>', 'only these registered models (default: all)')
+    .option('-c, --config <file>', 'config file (registry.mlflow: URL, tag names, CA; timeouts.onlineSeconds)')
+    .action(async (options: { mlflowUrl?: string; model?: string[]; config?: string }) => {
+      const config = configFor(options.config);
+      if (!config) return;
+      if (options.mlflowUrl !== undefined && !/^https?:\/\/[^/]/i.test(options.mlflowUrl)) {
+        io.stderr('mllint: --mlflow-url must be an http:// or https:// URL\n');
+        exitCode = EXIT_USAGE;
+        return;
+      }
+      const { exportRegistry } = await import('./sources/export.js');
+      const exported = await exportRegistry({ config, cwd: io.cwd, env: io.env, mlflowUrl: options.mlflowUrl, models: options.model });
+      if (!exported.ok) {
+        io.stderr(`mllint: ${exported.message}\n`);
+        exitCode = EXIT_USAGE;
+        return;
+      }
+      io.stdout(exported.text);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
@@ -194,14 +223,21 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
     io.stdout(`${JSON.stringify(effectiveConfig(selected.config, scope), null, 2)}\n`);
     return EXIT_OK;
   }
+  if (options.mlflowUrl !== undefined && !/^https?:\/\/[^/]/i.test(options.mlflowUrl)) {
+    io.stderr('mllint: --mlflow-url must be an http:// or https:// URL\n');
+    return EXIT_USAGE;
+  }
   const stdinText = paths.includes('-') ? await io.readStdin(MAX_STDIN_BYTES) : undefined;
   if (stdinText !== undefined && Buffer.byteLength(stdinText) > MAX_STDIN_BYTES) {
     io.stderr(`mllint: error: stdin is larger than ${MAX_STDIN_BYTES / 1048576} MiB; lint the files instead\n`);
     return EXIT_USAGE;
   }
-  const outcome = lintPaths(paths, {
+  const outcome = await lintPathsOnline(paths, {
     cwd: io.cwd,
     config: selected.config,
+    mlflowUrl: options.mlflowUrl,
+    offline: options.offline,
+    configPath: options.config,
     registryPath: options.registry,
     nodesPath: options.nodes,
     kubernetesVersion: options.kubernetesVersion,

@@ -42,6 +42,14 @@ export interface ConfigFile {
   ignore: string[];
   registryFile?: string;
   stageByNamespace: Record<string, string>;
+  /** Namespace glob → MLflow alias (`registry.aliasByNamespace` and `registry.mlflow.aliasByNamespace`). */
+  aliasByNamespace?: Record<string, string>;
+  /** `registry.mlflow`: the online source; `caFile` absolute; `file`/`line` say where the URL was written. */
+  mlflow?: { url?: string; caFile?: string; tags?: { image?: string; footprint?: string; loadSeconds?: string }; file: string; line: number };
+  /** `registries`: resolve image tags with the OCI distribution API. */
+  registries?: { check?: boolean; caFile?: string };
+  /** `timeouts.onlineSeconds`: one budget for all online lookups of a run. */
+  onlineSeconds?: number;
   nodesFile?: string;
   nodePools: NodePool[];
   models: Record<string, { footprint?: string; loadSeconds?: number }>;
@@ -256,7 +264,21 @@ export function parseConfigText(text: string, file: string, display: string, con
     rules: normaliseRuleEntries(config.rules),
     ignore: config.ignore ?? [],
     registryFile: resolvePath(config.registry?.file),
-    stageByNamespace: config.registry?.stageByNamespace ?? {},
+    stageByNamespace: { ...(config.registry?.stageByNamespace ?? {}), ...(config.registry?.mlflow?.stageByNamespace ?? {}) },
+    aliasByNamespace: config.registry?.aliasByNamespace || config.registry?.mlflow?.aliasByNamespace
+      ? { ...(config.registry?.aliasByNamespace ?? {}), ...(config.registry?.mlflow?.aliasByNamespace ?? {}) }
+      : undefined,
+    mlflow: config.registry?.mlflow
+      ? {
+          url: config.registry.mlflow.url,
+          caFile: resolvePath(config.registry.mlflow.caFile),
+          tags: config.registry.mlflow.tags,
+          file: display,
+          line: yaml.positionOf(['registry', 'mlflow', config.registry.mlflow.url ? 'url' : undefined].filter((s): s is string => s !== undefined)).line,
+        }
+      : undefined,
+    registries: config.registries ? { check: config.registries.check, caFile: resolvePath(config.registries.caFile) } : undefined,
+    onlineSeconds: config.timeouts?.onlineSeconds,
     nodesFile: resolvePath(config.cluster?.nodesFile),
     nodePools: (config.cluster?.nodePools ?? []).map((pool: any) => ({
       name: pool.name,
@@ -336,6 +358,10 @@ export function mergeConfigs(base: ConfigFile, layer: ConfigFile): ConfigFile {
     ignore: [...new Set([...base.ignore, ...layer.ignore])],
     registryFile: layer.registryFile ?? base.registryFile,
     stageByNamespace: { ...base.stageByNamespace, ...layer.stageByNamespace },
+    aliasByNamespace: base.aliasByNamespace || layer.aliasByNamespace ? { ...base.aliasByNamespace, ...layer.aliasByNamespace } : undefined,
+    mlflow: layer.mlflow || base.mlflow ? { ...base.mlflow, ...layer.mlflow } as ConfigFile['mlflow'] : undefined,
+    registries: layer.registries || base.registries ? { ...base.registries, ...layer.registries } : undefined,
+    onlineSeconds: layer.onlineSeconds ?? base.onlineSeconds,
     nodesFile: layer.nodesFile ?? base.nodesFile,
     nodePools: layer.nodePools.length > 0 ? layer.nodePools : base.nodePools,
     models: { ...base.models, ...layer.models },

@@ -52,6 +52,7 @@ export function loadRunSettings(config: ConfigFile, options: RunSettingsOptions)
     settings: {
       registry,
       stageByNamespace: config.stageByNamespace,
+      aliasByNamespace: config.aliasByNamespace,
       nodePools,
       models: config.models,
       workloadKinds: config.workloadKinds,
@@ -109,11 +110,15 @@ export function parseRegistryText(text: string, display: string): RegistryResult
     const problems = readableAjvErrors(validate.errors ?? []).map(({ path: p, message }) => problemAt(p, message));
     return { ok: false, problems: dedupe(problems) };
   }
-  const raw = yaml.value as { models: Record<string, { stages?: Record<string, string | number>; versions?: Record<string, Record<string, unknown>> }> };
+  const raw = yaml.value as {
+    models: Record<string, { stages?: Record<string, string | number>; aliases?: Record<string, string | number>; versions?: Record<string, Record<string, unknown>> }>;
+  };
   const models: Record<string, RegistryModel> = {};
   for (const [name, model] of Object.entries(raw.models)) {
     const stages: Record<string, string> = {};
     for (const [stage, version] of Object.entries(model?.stages ?? {})) stages[stage] = String(version);
+    const aliases: Record<string, string> = {};
+    for (const [alias, version] of Object.entries(model?.aliases ?? {})) aliases[alias] = String(version);
     const versions: Record<string, RegistryVersion> = {};
     for (const [version, entry] of Object.entries(model?.versions ?? {})) {
       versions[version] = {
@@ -122,7 +127,7 @@ export function parseRegistryText(text: string, display: string): RegistryResult
         image: typeof entry.image === 'string' ? entry.image : undefined,
       };
     }
-    models[name] = { stages, versions };
+    models[name] = { stages, aliases, versions };
   }
   return { ok: true, registry: { file: display, models } };
 }

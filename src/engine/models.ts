@@ -6,7 +6,7 @@ import type { LoadedObject, Path } from '../types.js';
 import type { PodTemplate } from './extract.js';
 import { isPlainObject } from '../loaders/objects.js';
 import { namespaceOf } from './context.js';
-import type { RegistryVersion, RunSettings } from './settings.js';
+import type { RegistryModel, RegistryVersion, RunSettings } from './settings.js';
 import { globMatch } from '../config/safe-match.js';
 
 export const MODEL_ANNOTATION = 'mllint.io/model';
@@ -26,14 +26,23 @@ export interface ModelUri {
   model: string;
   reference: { kind: 'version' | 'alias' | 'stage'; value: string };
   path: Path;
+  /** Where it is written: the env variable's name, or `storageUri`. */
+  field: string;
+}
+
+/** What a namespace deploys: the version an MLflow alias points at, or the latest version of a stage. */
+export interface DeploymentTarget {
+  kind: 'alias' | 'stage';
+  value: string;
 }
 
 export interface ModelInfo {
   name: Located<string>;
   version?: Located<string>;
   uri?: ModelUri;
-  /** Registry stage for the workload's namespace (production, staging…). */
+  /** Registry stage (production, staging…) or alias (champion…) for the workload's namespace. */
   stage: string;
+  target: DeploymentTarget;
   /** The registry entry for the declared version (or, when none is declared, the stage's version). */
   registryVersion?: { version: string; entry: RegistryVersion };
   footprint?: Located<string>;
@@ -42,14 +51,44 @@ export interface ModelInfo {
 
 const MODEL_STAGES = new Set(['production', 'staging', 'archived', 'none']);
 
-export function parseModelUri(uri: string): Omit<ModelUri, 'path'> | undefined {
-  const match = /^models:\/([^/@]+)(?:@([^/]+)|\/([^/]+))\/?$/.exec(uri.trim());
+/** MLflow's spelling of its stages (`current_stage`), by lower-case name. */
+export const MLFLOW_STAGE_NAMES: Record<string, string> = { production: 'Production', staging: 'Staging', archived: 'Archived', none: 'None' };
+
+/** Env variables whose value is an MLflow model URI (MLflow's own serving containers read MLFLOW_MODEL_URI). */
+export const MODEL_URI_ENV = ['MODEL_URI', 'MLFLOW_MODEL_URI'];
+
+/**
+ * `models:/M/3`, `models:/M@champion`, `models:/M/Production` (MLflow's model URIs, see
+ * mlflow/store/artifact/models_artifact_repo.py); also with a registry URI in the authority
+ * (`models://profile@databricks/M/3`, whose authority is ignored). Anything else: undefined.
+ */
+export function parseModelUri(uri: string): Omit<ModelUri, 'path' | 'field'> | undefined {
+  const match = /^models:(?:\/\/[^/]*)?\/([^/@]+)(?:@([^/]+)|\/([^/]+))\/?$/.exec(uri.trim());
   if (!match) return undefined;
   const [, model, alias, tail] = match;
   if (alias) return { model, reference: { kind: 'alias', value: alias } };
   if (/^\d+$/.test(tail)) return { model, reference: { kind: 'version', value: tail } };
   if (MODEL_STAGES.has(tail.toLowerCase())) return { model, reference: { kind: 'stage', value: tail } };
   return { model, reference: { kind: 'alias', value: tail } };
+}
+
+/**
+ * What a namespace deploys: an alias from config `aliasByNamespace` (globs, `*` the fallback) when one
+ * matches, else a stage from `stageByNamespace`, else `staging` for *staging*, else `production`.
+ */
+export function targetForNamespace(namespace: string, settings: RunSettings): DeploymentTarget {
+  const aliases = settings.aliasByNamespace ?? {};
+  for (const [pattern, alias] of Object.entries(aliases)) if (pattern !== '*' && globMatch(namespace, pattern)) return { kind: 'alias', value: alias };
+  if (aliases['*']) return { kind: 'alias', value: aliases['*'] };
+  return { kind: 'stage', value: stageForNamespace(namespace, settings) };
+}
+
+/** The version a registry entry has for a target (stages compared case-insensitively: MLflow writes `Production`). */
+export function registryVersionFor(model: RegistryModel, target: DeploymentTarget): string | undefined {
+  if (target.kind === 'alias') return own(model.aliases, target.value);
+  const wanted = target.value.toLowerCase();
+  for (const [stage, version] of Object.entries(model.stages)) if (stage.toLowerCase() === wanted) return version;
+  return undefined;
 }
 
 /** The registry stage a namespace deploys: config `stageByNamespace` globs, else `staging` for *staging*, else production. */
@@ -89,11 +128,28 @@ function annotation(object: LoadedObject, template: PodTemplate | undefined, key
   return undefined;
 }
 
+/**
+ * The MLflow model URI a pod template names, with where: env `MODEL_URI` / `MLFLOW_MODEL_URI`, else a
+ * KServe `storageUri` (on the predictor's model container). Only `models:/` URIs name a registered model.
+ */
+export function modelUriOf(template: PodTemplate): ModelUri | undefined {
+  for (const name of MODEL_URI_ENV) {
+    const hit = literalEnv(template, name);
+    const parsed = hit ? parseModelUri(hit.value) : undefined;
+    if (parsed && hit) return { ...parsed, path: hit.path, field: name };
+  }
+  for (const ref of template.containers) {
+    const storageUri = ref.container.storageUri;
+    if (typeof storageUri !== 'string') continue;
+    const parsed = parseModelUri(storageUri);
+    if (parsed) return { ...parsed, path: [...ref.path, 'storageUri'], field: 'storageUri' };
+  }
+  return undefined;
+}
+
 /** What model a workload serves, or undefined when it declares none. */
 export function modelOf(object: LoadedObject, template: PodTemplate | undefined, settings: RunSettings): ModelInfo | undefined {
-  const uriEnv = template ? literalEnv(template, 'MODEL_URI') : undefined;
-  const parsedUri = uriEnv ? parseModelUri(uriEnv.value) : undefined;
-  const uri: ModelUri | undefined = parsedUri && uriEnv ? { ...parsedUri, path: uriEnv.path } : undefined;
+  const uri = template ? modelUriOf(template) : undefined;
   const nameEnv = template ? literalEnv(template, 'MODEL_NAME') : undefined;
   const name: Located<string> | undefined =
     annotation(object, template, MODEL_ANNOTATION) ??
@@ -107,10 +163,11 @@ export function modelOf(object: LoadedObject, template: PodTemplate | undefined,
     (versionEnv ? { value: versionEnv.value, path: versionEnv.path, source: 'env' } : undefined) ??
     (uri && uri.reference.kind === 'version' ? { value: uri.reference.value, path: uri.path, source: 'uri' } : undefined);
 
-  const stage = stageForNamespace(namespaceOf(object), settings);
+  const target = targetForNamespace(namespaceOf(object), settings);
+  const stage = target.value;
   // Names come from manifests: `toString` or `__proto__` must find nothing, not Object.prototype's members.
   const registryModel = own(settings.registry?.models, name.value);
-  const registryVersionId = version?.value ?? own(registryModel?.stages, stage);
+  const registryVersionId = version?.value ?? (registryModel ? registryVersionFor(registryModel, target) : undefined);
   const entry = registryVersionId !== undefined ? own(registryModel?.versions, registryVersionId) : undefined;
   const registryVersion = entry && registryVersionId !== undefined ? { version: registryVersionId, entry } : undefined;
   const configModel = own(settings.models, name.value);
@@ -126,7 +183,7 @@ export function modelOf(object: LoadedObject, template: PodTemplate | undefined,
     (typeof registryVersion?.entry.loadSeconds === 'number' ? { value: registryVersion.entry.loadSeconds, source: 'registry' } : undefined) ??
     (typeof configModel?.loadSeconds === 'number' ? { value: configModel.loadSeconds, source: 'config' } : undefined);
 
-  return { name, version, uri, stage, registryVersion, footprint, loadSeconds };
+  return { name, version, uri, stage, target, registryVersion, footprint, loadSeconds };
 }
 
 /** Where a model's footprint or load time came from, for messages: "registry, version 3", "annotation …". */

@@ -3,7 +3,7 @@
  * One document's failure never stops the run; a rule that throws becomes a `rule-error` finding.
  */
 import type { Finding, LintResult, LoadedObject, Path, Position, Severity } from '../types.js';
-import { loadSources } from '../loaders/load-sources.js';
+import { loadSources, type LoadedSource } from '../loaders/load-sources.js';
 import { locatePath, prepareLocate, type LocatableText } from '../loaders/locate.js';
 import { readSourceText, type SourceInput } from '../loaders/source.js';
 import type { SkippedChart } from '../loaders/files.js';
@@ -28,6 +28,32 @@ export interface LintInput {
   rules?: ReadonlyArray<Rule<any>>;
   /** Restrict which rules run (e.g. `--rule`); undefined: all. */
   onlyRules?: ReadonlySet<string>;
+  /** `loadSources(sources)`, when the caller already loaded them (e.g. to resolve online sources first). */
+  loaded?: LoadedSource[];
+  /** Findings about the run itself, not about a file (e.g. an unreachable online source). */
+  runFindings?: Array<{ ruleId: string; message: string; file: string; line?: number }>;
+}
+
+/** The objects of loaded sources, in load order, with ids: what the engine indexes. */
+export function objectsOf(loadedSources: readonly LoadedSource[]): LoadedObject[] {
+  const objects: LoadedObject[] = [];
+  loadedSources.forEach((decoded, sourceIndex) => {
+    if (!decoded.ok) return;
+    for (const extracted of decoded.loaded.objects) {
+      const metadata = extracted.object.metadata;
+      const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
+      objects.push({
+        id: objects.length,
+        apiVersion: extracted.object.apiVersion,
+        kind: extracted.object.kind,
+        name: typeof metadata?.name === 'string' ? metadata.name : String(metadata?.generateName ?? ''),
+        namespace,
+        object: extracted.object,
+        source: { fileIndex: sourceIndex, docIndex: extracted.docIndex, basePath: extracted.basePath },
+      });
+    }
+  });
+  return objects;
 }
 
 interface PendingFinding {
@@ -66,31 +92,18 @@ export function lint(input: LintInput): LintResult {
   };
 
   // 1. Load every source; broken documents become parse-error findings.
-  const loadedSources = loadSources(input.sources); // on worker threads when there are enough files
+  const loadedSources = input.loaded ?? loadSources(input.sources); // on worker threads when there are enough files
   input.sources.forEach((source, sourceIndex) => {
     const decoded = loadedSources[sourceIndex];
     if (!decoded.ok) {
       engineFinding('parse-error', { file: source.display, absPath: source.absPath }, decoded.message, sourceIndex, { line: decoded.line, column: 1, endLine: decoded.line, endColumn: 1 }, undefined, source.problem?.maxSeverity);
       return;
     }
-    const loaded = decoded.loaded;
-    for (const problem of loaded.problems) {
+    for (const problem of decoded.loaded.problems) {
       engineFinding('parse-error', { file: source.display, absPath: source.absPath }, problem.message, sourceIndex, problem);
     }
-    for (const extracted of loaded.objects) {
-      const metadata = extracted.object.metadata;
-      const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
-      objects.push({
-        id: objects.length,
-        apiVersion: extracted.object.apiVersion,
-        kind: extracted.object.kind,
-        name: typeof metadata?.name === 'string' ? metadata.name : String(metadata?.generateName ?? ''),
-        namespace,
-        object: extracted.object,
-        source: { fileIndex: sourceIndex, docIndex: extracted.docIndex, basePath: extracted.basePath },
-      });
-    }
   });
+  objects.push(...objectsOf(loadedSources));
   const extraSources: SourceInput[] = [];
   for (const chart of input.helmCharts ?? []) {
     const rule = RULES.find((r) => r.meta.id === 'helm-chart-skipped');
@@ -107,6 +120,11 @@ export function lint(input: LintInput): LintResult {
   for (const entry of input.unreadable ?? []) {
     extraSources.push({ display: entry.display, text: '' });
     engineFinding('parse-error', { file: entry.display }, `cannot read (${entry.reason})`, input.sources.length + extraSources.length - 1, { line: 1, column: 1, endLine: 1, endColumn: 1 });
+  }
+  for (const entry of input.runFindings ?? []) {
+    extraSources.push({ display: entry.file, text: '' });
+    const line = entry.line ?? 1;
+    engineFinding(entry.ruleId, { file: entry.file }, entry.message, input.sources.length + extraSources.length - 1, { line, column: 1, endLine: line, endColumn: 1 });
   }
   const allSources = [...input.sources, ...extraSources];
 

@@ -14,11 +14,13 @@ export interface RegistryVersion {
 
 export interface RegistryModel {
   stages: Record<string, string>;
+  /** MLflow aliases (champion, challenger…) → version. */
+  aliases?: Record<string, string>;
   versions: Record<string, RegistryVersion>;
 }
 
 export interface ModelRegistry {
-  /** Display path of the registry file. */
+  /** Display path of the registry file, or `MLflow at URL` for the online source. */
   file: string;
   models: Record<string, RegistryModel>;
 }
@@ -42,6 +44,8 @@ export interface RunSettings {
   registry: ModelRegistry | undefined;
   /** Namespace glob → registry stage; `*` is the fallback. Empty: the default mapping. */
   stageByNamespace: Record<string, string>;
+  /** Namespace glob → MLflow alias; `*` is the fallback. Takes precedence over stages where it matches. */
+  aliasByNamespace?: Record<string, string>;
   nodePools: NodePool[];
   /** `models.<name>.footprint` etc. from the config. */
   models: Record<string, { footprint?: string; loadSeconds?: number }>;

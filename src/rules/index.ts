@@ -18,6 +18,7 @@ import modelFitsGpu from './model-fits-gpu.js';
 import modelVersionMatchesRegistry from './model-version-matches-registry.js';
 import namespaceSet from './namespace-set.js';
 import noSecretLiteralsInEnv from './no-secret-literals-in-env.js';
+import onlineSourceUnavailable from './online-source-unavailable.js';
 import parseError from './parse-error.js';
 import pdbAllowsDisruption from './pdb-allows-disruption.js';
 import pdbPresent from './pdb-present.js';
@@ -50,6 +51,7 @@ export const RULES: ReadonlyArray<Rule<any>> = [
   modelVersionMatchesRegistry,
   namespaceSet,
   noSecretLiteralsInEnv,
+  onlineSourceUnavailable,
   parseError,
   pdbAllowsDisruption,
   pdbPresent,
@@ -72,4 +74,4 @@ export function getRule(id: string): Rule<any> | undefined {
 }
 
 /** Rules reported by the loader or engine rather than by their own `check`. */
-export const ENGINE_RULE_IDS = new Set(['parse-error', 'helm-chart-skipped', 'rule-error']);
+export const ENGINE_RULE_IDS = new Set(['parse-error', 'helm-chart-skipped', 'rule-error', 'online-source-unavailable']);

@@ -1,6 +1,6 @@
 import { defineRule, type Report } from './define-rule.js';
 import { CONTAINER_TYPE_LABEL, WORKLOAD_KINDS } from '../engine/extract.js';
-import { modelOf } from '../engine/models.js';
+import { modelOf, registryVersionFor } from '../engine/models.js';
 import { namespaceOf } from '../engine/context.js';
 import { parseImageRef, type ImageRef } from './utils/image-ref.js';
 
@@ -101,7 +101,14 @@ spec:
       imageMismatch:
         '{{type}} "{{container}}" runs image "{{image}}", but the registry\'s image for model "{{model}}" version {{version}} is "{{registered}}"',
       mutableReference:
-        'MODEL_URI "{{uri}}" names the {{kind}} "{{reference}}" instead of a version; the model served changes whenever the registry moves it',
+        '{{field}} "{{uri}}" names the {{kind}} "{{reference}}" instead of a version; the model served changes whenever the registry moves it',
+      mutableReferenceResolved:
+        '{{field}} "{{uri}}" names the {{kind}} "{{reference}}" instead of a version; the model served changes whenever the registry moves it (it is version {{resolved}} now in {{registry}})',
+      aliasMismatch:
+        'serves model "{{model}}" version {{declared}}, but {{model}}@{{stage}} is version {{expected}} in {{registry}} (namespace "{{namespace}}" deploys alias {{stage}})',
+      aliasVersionMissing:
+        'serves model "{{model}}" without declaring a version; {{model}}@{{stage}} is version {{expected}} in {{registry}} (set mllint.io/model-version or MODEL_VERSION)',
+      aliasNotInRegistry: 'serves model "{{model}}" with alias {{stage}} (namespace "{{namespace}}"), but {{registry}} has no alias {{stage}} for it',
       unknownModel: 'serves model "{{model}}", which the model registry ({{registry}}) does not know',
       stageNotInRegistry: 'serves model "{{model}}" in stage {{stage}} (namespace "{{namespace}}"), but the model registry has no {{stage}} version of it',
     },
@@ -115,19 +122,23 @@ spec:
     const namespace = namespaceOf(object);
     const namePath = info.name.path ?? ['metadata'];
 
+    const registry = settings.registry;
+    const registered = registry && Object.prototype.hasOwnProperty.call(registry.models, model) ? registry.models[model] : undefined;
+
     if (info.uri && info.uri.reference.kind !== 'version' && options.reportMutableReferences) {
+      const uri = info.uri;
+      const resolved = registered && uri.model === model ? registryVersionFor(registered, { kind: uri.reference.kind as 'alias' | 'stage', value: uri.reference.value }) : undefined;
+      const data = { field: uri.field, uri: `models:/${uri.model}${uri.reference.kind === 'alias' ? '@' : '/'}${uri.reference.value}`, kind: uri.reference.kind, reference: uri.reference.value };
       reports.push({
-        messageId: 'mutableReference',
-        data: { uri: `models:/${info.uri.model}${info.uri.reference.kind === 'alias' ? '@' : '/'}${info.uri.reference.value}`, kind: info.uri.reference.kind, reference: info.uri.reference.value },
-        path: info.uri.path,
+        messageId: resolved !== undefined ? 'mutableReferenceResolved' : 'mutableReference',
+        data: resolved !== undefined ? { ...data, resolved, registry: registry!.file } : data,
+        path: uri.path,
         maxSeverity: 'warning',
-        fix: `Pin a version: models:/${info.uri.model}/<version>.`,
+        fix: `Pin a version: models:/${uri.model}/${resolved ?? '<version>'}.`,
       });
     }
 
-    const registry = settings.registry;
     if (!registry) return reports;
-    const registered = Object.prototype.hasOwnProperty.call(registry.models, model) ? registry.models[model] : undefined;
     if (!registered) {
       if (options.reportUnknownModels) {
         reports.push({ messageId: 'unknownModel', data: { model, registry: registry.file }, path: namePath, maxSeverity: 'warning', fix: 'Check the model name, or refresh the registry snapshot.' });
@@ -161,26 +172,30 @@ spec:
     }
 
     const stage = info.stage;
-    const expected = Object.prototype.hasOwnProperty.call(registered.stages, stage) ? registered.stages[stage] : undefined;
+    const byAlias = info.target.kind === 'alias';
+    const expected = registryVersionFor(registered, info.target);
     if (expected === undefined) {
       if (options.reportUnknownModels) {
-        reports.push({ messageId: 'stageNotInRegistry', data: { model, stage, namespace }, path: namePath, maxSeverity: 'warning' });
+        reports.push({ messageId: byAlias ? 'aliasNotInRegistry' : 'stageNotInRegistry', data: { model, stage, namespace, registry: registry.file }, path: namePath, maxSeverity: 'warning' });
       }
     } else {
-      const data = { model, stage, expected, namespace };
-      const fix = `Serve version ${expected} (the registry's ${stage} version), or promote the version in the registry first.`;
+      const data = { model, stage, expected, namespace, registry: registry.file };
+      const mismatch = byAlias ? 'aliasMismatch' : 'versionMismatch';
+      const fix = byAlias
+        ? `Serve version ${expected} (${model}@${stage}), or move the alias in the registry first.`
+        : `Serve version ${expected} (the registry's ${stage} version), or promote the version in the registry first.`;
       if (info.version) {
         if (!sameVersion(info.version.value, expected)) {
-          reports.push({ messageId: 'versionMismatch', data: { ...data, declared: info.version.value }, path: info.version.path ?? namePath, fix });
+          reports.push({ messageId: mismatch, data: { ...data, declared: info.version.value }, path: info.version.path ?? namePath, fix });
         }
-        // A MODEL_URI version that contradicts the declared one is a second, separate mistake.
+        // A model URI version that contradicts the declared one is a second, separate mistake.
         const uri = info.uri;
         if (uri && uri.reference.kind === 'version' && info.version.source !== 'uri' && !sameVersion(uri.reference.value, expected)) {
-          reports.push({ messageId: 'versionMismatch', data: { ...data, declared: uri.reference.value }, path: uri.path, fix });
+          reports.push({ messageId: mismatch, data: { ...data, declared: uri.reference.value }, path: uri.path, fix });
         }
       } else if ((!info.uri || info.uri.reference.kind === 'version') && !runsRegisteredImage) {
         // No version declared; running exactly the image registered for the stage's version says which one it is.
-        reports.push({ messageId: 'versionMissing', data, path: namePath, fix: `Declare the version: mllint.io/model-version: "${expected}".` });
+        reports.push({ messageId: byAlias ? 'aliasVersionMissing' : 'versionMissing', data, path: namePath, fix: `Declare the version: mllint.io/model-version: "${expected}".` });
       }
     }
     reports.push(...imageReports);

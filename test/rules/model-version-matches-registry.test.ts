@@ -21,6 +21,22 @@ const registry: ModelRegistry = {
   },
 };
 const withRegistry = { registry };
+/** The same registry with MLflow aliases, and namespaces mapped to aliases. */
+const withAliases = {
+  registry: { ...registry, models: { ...registry.models, 'fraud-detector': { ...registry.models['fraud-detector'], aliases: { champion: '4', challenger: '3' } } } },
+  aliasByNamespace: { 'ml-serving-prod': 'champion', 'ml-canary': 'canary' },
+};
+const isvcStorage = (uri: string) => `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: fraud
+  namespace: ml-serving-prod
+spec:
+  predictor:
+    model:
+      modelFormat: { name: mlflow }
+      storageUri: ${uri}
+`;
 
 /** A Deployment with the model declared by annotations on the pod template (lines 13–14). */
 const annotated = (namespace: string, version: string | null, image = 'registry.example.com/ml/fraud-scorer:3.0.1', model = 'fraud-detector') => `apiVersion: apps/v1
@@ -80,6 +96,9 @@ spec:
 
 ruleTester(rule, {
   valid: [
+    { name: 'alias target: the version the alias points at', yaml: withEnv({ MODEL_URI: 'models:/fraud-detector/4' }, 'ml-serving-prod', 'registry.example.com/ml/fraud-scorer:4.0.0-rc1'), settings: withAliases },
+    { name: 'KServe storageUri with the stage\'s version', yaml: isvcStorage('models:/fraud-detector/3'), settings: withRegistry },
+    { name: 'a storageUri that is not a models:/ URI names no model', yaml: isvcStorage('s3://bucket/fraud/3'), settings: withRegistry },
     { name: 'production version and image', yaml: annotated('ml-serving-prod', '3'), settings: withRegistry },
     { name: 'staging namespace serves the staging version', yaml: annotated('ml-serving-staging', '4', 'registry.example.com/ml/fraud-scorer:4.0.0-rc1'), settings: withRegistry },
     {
@@ -111,6 +130,35 @@ ruleTester(rule, {
     { name: 'not a workload', yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations: { mllint.io/model: fraud-detector }\n', settings: withRegistry },
   ],
   invalid: [
+    {
+      name: 'alias target: another version, at the line of the version',
+      yaml: withEnv({ MODEL_URI: 'models:/fraud-detector/3' }),
+      settings: withAliases,
+      errors: [{ messageId: 'aliasMismatch', line: 18, message: 'serves model "fraud-detector" version 3, but fraud-detector@champion is version 4 in model-registry.yaml (namespace "ml-serving-prod" deploys alias champion)' }],
+    },
+    {
+      name: 'alias target the registry lacks: a warning',
+      yaml: withEnv({ MODEL_URI: 'models:/fraud-detector/3' }, 'ml-canary'),
+      settings: withAliases,
+      errors: [{ messageId: 'aliasNotInRegistry', line: 18, severity: 'warning' }],
+    },
+    {
+      name: 'alias-pinned URI: the warning names the version it resolves to now',
+      yaml: withEnv({ MODEL_URI: 'models:/fraud-detector@champion' }, 'ml-serving-prod', 'registry.example.com/ml/fraud-scorer:4.0.0-rc1'),
+      settings: withAliases,
+      errors: [{ messageId: 'mutableReferenceResolved', line: 18, severity: 'warning', message: 'MODEL_URI "models:/fraud-detector@champion" names the alias "champion" instead of a version; the model served changes whenever the registry moves it (it is version 4 now in model-registry.yaml)' }],
+    },
+    {
+      name: 'KServe storageUri with another version, at the storageUri line',
+      yaml: isvcStorage('models:/fraud-detector/2'),
+      settings: withRegistry,
+      errors: [{ messageId: 'versionMismatch', line: 10 }],
+    },
+    {
+      name: 'MLFLOW_MODEL_URI is a model URI too',
+      yaml: withEnv({ MLFLOW_MODEL_URI: 'models:/fraud-detector@champion' }),
+      errors: [{ messageId: 'mutableReference', line: 18, message: /^MLFLOW_MODEL_URI "models:\/fraud-detector@champion" names the alias/ }],
+    },
     {
       name: 'staging version in production',
       yaml: annotated('ml-serving-prod', '4', 'registry.example.com/ml/fraud-scorer:4.0.0-rc1'),
@@ -162,7 +210,7 @@ ruleTester(rule, {
       name: 'MODEL_URI stage with a registry: only the warning (no second finding about the version)',
       yaml: withEnv({ MODEL_URI: 'models:/fraud-detector/Production' }),
       settings: withRegistry,
-      errors: [{ messageId: 'mutableReference', line: 18, severity: 'warning', message: /names the stage "Production"/ }],
+      errors: [{ messageId: 'mutableReferenceResolved', line: 18, severity: 'warning', message: /names the stage "Production" .*\(it is version \d+ now in model-registry\.yaml\)$/ }],
     },
     {
       name: 'unknown model: a warning at the model name',

@@ -1,0 +1,290 @@
+/**
+ * Online sources (DESIGN.md §5, STYLE.md habit 15): facts from MLflow and image registries, resolved
+ * before rules run, behind one entry point with a per-run cache (in each client), one time budget
+ * (`timeouts.onlineSeconds`, default 20 s, for every lookup of the run together) and an offline switch.
+ *
+ * Off unless configured: MLflow needs a URL (`--mlflow-url`, `registry.mlflow.url`, `MLFLOW_TRACKING_URI`);
+ * image registries need `--check-images` or `registries.check`. `--offline` turns both off.
+ * A source that fails (unreachable, slow, 401/403, malformed answers, TLS) gives one warning and the checks
+ * that needed it fall back to the registry file, if any; the run never fails or hangs on it.
+ * Rules then see plain data: a `ModelRegistry` (the same shape as the registry file) and image facts.
+ */
+import path from 'node:path';
+import type { ConfigFile } from '../config/load.js';
+import type { LoadedObject } from '../types.js';
+import type { ModelRegistry, RegistryModel, RegistryVersion, RunSettings } from '../engine/settings.js';
+import { podTemplateOf, WORKLOAD_KINDS } from '../engine/extract.js';
+import { modelOf, MLFLOW_STAGE_NAMES } from '../engine/models.js';
+import { isInsideRepository, readBoundedFile, repositoryRoots } from '../config/trust.js';
+import { displayUrl, OnlineError } from './http.js';
+import { DEFAULT_MLFLOW_TAGS, MlflowClient, mlflowCredentialsFromEnv, type MlflowModelVersion, type MlflowTagNames } from './mlflow.js';
+
+export const DEFAULT_ONLINE_SECONDS = 20;
+
+export interface OnlineOptions {
+  config: ConfigFile;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** `--mlflow-url`. */
+  mlflowUrl?: string;
+  /** `--offline`: no online source at all. */
+  offline?: boolean;
+  /** `--check-images`. */
+  checkImages?: boolean;
+}
+
+/** One warning about a source, shown as an `online-source-unavailable` finding. */
+export interface OnlineWarning {
+  message: string;
+  /** Where the source was configured (config file and line), when it was. */
+  file?: string;
+  line?: number;
+}
+
+export interface OnlineFacts {
+  /** The model registry as MLflow has it now, for the models the manifests serve. */
+  registry?: ModelRegistry;
+  warnings: OnlineWarning[];
+}
+
+export interface MlflowSetup {
+  url: string;
+  shown: string;
+  client: MlflowClient;
+  tags: MlflowTagNames;
+  /** Where the URL came from, for the warning's position. */
+  file?: string;
+  line?: number;
+  /** Credentials withheld because the URL came from a config inside the repository. */
+  credentialsWithheld: boolean;
+}
+
+/** Whether any online source is configured for this run (without touching the network). */
+export function onlineSourcesConfigured(options: OnlineOptions): boolean {
+  if (options.offline) return false;
+  return mlflowUrlOf(options) !== undefined;
+}
+
+/** The MLflow URL and where it came from: the flag, the config, else `MLFLOW_TRACKING_URI` (http(s) only). */
+function mlflowUrlOf(options: OnlineOptions): { url: string; from: 'flag' | 'config' | 'env' } | undefined {
+  if (options.offline) return undefined;
+  if (options.mlflowUrl) return { url: options.mlflowUrl, from: 'flag' };
+  if (options.config.mlflow?.url) return { url: options.config.mlflow.url, from: 'config' };
+  const env = options.env.MLFLOW_TRACKING_URI;
+  if (env && /^https?:\/\//i.test(env)) return { url: env, from: 'env' };
+  return undefined;
+}
+
+/**
+ * Whether the config file lies inside the linted repository (config/trust.ts): such a config was written
+ * by whoever wrote the pull request, so it may not choose where credentials go or which files outside the
+ * tree are read (DESIGN.md §4).
+ */
+function configInsideRepository(options: OnlineOptions): boolean {
+  const file = options.config.file;
+  return file !== undefined && isInsideRepository(file, repositoryRoots(options.cwd, options.env));
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    const x = new URL(a);
+    const y = new URL(b);
+    return x.origin === y.origin && x.pathname.replace(/\/+$/, '') === y.pathname.replace(/\/+$/, '');
+  } catch {
+    return false;
+  }
+}
+
+/** CA files are a few kilobytes; a bundle of every public root is about 250 KiB. */
+const MAX_CA_BYTES = 1024 * 1024;
+
+/** Reads a CA file named by a config; a config inside the repository may only name files inside it (config/trust.ts). */
+function readCa(file: string | undefined, options: OnlineOptions): { ca?: string; problem?: string } {
+  if (!file) return {};
+  const read = readBoundedFile(file, {
+    what: `CA file ${path.basename(file)}`,
+    maxBytes: MAX_CA_BYTES,
+    roots: repositoryRoots(options.cwd, options.env),
+    named: !configInsideRepository(options),
+  });
+  return read.ok ? { ca: read.bytes.toString('utf8') } : { problem: read.message };
+}
+
+/** What the manifests need from MLflow: per model, the aliases, stages and versions they refer to. */
+export interface ModelNeeds {
+  aliases: Set<string>;
+  stages: Set<string>;
+  versions: Set<string>;
+}
+
+/** Walks the workloads once and lists, per model name, what must be looked up. */
+export function collectModelNeeds(objects: readonly LoadedObject[], settings: RunSettings): Map<string, ModelNeeds> {
+  const needs = new Map<string, ModelNeeds>();
+  const kinds = new Set(WORKLOAD_KINDS);
+  for (const object of objects) {
+    if (!kinds.has(object.kind)) continue;
+    const info = modelOf(object, podTemplateOf(object.object), settings);
+    if (!info) continue;
+    let entry = needs.get(info.name.value);
+    if (!entry) needs.set(info.name.value, (entry = { aliases: new Set(), stages: new Set(), versions: new Set() }));
+    if (info.target.kind === 'alias') entry.aliases.add(info.target.value);
+    else entry.stages.add(info.target.value);
+    if (info.version) entry.versions.add(info.version.value.trim().replace(/^v(?=\d)/i, ''));
+    if (info.uri?.reference.kind === 'alias') entry.aliases.add(info.uri.reference.value);
+    if (info.uri?.reference.kind === 'stage') entry.stages.add(info.uri.reference.value);
+    if (info.uri?.reference.kind === 'version') entry.versions.add(info.uri.reference.value);
+  }
+  return needs;
+}
+
+/**
+ * Resolves every configured online source for the objects of this run, within the budget.
+ * Never rejects: failures come back as warnings.
+ */
+export async function resolveOnline(objects: readonly LoadedObject[], settings: RunSettings, options: OnlineOptions): Promise<OnlineFacts> {
+  const facts: OnlineFacts = { warnings: [] };
+  if (options.offline) return facts;
+  const seconds = options.config.onlineSeconds ?? DEFAULT_ONLINE_SECONDS;
+  const deadline = Date.now() + seconds * 1000;
+  const work: Array<Promise<void>> = [];
+
+  const mlflow = setupMlflow(options, deadline, facts);
+  if (mlflow) {
+    work.push(
+      resolveMlflow(mlflow, collectModelNeeds(objects, settings)).then(
+        (registry) => {
+          facts.registry = registry;
+        },
+        (err: unknown) => {
+          facts.warnings.push(mlflowWarning(mlflow, err, settings));
+        },
+      ),
+    );
+  }
+  // The budget is a hard bound: whatever has not answered by the deadline is given up.
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'expired'>((resolve) => {
+    timer = setTimeout(() => resolve('expired'), Math.max(0, deadline - Date.now()) + 250);
+  });
+  const outcome = await Promise.race([Promise.all(work).then(() => 'done' as const), expired]);
+  clearTimeout(timer);
+  if (outcome === 'expired') facts.warnings.push({ message: `online lookups did not finish within timeouts.onlineSeconds (${seconds} s); the rest were skipped` });
+  return facts;
+}
+
+/** The MLflow client for this run (URL, trusted credentials, CA, tag names), or undefined when none is configured. */
+export function setupMlflow(options: OnlineOptions, deadline: number, facts: OnlineFacts): MlflowSetup | undefined {
+  const source = mlflowUrlOf(options);
+  if (!source) return undefined;
+  let shown = displayUrl(source.url);
+  if (shown === '(invalid URL)') {
+    facts.warnings.push({ message: `MLflow URL is not a valid URL; version checks skipped` });
+    return undefined;
+  }
+  const insideRepo = source.from === 'config' && configInsideRepository(options);
+  // A config from the pull request may not send the user's credentials to a host of its choosing.
+  const trusted = !insideRepo || [options.env.MLFLOW_TRACKING_URI].some((u) => u !== undefined && sameOrigin(u, source.url));
+  const credentials = trusted ? mlflowCredentialsFromEnv(options.env) : undefined;
+  const { ca, problem } = readCa(options.config.mlflow?.caFile, options);
+  if (problem) facts.warnings.push({ message: `MLflow registry at ${shown}: ${problem}; using the default CAs` });
+  const client = new MlflowClient({ url: trusted ? source.url : stripUserInfo(source.url), credentials, ca, deadline });
+  shown = client.shown;
+  const hasEnvCredentials = mlflowCredentialsFromEnv(options.env) !== undefined;
+  return {
+    url: source.url,
+    shown,
+    client,
+    tags: { ...DEFAULT_MLFLOW_TAGS, ...(options.config.mlflow?.tags ?? {}) },
+    file: source.from === 'config' ? options.config.mlflow?.file : undefined,
+    line: source.from === 'config' ? options.config.mlflow?.line : undefined,
+    credentialsWithheld: !trusted && hasEnvCredentials,
+  };
+}
+
+function stripUserInfo(url: string): string {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString();
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof OnlineError ? err.message : 'unexpected failure';
+}
+
+function mlflowWarning(mlflow: MlflowSetup, err: unknown, settings: RunSettings): OnlineWarning {
+  let message = `MLflow registry at ${mlflow.shown} unreachable: ${errorText(err)}`;
+  if (mlflow.credentialsWithheld && err instanceof OnlineError && err.kind === 'auth') {
+    message += ' (credentials are not sent to a URL set by a config inside the repository; pass --mlflow-url or MLFLOW_TRACKING_URI)';
+  }
+  message += settings.registry ? `; version checks use the snapshot ${settings.registry.file}` : '; version checks skipped';
+  return { message, file: mlflow.file, line: mlflow.line };
+}
+
+/** Runs `task` over `items`, at most `limit` at a time; the first rejection rejects the whole. */
+export async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const worker = async () => {
+    while (next < items.length && failure === undefined) {
+      const item = items[next++];
+      try {
+        await task(item);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure !== undefined) throw failure;
+}
+
+/** The registry entry of one MLflow version: image, footprint and load time from its tags. */
+export function versionEntry(version: MlflowModelVersion, tags: MlflowTagNames): RegistryVersion {
+  const entry: RegistryVersion = {};
+  const image = version.tags[tags.image]?.trim();
+  if (image) entry.image = image;
+  const footprint = version.tags[tags.footprint]?.trim();
+  if (footprint && /^([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[KMGTPE]i|[kMGTPE])?$/.test(footprint)) entry.footprint = footprint;
+  const load = Number(version.tags[tags.loadSeconds]);
+  if (version.tags[tags.loadSeconds] !== undefined && Number.isFinite(load) && load >= 0) entry.loadSeconds = load;
+  return entry;
+}
+
+/** Looks up, per model, the aliases, stages and versions the manifests need; returns them as a registry. */
+export async function resolveMlflow(mlflow: MlflowSetup, needs: Map<string, ModelNeeds>): Promise<ModelRegistry> {
+  const models: Record<string, RegistryModel> = {};
+  await eachLimited([...needs.entries()], 4, async ([name, need]) => {
+    const model: RegistryModel = { stages: {}, aliases: {}, versions: {} };
+    let known = false;
+    const add = (v: MlflowModelVersion) => {
+      known = true;
+      model.versions[v.version] ??= versionEntry(v, mlflow.tags);
+    };
+    for (const alias of need.aliases) {
+      const v = await mlflow.client.versionByAlias(name, alias);
+      if (v) {
+        model.aliases![alias] = v.version;
+        add(v);
+      }
+    }
+    if (need.stages.size > 0) {
+      const stages = [...need.stages].map((s) => MLFLOW_STAGE_NAMES[s.toLowerCase()] ?? s);
+      const latest = await mlflow.client.latestVersions(name, stages);
+      for (const v of latest ?? []) {
+        if (v.stage) model.stages[v.stage] = v.version;
+        add(v);
+      }
+      if (latest) known = true;
+    }
+    for (const version of need.versions) {
+      if (model.versions[version]) continue;
+      const v = await mlflow.client.modelVersion(name, version);
+      if (v) add(v);
+    }
+    if (!known) known = await mlflow.client.modelExists(name);
+    if (known) models[name] = model;
+  });
+  return { file: `MLflow at ${mlflow.shown}`, models };
+}
+
