@@ -147,7 +147,7 @@ export async function lintPathsOnline(paths: string[], options: LintOptions = {}
     unreadable: discovery.unreadable,
     runFindings: facts.warnings.map((w) => ({ ruleId: 'online-source-unavailable', message: w.message, file: w.file ?? '(online sources)', line: w.line })),
   });
-  return { ok: true, result, config, cached: false };
+  return { ok: true, result: addFingerprints(result, cwd), config, cached: false };
 }
 
 /** Lints YAML text as if it were a file named `display` (default `-`), with the given or an empty config. */

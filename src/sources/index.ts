@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { ConfigFile } from '../config/load.js';
 import type { LoadedObject } from '../types.js';
 import type { ModelRegistry, RegistryModel, RegistryVersion, RunSettings } from '../engine/settings.js';
-import { podTemplateOf, WORKLOAD_KINDS } from '../engine/extract.js';
+import { DEFAULT_WORKLOAD_KINDS, podTemplatesOf, WorkloadKinds } from '../engine/extract.js';
 import { modelOf, MLFLOW_STAGE_NAMES } from '../engine/models.js';
 import { isInsideRepository, readBoundedFile, repositoryRoots } from '../config/trust.js';
 import { displayUrl, OnlineError } from './http.js';
@@ -120,11 +120,16 @@ export interface ModelNeeds {
 /** Walks the workloads once and lists, per model name, what must be looked up. */
 export function collectModelNeeds(objects: readonly LoadedObject[], settings: RunSettings): Map<string, ModelNeeds> {
   const needs = new Map<string, ModelNeeds>();
-  const kinds = new Set(WORKLOAD_KINDS);
+  const kinds = settings.workloadKinds && settings.workloadKinds.length > 0 ? new WorkloadKinds(settings.workloadKinds) : DEFAULT_WORKLOAD_KINDS;
   for (const object of objects) {
-    if (!kinds.has(object.kind)) continue;
-    const info = modelOf(object, podTemplateOf(object.object), settings);
-    if (!info) continue;
+    for (const template of podTemplatesOf(object.object, kinds)) collectNeed(needs, modelOf(object, template, settings));
+  }
+  return needs;
+}
+
+function collectNeed(needs: Map<string, ModelNeeds>, info: ReturnType<typeof modelOf>): void {
+  if (!info) return;
+  {
     let entry = needs.get(info.name.value);
     if (!entry) needs.set(info.name.value, (entry = { aliases: new Set(), stages: new Set(), versions: new Set() }));
     if (info.target.kind === 'alias') entry.aliases.add(info.target.value);
@@ -134,7 +139,6 @@ export function collectModelNeeds(objects: readonly LoadedObject[], settings: Ru
     if (info.uri?.reference.kind === 'stage') entry.stages.add(info.uri.reference.value);
     if (info.uri?.reference.kind === 'version') entry.versions.add(info.uri.reference.value);
   }
-  return needs;
 }
 
 /**
