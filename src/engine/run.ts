@@ -15,7 +15,8 @@ import { WORKLOAD_MARKER, WorkloadKinds, DEFAULT_WORKLOAD_KINDS } from './extrac
 import { renderPath } from './paths.js';
 import { mergeSameLocation, namedPath } from './identity.js';
 import { EMPTY_SETTINGS, type RunSettings } from './settings.js';
-import { ignoredRulesOf, isSuppressed } from './suppress.js';
+import { checkSuppressions, ignoredRulesOf, isSuppressed } from './suppress.js';
+import suppressionRule from '../rules/suppression-valid.js';
 
 export interface LintInput {
   sources: SourceInput[];
@@ -131,6 +132,14 @@ export function lint(input: LintInput): LintResult {
   // 2. Index once; 3. run every enabled rule over the objects of its kinds.
   const index = new ResourceIndex(objects, allSources.map((s) => s.display), settings.workloadKinds?.length ? new WorkloadKinds(settings.workloadKinds) : DEFAULT_WORKLOAD_KINDS);
   const workloadObjects = objects.filter((o) => index.podTemplatesOf(o).length > 0);
+  /** Per object: the rules that ran on it, and those whose findings its mllint.io/ignore silenced. */
+  const ranOn = new Map<number, Set<string>>();
+  const silencedOn = new Map<number, Set<string>>();
+  const note = (map: Map<number, Set<string>>, id: number, ruleId: string) => {
+    let set = map.get(id);
+    if (!set) map.set(id, (set = new Set()));
+    set.add(ruleId);
+  };
   for (const rule of input.rules ?? RULES) {
     if (ENGINE_RULE_IDS.has(rule.meta.id)) continue;
     if (input.onlyRules && !input.onlyRules.has(rule.meta.id)) continue;
@@ -139,13 +148,38 @@ export function lint(input: LintInput): LintResult {
       const source = allSources[object.source.fileIndex];
       const setting = input.ruleSettings.settingFor(rule.meta.id, { file: source.display, absPath: source.absPath, namespace: object.namespace });
       if (setting.severity === 'off') continue;
+      note(ranOn, object.id, rule.meta.id);
       for (const finding of runRule(rule, object, index, setting.options, settings)) {
         if (isSuppressed(finding.ruleId, ignoredRulesOf(object, index))) {
           suppressed++;
+          note(silencedOn, object.id, finding.ruleId);
           continue;
         }
         pending.push({ ...finding, severity: finding.ruleId === 'rule-error' ? 'error' : capSeverity(setting.severity, finding.maxSeverity) });
       }
+    }
+  }
+
+  // 3b. The mllint.io/ignore annotations themselves (suppression-valid): unknown ids, ids that silenced nothing.
+  const knownIds = new Set([...(input.rules ?? RULES).map((r) => r.meta.id), ...RULES.map((r) => r.meta.id)]);
+  for (const object of objects) {
+    if (input.onlyRules && !input.onlyRules.has('suppression-valid')) break;
+    const source = allSources[object.source.fileIndex];
+    const setting = input.ruleSettings.settingFor('suppression-valid', { file: source.display, absPath: source.absPath, namespace: object.namespace });
+    if (setting.severity === 'off') continue;
+    const reports = checkSuppressions(object, index, knownIds, ranOn.get(object.id) ?? new Set(), silencedOn.get(object.id) ?? new Set(), setting.options as { requireReason?: boolean });
+    for (const report of reports) {
+      pending.push({
+        ruleId: 'suppression-valid',
+        messageId: report.messageId,
+        severity: capSeverity(setting.severity, report.maxSeverity),
+        message: formatMessage(suppressionRule.meta.messages[report.messageId], report.data),
+        fix: suppressionRule.meta.remediation,
+        sourceIndex: object.source.fileIndex,
+        object,
+        objectPath: report.path,
+        locate: { docIndex: object.source.docIndex, path: [...object.source.basePath, ...report.path] },
+      });
     }
   }
 

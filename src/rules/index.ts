@@ -31,6 +31,7 @@ import servicePortTargetsContainer from './service-port-targets-container.js';
 import serviceSelectsPods from './service-selects-pods.js';
 import servicemonitorSelectsService from './servicemonitor-selects-service.js';
 import sharedMemorySized from './shared-memory-sized.js';
+import suppressionValid from './suppression-valid.js';
 import tolerationsMatchNodeSelector from './tolerations-match-node-selector.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -64,6 +65,7 @@ export const RULES: ReadonlyArray<Rule<any>> = [
   serviceSelectsPods,
   servicemonitorSelectsService,
   sharedMemorySized,
+  suppressionValid,
   tolerationsMatchNodeSelector,
 ];
 
@@ -74,4 +76,4 @@ export function getRule(id: string): Rule<any> | undefined {
 }
 
 /** Rules reported by the loader or engine rather than by their own `check`. */
-export const ENGINE_RULE_IDS = new Set(['parse-error', 'helm-chart-skipped', 'rule-error', 'online-source-unavailable']);
+export const ENGINE_RULE_IDS = new Set(['parse-error', 'helm-chart-skipped', 'rule-error', 'online-source-unavailable', 'suppression-valid']);
