@@ -31,3 +31,13 @@ describe('README examples', () => {
     expect(JSON.parse(after.stdout).findings).toEqual([]);
   });
 });
+
+describe('config schema', () => {
+  it('has a resolvable $id: the raw file of this repository (from package.json) on main', () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'config.schema.json'), 'utf8'));
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const repo = /github\.com\/([^/]+\/[^/.]+)/.exec(pkg.repository.url)![1];
+    expect(schema.$id).toBe(`https://raw.githubusercontent.com/${repo}/main/schemas/config.schema.json`);
+    expect(README).toContain(schema.$id);
+  });
+});
