@@ -142,7 +142,7 @@ export async function lintPathsOnline(paths: string[], options: LintOptions = {}
     loaded,
     rules: allRules(config),
     ruleSettings: resolveRuleSettings(config),
-    settings: { ...settings, registry: facts.registry ?? settings.registry },
+    settings: { ...settings, registry: facts.registry ?? settings.registry, images: facts.images },
     helmCharts: discovery.helmCharts,
     unreadable: discovery.unreadable,
     runFindings: facts.warnings.map((w) => ({ ruleId: 'online-source-unavailable', message: w.message, file: w.file ?? '(online sources)', line: w.line })),

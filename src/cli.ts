@@ -56,6 +56,7 @@ interface CheckOptions extends RuleSelection {
   junitFailOn: Severity;
   mlflowUrl?: string;
   offline?: boolean;
+  checkImages?: boolean;
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -97,6 +98,7 @@ export async function run(argv: string[], rawIO: CliIO): Promise<number> {
     .option('--no-cache', 'do not reuse or store results in the repository\'s .mllint-cache/ (also MLLINT_CACHE=0)')
     .option('--write-baseline <file>', "record this run's findings in a baseline file, then exit 0")
     .option('--mlflow-url <url>', 'MLflow tracking server to check model versions against (also registry.mlflow.url, MLFLOW_TRACKING_URI)')
+    .option('--check-images', 'resolve image tags with their registries (OCI distribution API; also registries.check)')
     .option('--offline', 'use no online source (MLflow, image registries), whatever the config and environment say')
     .action(async (paths: string[], options: CheckOptions) => {
       exitCode = await check(paths, options, io);
@@ -237,6 +239,7 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
     config: selected.config,
     mlflowUrl: options.mlflowUrl,
     offline: options.offline,
+    checkImages: options.checkImages,
     configPath: options.config,
     registryPath: options.registry,
     nodesPath: options.nodes,

@@ -25,6 +25,18 @@ export interface ModelRegistry {
   models: Record<string, RegistryModel>;
 }
 
+/** What an image registry says about one image reference (online source, `--check-images`). */
+export interface ImageFact {
+  /** Base URL of the registry that answered. */
+  registry: string;
+  /** The tag (or digest) exists. */
+  found: boolean;
+  /** `Docker-Content-Digest` of what the reference names now. */
+  digest?: string;
+  /** For `repo:tag@digest`: whether the pinned digest exists. */
+  pinnedFound?: boolean;
+}
+
 export interface Taint {
   key: string;
   value?: string;
@@ -46,6 +58,8 @@ export interface RunSettings {
   stageByNamespace: Record<string, string>;
   /** Namespace glob → MLflow alias; `*` is the fallback. Takes precedence over stages where it matches. */
   aliasByNamespace?: Record<string, string>;
+  /** Image reference as written → what its registry says; only with image checks on. */
+  images?: Record<string, ImageFact>;
   nodePools: NodePool[];
   /** `models.<name>.footprint` etc. from the config. */
   models: Record<string, { footprint?: string; loadSeconds?: number }>;

@@ -21,7 +21,7 @@ export interface RuleDocs {
   /** Reference data the rule checks against (a markdown table generated from a knowledge table). */
   reference?: string;
   /** Documentation examples; a meta-test asserts `incorrect` fires and `correct` does not. */
-  examples?: { incorrect: string; correct: string };
+  examples?: { incorrect: string; correct: string; /** Run settings both examples are checked with (e.g. online facts). */ settings?: Partial<RunSettings> };
 }
 
 export interface RuleMeta<Options> {

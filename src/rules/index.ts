@@ -10,6 +10,7 @@ import gpuCountMatchesParallelism from './gpu-count-matches-parallelism.js';
 import helmChartSkipped from './helm-chart-skipped.js';
 import hpaMinReplicas from './hpa-min-replicas.js';
 import hpaTargetExists from './hpa-target-exists.js';
+import imageMatchesRegistry from './image-matches-registry.js';
 import imagePinned from './image-pinned.js';
 import ingressBackendExists from './ingress-backend-exists.js';
 import livenessSurvivesModelLoad from './liveness-survives-model-load.js';
@@ -44,6 +45,7 @@ export const RULES: ReadonlyArray<Rule<any>> = [
   helmChartSkipped,
   hpaMinReplicas,
   hpaTargetExists,
+  imageMatchesRegistry,
   imagePinned,
   ingressBackendExists,
   livenessSurvivesModelLoad,

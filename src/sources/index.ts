@@ -12,11 +12,12 @@
 import path from 'node:path';
 import type { ConfigFile } from '../config/load.js';
 import type { LoadedObject } from '../types.js';
-import type { ModelRegistry, RegistryModel, RegistryVersion, RunSettings } from '../engine/settings.js';
+import type { ImageFact, ModelRegistry, RegistryModel, RegistryVersion, RunSettings } from '../engine/settings.js';
 import { DEFAULT_WORKLOAD_KINDS, podTemplatesOf, WorkloadKinds } from '../engine/extract.js';
 import { modelOf, MLFLOW_STAGE_NAMES } from '../engine/models.js';
 import { isInsideRepository, readBoundedFile, repositoryRoots } from '../config/trust.js';
 import { displayUrl, OnlineError } from './http.js';
+import { imagesOf, resolveImages } from './oci.js';
 import { DEFAULT_MLFLOW_TAGS, MlflowClient, mlflowCredentialsFromEnv, type MlflowModelVersion, type MlflowTagNames } from './mlflow.js';
 
 export const DEFAULT_ONLINE_SECONDS = 20;
@@ -44,6 +45,8 @@ export interface OnlineWarning {
 export interface OnlineFacts {
   /** The model registry as MLflow has it now, for the models the manifests serve. */
   registry?: ModelRegistry;
+  /** Image reference as written → what its registry says. */
+  images?: Record<string, ImageFact>;
   warnings: OnlineWarning[];
 }
 
@@ -62,7 +65,11 @@ export interface MlflowSetup {
 /** Whether any online source is configured for this run (without touching the network). */
 export function onlineSourcesConfigured(options: OnlineOptions): boolean {
   if (options.offline) return false;
-  return mlflowUrlOf(options) !== undefined;
+  return mlflowUrlOf(options) !== undefined || imageChecksOn(options);
+}
+
+function imageChecksOn(options: OnlineOptions): boolean {
+  return !options.offline && (options.checkImages === true || options.config.registries?.check === true);
 }
 
 /** The MLflow URL and where it came from: the flag, the config, else `MLFLOW_TRACKING_URI` (http(s) only). */
@@ -163,6 +170,31 @@ export async function resolveOnline(objects: readonly LoadedObject[], settings: 
           facts.warnings.push(mlflowWarning(mlflow, err, settings));
         },
       ),
+    );
+  }
+  if (imageChecksOn(options)) {
+    const { ca, problem } = readCa(options.config.registries?.caFile, options);
+    if (problem) facts.warnings.push({ message: `image registries: ${problem}; using the default CAs` });
+    // After MLflow: the images registered for the served versions are resolved too (digest comparisons).
+    const mlflowDone = Promise.allSettled(work);
+    work.push(
+      mlflowDone
+        .then(() => {
+          const images = imagesOf(objects, settings.workloadKinds);
+          for (const model of Object.values((facts.registry ?? settings.registry)?.models ?? {})) {
+            for (const version of Object.values(model.versions)) if (version.image) images.add(version.image);
+          }
+          return resolveImages(images, { env: options.env, ca, deadline });
+        })
+        .then(
+          (result) => {
+            facts.images = result.images;
+            facts.warnings.push(...result.warnings.map((message) => ({ message })));
+          },
+          (err: unknown) => {
+            facts.warnings.push({ message: `image registries unreachable: ${errorText(err)}; image checks skipped` });
+          },
+        ),
     );
   }
   // The budget is a hard bound: whatever has not answered by the deadline is given up.
