@@ -62,6 +62,17 @@ spec: { selector: { app: scorer }, ports: [{ port: 80, targetPort: http }] }
 `,
     },
     {
+      name: 'values that still hold a template placeholder (envsubst, kustomize vars, Helm) are not judged',
+      yaml: `apiVersion: v1
+kind: Service
+metadata:
+  name: \${SERVICE_NAME}
+  namespace: $(kfp-namespace)
+  labels: { app: "{{ .Values.app }}" }
+spec: { selector: { app: scorer }, ports: [{ port: 80, targetPort: "\${PORT_NAME:-http}" }] }
+`,
+    },
+    {
       name: 'a custom resource\'s own fields are not judged by built-in rules',
       yaml: `apiVersion: example.org/v1
 kind: Deployment

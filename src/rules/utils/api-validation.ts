@@ -24,6 +24,14 @@ export interface ApiIssue {
 }
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+
+/**
+ * A value still holding a template placeholder (`${VAR}` for envsubst, `$(var)` for kustomize vars, `{{ }}` for
+ * Helm/Jinja) is not what will be applied: its syntax is not judged.
+ */
+function isTemplated(value: string): boolean {
+  return value.includes('${') || value.includes('$(') || value.includes('{{');
+}
 const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'] as const;
 
 /** Every static-validation issue of an object; `templates` are its pod templates (engine accessor). */
@@ -63,7 +71,7 @@ type Add = (check: ApiCheckId, path: Path, message: string, atKey?: boolean) => 
 function checkMetadata(metadata: Record<string, unknown>, at: Path, add: Add, kind: string | undefined): void {
   if (kind !== undefined) {
     const format = NAME_FORMATS[kind];
-    if (format && typeof metadata.name === 'string' && metadata.name !== '') {
+    if (format && typeof metadata.name === 'string' && metadata.name !== '' && !isTemplated(metadata.name)) {
       const name = metadata.name;
       const problems = format.format === 'dns1035-label' ? isDns1035Label(name) : format.format === 'dns1123-label' ? isDns1123Label(name) : isDns1123Subdomain(name);
       if (format.maxLength !== undefined && name.length > format.maxLength && !problems.some((p) => p.startsWith('must be no more'))) {
@@ -71,13 +79,14 @@ function checkMetadata(metadata: Record<string, unknown>, at: Path, add: Add, ki
       }
       if (problems.length > 0) add('object-name', [...at, 'name'], `${kind} name "${name}" ${problems.join('; ')}`);
     }
-    if (typeof metadata.namespace === 'string' && metadata.namespace !== '') {
+    if (typeof metadata.namespace === 'string' && metadata.namespace !== '' && !isTemplated(metadata.namespace)) {
       const problems = isDns1123Label(metadata.namespace);
       if (problems.length > 0) add('namespace-name', [...at, 'namespace'], `namespace "${metadata.namespace}" ${problems.join('; ')}`);
     }
   }
   if (isPlainObject(metadata.labels)) {
     for (const [key, value] of Object.entries(metadata.labels)) {
+      if (isTemplated(key) || (typeof value === 'string' && isTemplated(value))) continue;
       const keyProblems = isQualifiedName(key);
       if (keyProblems.length > 0) add('label-key', [...at, 'labels', key], `label key "${key}": ${keyProblems.join('; ')}`, true);
       if (typeof value === 'string') {
@@ -90,7 +99,7 @@ function checkMetadata(metadata: Record<string, unknown>, at: Path, add: Add, ki
     let size = 0;
     for (const [key, value] of Object.entries(metadata.annotations)) {
       size += Buffer.byteLength(key) + (typeof value === 'string' ? Buffer.byteLength(value) : 0);
-      const problems = isQualifiedName(key.toLowerCase());
+      const problems = isTemplated(key) ? [] : isQualifiedName(key.toLowerCase());
       if (problems.length > 0) add('annotation-key', [...at, 'annotations', key], `annotation key "${key}": ${problems.join('; ')}`, true);
     }
     if (size > 262144) add('annotation-size', [...at, 'annotations'], `annotations total ${size} bytes; they may not exceed 262144 bytes`);
@@ -116,6 +125,7 @@ function checkSelector(object: K8sObject, add: Add): void {
   }
   if (!isPlainObject(raw)) return; // a missing selector is a schema error
   for (const [key, value] of Object.entries(isPlainObject(raw.matchLabels) ? raw.matchLabels : {})) {
+    if (isTemplated(key) || (typeof value === 'string' && isTemplated(value))) continue;
     const keyProblems = isQualifiedName(key);
     if (keyProblems.length > 0) add('label-key', [...shape.path, 'matchLabels', key], `selector key "${key}": ${keyProblems.join('; ')}`, true);
     if (typeof value === 'string' && isValidLabelValue(value).length > 0) add('label-value', [...shape.path, 'matchLabels', key], `selector ${key}: value "${truncate(value)}" ${isValidLabelValue(value).join('; ')}`);
@@ -149,7 +159,7 @@ function checkPodSpec(kind: string, template: PodTemplate, add: Add): void {
     const c = ref.container;
     const label = `${CONTAINER_TYPE_LABEL[ref.type]} "${ref.name}"`;
     // Names: unique across every container list, DNS-1123 labels.
-    if (typeof c.name === 'string' && c.name !== '') {
+    if (typeof c.name === 'string' && c.name !== '' && !isTemplated(c.name)) {
       const earlier = names.get(c.name);
       if (earlier) add('container-name-unique', [...ref.path, 'name'], `${label}: the name is already used by ${CONTAINER_TYPE_LABEL[earlier.type]} #${String(earlier.path[earlier.path.length - 1])}; container names must be unique in a pod`);
       else names.set(c.name, ref);
@@ -197,7 +207,7 @@ function checkPodSpec(kind: string, template: PodTemplate, add: Add): void {
       c.ports.forEach((port, i) => {
         if (!isPlainObject(port)) return;
         const at = [...ref.path, 'ports', i];
-        if (typeof port.name === 'string' && port.name !== '') {
+        if (typeof port.name === 'string' && port.name !== '' && !isTemplated(port.name)) {
           const problems = isValidPortName(port.name);
           if (problems.length > 0) add('port-name', [...at, 'name'], `${label}: port name "${port.name}" ${problems.join('; ')}`);
           else if (portNames.has(port.name)) add('port-name-unique', [...at, 'name'], `${label}: port name "${port.name}" is used twice in the container`);
@@ -239,7 +249,7 @@ function checkPodSpec(kind: string, template: PodTemplate, add: Add): void {
 function checkPortRef(port: unknown, at: Path, what: string, add: Add): void {
   if (typeof port === 'number') {
     if (isValidPortNum(port).length > 0) add('port-number', at, `${what} ${port} must be between 1 and 65535, inclusive`);
-  } else if (typeof port === 'string' && port !== '' && !/^\d+$/.test(port)) {
+  } else if (typeof port === 'string' && port !== '' && !/^\d+$/.test(port) && !isTemplated(port)) {
     const problems = isValidPortName(port);
     if (problems.length > 0) add('port-name', at, `${what} "${port}" ${problems.join('; ')}`);
   }
@@ -284,7 +294,7 @@ function checkService(object: K8sObject, add: Add): void {
   spec.ports.forEach((port, i) => {
     if (!isPlainObject(port)) return;
     const at: Path = ['spec', 'ports', i];
-    if (typeof port.name === 'string' && port.name !== '') {
+    if (typeof port.name === 'string' && port.name !== '' && !isTemplated(port.name)) {
       const problems = isDns1123Label(port.name);
       if (problems.length > 0) add('service-port-name', [...at, 'name'], `Service port name "${port.name}" ${problems.join('; ')}`);
       else if (names.has(port.name)) add('service-port-name', [...at, 'name'], `Service port name "${port.name}" is used twice`);
