@@ -19,7 +19,6 @@ export type ApiCheckId =
   | 'container-name-unique'
   | 'container-name-format'
   | 'image-required'
-  | 'image-digest'
   | 'port-number'
   | 'port-name'
   | 'port-name-unique'
@@ -68,7 +67,6 @@ export const API_CHECKS: Record<ApiCheckId, ApiCheck> = {
   'container-name-unique': { severity: 'error', rule: 'container names are unique across containers, init containers and ephemeral containers (Duplicate value)', reference: `${CORE} validateInitContainers, validateContainers` },
   'container-name-format': { severity: 'error', rule: 'a container name must be a DNS-1123 label (lower-case alphanumerics and "-", at most 63 characters)', reference: `${CORE} validateContainerCommon (ValidateDNS1123Label)` },
   'image-required': { severity: 'error', rule: 'every container needs an image (Required value)', reference: `${CORE} validateContainers, validateInitContainers` },
-  'image-digest': { severity: 'error', rule: 'a sha256 digest is 64 hexadecimal digits; the kubelet cannot parse another (InvalidImageName)', reference: 'github.com/distribution/reference regexp.go (anchoredDigestRegexp) and digest-set; pkg/kubelet/images/image_manager.go (ErrInvalidImageName)' },
   'port-number': { severity: 'error', rule: 'must be between 1 and 65535, inclusive', reference: `${APIMACHINERY} IsValidPortNum; ${CORE} validateContainerPorts, validateServicePort, validateHTTPGetAction, validateTCPSocketAction` },
   'port-name': { severity: 'error', rule: 'a port name is an IANA_SVC_NAME: at most 15 characters, a-z, 0-9 and "-", at least one letter, no "--", no leading or trailing "-"', reference: `${APIMACHINERY} IsValidPortName; ${CORE} validateContainerPorts` },
   'port-name-unique': { severity: 'error', rule: 'port names are unique within a container (Duplicate value)', reference: `${CORE} validateContainerPorts` },

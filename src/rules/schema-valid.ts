@@ -55,10 +55,11 @@ export default defineRule<SchemaValidOptions>({
         'template\'s labels, pod `restartPolicy` per kind, container `restartPolicy` only `Always` on init containers, ' +
         'no probes on plain init containers, unique container names, an image per container, port numbers and ' +
         'IANA port names, requests within limits, extended resources (GPUs) whole and with request = limit, one ' +
-        'handler per probe, PDB percentages up to 100%, label, annotation and name syntax per kind, and sha256 ' +
-        'digests of 64 hex digits; duplicate env names and duplicate ports, which the API server only warns about, ' +
-        'are warnings. These apply to the built-in kinds only (a custom resource\'s pod template is its CRD\'s ' +
-        'business). An apiVersion the configured `kubernetesVersion` no longer serves is left to `deprecated-api`. ' +
+        'handler per probe, PDB percentages up to 100%, label, annotation and name syntax per kind; duplicate env names and duplicate ports, which the API server only warns about, ' +
+        'are warnings. The pod rules apply to the pod templates of every workload kind mllint knows (a custom ' +
+        'resource\'s pods are validated when its controller creates them; templates merged into a controller\'s ' +
+        'own pod spec, such as KServe predictors, are not judged), the kind rules (selectors, pod restartPolicy, ' +
+        'Services, PDBs, names) to the built-in kinds. An apiVersion the configured `kubernetesVersion` no longer serves is left to `deprecated-api`. ' +
         'Other kinds without a known schema (Argo, Istio, …) are skipped, with one `info` ' +
         'finding per apiVersion and kind (on its first object in load order; turn it off with `reportUnknownKinds`), ' +
         'and `ignoreKinds` skips kinds silently. Schemas load lazily: a kind\'s schema module is loaded when its first ' +
@@ -140,7 +141,7 @@ spec:
     const reports: Report[] = [];
     if (kind === 'CustomResourceDefinition') reports.push(...crdCopyReports(index, object));
     if (options.apiServerRules) {
-      for (const issue of apiValidationIssues(object.object, template ? [template] : [])) {
+      for (const issue of apiValidationIssues(object.object, index.podTemplatesOf(object))) {
         reports.push({
           messageId: 'apiRule',
           data: { message: issue.message },

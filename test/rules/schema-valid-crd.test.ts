@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import rule from '../../src/rules/schema-valid.js';
 import { ruleTester } from '../rule-tester.js';
+import { safeRegExp } from '../../src/rules/utils/safe-regexp.js';
 
 const crd = (schema: string, name = 'servers.ml.example.org', versions = '') => `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -109,4 +110,13 @@ ruleTester(rule, {
       ],
     },
   ],
+});
+
+describe('CRD patterns', () => {
+  it('run in linear time with RE2, and a pattern RE2 cannot compile is not checked', () => {
+    const evil = safeRegExp('^(a+)+$');
+    expect(evil?.test(`${'a'.repeat(5000)}b`)).toBe(false);
+    expect(safeRegExp('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')?.test('my-name')).toBe(true);
+    expect(safeRegExp('(a)\\1')).toBeUndefined();
+  });
 });

@@ -45,16 +45,19 @@ export function apiValidationIssues(object: K8sObject, templates: readonly PodTe
   // Metadata: every kind's labels and annotations; names and namespaces of the kinds we know.
   if (isPlainObject(object.metadata)) checkMetadata(object.metadata, ['metadata'], add, builtin ? object.kind : undefined);
 
-  if (!builtin) return issues; // a custom resource's own fields are its CRD's business
-  checkSelector(object, add);
+  // Pod templates of every workload kind (the engine's table: built-in kinds, LWS, Ray, JobSet, …): the pods
+  // they become are validated as pods when their controller creates them. Partial templates (overlays merged
+  // into a controller's own pod spec) are not whole pods and are left alone.
   for (const template of templates) {
-    if (!BUILTIN_POD_KINDS.has(template.kind)) continue;
+    if (template.partial) continue;
     if (template.metadataPath.length > 1) {
       const metadata = getAt(object, template.metadataPath);
       if (isPlainObject(metadata)) checkMetadata(metadata, template.metadataPath, add, undefined);
     }
-    checkPodSpec(object.kind, template, add);
+    checkPodSpec(builtin && BUILTIN_POD_KINDS.has(object.kind) ? object.kind : undefined, template, add);
   }
+  if (!builtin) return issues; // the rest of a custom resource is its CRD's business
+  checkSelector(object, add);
   for (const field of ['replicas'] as const) {
     const replicas = getAt(object, ['spec', field]);
     if (['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'].includes(object.kind) && typeof replicas === 'number' && replicas < 0) {
@@ -141,11 +144,12 @@ function checkSelector(object: K8sObject, add: Add): void {
   }
 }
 
-function checkPodSpec(kind: string, template: PodTemplate, add: Add): void {
+/** `kind`: the built-in kind whose pod restartPolicy rule applies (undefined for custom resources). */
+function checkPodSpec(kind: string | undefined, template: PodTemplate, add: Add): void {
   const spec = template.podSpec;
   const specPath = template.podSpecPath;
   // Pod restartPolicy for the kind (unset = Always).
-  const allowed = POD_RESTART_POLICIES[kind];
+  const allowed = kind === undefined ? undefined : POD_RESTART_POLICIES[kind];
   if (allowed) {
     const policy = typeof spec.restartPolicy === 'string' ? spec.restartPolicy : 'Always';
     if (!allowed.includes(policy)) {
@@ -166,14 +170,11 @@ function checkPodSpec(kind: string, template: PodTemplate, add: Add): void {
       const problems = isDns1123Label(c.name);
       if (problems.length > 0) add('container-name-format', [...ref.path, 'name'], `container name "${c.name}" ${problems.join('; ')}`);
     }
-    // Image.
-    if (c.image === undefined || c.image === null || (typeof c.image === 'string' && c.image.trim() === '')) {
+    // Image. A model-server spec outside the container lists (KServe `predictor.model`, `sklearn`, …) gets its
+    // image from the serving runtime. (Malformed digests are image-pinned's.)
+    const listed = ['containers', 'initContainers', 'ephemeralContainers'].includes(String(ref.path[template.podSpecPath.length]));
+    if (listed && (c.image === undefined || c.image === null || (typeof c.image === 'string' && c.image.trim() === ''))) {
       add('image-required', c.image === undefined ? ref.path : [...ref.path, 'image'], `${label} has no image; the API server rejects the pod`);
-    } else if (typeof c.image === 'string') {
-      const digest = /@sha256:([^@\s]*)$/.exec(c.image.trim());
-      if (digest && !/^[a-f0-9]{64}$/.test(digest[1])) {
-        add('image-digest', [...ref.path, 'image'], `${label}: the image digest "sha256:${digest[1]}" is not 64 lower-case hexadecimal digits; the kubelet fails with InvalidImageName`);
-      }
     }
     // Container restartPolicy: only "Always", only on init containers.
     if (c.restartPolicy !== undefined && c.restartPolicy !== null) {
