@@ -151,6 +151,21 @@ export async function run(argv: string[], rawIO: CliIO): Promise<number> {
       plainOut(renderRuleDoc(rule));
     });
 
+  program
+    .command('init')
+    .description('write a starter .mllint.yaml for this repository (never overwrites)')
+    .option('--nodes <file>', 'Node objects (kubectl get nodes -o yaml) to take node pools from')
+    .action(async (options: { nodes?: string }) => {
+      const { runInit } = await import('./init.js');
+      const done = runInit(io.cwd, io.env, options.nodes);
+      if (!done.ok) {
+        io.stderr(`mllint: ${done.message}\n`);
+        exitCode = EXIT_USAGE;
+        return;
+      }
+      io.stderr(`mllint: wrote ${done.file}; next: point at MLflow (MLFLOW_TRACKING_URI or --mlflow-url) and run mllint check\n`);
+    });
+
   const registry = program.command('registry').description('model registry snapshots');
   registry
     .command('export')
