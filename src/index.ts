@@ -1,5 +1,5 @@
 /** Public API: lint, lintText, loadConfig, rules, formatters, baselines. */
-export { lintPaths as lint, lintPaths, lintText, type LintOptions, type LintOutcome } from './api.js';
+export { lintPaths as lint, lintPaths, lintPathsOnline, lintText, type LintOptions, type LintOutcome } from './api.js';
 export { loadConfig, type ConfigFile } from './config/load.js';
 export { RULES as rules, getRule } from './rules/index.js';
 export { loadFormatter, normalizeReport, FORMAT_NAMES, type Formatter, type FormatterContext, type FormatterReport } from './formatters/index.js';
