@@ -29,7 +29,7 @@ export default defineRule<NoSecretLiteralsInEnvOptions>({
         'workload kind. It fires when the variable name contains a credential word (`credentialWords`: PASSWORD, ' +
         'SECRET, TOKEN, API_KEY, ACCESS_KEY, PRIVATE_KEY, CREDENTIALS, …; matched as whole name parts, so ' +
         '`MAX_TOKENS` and `TOKENIZERS_PARALLELISM` do not match) and the value is not obviously configuration: empty ' +
-        'values, booleans, numbers, durations, file paths, `$(VAR)` references, placeholders (`<…>`, `{{ … }}`, ' +
+        'values, booleans, numbers, durations, file paths, `$(VAR)`/`${VAR}`/`$VAR` references, the variable\'s own name, placeholders (`<…>`, `{{ … }}`, ' +
         '`****`, `REPLACE_ME`) and URLs without a password are ' +
         'accepted, as are names where a part such as TTL, FILE, PATH, NAME, URL, ID or ENABLED follows the word ' +
         '(`TOKEN_TTL`, `DB_PASSWORD_FILE`, `SECRET_NAME`) or MAX/MIN/NUM precedes it (`MAX_TOKEN`). A trailing ' +
@@ -130,7 +130,7 @@ spec:
         }
         const word = credentialWordIn(name, options.credentialWords);
         if (word === 'KEY' && !looksLikeKeyMaterial(value)) return;
-        if (word && !isObviouslyNotSecret(value)) reports.push({ messageId: 'secretName', data: { ...data, word }, path });
+        if (word && !isObviouslyNotSecret(value, name)) reports.push({ messageId: 'secretName', data: { ...data, word }, path });
       });
     }
     return reports;

@@ -44,7 +44,8 @@ export default defineRule<ServicePortTargetsContainerOptions>({
       checks:
         'For every Service that selects pods (see `service-selects-pods`), each entry of `spec.ports`: a named ' +
         '`targetPort` must be the `name` of a container port, with the same protocol, in the containers (and ' +
-        'native sidecars) of every workload the Service selects. A numeric `targetPort` (default: `port`) is ' +
+        'native sidecars) of every workload the Service selects (an error when no selected workload declares it; a ' +
+        'warning when only some do, since traffic still reaches those). A numeric `targetPort` (default: `port`) is ' +
         'reported only when the pods declare that number with another protocol alone (or, with ' +
         '`allowUndeclaredNumbers: false`, when they do not declare it at all). Services that select nothing are ' +
         'left to `service-selects-pods`.',
@@ -91,6 +92,9 @@ spec:
         'targetPort {{target}} of Service port {{port}} is not a container port of {{workload}}{{more}} (its ports: {{declared}}); traffic to it fails',
       defaultNotExposed:
         'Service port {{port}} has no targetPort, so it targets port {{target}}, which is not a container port of {{workload}}{{more}} (its ports: {{declared}})',
+      partlyExposed:
+        'targetPort {{target}} of Service port {{port}} is not a container port of {{workload}}{{more}} (its ports: {{declared}}), ' +
+        'though other selected workloads declare it; those pods are left out of the Service\'s endpoints and get no traffic on it',
       protocolMismatch:
         'targetPort {{target}} of Service port {{port}} uses {{protocol}}, but {{workload}} declares that port with another protocol',
     },
@@ -124,6 +128,10 @@ spec:
       };
       if (hasContainerPort(first.ports, target)) {
         reports.push({ messageId: 'protocolMismatch', data, path: [...sp.path, 'protocol'] });
+      } else if (lacking.length < exposed.length && sp.targetPortWritten) {
+        // Some selected pods serve the port: traffic reaches them, the others are only left out of the
+        // Endpoints (a canary without the port, or a selector that also catches unrelated pods).
+        reports.push({ messageId: 'partlyExposed', data, path, maxSeverity: 'warning' });
       } else {
         reports.push({ messageId: sp.targetPortWritten ? 'notExposed' : 'defaultNotExposed', data, path });
       }

@@ -75,6 +75,10 @@ ruleTester(rule, {
       name: 'placeholders filled in later',
       yaml: deployment(entry('DB_PASSWORD', '<set-by-vault-agent>') + entry('API_TOKEN', '{{ .Values.token }}') + entry('SECRET', '********') + entry('HF_TOKEN', 'REPLACE_ME')),
     },
+    {
+      name: 'envsubst-style $VAR and the variable\'s own name as the value (sample manifests)',
+      yaml: deployment(entry('HF_TOKEN', '$HF_TOKEN') + entry('NGC_API_KEY', '${NGC_API_KEY}') + entry('API_TOKEN', 'api_token')),
+    },
     { name: 'ignoreNames', yaml: deployment(entry('RECAPTCHA_SITE_TOKEN', 'public-site-token')), options: { ignoreNames: ['RECAPTCHA_SITE_TOKEN'] } },
     { name: 'checkValues off', yaml: deployment(entry('BOOTSTRAP', AWS_KEY_ID)), options: { checkValues: false } },
     { name: 'a ConfigMap is not a workload', yaml: `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: ml }\ndata:\n  DB_PASSWORD: hunter2\n` },
@@ -111,6 +115,14 @@ ruleTester(rule, {
         { messageId: 'secretName', line: 22, message: /\(SECRET_KEY|ACCESS_KEY\)/ },
         { messageId: 'secretName', line: 24, message: /\(PASS\)/ },
         { messageId: 'secretName', line: 26, message: /\(CREDENTIALS\)/ },
+      ],
+    },
+    {
+      name: 'a $-prefixed value that is not an upper-case variable reference, or another variable\'s name, still counts',
+      yaml: deployment(entry('DB_PASSWORD', '$ecretPassw0rd') + entry('HF_TOKEN', 'HF_TOKEN_2024_abc')),
+      errors: [
+        { messageId: 'secretName', line: 18, message: /\(PASSWORD\)/ },
+        { messageId: 'secretName', line: 20, message: /\(TOKEN\)/ },
       ],
     },
     {

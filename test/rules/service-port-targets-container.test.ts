@@ -110,7 +110,22 @@ ruleTester(rule, {
         'apps/canary.yaml': deployment('[{ name: web, containerPort: 8080 }]', 'canary'),
         'net/service.yaml': service('    - port: 80\n      targetPort: http\n'),
       },
-      errors: [{ messageId: 'notExposed', file: 'net/service.yaml', line: 11, message: /Deployment "canary" \(its ports: web \(8080\)\)/ }],
+      errors: [{
+        messageId: 'partlyExposed',
+        severity: 'warning',
+        file: 'net/service.yaml',
+        line: 11,
+        message: /Deployment "canary" \(its ports: web \(8080\)\), though other selected workloads declare it; those pods are left out/,
+      }],
+    },
+    {
+      name: 'no selected workload declares the named port: still an error, naming the others',
+      files: {
+        'apps/stable.yaml': deployment('[{ name: web, containerPort: 8080 }]', 'stable'),
+        'apps/canary.yaml': deployment('[{ name: web, containerPort: 8080 }]', 'canary'),
+        'net/service.yaml': service('    - port: 80\n      targetPort: http\n'),
+      },
+      errors: [{ messageId: 'notExposed', severity: 'error', file: 'net/service.yaml', line: 11, message: /and 1 other selected workload\(s\).*traffic to it fails$/ }],
     },
     {
       name: 'protocol mismatch',

@@ -78,15 +78,20 @@ export function looksLikeKeyMaterial(value: string): boolean {
   return true;
 }
 
-/** Values that are configuration, not credentials, whatever the name says. */
-export function isObviouslyNotSecret(value: string): boolean {
+/**
+ * Values that are configuration, not credentials, whatever the name says. `name` (optional) is the variable's
+ * name: a value that only repeats it (`HF_TOKEN: "HF_TOKEN"`) is a placeholder.
+ */
+export function isObviouslyNotSecret(value: string, name?: string): boolean {
   const v = value.trim();
   if (v === '') return true;
+  if (name !== undefined && name !== '' && v.toUpperCase() === name.toUpperCase()) return true;
   if (/^(true|false|yes|no|on|off|enabled|disabled|none|null|n\/a)$/i.test(v)) return true;
   if (/^-?\d+(\.\d+)?$/.test(v)) return true; // numbers: TTLs, lengths, ports
   if (/^\d+(\.\d+)?(ns|us|ms|s|m|h|d)$/.test(v)) return true; // durations
   if (/^(\/|\.\/|~\/)[^\s]*$/.test(v)) return true; // file paths (a mounted secret file)
-  if (/^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(v) || /^\$\{[^}]+\}$/.test(v)) return true; // a reference to another variable
+  // A reference to another variable: $(VAR) (Kubernetes), ${VAR} or $VAR (envsubst, a shell step before apply).
+  if (/^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(v) || /^\$\{[^}]+\}$/.test(v) || /^\$[A-Z_][A-Z0-9_]*$/.test(v)) return true;
   // Placeholders filled in by a later step (envsubst, a templating tool, a human): not a credential yet.
   if (/^<[^<>]+>$/.test(v) || /^\{\{.*\}\}$/.test(v) || /^(\*+|x{3,}|replace[_-]?me|to[_-]?be[_-]?replaced|placeholder|redacted)$/i.test(v)) return true;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && urlPassword(v) === undefined) return true; // a URL without a password
