@@ -2,7 +2,8 @@ import { defineRule, type Report } from './define-rule.js';
 import { namespaceOf } from '../engine/context.js';
 import { WORKLOAD_KINDS } from '../engine/extract.js';
 import { formatCpu } from './utils/quantity.js';
-import { describeEffective, effectiveResource, isLongRunning, servingContainers } from './utils/serving.js';
+import { describeEffective, effectiveResource, isLongRunning, servesModel, servingContainers } from './utils/serving.js';
+import { modelOf } from '../engine/models.js';
 
 export interface CpuLimitThrottlingOptions {
   minLimitToRequestRatio: number;
@@ -101,12 +102,13 @@ spec:
       missingRequest:
         'container "{{container}}" sets no CPU request: it is scheduled as if it needed no CPU and gets the smallest CPU share when the node is busy',
       tightLimit:
-        'container "{{container}}" has a CPU limit of {{limit}} for a request of {{request}} (ratio {{ratio}}, below {{minRatio}}): CFS throttling pauses it on every burst and adds latency to inference; remove the limit or raise it to at least {{needed}}',
+        'container "{{container}}" has a CPU limit of {{limit}} for a request of {{request}} (ratio {{ratio}}, below {{minRatio}}): CFS throttling pauses it on every burst and adds latency to {{work}}; remove the limit or raise it to at least {{needed}}',
     },
   },
 
-  check({ object, template, options, index }) {
+  check({ object, template, options, index, settings }) {
     if (!template || !isLongRunning(template)) return [];
+    const model = modelOf(object, template, settings);
     const reports: Report[] = [];
     const namespace = namespaceOf(object);
     const minRatio = typeof options.minLimitToRequestRatio === 'number' && options.minLimitToRequestRatio > 0 ? options.minLimitToRequestRatio : 2;
@@ -132,6 +134,8 @@ spec:
           ratio: ratioText(limit.value / request.value),
           minRatio: ratioText(minRatio),
           needed,
+          // Serving wording only for containers that serve a model.
+          work: servesModel(template, ref, model) ? 'inference' : 'its work',
         },
         path: cpuPath('limits'),
         fix: `Remove resources.limits.cpu, or raise it to at least ${needed}.`,

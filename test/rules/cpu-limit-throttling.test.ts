@@ -101,8 +101,18 @@ spec:
       yaml: deployment(cpu('"1"', '1200m')),
       errors: [{
         messageId: 'tightLimit', line: 22, column: 20, path: 'spec.template.spec.containers[0].resources.limits.cpu',
-        message: 'container "scorer" has a CPU limit of 1200m for a request of 1 (ratio 1.2, below 2): CFS throttling pauses it on every burst and adds latency to inference; remove the limit or raise it to at least 2',
+        message: 'container "scorer" has a CPU limit of 1200m for a request of 1 (ratio 1.2, below 2): CFS throttling pauses it on every burst and adds latency to its work; remove the limit or raise it to at least 2',
       }],
+    },
+    {
+      name: 'a model server (recognised vLLM image) gets inference wording',
+      yaml: deployment(cpu('"1"', '1200m')).replace('registry.example.com/ml/fraud-scorer:3.0.1', 'vllm/vllm-openai:v0.10.1'),
+      errors: [{ messageId: 'tightLimit', line: 22, message: /adds latency to inference; remove/ }],
+    },
+    {
+      name: 'a container of a workload annotated with its model gets inference wording',
+      yaml: deployment(cpu('"1"', '1200m')).replace('  namespace: ml-serving-prod\n', '  namespace: ml-serving-prod\n  annotations: { mllint.io/model: fraud-detector }\n'),
+      errors: [{ messageId: 'tightLimit', line: 23, message: /adds latency to inference; remove/ }],
     },
     {
       name: 'no request: points at `requests:`',
