@@ -2,14 +2,16 @@
  * The engine behind the CLI, as a library: `lintPaths` for a tree on disk, `lintText` for YAML in memory.
  * Both return values (results or problems), never throw for bad input.
  */
-import { discoverFiles } from './loaders/files.js';
+import { discoverFiles, type SkippedChart } from './loaders/files.js';
 import { splitHelmStream } from './loaders/helm.js';
 import { renderKustomizations } from './loaders/kustomize.js';
+import { findHelm, renderGitOps, type GitOpsPlan } from './render/index.js';
+import { kustomizeHelmLocator } from './render/kustomize-helm.js';
 import type { SourceInput } from './loaders/source.js';
 import { emptyConfig, loadConfig, type ConfigFile, type ConfigProblem } from './config/load.js';
 import { allRules, resolveRuleSettings } from './config/resolve.js';
 import { loadRunSettings } from './config/run-settings.js';
-import { repositoryRoots } from './config/trust.js';
+import { gitWorkTree, repositoryRoots } from './config/trust.js';
 import { lint, objectsOf } from './engine/run.js';
 import { loadSources } from './loaders/load-sources.js';
 import { onlineSourcesConfigured, resolveOnline } from './sources/index.js';
@@ -17,6 +19,7 @@ import type { RunSettings } from './engine/settings.js';
 import { cacheEntryFor, readCachedResult, writeCachedResult } from './cache.js';
 import { fingerprintOf } from './engine/identity.js';
 import { gitRepositoryRoot } from './report-files.js';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { LintResult } from './types.js';
 
@@ -38,6 +41,10 @@ export interface LintOptions {
   kustomize?: 'auto' | 'off';
   /** The kustomize command from a trusted source (MLLINT_KUSTOMIZE_COMMAND); wins over the config's. */
   kustomizeCommand?: string;
+  /** The helm program from a trusted source (MLLINT_HELM_COMMAND); wins over a config outside the repository. */
+  helmCommand?: string;
+  /** `--helm`: `auto` renders charts, Argo CD and Flux objects (default, unless the config says `helm.enabled: false`); `off` skips them. */
+  helm?: 'auto' | 'off';
   /** Environment for the trust boundary (`GITHUB_WORKSPACE`); default: process.env. */
   env?: Record<string, string | undefined>;
   /** Reuse and store results in the repository's `.mllint-cache/` (default: off for the library, on in the CLI). */
@@ -53,7 +60,7 @@ export type LintOutcome =
   | { ok: false; kind: 'config' | 'input'; problems: ConfigProblem[]; messages: string[] };
 
 type Prepared =
-  | { ok: true; config: ConfigFile; settings: RunSettings; sources: SourceInput[]; discovery: ReturnType<typeof discoverFiles>; kustomizeOn: boolean; cwd: string }
+  | { ok: true; config: ConfigFile; settings: RunSettings; sources: SourceInput[]; discovery: ReturnType<typeof discoverFiles>; kustomizeOn: boolean; helmOn: boolean; helmCharts: SkippedChart[]; cwd: string }
   | Extract<LintOutcome, { ok: false }>;
 
 /** Config, run settings and the list of sources (files, stdin, rendered kustomizations) of a run. */
@@ -83,21 +90,47 @@ function prepareRun(paths: string[], options: LintOptions): Prepared {
     : { files: [], helmCharts: [], fatal: [], unreadable: [] };
   if (discovery.fatal.length > 0) return { ok: false, kind: 'input', problems: [], messages: discovery.fatal };
   const kustomizeOn = options.kustomize ? options.kustomize === 'auto' : config.kustomize?.enabled !== false;
-  const kustomize = kustomizeOn ? renderKustomizations(discovery.files, { cwd, command: options.kustomizeCommand ?? config.kustomize?.command, roots }) : undefined;
-  for (const file of discovery.files) {
-    if (!kustomize?.ownedFiles.has(file.absPath)) sources.push({ display: file.display, absPath: file.absPath });
+  const helmOn = options.helm ? options.helm === 'auto' : config.helm?.enabled !== false;
+  const helm = helmOn ? findHelm(options.helmCommand ?? config.helm?.command, roots) : undefined;
+  const helmOptions = helm?.ok ? { exe: helm.exe, cwd, roots } : undefined;
+  const kustomize = kustomizeOn
+    ? renderKustomizations(discovery.files, {
+        cwd,
+        command: options.kustomizeCommand ?? config.kustomize?.command,
+        roots,
+        helm: helmOptions?.exe,
+        locateGenerated: helmOptions ? kustomizeHelmLocator(helmOptions) : undefined,
+      })
+    : undefined;
+  // Charts kustomize inflates (helmCharts) are rendered by kustomize, not on their own.
+  const chartsOwnedByKustomize = new Set(discovery.helmCharts.filter((c) => kustomize?.ownedFiles.has(path.join(c.dir, 'Chart.yaml'))).map((c) => c.dir));
+  let gitops: GitOpsPlan | undefined;
+  if (helm && discovery.files.length + discovery.helmCharts.length > 0) {
+    gitops = renderGitOps(discovery.files, discovery.helmCharts.map((c) => c.dir).filter((d) => !chartsOwnedByKustomize.has(d)), kustomize?.sources ?? [], {
+      cwd,
+      roots,
+      root: repositoryRootOf(diskPaths, cwd),
+      repositoryUrl: config.repositoryUrl,
+      helm,
+      charts: config.helm?.charts ? new Map(Object.entries(config.helm.charts)) : undefined,
+    });
   }
-  if (kustomize) sources.push(...kustomize.sources);
-  return { ok: true, config, settings: runSettings.settings, sources, discovery, kustomizeOn, cwd };
+  for (const file of discovery.files) {
+    if (!kustomize?.ownedFiles.has(file.absPath) && !gitops?.ownedFiles.has(file.absPath)) sources.push({ display: file.display, absPath: file.absPath });
+  }
+  if (kustomize) for (const source of kustomize.sources) sources.push(...(gitops?.replaced.get(source) ?? [source]));
+  if (gitops) sources.push(...gitops.sources);
+  const helmCharts = discovery.helmCharts.filter((c) => !gitops?.renderedCharts.has(c.dir) && !chartsOwnedByKustomize.has(c.dir));
+  return { ok: true, config, settings: runSettings.settings, sources, discovery, kustomizeOn, helmOn, helmCharts, cwd };
 }
 
 /** Lints a tree on disk, offline (online sources need `lintPathsOnline`). */
 export function lintPaths(paths: string[], options: LintOptions = {}): LintOutcome {
   const prepared = prepareRun(paths, options);
   if (!prepared.ok) return prepared;
-  const { config, settings, sources, discovery, kustomizeOn, cwd } = prepared;
+  const { config, settings, sources, discovery, kustomizeOn, helmOn, helmCharts, cwd } = prepared;
 
-  const cacheInputs = { cwd, config, settings, sources, extra: { helmCharts: discovery.helmCharts, unreadable: discovery.unreadable, kustomizeOn } };
+  const cacheInputs = { cwd, config, settings, sources, extra: { helmCharts, unreadable: discovery.unreadable, kustomizeOn, helmOn } };
   const cacheEntry = options.cache ? cacheEntryFor(cacheInputs) : undefined;
   const cachedResult = cacheEntry ? readCachedResult(cacheEntry) : undefined;
   if (cachedResult) return { ok: true, result: addFingerprints(cachedResult, cwd), config, cached: true };
@@ -107,7 +140,7 @@ export function lintPaths(paths: string[], options: LintOptions = {}): LintOutco
     rules: allRules(config),
     ruleSettings: resolveRuleSettings(config),
     settings,
-    helmCharts: discovery.helmCharts,
+    helmCharts,
     unreadable: discovery.unreadable,
   });
   addFingerprints(result, cwd);
@@ -132,7 +165,7 @@ export async function lintPathsOnline(paths: string[], options: LintOptions = {}
   if (options.offline) return lintPaths(paths, options);
   const prepared = prepareRun(paths, options);
   if (!prepared.ok) return prepared;
-  const { config, settings, sources, discovery } = prepared;
+  const { config, settings, sources, discovery, helmCharts } = prepared;
   if (!onlineSourcesConfigured(onlineOptions(config))) return lintPaths(paths, { ...options, config });
 
   const loaded = loadSources(sources);
@@ -143,7 +176,7 @@ export async function lintPathsOnline(paths: string[], options: LintOptions = {}
     rules: allRules(config),
     ruleSettings: resolveRuleSettings(config),
     settings: { ...settings, registry: facts.registry ?? settings.registry, images: facts.images },
-    helmCharts: discovery.helmCharts,
+    helmCharts,
     unreadable: discovery.unreadable,
     runFindings: facts.warnings.map((w) => ({ ruleId: 'online-source-unavailable', message: w.message, file: w.file ?? '(online sources)', line: w.line })),
   });
@@ -174,6 +207,18 @@ export function addFingerprints(result: LintResult, cwd: string): LintResult {
     f.fingerprint = fingerprintOf(f, rel);
   }
   return result;
+}
+
+/** The repository the linted paths are in (for Argo CD/Flux paths): the git work tree, else the first linted directory, else `cwd`. */
+function repositoryRootOf(paths: string[], cwd: string): string {
+  const first = path.resolve(cwd, paths[0] ?? '.');
+  let dir = first;
+  try {
+    if (!fs.statSync(first).isDirectory()) dir = path.dirname(first);
+  } catch {
+    return cwd;
+  }
+  return gitWorkTree(dir) ?? dir;
 }
 
 function configFailure(problems: ConfigProblem[]): Extract<LintOutcome, { ok: false }> {

@@ -48,6 +48,7 @@ interface CheckOptions extends RuleSelection {
   nodes?: string;
   kubernetesVersion?: string;
   kustomize?: 'auto' | 'off';
+  helm?: 'auto' | 'off';
   cache: boolean;
   baseline?: string;
   writeBaseline?: string;
@@ -94,6 +95,7 @@ export async function run(argv: string[], rawIO: CliIO): Promise<number> {
     .option('--nodes <file>', 'Node objects, e.g. the output of kubectl get nodes -o yaml')
     .option('--kubernetes-version <version>', `Kubernetes release the manifests are applied to, e.g. 1.33 (overrides kubernetesVersion; default ${DEFAULT_KUBERNETES_VERSION})`, parseKubernetesVersionOption)
     .addOption(new Option('--kustomize <mode>', 'auto: lint kustomizations as rendered by kustomize (default); off: lint their raw files').choices(['auto', 'off']))
+    .addOption(new Option('--helm <mode>', 'auto: render Helm charts and what Argo CD / Flux objects deploy (default); off: skip charts').choices(['auto', 'off']))
     .option('--baseline <file>', 'report only findings that the baseline file does not record')
     .option('--no-cache', 'do not reuse or store results in the repository\'s .mllint-cache/ (also MLLINT_CACHE=0)')
     .option('--write-baseline <file>', "record this run's findings in a baseline file, then exit 0")
@@ -261,6 +263,8 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
     kubernetesVersion: options.kubernetesVersion,
     kustomize: options.kustomize,
     kustomizeCommand: io.env.MLLINT_KUSTOMIZE_COMMAND || undefined,
+    helm: options.helm,
+    helmCommand: io.env.MLLINT_HELM_COMMAND || undefined,
     env: io.env,
     cache: options.cache && io.env.MLLINT_CACHE !== '0',
     stdinText,

@@ -78,6 +78,8 @@ export interface Finding {
   resources?: ResourceIdentity[];
   path?: string;
   fix?: string;
+  /** What rendered the object (e.g. `Application argocd/guestbook`), for objects rendered by the GitOps stage. */
+  via?: string;
   /** Which of the rule's messages this is (for tests and SARIF; not printed by the json formatter). */
   messageId?: string;
   /** The path as segments (not printed by the json formatter). */

@@ -63,6 +63,10 @@ export interface ConfigFile {
   kustomize?: { enabled?: boolean; command?: string };
   /** `kubernetesVersion`: the release whose served apiVersions are assumed ("1.34"). */
   kubernetesVersion?: string;
+  /** This repository's clone URL (Argo CD / Flux sources pointing here are rendered). */
+  repositoryUrl?: string;
+  /** Helm rendering: `enabled: false` skips charts; `command` an absolute path; `charts` by absolute chart directory. */
+  helm?: { enabled?: boolean; command?: string; charts?: Record<string, { values: string[]; releaseName?: string; namespace?: string; configFile: string }> };
 }
 
 export interface Override {
@@ -297,6 +301,20 @@ export function parseConfigText(text: string, file: string, display: string, con
     policies,
     kustomize: config.kustomize === undefined ? undefined : { enabled: config.kustomize.enabled, command: config.kustomize.command },
     kubernetesVersion: config.kubernetesVersion === undefined ? undefined : normaliseKubernetesVersion(String(config.kubernetesVersion)),
+    repositoryUrl: config.repository?.url,
+    helm:
+      config.helm === undefined
+        ? undefined
+        : {
+            enabled: config.helm.enabled,
+            command: config.helm.command,
+            charts: config.helm.charts === undefined ? undefined : Object.fromEntries(
+              Object.entries(config.helm.charts as Record<string, any>).map(([chart, c]) => {
+                const chartDir = path.resolve(dir, chart);
+                return [chartDir, { values: ((c.values ?? []) as string[]).map((v) => path.resolve(chartDir, v)), releaseName: c.releaseName, namespace: c.namespace, configFile: file }];
+              }),
+            ),
+          },
     overrides: ((config.overrides ?? []) as Array<Record<string, any>>).map((o) => ({
       files: o.files,
       namespaces: o.namespaces,
@@ -370,6 +388,8 @@ export function mergeConfigs(base: ConfigFile, layer: ConfigFile): ConfigFile {
     overrides: [...new Set([...base.overrides, ...layer.overrides])],
     kustomize: base.kustomize || layer.kustomize ? { ...base.kustomize, ...layer.kustomize } : undefined,
     kubernetesVersion: layer.kubernetesVersion ?? base.kubernetesVersion,
+    repositoryUrl: layer.repositoryUrl ?? base.repositoryUrl,
+    helm: base.helm || layer.helm ? { ...base.helm, ...layer.helm, charts: base.helm?.charts || layer.helm?.charts ? { ...base.helm?.charts, ...layer.helm?.charts } : undefined } : undefined,
   };
 }
 

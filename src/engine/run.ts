@@ -97,7 +97,7 @@ export function lint(input: LintInput): LintResult {
   input.sources.forEach((source, sourceIndex) => {
     const decoded = loadedSources[sourceIndex];
     if (!decoded.ok) {
-      engineFinding('parse-error', { file: source.display, absPath: source.absPath }, decoded.message, sourceIndex, { line: decoded.line, column: 1, endLine: decoded.line, endColumn: 1 }, undefined, source.problem?.maxSeverity);
+      engineFinding(source.problem?.ruleId ?? 'parse-error', { file: source.display, absPath: source.absPath }, decoded.message, sourceIndex, { line: decoded.line, column: 1, endLine: decoded.line, endColumn: 1 }, undefined, source.problem?.maxSeverity);
       return;
     }
     for (const problem of decoded.loaded.problems) {
@@ -224,6 +224,7 @@ export function lint(input: LintInput): LintResult {
       if (p.object) finding.namedPath = namedPath(p.object.object, p.objectPath);
     }
     if (p.fix) finding.fix = p.fix;
+    if (source.via && p.object) finding.via = source.via;
     if (p.messageId) finding.messageId = p.messageId;
     return finding;
   });
@@ -231,7 +232,7 @@ export function lint(input: LintInput): LintResult {
   const merged = mergeSameLocation(findings);
 
   return {
-    files: input.sources.map((s) => s.display),
+    files: [...new Set(input.sources.map((s) => s.display))], // a chart rendered for two Applications is one file
     findings: merged,
     summary: {
       files: input.sources.length,

@@ -17,6 +17,7 @@ export function toJsonFinding(f: Finding): Record<string, unknown> {
   if (f.path !== undefined) out.path = f.path;
   if (f.fix !== undefined) out.fix = f.fix;
   if (f.fingerprint !== undefined) out.fingerprint = f.fingerprint;
+  if (f.via !== undefined) out.via = f.via;
   return out;
 }
 

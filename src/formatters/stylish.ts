@@ -32,7 +32,7 @@ export default function formatStylish(result: LintResult, context: FormatterCont
 
 function describeResource(f: Finding): string | undefined {
   if (!f.resource) return undefined;
-  return `${describeObjects(f)}${f.path ? ` · ${f.path}` : ''}`;
+  return `${describeObjects(f)}${f.path ? ` · ${f.path}` : ''}${f.via ? ` · via ${f.via}` : ''}`;
 }
 
 function plural(n: number, word: string): string {

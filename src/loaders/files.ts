@@ -21,6 +21,8 @@ export interface SkippedChart {
   /** Display path of the chart's `templates/` directory. */
   display: string;
   chartName: string;
+  /** Absolute path of the chart directory (holding Chart.yaml). */
+  dir: string;
 }
 
 export interface Discovery {
@@ -142,7 +144,7 @@ function walk(
       if (ALWAYS_SKIPPED_DIRS.has(entry.name) || isIgnored(layers, absPath, true)) continue;
       if (isChart && entry.name === 'templates') {
         const chartName = readChartName(path.join(dir, 'Chart.yaml')) ?? path.basename(dir);
-        result.helmCharts.push({ display: toDisplayPath(options.cwd, absPath), chartName });
+        result.helmCharts.push({ display: toDisplayPath(options.cwd, absPath), chartName, dir });
         continue;
       }
       walk(absPath, realPath, realRoot, layers, visited, result, addFile, options);

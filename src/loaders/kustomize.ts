@@ -57,6 +57,14 @@ export interface KustomizeOptions {
   roots?: string[];
   /** PATH to search (default: process.env.PATH). */
   envPath?: string;
+  /**
+   * The helm program (absolute path, from the render stage's trusted lookup): kustomizations with
+   * `helmCharts:` are rendered with `--enable-helm --helm-command HELM` when every chart is vendored in
+   * the repository (kustomize then never pulls). Without it they are one finding.
+   */
+  helm?: string;
+  /** Where a field of an object a generator made is written (Helm charts: their templates and values). */
+  locateGenerated?: (kustomizationFile: string, generator: string, rendered: K8sObject, path: Path) => RelocatedPosition | undefined;
 }
 
 export interface KustomizePlan {
@@ -79,6 +87,11 @@ interface Kustomization {
    * kustomization file mllint will not read (too large, not a regular file).
    */
   refused: Array<{ ref: string; at: PathSegment[]; why: 'remote' | 'outside' | 'unreadable' }>;
+  /** Plain files listed under `resources` (linted on their own when the tree cannot be rendered for a remote reference). */
+  resourceFiles: string[];
+  /** `helmCharts:` entries whose chart is not in `helmGlobals.chartHome` (kustomize would pull it). */
+  unvendoredCharts: string[];
+  hasHelmCharts: boolean;
   /** Files it refers to (resources, patches, generators' files, …). */
   files: string[];
 }
@@ -133,8 +146,13 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
 
   const command = resolveCommand(options);
   const toRender: string[] = [];
+  const withHelm = new Set<string>();
   const results = new Map<string, SourceInput>();
-  for (const entry of entries.sort()) {
+  // Entry points, then local kustomizations of an entry point that uses a remote resource (rendered on their own).
+  const order = [...entries.sort()];
+  const lateEntries: string[] = [];
+  for (let qi = 0; qi < order.length; qi++) {
+    const entry = order[qi];
     const k = found.get(entry)!;
     const refused = treeOf(entry, found).flatMap((dir) => found.get(dir)?.refused.map((r) => ({ dir, ...r })) ?? []);
     if (refused.length > 0) {
@@ -148,14 +166,28 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
       }[first.why];
       const message = `kustomization ${toDisplayPath(options.cwd, entry)} not rendered: ${reason}`;
       results.set(entry, { display: toDisplayPath(options.cwd, holder.file), absPath: holder.file, text: '', problem: { message, line: holder.yaml.positionOf(first.at).line, maxSeverity: 'warning' } });
+      if (refused.every((r) => r.why === 'remote')) {
+        lintLocalPartsOnTheirOwn(entry, found, plan, lateEntries);
+        for (const late of lateEntries) if (!order.includes(late)) order.push(late);
+      }
     } else if (!command.ok) {
       results.set(entry, problemSource(k, toDisplayPath(options.cwd, k.file), command.message));
     } else {
-      toRender.push(entry);
+      const charted = treeOf(entry, found).map((dir) => found.get(dir)).filter((c): c is Kustomization => c !== undefined && c.hasHelmCharts);
+      const unvendored = charted.find((c) => c.unvendoredCharts.length > 0);
+      if (charted.length > 0 && !options.helm) {
+        results.set(entry, problemSource(charted[0], toDisplayPath(options.cwd, charted[0].file), `kustomization ${toDisplayPath(options.cwd, entry)} not rendered: it inflates Helm charts (helmCharts) and helm was not found on PATH; install Helm 3 (or set MLLINT_HELM_COMMAND), or run with --kustomize=off to lint the raw files`, 'helmCharts'));
+      } else if (unvendored) {
+        const name = unvendored.unvendoredCharts[0];
+        results.set(entry, problemSource(unvendored, toDisplayPath(options.cwd, unvendored.file), `kustomization ${toDisplayPath(options.cwd, entry)} not rendered: Helm chart "${name}" (helmCharts) is not vendored in the repository and mllint does not use the network; pull it into helmGlobals.chartHome (default charts/) and commit it`, 'helmCharts'));
+      } else {
+        if (charted.length > 0) withHelm.add(entry);
+        toRender.push(entry);
+      }
     }
   }
   if (command.ok && toRender.length > 0) {
-    const rendered = renderAll(command.argv, toRender, options.cwd);
+    const rendered = renderAll((entry) => (withHelm.has(entry) ? [...command.argv, '--enable-helm', '--helm-command', options.helm!] : command.argv), toRender, options.cwd);
     toRender.forEach((entry, i) => {
       const k = found.get(entry)!;
       const display = toDisplayPath(options.cwd, k.file);
@@ -164,12 +196,12 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
         results.set(entry, problemSource(k, display, `kustomize could not render ${toDisplayPath(options.cwd, entry)}: ${r.message}`, r.message));
         return;
       }
-      const source = renderedSource(r.text, r.wrapperDir, k, display, options.cwd);
+      const source = renderedSource(r.text, r.wrapperDir, k, display, options.cwd, options.locateGenerated);
       for (const file of source.origins) plan.ownedFiles.add(file);
       results.set(entry, source.input);
     });
   }
-  for (const entry of entries) {
+  for (const entry of order) {
     const source = results.get(entry);
     if (source) plan.sources.push(source);
   }
@@ -179,7 +211,8 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
 /** A problem at the kustomization's line that names `mentioned` (a resource, base, component or patch), else line 1. */
 function problemSource(k: Kustomization, display: string, message: string, mentioned = ''): SourceInput {
   let line = 1;
-  for (const field of ['resources', 'bases', 'components', 'patchesStrategicMerge', 'patches', 'crds']) {
+  if (mentioned === 'helmCharts' && k.value.helmCharts !== undefined) line = k.yaml.positionOf(['helmCharts']).line;
+  else for (const field of ['resources', 'bases', 'components', 'patchesStrategicMerge', 'patches', 'crds']) {
     const list = k.value[field];
     if (!Array.isArray(list)) continue;
     const index = list.findIndex((e) => {
@@ -289,7 +322,7 @@ function referencesOf(value: Record<string, unknown>): Array<{ ref: string; at: 
 function readKustomization(dir: string, repoRoots: readonly string[]): Kustomization | undefined {
   const file = kustomizationFileIn(dir);
   if (!file) return undefined;
-  const k: Kustomization = { dir, file, yaml: parsePositionedYaml(''), value: {}, children: [], refused: [], files: [] };
+  const k: Kustomization = { dir, file, yaml: parsePositionedYaml(''), value: {}, children: [], refused: [], files: [], resourceFiles: [], unvendoredCharts: [], hasHelmCharts: false };
   const read = readBoundedFile(file, { what: 'kustomization file', maxBytes: MAX_KUSTOMIZATION_BYTES, roots: repoRoots });
   if (!read.ok) {
     k.refused.push({ ref: read.message, at: [], why: 'unreadable' });
@@ -315,9 +348,69 @@ function readKustomization(dir: string, repoRoots: readonly string[]): Kustomiza
     } else {
       // Inputs of the build (resources, patches, generators' files, …), not manifests of their own.
       k.files.push(target);
+      if (kind === 'resource') k.resourceFiles.push(target);
+    }
+  }
+  const charts = listOf(k.value.helmCharts);
+  if (charts.length > 0) {
+    k.hasHelmCharts = true;
+    const globals = isPlainObject(k.value.helmGlobals) ? k.value.helmGlobals : {};
+    const chartHome = path.resolve(dir, typeof globals.chartHome === 'string' ? globals.chartHome : 'charts');
+    for (const chart of charts) {
+      const name = typeof chart.name === 'string' ? chart.name : '';
+      const version = typeof chart.version === 'string' ? chart.version : undefined;
+      // kustomize uses <chartHome>/<name> (with a version also <chartHome>/<name>-<version>/<name>) when it
+      // holds a chart; otherwise it pulls from the chart's repo, which mllint never lets it do.
+      const places = [path.join(chartHome, name), ...(version ? [path.join(chartHome, `${name}-${version}`, name)] : [])];
+      const vendored = name !== '' && !/[/\\]/.test(name) && places.some((p) => fs.existsSync(path.join(p, 'Chart.yaml')) && isInsideRepository(p, repoRoots));
+      if (!vendored) k.unvendoredCharts.push(name || '(no name)');
+      else for (const p of places) if (fs.existsSync(p)) k.files.push(...listFiles(p));
     }
   }
   return k;
+}
+
+/**
+ * An entry point that cannot be rendered for a remote reference: its local parts are still linted on
+ * their own (DESIGN.md: one entry point's problem never hides the rest). Plain resource files of its
+ * tree are linted raw; local kustomizations it uses become entry points of their own.
+ */
+function lintLocalPartsOnTheirOwn(entry: string, found: Map<string, Kustomization>, plan: KustomizePlan, lateEntries: string[]): void {
+  const seen = new Set<string>();
+  const walk = (dir: string) => {
+    if (seen.has(dir)) return;
+    seen.add(dir);
+    const k = found.get(dir);
+    if (!k) return;
+    if (!treeOf(dir, found).some((d) => (found.get(d)?.refused.length ?? 0) > 0)) {
+      if (!lateEntries.includes(dir)) lateEntries.push(dir); // renderable on its own
+      return;
+    }
+    for (const file of k.resourceFiles) plan.ownedFiles.delete(file);
+    for (const child of k.children) walk(child);
+  };
+  walk(entry);
+}
+
+/** Files of a vendored chart (inputs of the build, not manifests of their own). */
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const stack = [dir];
+  while (stack.length > 0 && out.length < 10_000) {
+    const current = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(current, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const full = path.join(current, e.name);
+      if (e.isDirectory()) stack.push(full);
+      else out.push(full);
+    }
+  }
+  return out;
 }
 
 function listOf(value: unknown): Array<Record<string, unknown>> {
@@ -362,7 +455,7 @@ type Rendered = { ok: true; text: string; wrapperDir: string } | { ok: false; me
  * Renders every entry point, several at a time (kustomize's start-up dominates small renders): a short
  * Node child process runs the commands in parallel and writes each output to a file beside its wrapper.
  */
-function renderAll(argv: string[], entries: string[], cwd: string): Rendered[] {
+function renderAll(argvFor: (entry: string) => string[], entries: string[], cwd: string): Rendered[] {
   let tempDir: string | undefined;
   try {
     tempDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-kustomize-')));
@@ -375,7 +468,7 @@ function renderAll(argv: string[], entries: string[], cwd: string): Rendered[] {
         path.join(wrapperDir, 'kustomization.yaml'),
         `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${JSON.stringify(ref)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`,
       );
-      return { argv: [...argv, wrapperDir], cwd: realEntry, out: path.join(tempDir!, `w${i}.out`), err: path.join(tempDir!, `w${i}.err`), wrapperDir };
+      return { argv: [...argvFor(entry), wrapperDir], cwd: realEntry, out: path.join(tempDir!, `w${i}.out`), err: path.join(tempDir!, `w${i}.err`), wrapperDir };
     });
     const home = path.join(tempDir, 'home');
     fs.mkdirSync(home, { mode: 0o700 });
@@ -402,7 +495,7 @@ function renderAll(argv: string[], entries: string[], cwd: string): Rendered[] {
       const { status, error } = statuses[i] ?? { status: null, error: 'not run' };
       if (error === 'ENOBUFS' || (status === 0 && fs.statSync(job.out).size > MAX_RENDERED_BYTES)) return { ok: false, message: `the rendered output is larger than ${MAX_RENDERED_BYTES / 1048576} MiB` };
       if (error === 'EBUDGET') return { ok: false, message: `not rendered: rendering all kustomizations of a run may take ${KUSTOMIZE_BUDGET_MS / 1000}s at most` };
-      if (error) return { ok: false, message: error === 'ETIMEDOUT' ? `timed out after ${KUSTOMIZE_TIMEOUT_MS / 1000}s` : `cannot run ${path.basename(argv[0])} (${error})` };
+      if (error) return { ok: false, message: error === 'ETIMEDOUT' ? `timed out after ${KUSTOMIZE_TIMEOUT_MS / 1000}s` : `cannot run ${path.basename(job.argv[0])} (${error})` };
       if (status !== 0) return { ok: false, message: describeKustomizeError(fs.readFileSync(job.err, 'utf8'), job.wrapperDir, cwd) };
       return { ok: true, text: fs.readFileSync(job.out, 'utf8'), wrapperDir: job.wrapperDir };
     });
@@ -506,11 +599,13 @@ interface RenderedDoc {
   originFile?: string;
   /** The kustomization that generated it (configMapGenerator, …), when generated. */
   generatedIn?: string;
+  /** The generator's kind (`ConfigMapGenerator`, `HelmChartInflationGenerator`, …). */
+  generatedBy?: string;
   /** Kustomization files whose transformers ran over it, innermost first. */
   transformedIn: string[];
 }
 
-function renderedSource(text: string, wrapperDir: string, entry: Kustomization, display: string, cwd: string): { input: SourceInput; origins: string[] } {
+function renderedSource(text: string, wrapperDir: string, entry: Kustomization, display: string, cwd: string, locateGenerated?: KustomizeOptions['locateGenerated']): { input: SourceInput; origins: string[] } {
   const docs: RenderedDoc[] = [];
   const origins = new Set<string>();
   // The annotations name paths relative to the wrapper, whose directory is gone by now: resolve them
@@ -530,6 +625,7 @@ function renderedSource(text: string, wrapperDir: string, entry: Kustomization, 
     if (isPlainObject(origin)) {
       if (typeof origin.path === 'string' && origin.repo === undefined) rendered.originFile = fromWrapper(origin.path);
       if (typeof origin.configuredIn === 'string') rendered.generatedIn = fromWrapper(origin.configuredIn);
+      if (isPlainObject(origin.configuredBy) && typeof origin.configuredBy.kind === 'string') rendered.generatedBy = origin.configuredBy.kind;
     }
     const transformations = annotations ? yamlValue(annotations[TRANSFORMATIONS_ANNOTATION]) : undefined;
     if (Array.isArray(transformations)) {
@@ -548,7 +644,7 @@ function renderedSource(text: string, wrapperDir: string, entry: Kustomization, 
     if (rendered.originFile) origins.add(rendered.originFile);
     docs.push(rendered);
   }
-  const locator = new RenderedLocator(docs, entry, cwd);
+  const locator = new RenderedLocator(docs, entry, cwd, locateGenerated);
   return {
     input: {
       display,
@@ -588,6 +684,7 @@ class RenderedLocator {
     private docs: RenderedDoc[],
     private entry: Kustomization,
     private cwd: string,
+    private locateGenerated?: KustomizeOptions['locateGenerated'],
   ) {}
 
   locate(docIndex: number, p: Path): RelocatedPosition {
@@ -615,9 +712,13 @@ class RenderedLocator {
     }
     if (doc.originFile && this.parsed(doc.originFile)) return this.at(doc.originFile, { line: 1, column: 1, endLine: 1, endColumn: 1 });
     // 4. The kustomization that generated it, else the entry point.
+    if (doc.generatedIn && doc.generatedBy && this.locateGenerated) {
+      const found = this.locateGenerated(doc.generatedIn, doc.generatedBy, rendered, p);
+      if (found) return found;
+    }
     if (doc.generatedIn) {
       const k = this.kustomization(doc.generatedIn);
-      const key = rendered.kind === 'Secret' ? 'secretGenerator' : 'configMapGenerator';
+      const key = doc.generatedBy === 'HelmChartInflationGenerator' ? 'helmCharts' : rendered.kind === 'Secret' ? 'secretGenerator' : 'configMapGenerator';
       if (k) return this.at(doc.generatedIn, k.positionOf([key]));
     }
     return this.at(this.entry.file, { line: 1, column: 1, endLine: 1, endColumn: 1 });

@@ -9,13 +9,18 @@ export interface SourceInput {
   absPath?: string;
   /** Text given directly; when absent, the file is read from `absPath`. */
   text?: string;
-  /** A source that could not be produced (e.g. a kustomization that failed to render): one `parse-error`. */
-  problem?: { message: string; line: number; /** A cap on the finding's severity (a skipped remote reference is a warning). */ maxSeverity?: 'info' | 'warning' };
+  /**
+   * A source that could not be produced (e.g. a kustomization that failed to render): one finding of
+   * `ruleId` (default `parse-error`).
+   */
+  problem?: { message: string; line: number; ruleId?: string; /** A cap on the finding's severity (a skipped remote reference is a warning). */ maxSeverity?: 'info' | 'warning' };
   /**
    * For rendered text (kustomize): where a finding on document `docIndex`, at `path` (inside the document),
    * is written in the user's files. Main-thread only: not passed to parser workers.
    */
   relocate?: (docIndex: number, path: Path) => RelocatedPosition;
+  /** What rendered this source (e.g. `Application argocd/guestbook`): named in each finding as `via`. */
+  via?: string;
 }
 
 /** A finding's place in another file than the text it was loaded from. */

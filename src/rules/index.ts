@@ -6,6 +6,8 @@ import cpuLimitThrottling from './cpu-limit-throttling.js';
 import cronjobSafeConcurrency from './cronjob-safe-concurrency.js';
 import cronjobScheduleValid from './cronjob-schedule-valid.js';
 import deprecatedApi from './deprecated-api.js';
+import gitopsNotRendered from './gitops-not-rendered.js';
+import gitopsSourceRenders from './gitops-source-renders.js';
 import gpuCountMatchesParallelism from './gpu-count-matches-parallelism.js';
 import helmChartSkipped from './helm-chart-skipped.js';
 import hpaMinReplicas from './hpa-min-replicas.js';
@@ -26,6 +28,7 @@ import pdbPresent from './pdb-present.js';
 import pdbSelectsPods from './pdb-selects-pods.js';
 import probePortExists from './probe-port-exists.js';
 import probesPresent from './probes-present.js';
+import replicasOwnedByAutoscaler from './replicas-owned-by-autoscaler.js';
 import ruleError from './rule-error.js';
 import schemaValid from './schema-valid.js';
 import servicePortTargetsContainer from './service-port-targets-container.js';
@@ -41,6 +44,8 @@ export const RULES: ReadonlyArray<Rule<any>> = [
   cronjobSafeConcurrency,
   cronjobScheduleValid,
   deprecatedApi,
+  gitopsNotRendered,
+  gitopsSourceRenders,
   gpuCountMatchesParallelism,
   helmChartSkipped,
   hpaMinReplicas,
@@ -61,6 +66,7 @@ export const RULES: ReadonlyArray<Rule<any>> = [
   pdbSelectsPods,
   probePortExists,
   probesPresent,
+  replicasOwnedByAutoscaler,
   ruleError,
   schemaValid,
   servicePortTargetsContainer,
@@ -78,4 +84,4 @@ export function getRule(id: string): Rule<any> | undefined {
 }
 
 /** Rules reported by the loader or engine rather than by their own `check`. */
-export const ENGINE_RULE_IDS = new Set(['parse-error', 'helm-chart-skipped', 'rule-error', 'online-source-unavailable', 'suppression-valid']);
+export const ENGINE_RULE_IDS = new Set(['parse-error', 'helm-chart-skipped', 'rule-error', 'online-source-unavailable', 'suppression-valid', 'gitops-source-renders', 'gitops-not-rendered']);

@@ -88,12 +88,12 @@ describe('sarif', () => {
       expect(result.message.text.length).toBeGreaterThan(0);
       const loc = result.locations[0].physicalLocation;
       expect(loc.artifactLocation.uriBaseId).toBe(SRCROOT);
-      expect(loc.artifactLocation.uri).toMatch(/^examples\/manifests\//);
+      expect(loc.artifactLocation.uri).toMatch(/^examples\/(manifests|gitops)\//);
       expect(loc.region.startLine).toBeGreaterThanOrEqual(1);
       expect(loc.region.endLine).toBeGreaterThanOrEqual(loc.region.startLine);
       expect(result.partialFingerprints[FINGERPRINT_KEY]).toMatch(/^[0-9a-f]{32}:\d+$/);
     }
-    const pinned = run.results.find((r: any) => r.ruleId === 'image-pinned');
+    const pinned = run.results.find((r: any) => r.ruleId === 'image-pinned' && r.locations[0].physicalLocation.artifactLocation.uri.startsWith('examples/manifests/'));
     expect(pinned.locations[0].physicalLocation).toEqual({
       artifactLocation: { uri: 'examples/manifests/bad/image-pinned.yaml', uriBaseId: SRCROOT },
       region: { startLine: 19, startColumn: 18, endLine: 19, endColumn: 61 },

@@ -84,6 +84,6 @@ describe('discoverFiles', () => {
     const dir = tree({ 'chart/Chart.yaml': 'name: web\nversion: 1\n', 'chart/values.yaml': 'a: 1\n', 'chart/templates/d.yaml': '{{ x }}' });
     const result = discoverFiles(['.'], { cwd: dir });
     expect(result.files.map((f) => f.display)).toEqual(['chart/Chart.yaml', 'chart/values.yaml']);
-    expect(result.helmCharts).toEqual([{ display: 'chart/templates', chartName: 'web' }]);
+    expect(result.helmCharts).toEqual([{ display: 'chart/templates', chartName: 'web', dir: path.join(dir, 'chart') }]);
   });
 });

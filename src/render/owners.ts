@@ -1,0 +1,507 @@
+/**
+ * GitOps objects that say what to deploy from this repository (Argo CD Application and ApplicationSet,
+ * Flux Kustomization and HelmRelease), turned into one shape: a directory of the repository rendered as
+ * Helm, kustomize or plain files, with values, release name and namespace.
+ *
+ * Rendering rules follow the controllers' documentation and source:
+ * - Argo CD (argo-cd docs "Tool Detection", "Helm", "Kustomize", "Directory"; reposerver/repository/
+ *   repository.go): a source with `helm`/`kustomize`/`directory` is that type, else Chart.yaml → Helm,
+ *   kustomization.yaml → kustomize, else a directory of manifests. Helm: `valueFiles` (relative to the
+ *   chart; `$ref/…` from a `ref` source) then `values`/`valuesObject` (valuesObject wins) then
+ *   `parameters` (`--set`, `--set-string` with `forceString`); release name `helm.releaseName`, else the
+ *   Application's name; `--namespace` the destination namespace. Objects without a namespace get
+ *   `destination.namespace`.
+ * - ApplicationSet (docs "Generators"): `list` elements and `git` `directories` are expanded; other
+ *   generators are reported as not expanded.
+ * - Flux (fluxcd.io docs "Kustomization", "HelmRelease"): `spec.path` of the GitRepository source,
+ *   `targetNamespace` sets the namespace of every namespaced object; HelmRelease `chart.spec.chart` is a
+ *   chart path in the source, values are `valuesFrom` ConfigMaps in order, then `values`; release name
+ *   `releaseName`, else `[targetNamespace-]name`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { minimatch } from 'minimatch';
+import type { K8sObject, Path, PathSegment } from '../types.js';
+import { isPlainObject } from '../loaders/objects.js';
+import { parseYamlDocuments } from '../loaders/yaml.js';
+import type { RelocatedPosition } from '../loaders/source.js';
+import type { SetParameter, ValuesLayer } from './values.js';
+import { readText, valuesFileLayer } from './values.js';
+import { within } from '../config/trust.js';
+
+const isInside = (root: string, candidate: string) => within(candidate, root);
+
+/** A GitOps object found in the tree (a file's document, or a rendered object) and where its fields are written. */
+export interface Owner {
+  object: K8sObject;
+  label: string;
+  where: (p: Path) => RelocatedPosition;
+  /** Generation: 0 for objects in files, n+1 for objects rendered from a generation-n owner. */
+  depth: number;
+}
+
+export interface Intent {
+  owner: Owner;
+  /** `auto`: decided by what the directory holds (Chart.yaml, kustomization). */
+  type: 'auto' | 'helm' | 'kustomize' | 'directory';
+  dir: string;
+  /** Path of the field that names `dir`. */
+  pathAt: PathSegment[];
+  /** The revision is pinned to a tag or commit: the linted tree may not be what is deployed. */
+  pinned: boolean;
+  /** Namespace given to namespaced objects: `override` replaces theirs (Flux targetNamespace), else only fills it in. */
+  namespace?: { value: string; at: PathSegment[]; override: boolean };
+  helm?: { releaseName: string; layers: ValuesLayer[]; sets: SetParameter[] };
+  directory?: { recurse: boolean; include?: string; exclude?: string };
+  /** Fields the controller applies that mllint does not (reported once as info). */
+  unsupported: Array<{ message: string; at: PathSegment[] }>;
+}
+
+export interface OwnerProblem {
+  owner: Owner;
+  at: PathSegment[];
+  message: string;
+  ruleId: 'gitops-source-renders' | 'gitops-not-rendered';
+  /** The revision is pinned: the problem may not exist at that revision (warning instead of error). */
+  pinned?: boolean;
+}
+
+export interface RepoContext {
+  root: string;
+  /** config/trust.ts `repositoryRoots`: files read must be inside. */
+  roots: readonly string[];
+  /** Normalised URL of this repository (config `repository.url`, else git's `origin`), if known. */
+  url?: string;
+  /** ConfigMaps of the tree by namespace/name (Flux valuesFrom). */
+  configMaps: Map<string, Owner>;
+}
+
+const ARGO_GROUP = 'argoproj.io/';
+const FLUX_KUSTOMIZE = 'kustomize.toolkit.fluxcd.io/';
+const FLUX_HELM = 'helm.toolkit.fluxcd.io/';
+
+export function isOwnerKind(object: K8sObject): boolean {
+  const api = object.apiVersion ?? '';
+  return (
+    (api.startsWith(ARGO_GROUP) && (object.kind === 'Application' || object.kind === 'ApplicationSet')) ||
+    (api.startsWith(FLUX_KUSTOMIZE) && object.kind === 'Kustomization') ||
+    (api.startsWith(FLUX_HELM) && object.kind === 'HelmRelease')
+  );
+}
+
+/** `https://github.com/a/b.git`, `git@github.com:a/b`, `ssh://git@github.com/a/b` → `github.com/a/b`. */
+export function normalizeRepoUrl(url: string): string {
+  let u = url.trim().toLowerCase();
+  u = u.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/^[^@/]+@/, '');
+  u = u.replace(/^([^/:]+):(?!\d)/, '$1/');
+  return u.replace(/\/+$/, '').replace(/\.git$/, '');
+}
+
+/** The `origin` URL from the repository's `.git/config`, if any. */
+export function gitOriginUrl(root: string): string | undefined {
+  try {
+    let gitDir = path.join(root, '.git');
+    if (fs.statSync(gitDir).isFile()) {
+      // A worktree or submodule: `gitdir: …`, whose `commondir` holds the shared config.
+      const pointer = /^gitdir:\s*(.+)$/m.exec(readText(gitDir).ok ? (readText(gitDir) as { text: string }).text : '');
+      if (!pointer) return undefined;
+      gitDir = path.resolve(root, pointer[1].trim());
+      const common = path.join(gitDir, 'commondir');
+      const commonText = readText(common);
+      if (commonText.ok) gitDir = path.resolve(gitDir, commonText.text.trim());
+    }
+    const config = readText(path.join(gitDir, 'config'));
+    if (!config.ok) return undefined;
+    const text = config.text;
+    const section = /\[remote "origin"\]([^[]*)/.exec(text);
+    const url = section ? /^\s*url\s*=\s*(\S+)/m.exec(section[1]) : null;
+    return url?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function nameOf(o: K8sObject): string {
+  return typeof o.metadata?.name === 'string' ? o.metadata.name : '';
+}
+
+function labelOf(o: K8sObject): string {
+  const ns = typeof o.metadata?.namespace === 'string' ? `${o.metadata.namespace}/` : '';
+  return `${o.kind} ${ns}${nameOf(o)}`;
+}
+
+export function ownerLabel(o: K8sObject): string {
+  return labelOf(o);
+}
+
+/** A revision that names a tag or a commit, not a branch or HEAD. */
+export function isPinnedRevision(revision: string | undefined): boolean {
+  if (!revision) return false;
+  return /^[0-9a-f]{7,40}$/i.test(revision) || /^v?\d+\.\d+(\.\d+)?([-+][\w.-]+)?$/.test(revision) || /^refs\/tags\//.test(revision);
+}
+
+/** Whether a source's `repoURL` (and path) designates this repository. */
+function pointsHere(repoURL: string | undefined, dir: string | undefined, repo: RepoContext): boolean {
+  if (repoURL && repo.url) return normalizeRepoUrl(repoURL) === repo.url;
+  return dir !== undefined && fs.existsSync(dir);
+}
+
+/** Resolves a path of the repository; undefined when it leaves the repository. */
+function inRepo(repo: RepoContext, rel: string): string | undefined {
+  const abs = path.resolve(repo.root, rel.replace(/^\.?\//, ''));
+  return isInside(repo.root, abs) ? abs : undefined;
+}
+
+/** Argo CD Application → what it deploys from this repository. */
+export function applicationIntents(owner: Owner, repo: RepoContext): { intents: Intent[]; problems: OwnerProblem[] } {
+  const intents: Intent[] = [];
+  const problems: OwnerProblem[] = [];
+  const spec = isPlainObject(owner.object.spec) ? owner.object.spec : {};
+  const sources: Array<{ src: Record<string, unknown>; at: PathSegment[] }> = [];
+  if (isPlainObject(spec.source)) sources.push({ src: spec.source, at: ['spec', 'source'] });
+  if (Array.isArray(spec.sources)) spec.sources.forEach((s, i) => isPlainObject(s) && sources.push({ src: s, at: ['spec', 'sources', i] }));
+  const destination = isPlainObject(spec.destination) ? spec.destination : {};
+  const namespace = str(destination.namespace);
+  // `ref` sources name another repository (or this one) for `$ref/…` value files.
+  const refs = new Map<string, boolean>();
+  for (const { src } of sources) {
+    const ref = str(src.ref);
+    if (ref) refs.set(ref, pointsHere(str(src.repoURL), repo.root, repo));
+  }
+  for (const { src, at } of sources) {
+    const repoURL = str(src.repoURL);
+    if (str(src.chart)) {
+      problems.push({ owner, at: [...at, 'chart'], ruleId: 'gitops-not-rendered', message: `${owner.label}: chart "${str(src.chart)}" comes from the Helm repository ${repoURL ?? '(none)'}; mllint renders only charts in this repository (no network)` });
+      continue;
+    }
+    const rel = typeof src.path === 'string' ? src.path : undefined;
+    if (rel === undefined) continue; // a `ref`-only source
+    const dir = inRepo(repo, rel);
+    const revision = str(src.targetRevision);
+    const pinned = isPinnedRevision(revision);
+    if (!pointsHere(repoURL, dir, repo)) continue;
+    if (!dir) {
+      problems.push({ owner, at: [...at, 'path'], ruleId: 'gitops-source-renders', message: `${owner.label}: path "${rel}" leaves the repository` });
+      continue;
+    }
+    if (!isDirectory(dir)) {
+      problems.push({ owner, at: [...at, 'path'], ruleId: 'gitops-source-renders', pinned, message: `${owner.label}: path "${rel}" does not exist in this repository${pinned ? ` (the Application deploys revision ${revision}, which may differ from this tree)` : '; Argo CD cannot generate its manifests'}` });
+      continue;
+    }
+    const intent: Intent = { owner, type: 'auto', dir, pathAt: [...at, 'path'], pinned, unsupported: [] };
+    if (namespace) intent.namespace = { value: namespace, at: ['spec', 'destination', 'namespace'], override: false };
+    if (isPlainObject(src.helm)) {
+      intent.type = 'helm';
+      const helm = src.helm;
+      const layers: ValuesLayer[] = [];
+      const files = Array.isArray(helm.valueFiles) ? helm.valueFiles : [];
+      files.forEach((f, i) => {
+        if (typeof f !== 'string') return;
+        let file: string | undefined;
+        const refMatch = /^\$([^/]+)\/(.*)$/.exec(f);
+        if (refMatch) {
+          if (refs.get(refMatch[1]) !== true) return; // values from another repository
+          file = inRepo(repo, refMatch[2]);
+        } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(f)) {
+          problems.push({ owner, at: [...at, 'helm', 'valueFiles', i], ruleId: 'gitops-not-rendered', message: `${owner.label}: values file ${f} is remote; mllint does not use the network` });
+          return;
+        } else {
+          file = path.resolve(dir, f);
+          if (!isInside(repo.root, file)) file = undefined;
+        }
+        if (!file) {
+          problems.push({ owner, at: [...at, 'helm', 'valueFiles', i], ruleId: 'gitops-source-renders', message: `${owner.label}: values file "${f}" is outside the repository` });
+          return;
+        }
+        const read = valuesFileLayer(file, repo.roots);
+        if (read.ok) layers.push(read.layer);
+        else if (!(helm.ignoreMissingValueFiles === true && read.reason === 'not found')) {
+          problems.push({ owner, at: [...at, 'helm', 'valueFiles', i], ruleId: 'gitops-source-renders', pinned, message: `${owner.label}: values file "${f}" ${read.reason === 'not found' ? 'does not exist in this repository' : `is ${read.reason}`}` });
+        }
+      });
+      if (isPlainObject(helm.valuesObject)) {
+        layers.push({ values: helm.valuesObject, file: '', docIndex: 0, at: [], locate: (inner) => owner.where([...at, 'helm', 'valuesObject', ...inner]) });
+      } else if (typeof helm.values === 'string' && helm.values.trim() !== '') {
+        const parsed = parseYamlDocuments(helm.values)[0];
+        if (parsed && isPlainObject(parsed.value)) layers.push(inlineLayer(owner, [...at, 'helm', 'values'], parsed.value, helm.values));
+        else problems.push({ owner, at: [...at, 'helm', 'values'], ruleId: 'gitops-source-renders', message: `${owner.label}: helm.values is not a YAML mapping` });
+      } else if (isPlainObject(helm.values)) {
+        layers.push({ values: helm.values, file: '', docIndex: 0, at: [], locate: (inner) => owner.where([...at, 'helm', 'values', ...inner]) });
+      }
+      const sets: SetParameter[] = [];
+      (Array.isArray(helm.parameters) ? helm.parameters : []).forEach((p, i) => {
+        if (!isPlainObject(p) || typeof p.name !== 'string') return;
+        sets.push({ name: p.name, value: String(p.value ?? ''), forceString: p.forceString === true, file: '', docIndex: 0, at: [], locate: () => owner.where([...at, 'helm', 'parameters', i, 'value']) });
+      });
+      if (Array.isArray(helm.fileParameters) && helm.fileParameters.length > 0) intent.unsupported.push({ message: 'helm.fileParameters are not applied', at: [...at, 'helm', 'fileParameters'] });
+      intent.helm = { releaseName: str(helm.releaseName) ?? nameOf(owner.object), layers, sets };
+    } else if (isPlainObject(src.kustomize)) {
+      intent.type = 'kustomize';
+      const k = src.kustomize;
+      if (str(k.namespace)) intent.namespace = { value: String(k.namespace), at: [...at, 'kustomize', 'namespace'], override: true };
+      for (const field of ['images', 'namePrefix', 'nameSuffix', 'commonLabels', 'commonAnnotations', 'patches', 'replicas', 'components']) {
+        const v = k[field];
+        if (v !== undefined && !(Array.isArray(v) && v.length === 0) && v !== '') intent.unsupported.push({ message: `kustomize.${field} of the Application is not applied by mllint; findings show the kustomization as written`, at: [...at, 'kustomize', field] });
+      }
+    } else if (isPlainObject(src.directory)) {
+      intent.type = 'directory';
+      const d = src.directory;
+      intent.directory = { recurse: d.recurse === true, include: str(d.include), exclude: str(d.exclude) };
+      if (isPlainObject(d.jsonnet) && Object.keys(d.jsonnet).length > 0) intent.unsupported.push({ message: 'jsonnet is not rendered by mllint', at: [...at, 'directory', 'jsonnet'] });
+    } else if (isPlainObject(src.plugin)) {
+      problems.push({ owner, at: [...at, 'plugin'], ruleId: 'gitops-not-rendered', message: `${owner.label}: a config management plugin renders this source; mllint does not run plugins` });
+      continue;
+    }
+    if (intent.type === 'auto' || intent.type === 'helm') intent.helm ??= { releaseName: nameOf(owner.object), layers: [], sets: [] };
+    intents.push(intent);
+  }
+  return { intents, problems };
+}
+
+function inlineLayer(owner: Owner, at: PathSegment[], values: Record<string, unknown>, text: string): ValuesLayer {
+  return {
+    values,
+    file: '',
+    docIndex: 0,
+    at: [],
+    inlineText: text,
+    locate: (inner) => {
+      const scalar = owner.where(at);
+      if (!scalar.absPath || inner.length === 0) return scalar;
+      // The block scalar's lines follow its key in the file: find the inner key there.
+      return inlineKeyPosition(scalar, text, inner);
+    },
+  };
+}
+
+/** Position of `inner` (a path in `text`, the content of a block scalar that starts after `scalar`'s line). */
+function inlineKeyPosition(scalar: RelocatedPosition, text: string, inner: Path): RelocatedPosition {
+  const read = readText(scalar.absPath!);
+  if (!read.ok) return scalar;
+  const lines = read.text.split('\n');
+  const header = lines[scalar.position.line - 1] ?? '';
+  if (!/[|>][0-9+-]*\s*(#.*)?$/.test(header)) return scalar;
+  // Walk the inner text line by line, following keys by indentation.
+  const innerLines = text.split('\n');
+  let line = -1;
+  let indent = -1;
+  for (const segment of inner) {
+    if (typeof segment !== 'string') break;
+    const re = new RegExp(`^(\\s*)(-\\s+)?["']?${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`);
+    let found = -1;
+    for (let i = line + 1; i < innerLines.length; i++) {
+      const m = re.exec(innerLines[i]);
+      const lead = innerLines[i].length - innerLines[i].trimStart().length;
+      if (line !== -1 && innerLines[i].trim() !== '' && lead <= indent) break;
+      if (m && m[1].length > indent) {
+        found = i;
+        indent = m[1].length;
+        break;
+      }
+    }
+    if (found === -1) break;
+    line = found;
+  }
+  if (line === -1) return scalar;
+  const firstContent = lines.slice(scalar.position.line).find((l) => l.trim() !== '') ?? '';
+  const offset = firstContent.length - firstContent.trimStart().length;
+  const target = scalar.position.line + 1 + line;
+  const column = offset + (innerLines[line].length - innerLines[line].trimStart().length) + 1;
+  return { ...scalar, position: { line: target, column, endLine: target, endColumn: column } };
+}
+
+/** ApplicationSet with list and git-directory generators → Applications (plain objects) and where their fields come from. */
+export function expandApplicationSet(owner: Owner, repo: RepoContext): { apps: Array<{ object: K8sObject; where: (p: Path) => RelocatedPosition }>; problems: OwnerProblem[] } {
+  const spec = isPlainObject(owner.object.spec) ? owner.object.spec : {};
+  const template = isPlainObject(spec.template) ? spec.template : undefined;
+  const problems: OwnerProblem[] = [];
+  const apps: Array<{ object: K8sObject; where: (p: Path) => RelocatedPosition }> = [];
+  if (!template) return { apps, problems };
+  const goTemplate = spec.goTemplate === true;
+  const generators = Array.isArray(spec.generators) ? spec.generators : [];
+  generators.forEach((g, gi) => {
+    if (!isPlainObject(g)) return;
+    const paramSets: Array<Record<string, unknown>> = [];
+    if (isPlainObject(g.list) && Array.isArray(g.list.elements)) {
+      for (const e of g.list.elements) if (isPlainObject(e)) paramSets.push(e);
+    } else if (isPlainObject(g.git) && Array.isArray(g.git.directories)) {
+      const repoURL = str(g.git.repoURL);
+      if (repoURL && repo.url && normalizeRepoUrl(repoURL) !== repo.url) return;
+      const includes = g.git.directories.filter((d) => isPlainObject(d) && typeof d.path === 'string' && d.exclude !== true).map((d) => String((d as Record<string, unknown>).path));
+      const excludes = g.git.directories.filter((d) => isPlainObject(d) && typeof d.path === 'string' && d.exclude === true).map((d) => String((d as Record<string, unknown>).path));
+      for (const dir of listDirectories(repo.root, 6)) {
+        if (!includes.some((glob) => minimatch(dir, glob)) || excludes.some((glob) => minimatch(dir, glob))) continue;
+        const segments = dir.split('/');
+        const basename = segments[segments.length - 1];
+        paramSets.push({ path: { path: dir, basename, basenameNormalized: basename.replace(/[^a-zA-Z0-9-]/g, '-').toLowerCase(), segments } });
+      }
+    } else {
+      const kind = Object.keys(g)[0] ?? 'unknown';
+      problems.push({ owner, at: ['spec', 'generators', gi], ruleId: 'gitops-not-rendered', message: `${owner.label}: the ${kind} generator is not expanded by mllint; its Applications are not linted` });
+      return;
+    }
+    for (const params of paramSets) {
+      const object = substitute(template, params, goTemplate) as Record<string, unknown>;
+      const app = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', ...object } as K8sObject;
+      if (!isPlainObject(app.metadata)) app.metadata = {};
+      if (app.metadata!.namespace === undefined && typeof owner.object.metadata?.namespace === 'string') app.metadata!.namespace = owner.object.metadata.namespace;
+      apps.push({ object: app, where: (p) => owner.where(['spec', 'template', ...p]) });
+    }
+  });
+  return { apps, problems };
+}
+
+/** Directories of the repository (relative, `/`-separated), to a depth, skipping dot folders. */
+function listDirectories(root: string, maxDepth: number): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, rel: string, depth: number) => {
+    if (depth > maxDepth || out.length > 5000) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      out.push(r);
+      walk(path.join(dir, e.name), r, depth + 1);
+    }
+  };
+  walk(root, '', 1);
+  return out.sort();
+}
+
+/** ApplicationSet parameters in strings: `{{key}}`, `{{path.basename}}`; with goTemplate `{{ .key }}`. */
+function substitute(value: unknown, params: Record<string, unknown>, goTemplate: boolean): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\{\{\s*([^{}]+?)\s*\}\}/g, (whole, expr: string) => {
+      let key = expr.trim();
+      if (goTemplate) {
+        if (!key.startsWith('.')) return whole;
+        key = key.slice(1);
+      }
+      let v: unknown = params;
+      for (const part of key.split('.')) {
+        const m = /^(\w+)\[(\d+)\]$/.exec(part);
+        if (m && isPlainObject(v) && Array.isArray(v[m[1]])) v = (v[m[1]] as unknown[])[Number(m[2])];
+        else if (isPlainObject(v)) v = v[part];
+        else return whole;
+      }
+      if (!goTemplate && isPlainObject(v) && typeof v.path === 'string') v = v.path; // `{{path}}` in the fasttemplate form
+      return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : whole;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => substitute(v, params, goTemplate));
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, params, goTemplate)]));
+  return value;
+}
+
+/** Flux Kustomization → what it deploys (the GitRepository source is assumed to be this repository unless it says otherwise). */
+export function fluxKustomizationIntents(owner: Owner, repo: RepoContext, gitRepositories: Map<string, string>): { intents: Intent[]; problems: OwnerProblem[] } {
+  const spec = isPlainObject(owner.object.spec) ? owner.object.spec : {};
+  if (!fluxSourceIsHere(owner, spec, repo, gitRepositories)) return { intents: [], problems: [] };
+  const rel = typeof spec.path === 'string' ? spec.path : '.';
+  const dir = inRepo(repo, rel);
+  if (!dir || !isDirectory(dir)) {
+    return { intents: [], problems: [{ owner, at: ['spec', 'path'], ruleId: 'gitops-source-renders', message: `${owner.label}: path "${rel}" does not exist in this repository; Flux cannot build it` }] };
+  }
+  const intent: Intent = { owner, type: 'auto', dir, pathAt: ['spec', 'path'], pinned: false, unsupported: [] };
+  const target = str(spec.targetNamespace);
+  if (target) intent.namespace = { value: target, at: ['spec', 'targetNamespace'], override: true };
+  intent.directory = { recurse: true };
+  for (const field of ['images', 'patches', 'postBuild', 'commonMetadata', 'namePrefix', 'nameSuffix', 'components']) {
+    const v = spec[field];
+    if (v !== undefined && !(Array.isArray(v) && v.length === 0)) intent.unsupported.push({ message: `${field} of the Flux Kustomization is not applied by mllint`, at: ['spec', field] });
+  }
+  return { intents: [intent], problems: [] };
+}
+
+function fluxSourceIsHere(owner: Owner, spec: Record<string, unknown>, repo: RepoContext, gitRepositories: Map<string, string>): boolean {
+  const ref = isPlainObject(spec.sourceRef) ? spec.sourceRef : isPlainObject(spec.chart) && isPlainObject(spec.chart.spec) && isPlainObject(spec.chart.spec.sourceRef) ? spec.chart.spec.sourceRef : undefined;
+  if (!ref) return false;
+  if (ref.kind !== 'GitRepository' && ref.kind !== 'Bucket' && ref.kind !== 'OCIRepository') return false;
+  if (ref.kind !== 'GitRepository') return false;
+  const ns = str(ref.namespace) ?? (typeof owner.object.metadata?.namespace === 'string' ? owner.object.metadata.namespace : '');
+  const url = gitRepositories.get(`${ns}/${String(ref.name ?? '')}`);
+  if (url && repo.url) return normalizeRepoUrl(url) === repo.url;
+  return true;
+}
+
+/** Flux HelmRelease with a chart from a GitRepository → a Helm render. */
+export function helmReleaseIntents(owner: Owner, repo: RepoContext, gitRepositories: Map<string, string>): { intents: Intent[]; problems: OwnerProblem[] } {
+  const spec = isPlainObject(owner.object.spec) ? owner.object.spec : {};
+  const chartSpec = isPlainObject(spec.chart) && isPlainObject(spec.chart.spec) ? spec.chart.spec : undefined;
+  const problems: OwnerProblem[] = [];
+  if (!chartSpec) {
+    if (isPlainObject(spec.chartRef)) problems.push({ owner, at: ['spec', 'chartRef'], ruleId: 'gitops-not-rendered', message: `${owner.label}: the chart comes from ${String((spec.chartRef as Record<string, unknown>).kind ?? 'another source')}; mllint renders only charts in this repository` });
+    return { intents: [], problems };
+  }
+  const sourceKind = isPlainObject(chartSpec.sourceRef) ? chartSpec.sourceRef.kind : undefined;
+  if (sourceKind === 'HelmRepository') {
+    problems.push({ owner, at: ['spec', 'chart', 'spec', 'chart'], ruleId: 'gitops-not-rendered', message: `${owner.label}: chart "${String(chartSpec.chart)}" comes from a HelmRepository; mllint renders only charts in this repository (no network)` });
+    return { intents: [], problems };
+  }
+  if (!fluxSourceIsHere(owner, spec, repo, gitRepositories)) return { intents: [], problems };
+  const rel = str(chartSpec.chart) ?? '.';
+  const dir = inRepo(repo, rel);
+  if (!dir || !fs.existsSync(path.join(dir, 'Chart.yaml'))) {
+    problems.push({ owner, at: ['spec', 'chart', 'spec', 'chart'], ruleId: 'gitops-source-renders', message: `${owner.label}: chart path "${rel}" is not a chart in this repository (no Chart.yaml)` });
+    return { intents: [], problems };
+  }
+  const layers: ValuesLayer[] = [];
+  (Array.isArray(chartSpec.valuesFiles) ? chartSpec.valuesFiles : []).forEach((f, i) => {
+    if (typeof f !== 'string') return;
+    const file = path.resolve(dir, f);
+    const read = isInside(repo.root, file) ? valuesFileLayer(file, repo.roots) : { ok: false as const, reason: 'outside the repository' };
+    if (read.ok) {
+      if (path.basename(file) !== 'values.yaml' || path.dirname(file) !== dir) layers.push(read.layer);
+    } else problems.push({ owner, at: ['spec', 'chart', 'spec', 'valuesFiles', i], ruleId: 'gitops-source-renders', message: `${owner.label}: values file "${f}" ${read.reason === 'not found' ? 'does not exist in this repository' : `is ${read.reason}`}` });
+  });
+  const namespace = str(spec.targetNamespace) ?? (typeof owner.object.metadata?.namespace === 'string' ? owner.object.metadata.namespace : undefined);
+  (Array.isArray(spec.valuesFrom) ? spec.valuesFrom : []).forEach((v, i) => {
+    if (!isPlainObject(v)) return;
+    if (v.kind !== 'ConfigMap') {
+      problems.push({ owner, at: ['spec', 'valuesFrom', i], ruleId: 'gitops-not-rendered', message: `${owner.label}: values from ${String(v.kind)} "${String(v.name)}" are not read by mllint (Secrets are not in the tree); the chart is rendered without them` });
+      return;
+    }
+    const ownNs = typeof owner.object.metadata?.namespace === 'string' ? owner.object.metadata.namespace : '';
+    const cm = repo.configMaps.get(`${ownNs}/${String(v.name)}`);
+    const key = str(v.valuesKey) ?? 'values.yaml';
+    const data = cm && isPlainObject(cm.object.data) ? cm.object.data[key] : undefined;
+    if (typeof data !== 'string') {
+      if (v.optional !== true) problems.push({ owner, at: ['spec', 'valuesFrom', i], ruleId: 'gitops-not-rendered', message: `${owner.label}: ConfigMap "${String(v.name)}" (key ${key}) is not in the linted tree; the chart is rendered without it` });
+      return;
+    }
+    const parsed = parseYamlDocuments(data)[0];
+    if (str(v.targetPath)) {
+      const segments = String(v.targetPath).split('.');
+      const values: Record<string, unknown> = {};
+      let node = values;
+      segments.slice(0, -1).forEach((s) => (node = node[s] = {} as Record<string, unknown>));
+      node[segments[segments.length - 1]] = data;
+      layers.push({ values, file: '', docIndex: 0, at: [], locate: () => cm!.where(['data', key]) });
+    } else if (parsed && isPlainObject(parsed.value)) {
+      layers.push(inlineLayer(cm!, ['data', key], parsed.value, data));
+    }
+  });
+  if (isPlainObject(spec.values)) layers.push({ values: spec.values, file: '', docIndex: 0, at: [], locate: (inner) => owner.where(['spec', 'values', ...inner]) });
+  const releaseName = str(spec.releaseName) ?? (str(spec.targetNamespace) ? `${String(spec.targetNamespace)}-${nameOf(owner.object)}` : nameOf(owner.object));
+  const intent: Intent = { owner, type: 'helm', dir, pathAt: ['spec', 'chart', 'spec', 'chart'], pinned: false, unsupported: [], helm: { releaseName, layers, sets: [] } };
+  if (namespace) intent.namespace = { value: namespace, at: str(spec.targetNamespace) ? ['spec', 'targetNamespace'] : ['metadata', 'namespace'], override: false };
+  if (spec.postRenderers !== undefined) intent.unsupported.push({ message: 'postRenderers of the HelmRelease are not applied by mllint', at: ['spec', 'postRenderers'] });
+  return { intents: [intent], problems };
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,36 @@
+import { defineRule } from './define-rule.js';
+
+/**
+ * Reported by the GitOps render stage (src/render/), not by `check`: what an Argo CD Application, a Flux
+ * Kustomization or HelmRelease, or a chart in the tree points at cannot be rendered from this tree.
+ */
+export default defineRule<Record<string, never>>({
+  meta: {
+    id: 'gitops-source-renders',
+    severity: 'error',
+    recommended: true,
+    description: 'An Argo CD Application, Flux Kustomization/HelmRelease or Helm chart in the tree that cannot be rendered: missing path or values file, unvendored dependencies, a template error',
+    kinds: [],
+    remediation: 'Fix the path, values file or chart at the reported line; `helm template` or `kustomize build` on the directory shows the same error.',
+    docs: {
+      why:
+        'When the directory an Application points at is gone, a values file it names is missing, or the chart does ' +
+        'not render, the controller cannot generate manifests: the Application goes to `ComparisonError`/`Unknown` ' +
+        'and nothing in it is deployed or updated, including the fix the pull request was meant to ship.',
+      checks:
+        'For every Argo CD Application (and each Application an ApplicationSet list or git-directory generator ' +
+        'makes), Flux Kustomization and HelmRelease whose source is this repository (`repository.url` in the ' +
+        "config or git's `origin`; without either, a source whose path exists here): the path exists, each " +
+        "`valueFiles` entry exists and is YAML, and the chart renders with the real `helm template` (never " +
+        '`helm dependency update`: dependencies not vendored in `charts/` are reported at `dependencies:` in ' +
+        'Chart.yaml). Charts nothing points at are rendered with `helm.charts` values from the config, else their ' +
+        'own values.yaml. When the Application deploys a pinned revision (a tag or commit), a missing path is a ' +
+        'warning: that revision may differ from the linted tree.',
+      fix: 'Correct `spec.source.path` or the values file name, vendor the chart dependencies (`helm dependency build` and commit `charts/`), or fix the template error Helm reports.',
+    },
+    optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
+    defaultOptions: {},
+    messages: {},
+  },
+  check: () => [],
+});

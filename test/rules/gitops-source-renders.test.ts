@@ -1,0 +1,286 @@
+/**
+ * gitops-source-renders: what an Argo CD Application, ApplicationSet, Flux Kustomization or HelmRelease
+ * deploys from this repository is rendered; a path or values file that is missing is an error at its
+ * line (a warning when the Application deploys a pinned revision); sources of other repositories are
+ * left alone.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { lintPaths } from '../../src/api.js';
+import type { Finding } from '../../src/types.js';
+import { makeTree, removeTree } from '../helpers.js';
+import { describeHelm } from '../render/tools.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeTree));
+function lint(files: Record<string, string>): { findings: Finding[]; dir: string } {
+  const dir = makeTree(files);
+  dirs.push(dir);
+  const outcome = lintPaths(['.'], { cwd: dir });
+  if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
+  return { findings: outcome.result.findings, dir };
+}
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+const only = (findings: Finding[], id: string) => findings.filter((f) => f.ruleId === id);
+
+const CONFIG = 'repository: { url: https://github.com/acme/ml-gitops }\n';
+const app = (name: string, source: string, namespace = 'ml-serving-prod') => `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: ${name}
+  namespace: argocd
+spec:
+  project: default
+  source:
+${source}  destination:
+    server: https://kubernetes.default.svc
+    namespace: ${namespace}
+`;
+const POD = (name: string, extraMeta = '') => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+${extraMeta}spec:
+  containers:
+    - name: c
+      image: busybox:1.36
+`;
+
+describe('gitops-source-renders: Argo CD Applications', () => {
+  it('a path missing from the repository is an error at spec.source.path', () => {
+    const text = app('scorer', '    repoURL: https://github.com/acme/ml-gitops.git\n    targetRevision: main\n    path: apps/scorer\n');
+    const { findings } = lint({ '.mllint.yaml': CONFIG, 'argocd/scorer.yaml': text });
+    const f = only(findings, 'gitops-source-renders');
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ file: 'argocd/scorer.yaml', line: lineOf(text, 'path: apps/scorer'), severity: 'error' });
+    expect(f[0].message).toBe('Application argocd/scorer: path "apps/scorer" does not exist in this repository; Argo CD cannot generate its manifests');
+  });
+
+  it('a pinned revision makes it a warning (that revision may have the path)', () => {
+    const text = app('scorer', '    repoURL: git@github.com:acme/ml-gitops.git\n    targetRevision: v1.4.0\n    path: apps/scorer\n');
+    const f = only(lint({ '.mllint.yaml': CONFIG, 'argocd/scorer.yaml': text }).findings, 'gitops-source-renders');
+    expect(f.map((x) => x.severity)).toEqual(['warning']);
+  });
+
+  it('a source in another repository is not checked (even when the path is missing here)', () => {
+    const text = app('scorer', '    repoURL: https://github.com/other/repo.git\n    targetRevision: HEAD\n    path: apps/scorer\n');
+    expect(only(lint({ '.mllint.yaml': CONFIG, 'argocd/scorer.yaml': text }).findings, 'gitops-source-renders')).toEqual([]);
+  });
+
+  it('a path leaving the repository is refused', () => {
+    const text = app('scorer', '    repoURL: https://github.com/acme/ml-gitops\n    path: ../../etc\n');
+    const f = only(lint({ '.mllint.yaml': CONFIG, 'argocd/scorer.yaml': text }).findings, 'gitops-source-renders');
+    expect(f[0].message).toContain('leaves the repository');
+  });
+
+  it('a directory source is linted as the Application applies it: destination namespace, recurse, include/exclude', () => {
+    const text = app('web', '    repoURL: https://github.com/acme/ml-gitops\n    path: apps/web\n    directory:\n      recurse: true\n      exclude: "*-test.yaml"\n', 'ml-web');
+    const { findings } = lint({
+      '.mllint.yaml': `${CONFIG}rules: { namespace-set: error }\n`,
+      'argocd/web.yaml': text,
+      'apps/web/pod.yaml': POD('web'),
+      'apps/web/nested/pod.yaml': POD('nested'),
+      'apps/web/pod-test.yaml': POD('excluded'),
+      'apps/unused/pod.yaml': POD('unused'),
+    });
+    // Deployed by the Application: the destination namespace applies, `via` names it. Excluded or not deployed: linted raw.
+    const byPod = (name: string) => findings.filter((f) => f.resource?.kind === 'Pod' && f.resource.name === name);
+    for (const name of ['web', 'nested']) {
+      expect(byPod(name).length, name).toBeGreaterThan(0);
+      expect(byPod(name).every((f) => f.resource?.namespace === 'ml-web' && f.via === 'Application argocd/web'), name).toBe(true);
+    }
+    for (const name of ['excluded', 'unused']) {
+      expect(byPod(name).length, name).toBeGreaterThan(0);
+      expect(byPod(name).every((f) => f.resource?.namespace === undefined && f.via === undefined), name).toBe(true);
+    }
+    expect(only(findings, 'namespace-set').map((f) => f.file)).toContain('apps/unused/pod.yaml');
+  });
+
+  it('a directory without recurse deploys only its top-level files', () => {
+    const text = app('web', '    repoURL: https://github.com/acme/ml-gitops\n    path: apps/web\n', 'ml-web');
+    const { findings } = lint({ '.mllint.yaml': `${CONFIG}rules: { namespace-set: error }\n`, 'argocd/web.yaml': text, 'apps/web/pod.yaml': POD('web'), 'apps/web/nested/pod.yaml': POD('nested') });
+    const ofPod = (name: string) => findings.filter((f) => f.resource?.kind === 'Pod' && f.resource.name === name);
+    expect(ofPod('web').every((f) => f.via === 'Application argocd/web' && f.resource?.namespace === 'ml-web')).toBe(true);
+    expect(ofPod('nested').every((f) => f.via === undefined && f.resource?.namespace === undefined)).toBe(true);
+    expect(ofPod('nested').length).toBeGreaterThan(0);
+  });
+
+  it('ApplicationSet list and git-directory generators are expanded; their paths are checked', () => {
+    const list = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: models
+  namespace: argocd
+spec:
+  generators:
+    - list:
+        elements:
+          - model: ranker
+          - model: embedder
+  template:
+    metadata:
+      name: "{{model}}"
+    spec:
+      project: default
+      source:
+        repoURL: https://github.com/acme/ml-gitops.git
+        targetRevision: HEAD
+        path: "models/{{model}}"
+      destination:
+        server: https://kubernetes.default.svc
+        namespace: ml-models
+`;
+    const dirsSet = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: services
+  namespace: argocd
+spec:
+  goTemplate: true
+  generators:
+    - git:
+        repoURL: https://github.com/acme/ml-gitops.git
+        revision: HEAD
+        directories:
+          - path: services/*
+          - path: services/legacy
+            exclude: true
+  template:
+    metadata:
+      name: "svc-{{ .path.basename }}"
+    spec:
+      project: default
+      source:
+        repoURL: https://github.com/acme/ml-gitops.git
+        targetRevision: HEAD
+        path: "{{ .path.path }}"
+      destination:
+        server: https://kubernetes.default.svc
+        namespace: ml-services
+    `;
+    const { findings } = lint({
+      '.mllint.yaml': `${CONFIG}rules: { namespace-set: error }\n`,
+      'argocd/models.yaml': list,
+      'argocd/services.yaml': dirsSet,
+      'models/ranker/pod.yaml': POD('ranker'),
+      'services/search/pod.yaml': POD('search'),
+      'services/legacy/pod.yaml': POD('legacy'),
+    });
+    const missing = only(findings, 'gitops-source-renders');
+    expect(missing.map((f) => `${f.file}:${f.line} ${f.message}`)).toEqual([
+      `argocd/models.yaml:${lineOf(list, 'path: "models/')} Application argocd/embedder: path "models/embedder" does not exist in this repository; Argo CD cannot generate its manifests`,
+    ]);
+    // Deployed objects get their Application's namespace; services/legacy is excluded and linted raw.
+    expect(only(findings, 'namespace-set').map((f) => f.file)).toEqual(['services/legacy/pod.yaml']);
+    expect(findings.find((f) => f.resource?.kind === 'Pod' && f.resource.name === 'search')?.via).toBe('Application argocd/svc-search');
+    expect(findings.find((f) => f.resource?.kind === 'Pod' && f.resource.name === 'ranker')?.resource?.namespace).toBe('ml-models');
+  });
+});
+
+describe('gitops-source-renders: Flux', () => {
+  it('a Flux Kustomization path must exist; targetNamespace applies to what it deploys', () => {
+    const ks = `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: serving
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps/serving
+  targetNamespace: ml-serving
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+    const { findings } = lint({ '.mllint.yaml': `${CONFIG}rules: { namespace-set: error }\n`, 'clusters/prod/serving.yaml': ks, 'apps/serving/pod.yaml': POD('scorer', '  namespace: wrong\n') });
+    const pod = findings.filter((f) => f.resource?.name === 'scorer');
+    expect(pod.length).toBeGreaterThan(0);
+    expect(pod.every((f) => f.resource?.namespace === 'ml-serving')).toBe(true);
+    const missing = lint({ 'clusters/prod/serving.yaml': ks.replace('./apps/serving', './apps/gone') }).findings;
+    expect(only(missing, 'gitops-source-renders').map((f) => `${f.file}:${f.line}`)).toEqual([`clusters/prod/serving.yaml:${lineOf(ks, 'path:')}`]);
+  });
+});
+
+describeHelm('gitops-source-renders: charts', () => {
+  it('a values file the Application names but the repository lacks is an error at that valueFiles entry', () => {
+    const text = app('scorer', '    repoURL: https://github.com/acme/ml-gitops\n    path: charts/scorer\n    helm:\n      valueFiles:\n        - values-prod.yaml\n        - values-missing.yaml\n');
+    const { findings } = lint({
+      '.mllint.yaml': CONFIG,
+      'argocd/scorer.yaml': text,
+      'charts/scorer/Chart.yaml': 'apiVersion: v2\nname: scorer\nversion: 0.1.0\n',
+      'charts/scorer/values-prod.yaml': 'x: 1\n',
+      'charts/scorer/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  x: "{{ .Values.x }}"\n',
+    });
+    const f = only(findings, 'gitops-source-renders');
+    expect(f.map((x) => `${x.file}:${x.line}`)).toEqual([`argocd/scorer.yaml:${lineOf(text, 'values-missing.yaml')}`]);
+    expect(f[0].message).toBe('Application argocd/scorer: values file "values-missing.yaml" does not exist in this repository');
+  });
+
+  it('a Flux HelmRelease renders a chart of the repository with valuesFrom ConfigMap and values (values win)', () => {
+    const release = `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: scorer
+  namespace: ml
+spec:
+  interval: 5m
+  chart:
+    spec:
+      chart: ./charts/scorer
+      sourceRef: { kind: GitRepository, name: ml-gitops, namespace: flux-system }
+  valuesFrom:
+    - kind: ConfigMap
+      name: scorer-values
+  values:
+    replicas: 3
+`;
+    const cm = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: scorer-values
+  namespace: ml
+data:
+  values.yaml: |
+    image:
+      tag: latest
+    replicas: 1
+`;
+    const { findings } = lint({
+      'flux/release.yaml': release,
+      'flux/values.yaml': cm,
+      'charts/scorer/Chart.yaml': 'apiVersion: v2\nname: scorer\nversion: 0.1.0\n',
+      'charts/scorer/values.yaml': 'image:\n  tag: "1.0"\nreplicas: 1\n',
+      'charts/scorer/templates/deploy.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  replicas: {{ .Values.replicas }}
+  selector: { matchLabels: { app: s } }
+  template:
+    metadata: { labels: { app: s } }
+    spec:
+      containers:
+        - name: s
+          image: "scorer:{{ .Values.image.tag }}"
+`,
+      'charts/scorer/templates/hpa.yaml': 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: {{ .Release.Name }} }\n  minReplicas: 1\n  maxReplicas: 4\n',
+    });
+    expect(only(findings, 'image-pinned').map((f) => `${f.file}:${f.line}`)).toEqual([`flux/values.yaml:${lineOf(cm, 'tag: latest')}`]);
+    const replicas = only(findings, 'replicas-owned-by-autoscaler');
+    expect(replicas.map((f) => `${f.file}:${f.line}`)).toEqual([`flux/release.yaml:${lineOf(release, 'replicas: 3')}`]);
+    expect(replicas[0].resource).toMatchObject({ namespace: 'ml', name: 'scorer' });
+    expect(replicas[0].via).toBe('HelmRelease ml/scorer');
+  });
+});
+
+describe('gitops-source-renders: config', () => {
+  it('repository.url is validated as a string', () => {
+    const dir = makeTree({ '.mllint.yaml': 'repository: { url: 3 }\n', 'a.yaml': POD('p') });
+    dirs.push(dir);
+    const outcome = lintPaths(['.'], { cwd: dir });
+    expect(outcome.ok).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'a.yaml'))).toBe(true);
+  });
+});
