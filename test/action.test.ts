@@ -126,6 +126,7 @@ describe('the action on a simulated runner (committed bundle, no npm)', () => {
     const cli = spawnSync(process.execPath, [path.join(root, 'bin', 'mllint.js'), 'check', '--no-cache', '-f', 'json', '--config', 'manifests/rules.config.yaml', 'manifests/bad'], {
       cwd: path.join(root, 'examples'),
       encoding: 'utf8',
+      env: { ...process.env, MLLINT_HELM_COMMAND: '/nonexistent/helm' }, // the simulated runner has no helm
     });
     const cliFindings = JSON.parse(cli.stdout).findings as Array<{ ruleId: string; line: number; file: string }>;
     const key = (ruleId: string, file: string, line: number) => `${ruleId} ${file.replace(/^examples\//, '')}:${line}`;
