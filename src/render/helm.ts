@@ -77,9 +77,9 @@ export type HelmRendered =
 /** Renders one chart with one set of values. Never throws. */
 export function renderChart(request: HelmRenderRequest, options: HelmOptions): HelmRendered {
   const chartDisplay = toDisplayPath(options.cwd, request.chart.dir);
-  const fail = (message: string, at = request.reportAt): HelmRendered => ({
+  const fail = (message: string, at = request.reportAt, ruleId = 'gitops-source-renders'): HelmRendered => ({
     ok: false,
-    source: { display: toDisplayPath(options.cwd, at.file), absPath: at.file, text: '', problem: { message, line: at.line, ruleId: 'gitops-source-renders' } },
+    source: { display: toDisplayPath(options.cwd, at.file), absPath: at.file, text: '', problem: { message, line: at.line, ruleId } },
   });
   const what = `chart ${chartDisplay}${request.via ? ` (for ${request.via})` : ''}`;
 
@@ -96,6 +96,8 @@ export function renderChart(request: HelmRenderRequest, options: HelmOptions): H
     return fail(
       `${what} not rendered: its dependencies ${missing.map((d) => `"${d}"`).join(', ')} are not vendored in ${chartDisplay}/charts/; mllint never downloads charts (no network): run \`helm dependency build ${chartDisplay}\` and commit charts/, or lint the chart elsewhere`,
       { file: chartFile, line: dependenciesLine(chartFile) },
+      // Argo CD and Flux build dependencies themselves: the deployment works, only mllint cannot render it.
+      'gitops-not-rendered',
     );
   }
 

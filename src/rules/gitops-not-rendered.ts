@@ -22,7 +22,8 @@ export default defineRule<Record<string, never>>({
         'Argo CD sources with `chart:` (a Helm repository), `plugin`, remote values files, `helm.fileParameters`, ' +
         'Application `kustomize` overrides (images, namePrefix, …), ApplicationSet generators other than `list` and ' +
         '`git` directories, Flux HelmRelease charts from a HelmRepository or `chartRef`, `valuesFrom` Secrets or ' +
-        'ConfigMaps not in the tree, Flux Kustomization `images`/`patches`/`postBuild`, and a missing `helm` program.',
+        'ConfigMaps not in the tree, Flux Kustomization `images`/`patches`/`postBuild`, a missing `helm` program, and a chart ' +
+        'whose dependencies are not vendored in `charts/` (mllint never runs `helm dependency update`; reported at `dependencies:`).',
       fix: 'Informational. Set `rules: { gitops-not-rendered: "off" }` to hide it.',
     },
     optionsSchema: { type: 'object', additionalProperties: false, properties: {} },

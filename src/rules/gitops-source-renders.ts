@@ -9,7 +9,7 @@ export default defineRule<Record<string, never>>({
     id: 'gitops-source-renders',
     severity: 'error',
     recommended: true,
-    description: 'An Argo CD Application, Flux Kustomization/HelmRelease or Helm chart in the tree that cannot be rendered: missing path or values file, unvendored dependencies, a template error',
+    description: 'An Argo CD Application, Flux Kustomization/HelmRelease or Helm chart in the tree that cannot be rendered: missing path or values file, a template error, a chart linking out of the repository',
     kinds: [],
     remediation: 'Fix the path, values file or chart at the reported line; `helm template` or `kustomize build` on the directory shows the same error.',
     docs: {
@@ -21,12 +21,11 @@ export default defineRule<Record<string, never>>({
         'For every Argo CD Application (and each Application an ApplicationSet list or git-directory generator ' +
         'makes), Flux Kustomization and HelmRelease whose source is this repository (`repository.url` in the ' +
         "config or git's `origin`; without either, a source whose path exists here): the path exists, each " +
-        "`valueFiles` entry exists and is YAML, and the chart renders with the real `helm template` (never " +
-        '`helm dependency update`: dependencies not vendored in `charts/` are reported at `dependencies:` in ' +
-        'Chart.yaml). Charts nothing points at are rendered with `helm.charts` values from the config, else their ' +
+        "`valueFiles` entry exists and is YAML, and the chart renders with the real `helm template` (unvendored dependencies are `gitops-not-rendered`: " +
+        'the controller builds them). Charts nothing points at are rendered with `helm.charts` values from the config, else their ' +
         'own values.yaml. When the Application deploys a pinned revision (a tag or commit), a missing path is a ' +
         'warning: that revision may differ from the linted tree.',
-      fix: 'Correct `spec.source.path` or the values file name, vendor the chart dependencies (`helm dependency build` and commit `charts/`), or fix the template error Helm reports.',
+      fix: 'Correct `spec.source.path` or the values file name, or fix the template error Helm reports.',
     },
     optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
     defaultOptions: {},
