@@ -63,8 +63,9 @@ function resolveTyped(data: string): unknown {
 }
 
 let pending: unknown = NOT_TYPED;
+const YAML11_TAG_NAME = 'tag:yaml.org,2002:mllint-yaml11';
 
-const yaml11Scalar = new jsyaml.Type('tag:yaml.org,2002:mllint-yaml11', {
+const yaml11Scalar = new jsyaml.Type(YAML11_TAG_NAME, {
   kind: 'scalar',
   resolve(data: unknown) {
     pending = NOT_TYPED;
@@ -78,6 +79,21 @@ const yaml11Scalar = new jsyaml.Type('tag:yaml.org,2002:mllint-yaml11', {
 });
 
 const SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [yaml11Scalar] });
+const YAML11_TAG = YAML11_TAG_NAME;
+
+/**
+ * Set when js-yaml opens or closes a node with an anchor or an explicit tag in its state (anything but a plain scalar's
+ * `?`, or its resolution by `yaml11Scalar`): the fast path then steps aside, as for any construct
+ * outside the plain subset (anchors: alias limits and merge sources; tags: `yaml` resolves them).
+ */
+let propertySeen = false;
+
+function noteProperty(_event: string, state: { tag?: string | null; anchor?: string | null }): void {
+  // On 'close' the node's own properties; on 'open' of a child also those just read for its parent
+  // (js-yaml may drop a tag whose node turns out empty, `!` alone on a line, before closing it).
+  if (state.anchor != null || (state.tag != null && state.tag !== '?' && state.tag !== YAML11_TAG)) propertySeen = true;
+}
+
 
 /**
  * Text constructs the fast path does not take. Over-matching only costs speed (the file is parsed by
@@ -95,16 +111,20 @@ const TRIGGERED: Array<[string, RegExp | true, boolean]> = [
   // `- `, `? `, or in a flow collection.
   ['&', /(?:^[ ]*(?:-[ ]+)*|[:?-][ ]+|[[{,][ ]*)&/m, false], // anchors (alias limits, merge sources)
   ['!', /(?:^[ ]*(?:-[ ]+)*|[:?-][ ]+|[[{,][ ]*)!/m, false], // tags
-  ['?', /(?:^|[\s,[{])\?(?:\s|$)/, false], // complex keys
+  // `?` and `{` count only where a node starts: at a line start or after `:`, `-`, `?`, `,`, `[`, `{`
+  // (spaces between); mid-line in a plain scalar (`required {key,value} pairs`) they are text.
+  ['?', /(?:^|[\n\r,[{:?-])[ ]*\?(?:\s|$)/, false], // complex keys
   ['|', /(?:^|\s)\|[-+]?[0-9]/, false], // block scalars with indentation indicators
   ['>', /(?:^|\s)>[-+]?[0-9]/, false],
-  ['{', /(?:^|[\s,[:-])\{\s*[^\s}]/, false], // non-empty flow mappings (null, date or collection keys inside)
+  ['{', /(?:^|[\n\r,[{:?-])[ ]*\{\s*[^\s}]/, false], // non-empty flow mappings (null, date or collection keys inside)
 ];
 
 const NULL_KEY = /^(?:~|null|Null|NULL)?[ ]*:(?:[ \r]|$)/; // null keys: "" in `yaml`, "null" in js-yaml
 const DATE_KEY = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[^:]*:(?:[ \r]|$)/; // Date keys stringify differently
 /** Implicit keys over 1024 characters are errors in `yaml`. */
 const MAX_FAST_LINE = 1000;
+const LONE_CR = /\r(?!\n)/;
+const ONE_FLOW_SEQUENCE = /^\[[^:\n]*\][ \r]*$/;
 
 const NODE_START = String.raw`(^[ ]*(?:-[ ]+)*|[:?-][ ]+|[[{,][ ]*)`;
 const CLOSED_QUOTED = new RegExp(`${NODE_START}('(?:[^'\n]|'')*'|"(?:[^"\\\n]|\\.)*")`, 'gm');
@@ -136,14 +156,22 @@ export function resolvePlainScalar(text: string): unknown {
   }
 }
 
-export function needsFullParser(text: string): boolean {
+export function needsFullParser(original: string, options: FastParseOptions = {}): boolean {
+  // A carriage return not followed by a line feed breaks lines for js-yaml only.
+  if (original.includes('\r') && LONE_CR.test(original)) return true;
+  // Scalars over several lines (descriptions and CEL rules in CRDs, configs in ConfigMaps) are blanked
+  // first, keeping offsets and line breaks: what they hold is text (see `multiLineScalars`).
+  const ranges = multiLineScalars(original);
+  if (ranges === undefined) return true;
+  const text = ranges.length > 0 ? blankRanges(original, ranges) : original;
   let blanked: string | undefined;
   for (const [trigger, pattern, inScalars] of TRIGGERED) {
-    if (!text.includes(trigger)) continue;
+    if (!original.includes(trigger)) continue;
+    if (options.emitted && (trigger === '"#' || trigger === "'#")) continue;
     if (pattern === true && inScalars) return true;
     // Node-level constructs cannot hide inside a scalar: look for them outside those (CRDs' CEL rules such
     // as 'a ? !has(b) : c' are quoted text, not tags or complex keys).
-    const subject = inScalars ? text : (blanked ??= withoutQuotedScalars(text));
+    const subject = inScalars ? original : (blanked ??= withoutQuotedScalars(text));
     if (pattern === true ? subject.includes(trigger) : pattern.test(subject)) return true;
   }
   let documentStart = true; // at the start of the text or after `---`
@@ -176,7 +204,9 @@ export function needsFullParser(text: string): boolean {
       while (i < end && text[i] === ' ') i++;
     }
     const c = text[i];
-    if (c === '[') return true; // collection keys stringify differently
+    // Collection keys stringify differently. A line that is one flow sequence without `:` is no key (a
+    // sequence item, or prose in a multi-line plain scalar: `['Exact', 'PathPrefix']`).
+    if (c === '[' && !ONE_FLOW_SEQUENCE.test(text.slice(i, end))) return true;
     if ((c === ':' || c === '~' || c === 'n' || c === 'N') && NULL_KEY.test(text.slice(i, end))) return true;
     if (c >= '0' && c <= '9' && text[i + 4] === '-' && DATE_KEY.test(text.slice(i, end))) return true;
     start = end + 1;
@@ -184,14 +214,143 @@ export function needsFullParser(text: string): boolean {
   return false;
 }
 
+export interface FastParseOptions {
+  /**
+   * The text was written by a YAML emitter (`kustomize build` output, go-yaml): a comment is never glued
+   * to a closing quote there, so `'#` and `"#` are text (`must not contain '#'`), not that error.
+   */
+  emitted?: boolean;
+}
+
 /** The documents of `text` as plain values, or undefined when `yaml` must parse the text. */
-export function fastParseDocuments(text: string): unknown[] | undefined {
-  if (needsFullParser(text)) return undefined;
+export function fastParseDocuments(text: string, options: FastParseOptions = {}): unknown[] | undefined {
+  if (needsFullParser(text, options)) return undefined;
   try {
-    return jsyaml.loadAll(text, undefined, { schema: SCHEMA, json: false }) as unknown[];
+    propertySeen = false;
+    const docs = jsyaml.loadAll(text, undefined, { schema: SCHEMA, json: false, listener: noteProperty as unknown as jsyaml.LoadOptions['listener'] }) as unknown[];
+    return propertySeen ? undefined : docs;
   } catch {
     return undefined; // syntax errors, duplicate keys, unresolvable scalars: `yaml` reports them
   }
+}
+
+/** A quoted scalar that opens a key or a value on a line: `"…`, `key: '…`, `- "…` (after indentation). */
+const QUOTED_START = /^([ ]*)((?:-[ ]+)*)((?:[^\s'"#:][^:#]*?|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'):[ ]+)?(['"])/;
+/** A block scalar header ending a line: `key: |`, `- >-`, `key: |+ # comment` (no indentation indicator). */
+const BLOCK_START = /^([ ]*)((?:-[ ]+)*)((?:[^\s'"#:|>[{!&*-][^:#]*?|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'):[ ]+)?[|>][-+]?[ ]*(?:[ ]#.*)?\r?$/;
+
+/**
+ * Scalars that span lines, in block context: quoted scalars (long descriptions and CEL rules as
+ * kustomize and kubectl write them), from their opening to their closing quote, and the content lines
+ * of block scalars (`|`, `>`: JSON or configs in a ConfigMap); [start, end) offsets, sorted.
+ * Undefined when the text is not simple enough to tell (a closing quote followed by more than a
+ * comment, a document marker inside a quoted scalar, continuation lines `yaml` would find too little
+ * indented): the caller then leaves the text to `yaml`. Ranges only hide text from the trigger patterns
+ * and the line checks; the parse itself is js-yaml's, compared with `yaml` by the differential tests.
+ */
+function multiLineScalars(text: string): Array<[number, number]> | undefined {
+  const ranges: Array<[number, number]> = [];
+  const quotes = text.includes("'") || text.includes('"');
+  const blocks = text.includes('|') || text.includes('>');
+  if (!quotes && !blocks) return ranges;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const line = text.slice(start, Math.min(end, start + MAX_FAST_LINE));
+    const block = blocks && (line.includes('|') || line.includes('>')) ? BLOCK_START.exec(line) : null;
+    if (block) {
+      // Content lines are blank or indented at least as much as the first one, which must be indented
+      // more than the key (or the dash, for `- |`); the first other line ends the scalar.
+      // The key's column; for `- |`, just right of the last dash (stricter than YAML: fewer lines taken).
+      const parentIndent = block[1].length + block[2].length - (block[3] === undefined && block[2] !== '' ? 1 : 0);
+      let content = -1;
+      let last = end;
+      for (let next = end + 1; next < text.length; ) {
+        let nextEnd = text.indexOf('\n', next);
+        if (nextEnd === -1) nextEnd = text.length;
+        let indent = 0;
+        while (next + indent < nextEnd && text[next + indent] === ' ') indent++;
+        const blank = next + indent === nextEnd || (text[next + indent] === '\r' && next + indent + 1 === nextEnd);
+        if (!blank) {
+          if (content === -1) {
+            if (indent <= parentIndent) break;
+            content = indent;
+          } else if (indent < content) break;
+        }
+        last = nextEnd;
+        next = nextEnd + 1;
+      }
+      if (last > end) ranges.push([end + 1, Math.min(last + 1, text.length)]);
+      start = last + 1;
+      continue;
+    }
+    const open = quotes && (line.includes("'") || line.includes('"')) ? QUOTED_START.exec(line) : null;
+    if (!open) {
+      start = end + 1;
+      continue;
+    }
+    const quote = open[4];
+    // Continuation lines must be indented more than the key (`yaml` requires it, js-yaml does not);
+    // for `- '…` more than the last dash, for a bare `'…` at least as much as the quote (stricter).
+    const minIndent = open[1].length + open[2].length + (open[3] === undefined ? 0 : 1) - (open[3] === undefined && open[2] !== '' ? 1 : 0);
+    let i = start + open[0].length; // just after the opening quote
+    let close = -1;
+    while (i < text.length) {
+      const c = text[i];
+      if (quote === "'" && c === "'") {
+        if (text[i + 1] === "'") {
+          i += 2;
+          continue;
+        }
+        close = i;
+        break;
+      }
+      if (quote === '"' && c === '\\') {
+        i += 2;
+        continue;
+      }
+      if (quote === '"' && c === '"') {
+        close = i;
+        break;
+      }
+      i++;
+    }
+    if (close === -1) return undefined; // unterminated: an error for `yaml` to report
+    let closeEnd = text.indexOf('\n', close);
+    if (closeEnd === -1) closeEnd = text.length;
+    if (close < end) {
+      start = end + 1; // closes on its own line: an ordinary line
+      continue;
+    }
+    // After the closing quote only spaces and a comment after a space (a `:` of a key, a glued comment:
+    // not simple, let `yaml` judge).
+    if (!/^[ ]*\r?$|^[ ]+#/.test(text.slice(close + 1, closeEnd))) return undefined;
+    for (let next = end + 1; next <= close; ) {
+      let nextEnd = text.indexOf('\n', next);
+      if (nextEnd === -1) nextEnd = text.length;
+      let indent = 0;
+      while (next + indent < nextEnd && text[next + indent] === ' ') indent++;
+      const blank = next + indent === nextEnd || (text[next + indent] === '\r' && next + indent + 1 === nextEnd);
+      // Under-indented, or a document marker (at column 0) inside the scalar: `yaml` reports it.
+      if (!blank && (indent < minIndent || text.startsWith('---', next) || text.startsWith('...', next))) return undefined;
+      next = nextEnd + 1;
+    }
+    ranges.push([start + open[0].length - 1, close + 1]); // the quotes and what is between them
+    start = closeEnd + 1;
+  }
+  return ranges;
+}
+
+/** The documents of `text` as plain values, or undefined when `yaml` must parse the text. */
+/** `text` with every character in `ranges` but line breaks replaced by a space (offsets kept). */
+function blankRanges(text: string, ranges: Array<[number, number]>): string {
+  let out = '';
+  let at = 0;
+  for (const [from, to] of ranges) {
+    out += text.slice(at, from) + text.slice(from, to).replace(/[^\n\r]/g, ' ');
+    at = to;
+  }
+  return out + text.slice(at);
 }
 
 /**

@@ -74,6 +74,43 @@ const TRICKY_SCALARS = [
 
 const SIGNIFICANT = ['\r\n', ':', '-', ' ', '  ', '\n', '#', '[', ']', '{', '}', ',', '"', "'", '|', '>', '&', '*', '!', '?', '%', '@', '`', '\t', '---', '...', '<<', '~', 'yes', '0', '\\'];
 
+/** A CRD whose descriptions and CEL rules hold YAML indicators (`&&`, `!has`, `? :`, `{…}`, `[…]`) as text. */
+const CRD_WITH_PROSE = [
+    'apiVersion: apiextensions.k8s.io/v1',
+    'kind: CustomResourceDefinition',
+    'metadata:',
+    '  name: things.example.com',
+    'spec:',
+    '  versions:',
+    '  - name: v1',
+    '    schema:',
+    '      openAPIV3Schema:',
+    '        description: MatchLabels holds {key,value} pairs & more! See [docs].',
+    '        x-kubernetes-validations:',
+    "        - rule: '!has(self.a) || self.b != 1 && self.c >= 2'",
+    "          message: must not contain '#' when set",
+    "        - rule: 'self.type == ''Exact'' ? has(self.port)",
+    '            : true && !has(self.x)',
+    "            ? {a: 1} : [b, c]'",
+    '        - rule: "self.x.all(k, k != \\"#\\")',
+    '            && !self.y"',
+    '          messageExpression: |-',
+    '            {"art": {"image": "x"}, "list": [1, 2]}',
+    '            ? key: &anchor !tag [x]: y',
+    '',
+    '            - [a: 1]',
+    '          type: object',
+    '        properties:',
+    '          type:',
+    '            description: |',
+    '              Type is one of',
+    "              ['Exact', 'PathPrefix']",
+    '            type: string',
+    '            enum:',
+    '            - [Exact]',
+    '',
+  ].join('\n');
+
 describe('fast-yaml: agreement with the yaml parser', () => {
   it('agrees on the conformance fixtures, the examples and a generated corpus sample', () => {
     const examples = yamlFilesUnder(path.join(ROOT, 'examples'));
@@ -110,6 +147,16 @@ describe('fast-yaml: agreement with the yaml parser', () => {
     expect(needsFullParser('apiVersion: v1\nkind: Pod\nmetadata: {}\nspec:\n  containers: []\n')).toBe(false);
   });
 
+  it('steps aside where js-yaml and yaml differ: a lone CR, under-indented quoted lines, anchors and tags js-yaml sees', () => {
+    for (const text of ['a: 1\rb: 2\n', "x:\n  - a: 'q\n    r'\n", '[a,\n b]: 1\n']) {
+      expect(needsFullParser(text), text).toBe(true);
+    }
+    // Found by js-yaml while it parses, whatever the text looks like.
+    for (const text of ['a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: ! 1\n', '- &x\n  b: 1\n', 'a:\n  !t\n  b\n', 'a: [!!int 1]\n', '&a k: v\n', '!\n---\na: 1\n']) {
+      expect(fastParseDocuments(text), text).toBeUndefined();
+    }
+  });
+
   it('keeps CRDs with CEL rules on the fast path: tags, anchors and complex keys are looked for outside scalars', () => {
     const cel = `spec:
   versions:
@@ -136,6 +183,30 @@ describe('fast-yaml: agreement with the yaml parser', () => {
       expect(needsFullParser(text), text).toBe(false);
       expect(assertAgrees(text)).toBe(true);
     }
+  });
+
+  it('takes CRDs whose descriptions and CEL rules hold YAML indicators as text, and agrees', () => {
+    const crd = CRD_WITH_PROSE;
+    const glued = crd.replace("message: must not contain '#' when set", 'message: plain text').replace('\\"#\\"', '\\"x\\"');
+    expect(assertAgrees(crd)).toBe(true);
+    expect(assertAgrees(glued)).toBe(true);
+    // `'#` on a continuation line of a plain scalar is text in an emitter's output (kustomize's).
+    const prose = 'a:\n  description: one\n    line with \'#\' in it\n';
+    expect(fastParseDocuments(prose)).toBeUndefined();
+    expect(canon(fastParseDocuments(prose, { emitted: true }))).toBe(canon(parseYamlDocuments(prose).map((d) => d.value)));
+    const slow = parseYamlDocuments(crd);
+    expect(slow.flatMap((d) => d.errors)).toEqual([]);
+    expect(canon(fastParseDocuments(crd, { emitted: true }))).toBe(canon(slow.map((d) => d.value)));
+    // A real anchor, tag or complex key outside those scalars is still seen.
+    for (const [from, to] of [['          type: object', '          type: &t object'], ['          type: object', '          type: !!str object'], ['        properties:', '        ? properties\n        :']]) {
+      expect(fastParseDocuments(glued.replace(from, to), { emitted: true }), to).toBeUndefined();
+    }
+    // Content less indented than the block scalar's first line ends it; what follows is checked again.
+    expect(needsFullParser('a: |\n    x\n  {b: 1}\n')).toBe(true);
+    expect(fastParseDocuments('a: |\n    x\n  &y b\n')).toBeUndefined();
+    expect(needsFullParser('a: |\n  x\n? b\n: 1\n')).toBe(true);
+    expect(needsFullParser("a: 'x\n  y'#c\n")).toBe(true);
+    expect(needsFullParser("a: 'x\n---\n  y'\n")).toBe(true);
   });
 
   it('agrees on generated documents dumped in many styles', () => {
@@ -167,7 +238,8 @@ describe('fast-yaml: agreement with the yaml parser', () => {
   it('agrees on mutated, truncated and garbled manifests', () => {
     const bases = [...yamlFilesUnder(path.join(ROOT, 'examples')), ...yamlFilesUnder(CONFORMANCE)]
       .map((f) => fs.readFileSync(f, 'utf8'))
-      .filter((t) => t.length < 20000);
+      .filter((t) => t.length < 20000)
+      .concat([CRD_WITH_PROSE, `x:\n  - a: 'q\n    r'\n    b: |\n      {z}\n      ? y\n---\n${CRD_WITH_PROSE}`]);
     const edit = fc.record({
       at: fc.double({ min: 0, max: 1, noNaN: true }),
       kind: fc.constantFrom('insert', 'delete', 'replace', 'truncate', 'dupline', 'indent'),
