@@ -10,6 +10,9 @@
  *   npm run bench:peers -- --sizes 1000,10000    which generated trees
  *   npm run bench:peers -- --no-real             no real repositories
  *   npm run bench:peers -- --no-build            use dist/ as it is
+ *   npm run bench:peers -- --checkov-max 50000   largest generated tree Checkov runs on (default 10000:
+ *                                                at 50k one Checkov run takes tens of minutes on 2 cores)
+ *   npm run bench:peers -- --real-reps 5         runs of mllint's cold check on real repositories (default 3)
  *
  * Peers are installed on first use into .tools/ (gitignored), pinned:
  *   kubeconform and kube-score: `go install …@version` from the Go module proxy (GOBIN=.tools/bin);
@@ -53,6 +56,8 @@ const flag = (name) => args.includes(name);
 const option = (name) => (args.indexOf(name) !== -1 ? args[args.indexOf(name) + 1] : undefined);
 const quick = flag('--quick');
 const REPS = option('--reps') ? Math.max(1, Number(option('--reps'))) : quick ? 3 : 5;
+const CHECKOV_MAX = option('--checkov-max') ? Number(option('--checkov-max')) : 10000;
+const REAL_REPS = option('--real-reps') ? Math.max(1, Number(option('--real-reps'))) : Math.min(REPS, 3);
 const SIZES = option('--sizes') ? option('--sizes').split(',').map(Number) : quick ? [1000, 10000] : [1000, 10000, 50000];
 const log = (line) => process.stderr.write(`${line}\n`);
 
@@ -284,11 +289,13 @@ const results = [];
 for (const input of inputs) {
   // The 50k tree: half the runs; Checkov (minutes per run from 10k) once from 10k, at most 3 times below.
   const reps = input.docs >= 50000 ? Math.max(1, Math.ceil(REPS / 2)) : REPS;
+  // mllint's cold runs on a real repository render every kustomization (tens of seconds each when loaded).
+  const coldReps = input.real ? REAL_REPS : reps;
   log(`\n${input.name}: ${input.files} YAML files${input.commit ? ` (${input.commit.slice(0, 12)})` : ''}`);
   const row = { input: input.name, key: input.key, files: input.files, docs: input.docs, tools: {} };
   const opts = { cwd: input.tree, okStatus: [0, 1] };
   const mllintArgs = [BIN, 'check', '.', '--format', 'json', '-o', reportFile, '--no-cache'];
-  row.tools.mllint = repeat('mllint check (default rules)', reps, process.execPath, mllintArgs, opts);
+  row.tools.mllint = repeat('mllint check (default rules)', coldReps, process.execPath, mllintArgs, opts);
   try {
     const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
     row.resources = report.summary.resources;
@@ -297,7 +304,7 @@ for (const input of inputs) {
     // the figures stand without the counts
   }
   if (input.real) {
-    row.tools.mllintNoKustomize = repeat('mllint check --kustomize=off', reps, process.execPath, [...mllintArgs, '--kustomize=off'], opts);
+    row.tools.mllintNoKustomize = repeat('mllint check --kustomize=off', coldReps, process.execPath, [...mllintArgs, '--kustomize=off'], opts);
     // The cached second run (the pre-commit case): the first run stores, the next ones read.
     const cacheArgs = [BIN, 'check', '.', '--format', 'json', '-o', reportFile];
     spawnSync(process.execPath, cacheArgs, { cwd: input.tree, stdio: 'ignore' });
@@ -316,7 +323,7 @@ for (const input of inputs) {
     row.kubeScoreFiles = objectFiles.length;
     row.tools.kubeScore = repeat(`kube-score score -o json (${objectFiles.length} files)`, reps, peers.kubeScore.exe, ['score', '-o', 'json', ...objectFiles], opts);
   }
-  if (peers.checkov.ok) {
+  if (peers.checkov.ok && !(input.docs > CHECKOV_MAX)) {
     const checkovReps = input.docs >= 10000 ? 1 : Math.min(reps, 3);
     row.tools.checkov = repeat(`checkov --framework kubernetes (${checkovReps} run${checkovReps > 1 ? 's' : ''})`, checkovReps, peers.checkov.exe, ['-d', '.', '--framework', 'kubernetes', '--quiet', '--compact', '-o', 'json', '--skip-download'], { ...opts, env: { BC_SKIP_MAPPING: 'TRUE', CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false' } });
   }
