@@ -127,7 +127,11 @@ function prepareRun(paths: string[], options: LintOptions): Prepared {
 /** Lints a tree on disk, offline (online sources need `lintPathsOnline`). */
 export function lintPaths(paths: string[], options: LintOptions = {}): LintOutcome {
   const prepared = prepareRun(paths, options);
-  if (!prepared.ok) return prepared;
+  return prepared.ok ? lintPrepared(prepared, options) : prepared;
+}
+
+/** The offline run on prepared sources (so that a run is prepared, and kustomizations rendered, once). */
+function lintPrepared(prepared: Extract<Prepared, { ok: true }>, options: LintOptions): LintOutcome {
   const { config, settings, sources, discovery, kustomizeOn, helmOn, helmCharts, cwd } = prepared;
 
   const cacheInputs = { cwd, config, settings, sources, extra: { helmCharts, unreadable: discovery.unreadable, kustomizeOn, helmOn } };
@@ -166,7 +170,7 @@ export async function lintPathsOnline(paths: string[], options: LintOptions = {}
   const prepared = prepareRun(paths, options);
   if (!prepared.ok) return prepared;
   const { config, settings, sources, discovery, helmCharts } = prepared;
-  if (!onlineSourcesConfigured(onlineOptions(config))) return lintPaths(paths, { ...options, config });
+  if (!onlineSourcesConfigured(onlineOptions(config))) return lintPrepared(prepared, options);
 
   const loaded = loadSources(sources);
   const facts = await resolveOnline(objectsOf(loaded), settings, onlineOptions(config));
