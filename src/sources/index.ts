@@ -58,18 +58,27 @@ export interface MlflowSetup {
   /** Where the URL came from, for the warning's position. */
   file?: string;
   line?: number;
-  /** Credentials withheld because the URL came from a config inside the repository. */
-  credentialsWithheld: boolean;
 }
 
 /** Whether any online source is configured for this run (without touching the network). */
 export function onlineSourcesConfigured(options: OnlineOptions): boolean {
   if (options.offline) return false;
-  return mlflowUrlOf(options) !== undefined || imageChecksOn(options);
+  return mlflowUrlOf(options) !== undefined || imageChecksOn(options) || imageChecksRefused(options);
 }
 
+/**
+ * Image checks run when `--check-images` asks, or when `registries.check` is set by a config the user
+ * trusts (outside the repository). A config inside the repository is written by the pull request: it may
+ * not make mllint contact hosts (DESIGN.md §4, §8), so its `registries.check` alone turns nothing on.
+ */
 function imageChecksOn(options: OnlineOptions): boolean {
-  return !options.offline && (options.checkImages === true || options.config.registries?.check === true);
+  if (options.offline) return false;
+  return options.checkImages === true || (options.config.registries?.check === true && !configInsideRepository(options));
+}
+
+/** `registries.check` was set by a config inside the repository and not confirmed by `--check-images`. */
+function imageChecksRefused(options: OnlineOptions): boolean {
+  return !options.offline && options.checkImages !== true && options.config.registries?.check === true && configInsideRepository(options);
 }
 
 /** The MLflow URL and where it came from: the flag, the config, else `MLFLOW_TRACKING_URI` (http(s) only). */
@@ -172,6 +181,9 @@ export async function resolveOnline(objects: readonly LoadedObject[], settings: 
       ),
     );
   }
+  if (imageChecksRefused(options)) {
+    facts.warnings.push({ message: `registries.check in a config inside the repository was ignored: a pull request may not choose which hosts mllint connects to; pass --check-images in the CI job to check images` });
+  }
   if (imageChecksOn(options)) {
     const { ca, problem } = readCa(options.config.registries?.caFile, options);
     if (problem) facts.warnings.push({ message: `image registries: ${problem}; using the default CAs` });
@@ -218,14 +230,22 @@ export function setupMlflow(options: OnlineOptions, deadline: number, facts: Onl
     return undefined;
   }
   const insideRepo = source.from === 'config' && configInsideRepository(options);
-  // A config from the pull request may not send the user's credentials to a host of its choosing.
+  // A config from the pull request may not choose a host for mllint to contact, nor send the user's
+  // credentials there: its URL is used only when MLFLOW_TRACKING_URI names the same server.
   const trusted = !insideRepo || [options.env.MLFLOW_TRACKING_URI].some((u) => u !== undefined && sameOrigin(u, source.url));
-  const credentials = trusted ? mlflowCredentialsFromEnv(options.env) : undefined;
+  if (!trusted) {
+    facts.warnings.push({
+      message: `MLflow URL ${shown} comes from a config inside the repository and was not contacted: a pull request may not choose which server mllint connects to; set MLFLOW_TRACKING_URI (or --mlflow-url) to it in the CI job to enable version checks`,
+      file: options.config.mlflow?.file,
+      line: options.config.mlflow?.line,
+    });
+    return undefined;
+  }
+  const credentials = mlflowCredentialsFromEnv(options.env);
   const { ca, problem } = readCa(options.config.mlflow?.caFile, options);
   if (problem) facts.warnings.push({ message: `MLflow registry at ${shown}: ${problem}; using the default CAs` });
-  const client = new MlflowClient({ url: trusted ? source.url : stripUserInfo(source.url), credentials, ca, deadline });
+  const client = new MlflowClient({ url: source.url, credentials, ca, deadline });
   shown = client.shown;
-  const hasEnvCredentials = mlflowCredentialsFromEnv(options.env) !== undefined;
   return {
     url: source.url,
     shown,
@@ -233,15 +253,7 @@ export function setupMlflow(options: OnlineOptions, deadline: number, facts: Onl
     tags: { ...DEFAULT_MLFLOW_TAGS, ...(options.config.mlflow?.tags ?? {}) },
     file: source.from === 'config' ? options.config.mlflow?.file : undefined,
     line: source.from === 'config' ? options.config.mlflow?.line : undefined,
-    credentialsWithheld: !trusted && hasEnvCredentials,
   };
-}
-
-function stripUserInfo(url: string): string {
-  const u = new URL(url);
-  u.username = '';
-  u.password = '';
-  return u.toString();
 }
 
 export function errorText(err: unknown): string {
@@ -250,9 +262,6 @@ export function errorText(err: unknown): string {
 
 function mlflowWarning(mlflow: MlflowSetup, err: unknown, settings: RunSettings): OnlineWarning {
   let message = `MLflow registry at ${mlflow.shown} unreachable: ${errorText(err)}`;
-  if (mlflow.credentialsWithheld && err instanceof OnlineError && err.kind === 'auth') {
-    message += ' (credentials are not sent to a URL set by a config inside the repository; pass --mlflow-url or MLFLOW_TRACKING_URI)';
-  }
   message += settings.registry ? `; version checks use the snapshot ${settings.registry.file}` : '; version checks skipped';
   return { message, file: mlflow.file, line: mlflow.line };
 }

@@ -150,7 +150,7 @@ describe('online-source-unavailable', () => {
   it('the warning sits at the line of the config that named the source', async () => {
     const port = await freePort();
     const dir = tree({ '.mllint.yaml': `# team config\nregistry:\n  mlflow:\n    url: http://127.0.0.1:${port}\n` });
-    const out = await check(dir, []);
+    const out = await check(dir, [], { MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}` });
     expect(warningsOf(out.stdout).map((w) => [w.file, w.line])).toEqual([['.mllint.yaml', 4]]);
   });
 
@@ -164,18 +164,20 @@ describe('online-source-unavailable', () => {
     expect(warningsOf(out.stdout)[0].message).toContain(`http://127.0.0.1:${port}/mlflow`);
   });
 
-  it('a URL from a config inside the repository gets no credentials unless MLFLOW_TRACKING_URI names it too', async () => {
+  it('a URL from a config inside the repository is not contacted unless MLFLOW_TRACKING_URI or --mlflow-url names it', async () => {
     const server = await answeringServer(404, '{"error_code":"RESOURCE_DOES_NOT_EXIST"}');
     const dir = tree({ '.mllint.yaml': `registry:\n  mlflow:\n    url: ${server.url}\n` });
-    await check(dir, [], { MLFLOW_TRACKING_TOKEN: 'tok-1' });
-    expect(server.authorizations.length).toBeGreaterThan(0);
-    expect(server.authorizations.every((a) => a === undefined)).toBe(true);
-    server.authorizations.length = 0;
+    const refused = await check(dir, [], { MLFLOW_TRACKING_TOKEN: 'tok-1' });
+    expect(server.authorizations).toEqual([]);
+    expect(warningsOf(refused.stdout).map((w) => [w.line, w.message])).toEqual([
+      [3, expect.stringMatching(/comes from a config inside the repository and was not contacted: a pull request may not choose which server mllint connects to/)],
+    ]);
     await check(dir, [], { MLFLOW_TRACKING_TOKEN: 'tok-1', MLFLOW_TRACKING_URI: server.url });
     expect(server.authorizations.length).toBeGreaterThan(0);
     expect(server.authorizations.every((a) => a === 'Bearer tok-1')).toBe(true);
     server.authorizations.length = 0;
     await check(dir, ['--mlflow-url', server.url], { MLFLOW_TRACKING_TOKEN: 'tok-1' });
+    expect(server.authorizations.length).toBeGreaterThan(0);
     expect(server.authorizations.every((a) => a === 'Bearer tok-1')).toBe(true);
   });
 
@@ -187,7 +189,7 @@ describe('online-source-unavailable', () => {
     expect(warningsOf(out.stdout)).toEqual([]);
     // Without --offline the same run does connect (the counter works).
     const dir2 = tree({ '.mllint.yaml': `registry:\n  mlflow:\n    url: ${silent.url}\ntimeouts: { onlineSeconds: 0.5 }\n` });
-    await check(dir2, []);
+    await check(dir2, [], { MLFLOW_TRACKING_URI: silent.url });
     expect(silent.connections()).toBeGreaterThan(0);
   });
 

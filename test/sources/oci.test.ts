@@ -77,8 +77,14 @@ describeRegistry('OCI registry, anonymous over HTTP', () => {
     const dir = tree({ 'deploy.yaml': deployment([`${registry.host}/ml/fraud-scorer:9.9.9`]) });
     expect(findingsOf((await check(dir, [])).stdout, 'image-matches-registry')).toEqual([]);
     expect(findingsOf((await check(dir, ['--check-images', '--offline'])).stdout, 'image-matches-registry')).toEqual([]);
+    // registries.check in a config inside the repository (the pull request's) turns nothing on: one warning, no request.
     const configured = tree({ '.mllint.yaml': 'registries: { check: true }\n', 'deploy.yaml': deployment([`${registry.host}/ml/fraud-scorer:9.9.9`]) });
-    expect(findingsOf((await check(configured, [])).stdout, 'image-matches-registry')).toHaveLength(1);
+    const refused = await check(configured, []);
+    expect(findingsOf(refused.stdout, 'image-matches-registry')).toEqual([]);
+    expect(findingsOf(refused.stdout, 'online-source-unavailable').map((f) => f.message)).toEqual([
+      expect.stringMatching(/^registries\.check in a config inside the repository was ignored/),
+    ]);
+    expect(findingsOf((await check(configured, ['--check-images'])).stdout, 'image-matches-registry')).toHaveLength(1);
   });
 });
 
@@ -93,7 +99,7 @@ describeRegistry('OCI registry, htpasswd Basic auth over TLS with a test CA', ()
   const files = () =>
     tree({
       'ca.pem': registry.ca!,
-      '.mllint.yaml': 'registries: { check: true, caFile: ca.pem }\n',
+      '.mllint.yaml': 'registries: { caFile: ca.pem }\n',
       'deploy.yaml': deployment([`${registry.host}/ml/fraud-scorer:3.0.1`, `${registry.host}/ml/fraud-scorer:3.0.2`]),
     });
   const dockerConfig = (dir: string, password = REGISTRY_USER.password) => {
@@ -105,7 +111,7 @@ describeRegistry('OCI registry, htpasswd Basic auth over TLS with a test CA', ()
 
   it('credentials from the Docker config (DOCKER_CONFIG) and the CA from registries.caFile: the missing tag is found', async () => {
     const dir = files();
-    const out = await check(dir, [], { DOCKER_CONFIG: dockerConfig(dir) });
+    const out = await check(dir, ["--check-images"], { DOCKER_CONFIG: dockerConfig(dir) });
     expect(findingsOf(out.stdout, 'online-source-unavailable')).toEqual([]);
     expect(findingsOf(out.stdout, 'image-matches-registry').map((f) => f.line)).toEqual([13]);
     expect(out.stdout + out.stderr).not.toContain(REGISTRY_USER.password);
@@ -116,7 +122,7 @@ describeRegistry('OCI registry, htpasswd Basic auth over TLS with a test CA', ()
     const home = path.join(dir, 'home');
     fs.mkdirSync(path.join(home, '.docker'), { recursive: true });
     fs.copyFileSync(path.join(dockerConfig(dir), 'config.json'), path.join(home, '.docker', 'config.json'));
-    const out = await check(dir, [], { HOME: home });
+    const out = await check(dir, ["--check-images"], { HOME: home });
     expect(findingsOf(out.stdout, 'image-matches-registry').map((f) => f.line)).toEqual([13]);
   });
 
@@ -126,7 +132,7 @@ describeRegistry('OCI registry, htpasswd Basic auth over TLS with a test CA', ()
   ])('%s: one warning, its images not judged', async (_name, password, message) => {
     const dir = files();
     const env: Record<string, string> = password ? { DOCKER_CONFIG: dockerConfig(dir, password) } : { DOCKER_CONFIG: path.join(dir, 'nowhere') };
-    const out = await check(dir, [], env);
+    const out = await check(dir, ["--check-images"], env);
     const warnings = findingsOf(out.stdout, 'online-source-unavailable');
     expect(warnings.map((w) => w.message)).toHaveLength(1);
     expect(warnings[0].message).toMatch(new RegExp(`^image registry at https://${registry.host.replace(/\./g, '\\.')} unreachable: `));
@@ -137,8 +143,8 @@ describeRegistry('OCI registry, htpasswd Basic auth over TLS with a test CA', ()
   });
 
   it('without the CA: one TLS warning', async () => {
-    const dir = tree({ '.mllint.yaml': 'registries: { check: true }\n', 'deploy.yaml': deployment([`${registry.host}/ml/fraud-scorer:3.0.1`]) });
-    const out = await check(dir, [], { DOCKER_CONFIG: dockerConfig(dir) });
+    const dir = tree({ 'deploy.yaml': deployment([`${registry.host}/ml/fraud-scorer:3.0.1`]) });
+    const out = await check(dir, ['--check-images'], { DOCKER_CONFIG: dockerConfig(dir) });
     const warnings = findingsOf(out.stdout, 'online-source-unavailable');
     expect(warnings).toHaveLength(1);
     expect(warnings[0].message).toMatch(/TLS certificate not trusted/);
