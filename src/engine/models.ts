@@ -110,11 +110,12 @@ function literalEnv(template: PodTemplate, name: string): EnvHit | undefined {
     if (ref.type !== 'container') continue;
     const env = ref.container.env;
     if (!Array.isArray(env)) continue;
-    for (let i = 0; i < env.length; i++) {
+    // With a name listed twice the kubelet keeps the last entry (a later patch appended it): read that one.
+    for (let i = env.length - 1; i >= 0; i--) {
       const entry = env[i];
-      if (isPlainObject(entry) && entry.name === name && (typeof entry.value === 'string' || typeof entry.value === 'number')) {
-        return { value: String(entry.value), path: [...ref.path, 'env', i, 'value'] };
-      }
+      if (!isPlainObject(entry) || entry.name !== name) continue;
+      if (typeof entry.value === 'string' || typeof entry.value === 'number') return { value: String(entry.value), path: [...ref.path, 'env', i, 'value'] };
+      break; // the last entry takes its value from elsewhere (valueFrom): no literal applies
     }
   }
   return undefined;

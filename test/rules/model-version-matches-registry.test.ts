@@ -158,6 +158,25 @@ ruleTester(rule, {
       name: 'MLFLOW_MODEL_URI is a model URI too',
       yaml: withEnv({ MLFLOW_MODEL_URI: 'models:/fraud-detector@champion' }),
       errors: [{ messageId: 'mutableReference', line: 18, message: /^MLFLOW_MODEL_URI "models:\/fraud-detector@champion" names the alias/ }],
+      name: 'MODEL_VERSION listed twice: the kubelet keeps the last entry, and so does mllint',
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: scorer, namespace: ml-serving-prod }
+spec:
+  selector: { matchLabels: { app: scorer } }
+  template:
+    metadata: { labels: { app: scorer } }
+    spec:
+      containers:
+        - name: scorer
+          image: registry.example.com/ml/fraud-scorer:3.0.1
+          env:
+            - { name: MODEL_NAME, value: fraud-detector }
+            - { name: MODEL_VERSION, value: "3" }
+            - { name: MODEL_VERSION, value: "2" }
+`,
+      settings: withRegistry,
+      errors: [{ messageId: 'versionMismatch', line: 15, message: /version 2, but the registry's production version is 3/ }],
     },
     {
       name: 'staging version in production',
