@@ -32,6 +32,15 @@ describe('mllint check', () => {
     expect(r.stdout).not.toMatch(/\u001b\[/); // not a TTY: no colour
   });
 
+  it('stylish ends with a per-rule count line, most findings first', async () => {
+    const noNamespace = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name} }\n`;
+    const dir = tree({ 'apps/pod.yaml': LATEST_POD, 'apps/a.yaml': noNamespace('a'), 'apps/b.yaml': noNamespace('b') });
+    const r = await runCli(['check'], { cwd: dir });
+    const last = r.stdout.trimEnd().split('\n');
+    expect(last[last.length - 2]).toMatch(/^✖ 3 problems/);
+    expect(last[last.length - 1]).toBe('by rule: namespace-set 2, image-pinned 1');
+  });
+
   it('colours only on a TTY, and never with --no-color or NO_COLOR', async () => {
     const dir = tree({ 'pod.yaml': LATEST_POD });
     expect((await runCli(['check'], { cwd: dir, isTTY: true })).stdout).toMatch(/\u001b\[/);

@@ -1,4 +1,4 @@
-/** The default terminal format: findings grouped by file, `file:line:col`, coloured, a summary line. */
+/** The default terminal format: findings grouped by file, `file:line:col`, coloured, a summary line and a per-rule count line. */
 import pc from 'picocolors';
 import type { Finding, LintResult, Severity } from '../types.js';
 import type { FormatterContext } from './index.js';
@@ -26,8 +26,21 @@ export default function formatStylish(result: LintResult, context: FormatterCont
   const counts = `${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(infos, 'info')})`;
   const scope = `${plural(files, 'file')}, ${plural(resources, 'resource')} checked${suppressed ? `, ${suppressed} suppressed` : ''}`;
   if (total === 0) lines.push(c.green(`✔ no problems`) + c.dim(` · ${scope}`));
-  else lines.push(`${(errors > 0 ? c.red : warnings > 0 ? c.yellow : c.blue)(c.bold(`✖ ${counts}`))}${c.dim(` · ${scope}`)}`);
+  else {
+    lines.push(`${(errors > 0 ? c.red : warnings > 0 ? c.yellow : c.blue)(c.bold(`✖ ${counts}`))}${c.dim(` · ${scope}`)}`);
+    lines.push(c.dim(`by rule: ${byRule(result.findings)}`));
+  }
   return `${lines.join('\n')}\n`;
+}
+
+/** `namespace-set 39, image-pinned 12, parse-error 1`: findings per rule, most first (ties by rule id). */
+function byRule(findings: readonly Finding[]): string {
+  const counts = new Map<string, number>();
+  for (const f of findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([rule, n]) => `${rule} ${n}`)
+    .join(', ');
 }
 
 function describeResource(f: Finding): string | undefined {

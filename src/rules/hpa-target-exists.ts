@@ -71,7 +71,7 @@ spec:
     defaultOptions: {},
     messages: {
       noTarget: 'scaleTargetRef must name the kind and name of the workload to scale',
-      missing: 'scales {{kind}} "{{name}}", which does not exist in namespace "{{namespace}}"',
+      missing: 'scales {{kind}} "{{name}}", which is not among the linted objects of namespace "{{namespace}}"; unless it is applied from elsewhere, the autoscaler scales nothing',
       typo: 'scales {{kind}} "{{name}}", which does not exist in namespace "{{namespace}}"; did you mean "{{candidate}}"?',
       wrongKind: 'scales {{kind}} "{{name}}", but "{{name}}" in namespace "{{namespace}}" is a {{actualKind}}',
       notScalable: 'scales {{kind}} "{{name}}", but a {{kind}} has no replica count an HPA could set',
@@ -95,6 +95,7 @@ spec:
     }
     const candidate = closestString(name, index.namesNear(kind, namespace, name));
     if (candidate) return [{ messageId: 'typo', data: { ...data, candidate }, path: [...refPath, 'name'] }];
-    return [{ messageId: 'missing', data, path: [...refPath, 'name'] }];
+    // The target may be applied from elsewhere (another repository, an operator): likely wrong, not certain.
+    return [{ messageId: 'missing', data, path: [...refPath, 'name'], maxSeverity: 'warning' }];
   },
 });

@@ -81,7 +81,7 @@ spec:
     optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
     defaultOptions: {},
     messages: {
-      serviceMissing: 'backend Service "{{service}}" does not exist in namespace "{{namespace}}"{{hint}}',
+      serviceMissing: 'backend Service "{{service}}" is not among the linted objects of namespace "{{namespace}}"{{hint}}',
       portMissing: 'backend port {{port}} is not a port of Service "{{service}}" (its ports: {{declared}})',
     },
   },
@@ -92,10 +92,13 @@ spec:
     for (const backend of backendsOf(object.object)) {
       const service = index.find('Service', namespace, backend.name);
       if (!service) {
+        const hint = missingServiceHint(backend.name, namespace, index);
         reports.push({
           messageId: 'serviceMissing',
-          data: { service: backend.name, namespace, hint: missingServiceHint(backend.name, namespace, index) },
+          data: { service: backend.name, namespace, hint },
           path: backend.namePath,
+          // Without a near miss, the Service may be created elsewhere (an operator, another repository).
+          ...(hint === '' ? { maxSeverity: 'warning' as const } : {}),
         });
         continue;
       }

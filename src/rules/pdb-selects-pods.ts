@@ -81,7 +81,7 @@ spec:
     messages: {
       noSelector: 'PodDisruptionBudget has no selector, so it protects no pods',
       emptySelectorBeta: 'an empty selector selects no pods in policy/v1beta1; list the labels of the pods to protect',
-      noMatch: 'selector {{selector}} matches the pod labels of no workload in namespace "{{namespace}}"; the budget protects nothing',
+      noMatch: 'selector {{selector}} matches the pod labels of no linted workload in namespace "{{namespace}}"; unless its pods come from elsewhere (an operator, another repository), the budget protects nothing',
       valueDiffers:
         'selector {{key}}={{expected}} matches no workload in namespace "{{namespace}}"; closest: {{workload}} has pods labelled {{key}}={{actual}}',
       labelMissing:
@@ -120,7 +120,8 @@ spec:
         fix: `Put the PodDisruptionBudget in namespace "${other}", next to the pods it protects.`,
       }];
     }
-    return [{ messageId: 'noMatch', data: { selector: text, namespace }, path: selectorPath }];
+    // Pods may come from elsewhere (operators, other repositories): likely wrong, not certain.
+    return [{ messageId: 'noMatch', data: { selector: text, namespace }, path: selectorPath, maxSeverity: 'warning' }];
   },
 });
 

@@ -68,7 +68,7 @@ spec:
     optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
     defaultOptions: {},
     messages: {
-      noMatch: 'selector {{selector}} matches the pod labels of no workload in namespace "{{namespace}}"; the Service has no endpoints',
+      noMatch: 'selector {{selector}} matches the pod labels of no linted workload in namespace "{{namespace}}"; unless its pods come from elsewhere (an operator, another repository), the Service has no endpoints',
       valueDiffers:
         'selector {{key}}={{expected}} matches no workload in namespace "{{namespace}}"; closest: {{workload}} has pods labelled {{key}}={{actual}}',
       labelMissing:
@@ -98,6 +98,7 @@ spec:
         fix: `Put the Service in namespace "${other}", next to its pods.`,
       }];
     }
-    return [{ messageId: 'noMatch', data: { selector: text, namespace }, path: ['spec', 'selector'] }];
+    // Pods may come from elsewhere (operators, other repositories): likely wrong, not certain.
+    return [{ messageId: 'noMatch', data: { selector: text, namespace }, path: ['spec', 'selector'], maxSeverity: 'warning' }];
   },
 });

@@ -106,7 +106,7 @@ spec:
     optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
     defaultOptions: {},
     messages: {
-      noTarget: 'selector {{selector}} matches no {{target}} in {{where}}; Prometheus scrapes nothing',
+      noTarget: 'selector {{selector}} matches no linted {{target}} in {{where}}; unless it comes from elsewhere, Prometheus scrapes nothing',
       valueDiffers: 'selector {{key}}={{expected}} matches no {{target}} in {{where}}; closest: {{candidate}} has {{key}}={{actual}}',
       labelMissing: 'selector {{selector}} matches no {{target}} in {{where}}; closest: {{candidate}}, which lacks the label {{key}}={{expected}}',
       otherNamespace: 'selector {{selector}} matches no {{target}} in {{where}}, only {{candidate}}; namespaceSelector does not include its namespace',
@@ -319,5 +319,5 @@ function selectorMissReports<T>(selector: LabelSelector, scope: Scope, lookups: 
       fix: `Add "${namespaceOf(object)}" to spec.namespaceSelector.matchNames.`,
     }];
   }
-  return [{ messageId: 'noTarget', data: { selector: text || '{}', target, where: scope.where }, path: ['spec', 'selector'] }];
+  return [{ messageId: 'noTarget', data: { selector: text || '{}', target, where: scope.where }, path: ['spec', 'selector'], maxSeverity: 'warning' }];
 }

@@ -92,7 +92,7 @@ spec:
         line: 16,
         column: 23,
         path: 'spec.rules[0].http.paths[0].backend.service.name',
-        message: 'backend Service "fraud-scoring" does not exist in namespace "ml-serving-prod"; did you mean "fraud-scorer"?',
+        message: 'backend Service "fraud-scoring" is not among the linted objects of namespace "ml-serving-prod"; did you mean "fraud-scorer"?',
       }],
     },
     {
@@ -111,7 +111,7 @@ spec:
     {
       name: 'no Service at all',
       yaml: ingress(backend('fraud-scorer', 'number: 80')),
-      errors: [{ messageId: 'serviceMissing', line: 16, message: 'backend Service "fraud-scorer" does not exist in namespace "ml-serving-prod"' }],
+      errors: [{ messageId: 'serviceMissing', line: 16, message: 'backend Service "fraud-scorer" is not among the linted objects of namespace "ml-serving-prod"' }],
     },
     {
       name: 'port number is the container port, not the Service port',

@@ -109,7 +109,7 @@ spec:
     matchExpressions:
       - { key: track, operator: NotIn, values: [canary] }
 `)}`,
-      errors: [{ messageId: 'noMatch', line: 25, message: /^selector track NotIn \(canary\) matches the pod labels of no workload/ }],
+      errors: [{ messageId: 'noMatch', line: 25, message: /^selector track NotIn \(canary\) matches the pod labels of no linted workload/ }],
     },
     {
       name: 'labels of the Deployment itself are not pod labels',
@@ -121,7 +121,7 @@ spec:
     {
       name: 'policy/v1 empty selector in a namespace without workloads',
       files: { 'a/deploy.yaml': deployment('ml', '{ app: a }'), 'b/pdb.yaml': pdb('ml-other', '  selector: {}\n') },
-      errors: [{ messageId: 'noMatch', file: 'b/pdb.yaml', line: 8, message: 'selector {} matches the pod labels of no workload in namespace "ml-other"; the budget protects nothing' }],
+      errors: [{ messageId: 'noMatch', file: 'b/pdb.yaml', line: 8, message: 'selector {} matches the pod labels of no linted workload in namespace "ml-other"; unless its pods come from elsewhere (an operator, another repository), the budget protects nothing' }],
     },
     {
       name: 'malformed: a selector that is a list',

@@ -156,7 +156,7 @@ spec:
     {
       name: 'nothing close: points at the selector',
       yaml: `${deployment('{ app: llm-summarizer }', 'ml-serving-prod', 'llm-summarizer')}---\n${service('    app: fraud-scorer')}`,
-      errors: [{ messageId: 'noMatch', line: 23, path: 'spec.selector', message: 'selector app=fraud-scorer matches the pod labels of no workload in namespace "ml-serving-prod"; the Service has no endpoints' }],
+      errors: [{ messageId: 'noMatch', line: 23, path: 'spec.selector', message: 'selector app=fraud-scorer matches the pod labels of no linted workload in namespace "ml-serving-prod"; unless its pods come from elsewhere (an operator, another repository), the Service has no endpoints' }],
     },
     {
       name: 'no workloads at all',

@@ -170,7 +170,7 @@ ruleTester(rule, {
     {
       name: 'matchExpressions select nothing',
       yaml: `${service()}---\n${serviceMonitor('  selector:\n    matchExpressions:\n      - { key: team, operator: In, values: [fraud] }\n  endpoints:\n    - port: metrics\n')}`,
-      errors: [{ messageId: 'noTarget', line: 19, message: 'selector team In (fraud) matches no Service in namespace "ml-serving-prod"; Prometheus scrapes nothing' }],
+      errors: [{ messageId: 'noTarget', line: 19, message: 'selector team In (fraud) matches no linted Service in namespace "ml-serving-prod"; unless it comes from elsewhere, Prometheus scrapes nothing' }],
     },
     {
       name: 'namespaceSelector any, label typo: the candidate is named with its namespace',
