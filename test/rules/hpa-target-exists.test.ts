@@ -67,7 +67,7 @@ ${hpa('Rollout', 'fraud-scorer')}`,
       files: { 'apps/fraud/deployment.yaml': workload('Deployment', 'fraud-scorer'), 'autoscaling/fraud-hpa.yaml': hpa('Deployment', 'fraud-scorrer') },
       errors: [{
         messageId: 'typo', file: 'autoscaling/fraud-hpa.yaml', line: 10,
-        message: 'scales Deployment "fraud-scorrer", which is not among the linted objects of namespace "ml-serving-prod"; did you mean "fraud-scorer"?',
+        message: 'scales Deployment "fraud-scorrer", which does not exist in namespace "ml-serving-prod"; did you mean "fraud-scorer"?',
       }],
     },
     {
