@@ -116,7 +116,7 @@ spec:
       const namespace = namespaceOf(object);
       const stage = stageForNamespace(namespace, settings);
       if (!options.noScaleToZeroStages.includes(stage)) return [];
-      return [{ messageId: 'kserveScaleToZero', data: { namespace, stage }, path }];
+      return [{ messageId: 'kserveScaleToZero', data: { namespace, stage }, path, maxSeverity: 'warning' }];
     }
 
     const path = ['spec', 'minReplicas'];
@@ -124,7 +124,7 @@ spec:
     const min = hpaMinReplicas(object);
     const target = targetOf(object, index);
     const targetText = target ? describeObject(target) : describeTarget(object);
-    if (written === 0) return [{ messageId: 'zero', data: { target: targetText }, path }];
+    if (written === 0) return [{ messageId: 'zero', data: { target: targetText }, path, maxSeverity: 'warning' }];
 
     const reports: Report[] = [];
     const blocked = target ? blockingPdb(object, target, index, min) : undefined;
@@ -137,7 +137,7 @@ spec:
     } else if (min < options.minReplicas) {
       reports.push({ messageId: 'belowMinimum', data: { min, minimum: options.minReplicas }, path });
     } else if ((written === undefined || written === null) && options.requireExplicitMinReplicas) {
-      reports.push({ messageId: 'missing', data: { target: targetText }, path });
+      reports.push({ messageId: 'missing', data: { target: targetText }, path, maxSeverity: 'info' });
     }
     return reports;
   },

@@ -12,7 +12,7 @@ export interface NoSecretLiteralsInEnvOptions {
 export default defineRule<NoSecretLiteralsInEnvOptions>({
   meta: {
     id: 'no-secret-literals-in-env',
-    severity: 'error',
+    severity: 'warning',
     recommended: true,
     description: 'Credentials must come from a Secret (valueFrom.secretKeyRef), not literal env values',
     kinds: WORKLOAD_KINDS,
