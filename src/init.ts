@@ -10,6 +10,7 @@ import { discoverFiles } from './loaders/files.js';
 import { loadSources } from './loaders/load-sources.js';
 import { objectsOf } from './engine/run.js';
 import { displayUrl } from './sources/http.js';
+import { CONFIG_SCHEMA } from './config/schema.js';
 
 export type InitResult = { ok: true; file: string; text: string } | { ok: false; message: string };
 
@@ -29,7 +30,7 @@ export function starterConfig(cwd: string, env: Record<string, string | undefine
   const namespaces = [...new Set(objects.map((o) => o.namespace).filter((n): n is string => typeof n === 'string' && n !== ''))].sort();
   const aliases = namespaces.map((n) => [n, proposedAlias(n)] as const).filter(([, a]) => a !== undefined);
   const lines = [
-    '# yaml-language-server: $schema=https://github.com/mllint/mllint/schemas/config.schema.json',
+    `# yaml-language-server: $schema=${String(CONFIG_SCHEMA.$id)}`,
     '# mllint configuration, written by `mllint init`. Every rule runs at its recommended severity;',
     '# set one to off | info | warning | error under `rules:` (see `mllint rules`).',
     'extends: ["mllint:recommended"]',

@@ -34,11 +34,13 @@ describe('README examples', () => {
 });
 
 describe('config schema', () => {
-  it('has a resolvable $id: the raw file of this repository (from package.json) on main', () => {
+  it('has a resolvable $id: the raw file of this repository (from package.json) at this version\'s tag, shown in the README', () => {
     const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'config.schema.json'), 'utf8'));
+    const registry = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'registry.schema.json'), 'utf8'));
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     const repo = /github\.com\/([^/]+\/[^/.]+)/.exec(pkg.repository.url)![1];
-    expect(schema.$id).toBe(`https://raw.githubusercontent.com/${repo}/main/schemas/config.schema.json`);
-    expect(README).toContain(schema.$id);
+    expect(schema.$id).toBe(`https://raw.githubusercontent.com/${repo}/v${pkg.version}/schemas/config.schema.json`);
+    expect(registry.$id).toBe(`https://raw.githubusercontent.com/${repo}/v${pkg.version}/schemas/registry.schema.json`);
+    expect(README).toContain(`# yaml-language-server: $schema=${schema.$id}`);
   });
 });

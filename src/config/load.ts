@@ -177,8 +177,11 @@ export function parseConfigText(text: string, file: string, display: string, con
   const validate = compileSchema(CONFIG_SCHEMA);
   if (!validate(raw)) {
     for (const error of validate.errors ?? []) {
-      // rule entries get precise messages below
+      // Rule entries and pack names get precise messages (did you mean, unknown option) below.
       if (/^\/rules\/|^\/overrides\/\d+\/(rules|policies)\//.test(error.instancePath)) continue;
+      if (/^\/(rules|overrides\/\d+\/rules)$/.test(error.instancePath) && error.keyword === 'additionalProperties') continue;
+      const pack = /^\/extends\/(\d+)$/.exec(error.instancePath);
+      if (pack && typeof ((raw as { extends?: unknown[] }).extends ?? [])[Number(pack[1])] === 'string') continue;
       const { path: p, message, atKey } = describeAjvError(error);
       problems.push(problemAt(p, message, atKey));
     }
@@ -235,9 +238,20 @@ export function parseConfigText(text: string, file: string, display: string, con
   }
   if (problems.length > 0) return { ok: false, problems: dedupe(problems) };
 
-  // 2. This file's own policies, compiled once.
+  // 2. This file's own policies, compiled once. An entry with no schema (only id and severity) sets the
+  // severity of a policy an extended pack defines.
   const policies: PolicyRule[] = [];
+  const policySeverities: Record<string, RuleEntry> = {};
   for (const [i, spec] of ((config.policies ?? []) as Array<Record<string, any>>).entries()) {
+    if (spec.schema === undefined) {
+      if (!merged.policies.some((p) => p.meta.id === spec.id)) {
+        const own = ((config.policies ?? []) as Array<Record<string, any>>).some((p) => p.id === spec.id && p.schema !== undefined);
+        problems.push(problemAt(['policies', i, 'id'], own
+          ? `policy "${spec.id}" is defined in this file; set its severity in that definition`
+          : `no extended pack defines a policy "${spec.id}"; a new policy needs description, match and schema`));
+      } else policySeverities[spec.id] = { severity: spec.severity };
+      continue;
+    }
     if (getRule(spec.id)) {
       problems.push(problemAt(['policies', i, 'id'], `policy id "${spec.id}" clashes with a built-in rule`));
       continue;
@@ -265,7 +279,7 @@ export function parseConfigText(text: string, file: string, display: string, con
   const own: ConfigFile = {
     file,
     dir,
-    rules: normaliseRuleEntries(config.rules),
+    rules: { ...normaliseRuleEntries(config.rules), ...policySeverities },
     ignore: config.ignore ?? [],
     registryFile: resolvePath(config.registry?.file),
     stageByNamespace: { ...(config.registry?.stageByNamespace ?? {}), ...(config.registry?.mlflow?.stageByNamespace ?? {}) },
@@ -330,7 +344,7 @@ export function parseConfigText(text: string, file: string, display: string, con
   problems.push(...validateRuleEntries(config.rules, ['rules'], yaml, display, policyIds));
   for (const [i, o] of ((config.overrides ?? []) as Array<Record<string, any>>).entries()) {
     if (!o.files && !o.namespaces) problems.push(problemAt(['overrides', i], 'an override needs files or namespaces (or both)'));
-    problems.push(...validateRuleEntries(o.rules, ['overrides', i, 'rules'], yaml, display));
+    problems.push(...validateRuleEntries(o.rules, ['overrides', i, 'rules'], yaml, display, policyIds));
     problems.push(...validatePolicyEntries(o.policies, ['overrides', i, 'policies'], yaml, display, policyIds));
   }
   if (problems.length > 0) return { ok: false, problems: dedupe(problems) };
@@ -411,7 +425,7 @@ function validatePolicyEntries(entries: unknown, at: PathSegment[], yaml: Positi
 }
 
 /** Unknown rule ids, bad severities and options that break a rule's own schema, each at its position. */
-export function validateRuleEntries(rules: unknown, at: PathSegment[], yaml: PositionedYaml, display: string, extraIds: ReadonlySet<string> = new Set()): ConfigProblem[] {
+export function validateRuleEntries(rules: unknown, at: PathSegment[], yaml: PositionedYaml, display: string, policyIds: ReadonlySet<string> = new Set()): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const problemAt = (p: PathSegment[], message: string, key = false): ConfigProblem => {
     const pos = yaml.positionOf(p, { key });
@@ -421,7 +435,11 @@ export function validateRuleEntries(rules: unknown, at: PathSegment[], yaml: Pos
   if (typeof rules !== 'object' || Array.isArray(rules)) return [problemAt(at, `${at.join('.')} must be a mapping of rule id to setting`)];
   for (const [id, setting] of Object.entries(rules as Record<string, unknown>)) {
     const rule = getRule(id);
-    if (!rule && !extraIds.has(id)) {
+    if (!rule && policyIds.has(id)) {
+      problems.push(problemAt([...at, id], `"${id}" is a custom policy, not a rule: set its severity under policies (- { id: ${id}, severity: warning }) or in an override's policies`, true));
+      continue;
+    }
+    if (!rule) {
       const hint = closestRuleId(id);
       problems.push(problemAt([...at, id], `unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}`, true));
       continue;

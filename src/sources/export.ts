@@ -4,6 +4,7 @@
  */
 import type { ConfigFile } from '../config/load.js';
 import type { RegistryModel } from '../engine/settings.js';
+import { readPackageJson } from '../package-root.js';
 import { DEFAULT_ONLINE_SECONDS, eachLimited, errorText, setupMlflow, versionEntry, type OnlineFacts } from './index.js';
 
 export interface ExportOptions {
@@ -54,7 +55,7 @@ function renderMap(map: Record<string, string>): string {
 /** The snapshot as YAML, models and versions in a stable order. */
 export function renderSnapshot(models: Record<string, RegistryModel>, source: string): string {
   const lines = [
-    '# yaml-language-server: $schema=https://github.com/mllint/mllint/schemas/registry.schema.json',
+    `# yaml-language-server: $schema=${readPackageJson<{ $id: string }>('schemas', 'registry.schema.json').$id}`,
     `# Model registry snapshot written by \`mllint registry export\` from MLflow at ${source}.`,
     '# Refresh it with the same command; `mllint check --offline` checks against it.',
     'models:',
