@@ -22,6 +22,7 @@ import { gitRepositoryRoot } from './report-files.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LintResult } from './types.js';
+import type { ProgressCallback } from './progress.js';
 
 export interface LintOptions {
   cwd?: string;
@@ -53,6 +54,8 @@ export interface LintOptions {
   mlflowUrl?: string;
   offline?: boolean;
   checkImages?: boolean;
+  /** Progress of the run's stages (the CLI shows it on a terminal); called synchronously, often: keep it cheap. */
+  progress?: ProgressCallback;
 }
 
 export type LintOutcome =
@@ -76,6 +79,7 @@ function prepareRun(paths: string[], options: LintOptions): Prepared {
   const runSettings = loadRunSettings(config, { cwd, registryPath: options.registryPath, nodesPath: options.nodesPath, kubernetesVersion: options.kubernetesVersion });
   if (!runSettings.ok) return configFailure(runSettings.problems);
 
+  options.progress?.('finding and rendering files', 0, 0);
   const sources: SourceInput[] = [];
   const diskPaths = paths.filter((p) => p !== '-');
   if (paths.includes('-')) {
@@ -146,6 +150,7 @@ function lintPrepared(prepared: Extract<Prepared, { ok: true }>, options: LintOp
     settings,
     helmCharts,
     unreadable: discovery.unreadable,
+    progress: options.progress,
   });
   addFingerprints(result, cwd);
   // Stored only under the key of the bytes that were linted: a file changed during the run (read again
@@ -172,7 +177,8 @@ export async function lintPathsOnline(paths: string[], options: LintOptions = {}
   const { config, settings, sources, discovery, helmCharts } = prepared;
   if (!onlineSourcesConfigured(onlineOptions(config))) return lintPrepared(prepared, options);
 
-  const loaded = loadSources(sources);
+  const loaded = loadSources(sources, options.progress);
+  options.progress?.('asking online sources', 0, 0);
   const facts = await resolveOnline(objectsOf(loaded), settings, onlineOptions(config));
   const result = lint({
     sources,
@@ -183,6 +189,7 @@ export async function lintPathsOnline(paths: string[], options: LintOptions = {}
     helmCharts,
     unreadable: discovery.unreadable,
     runFindings: facts.warnings.map((w) => ({ ruleId: 'online-source-unavailable', message: w.message, file: w.file ?? '(online sources)', line: w.line })),
+    progress: options.progress,
   });
   return { ok: true, result: addFingerprints(result, cwd), config, cached: false };
 }

@@ -5,7 +5,6 @@
  */
 import { closestRuleId, type ConfigFile, type RuleEntry } from './config/load.js';
 import { allRules, defaultSeverity, resolveRuleSettings } from './config/resolve.js';
-import { ENGINE_RULE_IDS } from './rules/index.js';
 import { ruleDocsUrl } from './formatters/common.js';
 import type { Rule } from './rules/define-rule.js';
 import type { SeveritySetting } from './types.js';
@@ -15,7 +14,7 @@ const SEVERITIES: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error
 export interface RuleSelection {
   /** `--rule ID=SEVERITY` (also `ID:SEVERITY`), repeatable. */
   rule?: string[];
-  /** `--include ID[,ID…]`: run only these rules (and the engine's parse-error and rule-error). */
+  /** `--include ID[,ID…]`: run only these rules (and the findings that say some input was not checked: {@link INPUT_RULE_IDS}). */
   include?: string[];
   /** `--exclude ID[,ID…]`: do not run these rules. */
   exclude?: string[];
@@ -25,6 +24,15 @@ export interface RuleSelection {
 function splitIds(values: readonly string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
 }
+
+/**
+ * Findings that say some input was not checked (a file that does not parse, a rule that failed, a chart or
+ * GitOps source not rendered, an online source not reached): `--include` keeps them, because the selected
+ * rules did not see that input either, and their silence must not read as clean. They are not rules one
+ * selects; `--exclude` or `--rule ID=off` still turns one off on purpose. `suppression-valid` (the
+ * `mllint.io/ignore` annotations themselves) is a rule like any other.
+ */
+export const INPUT_RULE_IDS: ReadonlySet<string> = new Set(['parse-error', 'rule-error', 'helm-chart-skipped', 'gitops-source-renders', 'gitops-not-rendered', 'online-source-unavailable']);
 
 function unknownRule(id: string, rules: ReadonlyArray<Rule<any>>): string {
   const hint = closestRuleId(id, rules.map((r) => r.meta.id));
@@ -54,7 +62,7 @@ export function applyRuleSelection(config: ConfigFile, selection: RuleSelection)
     const settings = resolveRuleSettings(config);
     for (const rule of rules) {
       const id = rule.meta.id;
-      if (ENGINE_RULE_IDS.has(id) && id !== 'helm-chart-skipped') continue; // a broken file is never silent
+      if (INPUT_RULE_IDS.has(id)) continue; // an input not checked is never silent
       if (!wanted.has(id)) entries[id] = { severity: 'off' };
       else if (settings.settingFor(id, { file: '' }).severity === 'off') entries[id] = { severity: rule.meta.severity };
     }

@@ -19,6 +19,7 @@ import { repositoryRoots } from './config/trust.js';
 import type { LintResult, Severity } from './types.js';
 import { applyRuleSelection, effectiveConfig, explainUnknown, parseFormats, rulesAsJson, type RuleSelection } from './cli-support.js';
 import { DEFAULT_KUBERNETES_VERSION, parseKubernetesVersion } from './knowledge/api-versions.js';
+import { createProgress, progressWanted } from './progress.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -29,6 +30,8 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   /** Whether stdout is a terminal (colour by default). */
   isTTY: boolean;
+  /** Whether stderr is a terminal: progress of long runs is shown there (src/progress.ts). */
+  stderrIsTTY?: boolean;
 }
 
 export const EXIT_OK = 0;
@@ -58,6 +61,7 @@ interface CheckOptions extends RuleSelection {
   mlflowUrl?: string;
   offline?: boolean;
   checkImages?: boolean;
+  progress: boolean;
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -83,7 +87,7 @@ export async function run(argv: string[], rawIO: CliIO): Promise<number> {
     .option('-f, --format <format>', `output format: ${FORMAT_NAMES.map((n) => `"${n}"`).join(', ')} (default: "stylish"); repeat it with NAME=FILE for more reports from one run, e.g. --format github --format sarif=mllint.sarif`, collect)
     .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
     .option('--rule <rule=severity>', 'set a rule\'s severity (off, info, warning, error) over the config; repeatable', collect)
-    .option('--include <rules>', 'run only these rules (comma-separated; repeatable); parse errors are still reported', collect)
+    .option('--include <rules>', 'run only these rules (comma-separated; repeatable); findings that some input was not checked (parse-error, rule-error, charts or GitOps sources not rendered, online sources not reached) are still reported', collect)
     .option('--exclude <rules>', 'do not run these rules (comma-separated; repeatable)', collect)
     .option('--stdin-filename <path>', 'the file name findings on stdin ("-") carry, and that config overrides match')
     .option('--print-config [file]', 'print the effective configuration (for FILE, when given) as JSON and exit')
@@ -91,6 +95,7 @@ export async function run(argv: string[], rawIO: CliIO): Promise<number> {
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', parseCount)
     .option('-q, --quiet', 'report errors only')
     .option('--no-color', 'disable colours (also NO_COLOR)')
+    .option('--no-progress', 'no progress line on stderr (shown only when stderr is a terminal outside CI; also MLLINT_PROGRESS=0)')
     .option('--registry <file>', 'model registry file (overrides registry.file in the config)')
     .option('--nodes <file>', 'Node objects, e.g. the output of kubectl get nodes -o yaml')
     .option('--kubernetes-version <version>', `Kubernetes release the manifests are applied to, e.g. 1.33 (overrides kubernetesVersion; default ${DEFAULT_KUBERNETES_VERSION})`, parseKubernetesVersionOption)
@@ -103,7 +108,7 @@ export async function run(argv: string[], rawIO: CliIO): Promise<number> {
     .option('--check-images', 'resolve image tags with their registries (OCI distribution API; also registries.check)')
     .option('--offline', 'use no online source (MLflow, image registries), whatever the config and environment say')
     .action(async (paths: string[], options: CheckOptions) => {
-      exitCode = await check(paths, options, io);
+      exitCode = await check(paths, options, io, rawIO.stderr);
     });
 
   /** `rules` and `explain` show the config's custom policies too; a broken config is exit 2. */
@@ -219,7 +224,8 @@ function parseCount(value: string): number {
 /** Largest stdin read (bytes): rendered charts of a whole release; each part is still capped like a file. */
 export const MAX_STDIN_BYTES = 64 * 1024 * 1024;
 
-async function check(paths: string[], options: CheckOptions, io: CliIO): Promise<number> {
+/** `rawStderr`: stderr without the escaping of diagnostics, for the progress line's own control sequences. */
+async function check(paths: string[], options: CheckOptions, io: CliIO, rawStderr: (text: string) => void = io.stderr): Promise<number> {
   const formats = parseFormats(options.format, FORMAT_NAMES);
   if (!formats.ok) {
     io.stderr(`mllint: ${formats.message}\n`);
@@ -251,7 +257,9 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
     io.stderr(`mllint: error: stdin is larger than ${MAX_STDIN_BYTES / 1048576} MiB; lint the files instead\n`);
     return EXIT_USAGE;
   }
+  const progress = progressWanted(io.stderrIsTTY ?? false, io.env, options.progress) ? createProgress(rawStderr) : undefined;
   const outcome = await lintPathsOnline(paths, {
+    progress: progress?.update,
     cwd: io.cwd,
     config: selected.config,
     mlflowUrl: options.mlflowUrl,
@@ -269,7 +277,7 @@ async function check(paths: string[], options: CheckOptions, io: CliIO): Promise
     cache: options.cache && io.env.MLLINT_CACHE !== '0',
     stdinText,
     stdinFilename: options.stdinFilename,
-  });
+  }).finally(() => progress?.end());
   if (!outcome.ok) {
     const label = outcome.kind === 'config' ? 'config error' : 'error';
     for (const message of outcome.messages) io.stderr(`mllint: ${label}: ${message}\n`);

@@ -24,14 +24,32 @@ const POD = LATEST_POD.replace('  namespace: ml\n', '').replace(
 const ids = (stdout: string) => [...new Set(JSON.parse(stdout).findings.map((f: { ruleId: string }) => f.ruleId))].sort();
 
 describe('rule selection on the command line', () => {
-  const dir = tree({ 'pod.yaml': POD, 'broken.yaml': 'a: [\n' });
+  const dir = tree({
+    'pod.yaml': POD.replace('  name: scorer\n', '  name: scorer\n  annotations: { mllint.io/ignore: probes-presnt }\n'),
+    'broken.yaml': 'a: [\n',
+    'charts/c/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
+    'charts/c/templates/d.yaml': 'kind: {{ .Values.kind }}\n',
+  });
   it('without flags, every rule runs', async () => {
     const r = await runCli(['check', '--no-cache', '-f', 'json', '.'], { cwd: dir });
     expect(ids(r.stdout)).toEqual(expect.arrayContaining(['image-pinned', 'namespace-set', 'no-secret-literals-in-env', 'parse-error']));
   });
-  it('--include runs only the named rules (parse errors are still reported)', async () => {
-    const r = await runCli(['check', '--no-cache', '-f', 'json', '--include', 'image-pinned', '.'], { cwd: dir });
-    expect(ids(r.stdout)).toEqual(['image-pinned', 'parse-error']);
+  it('--include runs only the named rules; findings that some input was not checked are still reported', async () => {
+    const all = await runCli(['check', '--no-cache', '-f', 'json', '--helm', 'off', '.'], { cwd: dir });
+    expect(ids(all.stdout)).toEqual(expect.arrayContaining(['helm-chart-skipped', 'parse-error', 'suppression-valid']));
+    const r = await runCli(['check', '--no-cache', '-f', 'json', '--helm', 'off', '--include', 'image-pinned', '.'], { cwd: dir });
+    // The chart's templates and broken.yaml were not checked for image-pinned either: said, not silent.
+    // The annotation's typo is suppression-valid's business, a rule not selected.
+    expect(ids(r.stdout)).toEqual(['helm-chart-skipped', 'image-pinned', 'parse-error']);
+    const annotations = await runCli(['check', '--no-cache', '-f', 'json', '--helm', 'off', '--include', 'suppression-valid', '.'], { cwd: dir });
+    expect(ids(annotations.stdout)).toEqual(['helm-chart-skipped', 'parse-error', 'suppression-valid']);
+    const quiet = await runCli(['check', '--no-cache', '-f', 'json', '--helm', 'off', '--include', 'image-pinned', '--exclude', 'parse-error,helm-chart-skipped', '.'], { cwd: dir });
+    expect(ids(quiet.stdout)).toEqual(['image-pinned']);
+  });
+  it('the kept ids are engine findings about input, never a rule with its own check', async () => {
+    const { INPUT_RULE_IDS } = await import('../src/cli-support.js');
+    const { ENGINE_RULE_IDS } = await import('../src/rules/index.js');
+    for (const id of INPUT_RULE_IDS) expect(ENGINE_RULE_IDS.has(id), id).toBe(true);
   });
   it('--exclude drops rules; comma lists and repeats work', async () => {
     const r = await runCli(['check', '--no-cache', '-f', 'json', '--exclude', 'image-pinned,namespace-set', '--exclude', 'parse-error', '.'], { cwd: dir });

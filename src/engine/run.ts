@@ -17,6 +17,7 @@ import { mergeSameLocation, namedPath } from './identity.js';
 import { EMPTY_SETTINGS, type RunSettings } from './settings.js';
 import { checkSuppressions, ignoredRulesOf, isSuppressed } from './suppress.js';
 import suppressionRule from '../rules/suppression-valid.js';
+import type { ProgressCallback } from '../progress.js';
 
 export interface LintInput {
   sources: SourceInput[];
@@ -33,6 +34,8 @@ export interface LintInput {
   loaded?: LoadedSource[];
   /** Findings about the run itself, not about a file (e.g. an unreachable online source). */
   runFindings?: Array<{ ruleId: string; message: string; file: string; line?: number }>;
+  /** Progress of parsing and of the rules (src/progress.ts). */
+  progress?: ProgressCallback;
 }
 
 /** The objects of loaded sources, in load order, with ids: what the engine indexes. */
@@ -93,7 +96,7 @@ export function lint(input: LintInput): LintResult {
   };
 
   // 1. Load every source; broken documents become parse-error findings.
-  const loadedSources = input.loaded ?? loadSources(input.sources); // on worker threads when there are enough files
+  const loadedSources = input.loaded ?? loadSources(input.sources, input.progress); // on worker threads when there are enough files
   input.sources.forEach((source, sourceIndex) => {
     const decoded = loadedSources[sourceIndex];
     if (!decoded.ok) {
@@ -140,7 +143,9 @@ export function lint(input: LintInput): LintResult {
     if (!set) map.set(id, (set = new Set()));
     set.add(ruleId);
   };
-  for (const rule of input.rules ?? RULES) {
+  const ruleList = input.rules ?? RULES;
+  for (const [ruleIndex, rule] of ruleList.entries()) {
+    input.progress?.('checking rules', ruleIndex, ruleList.length);
     if (ENGINE_RULE_IDS.has(rule.meta.id)) continue;
     if (input.onlyRules && !input.onlyRules.has(rule.meta.id)) continue;
     const targets = rule.meta.kinds ? targetsOf(rule.meta.kinds, index, workloadObjects) : objects;
@@ -183,6 +188,7 @@ export function lint(input: LintInput): LintResult {
     }
   }
 
+  input.progress?.('locating findings', 0, 0);
   // 4. Positions, computed only for findings: each file with findings is parsed once more, here.
   // One file's text at a time (pending in file order), so a large tree's texts are never all held.
   const located = new Map<number, LocatableText | null>();

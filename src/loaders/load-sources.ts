@@ -16,6 +16,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { loadTextWithDigest, type LoadedText } from './objects.js';
 import { readSourceText, type SourceInput } from './source.js';
 import { rememberParsedFast } from './fast-yaml.js';
+import type { ProgressCallback } from '../progress.js';
 
 export type LoadedSource = { ok: true; loaded: LoadedText; fastDigest?: string } | { ok: false; message: string; line: number };
 
@@ -34,8 +35,11 @@ export function loadSource(source: SourceInput): LoadedSource {
   return decoded.ok ? { ok: true, ...loadTextWithDigest(decoded.text) } : decoded;
 }
 
-export function loadSources(sources: readonly SourceInput[]): LoadedSource[] {
-  return loadInParallel(sources) ?? sources.map(loadSource);
+export function loadSources(sources: readonly SourceInput[], progress?: ProgressCallback): LoadedSource[] {
+  return loadInParallel(sources, progress) ?? sources.map((source, i) => {
+    progress?.('parsing files', i, sources.length);
+    return loadSource(source);
+  });
 }
 
 function workerCount(diskFiles: number): number {
@@ -55,7 +59,7 @@ const WORKER_URL = pathToFileURL(
   [path.join(HERE, 'parse-worker.js'), path.join(HERE, 'loaders', 'parse-worker.js')].find((f) => fs.existsSync(f)) ?? path.join(HERE, 'parse-worker.js'),
 );
 
-function loadInParallel(sources: readonly SourceInput[]): LoadedSource[] | undefined {
+function loadInParallel(sources: readonly SourceInput[], progress?: ProgressCallback): LoadedSource[] | undefined {
   const disk = sources.map((s, i) => ({ s, i })).filter(({ s }) => s.text === undefined && s.absPath !== undefined);
   const count = Math.min(workerCount(disk.length), disk.length);
   if (count < 1) return undefined;
@@ -85,6 +89,7 @@ function loadInParallel(sources: readonly SourceInput[]): LoadedSource[] | undef
   for (;;) {
     const job = Atomics.add(shared, 0, 1);
     if (job >= jobs.length) break;
+    progress?.('parsing files', job, jobs.length);
     results[disk[job].i] = loadSource(sources[disk[job].i]);
   }
   // Wait for the workers, never forever.
