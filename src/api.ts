@@ -115,6 +115,7 @@ function prepareRun(paths: string[], options: LintOptions): Prepared {
       roots,
       root: repositoryRootOf(diskPaths, cwd),
       repositoryUrl: config.repositoryUrl,
+      branches: [(options.env ?? process.env).GITHUB_BASE_REF, (options.env ?? process.env).GITHUB_HEAD_REF].filter((b): b is string => !!b),
       helm,
       charts: config.helm?.charts ? new Map(Object.entries(config.helm.charts)) : undefined,
     });

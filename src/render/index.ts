@@ -27,6 +27,7 @@ import {
   applicationIntents,
   expandApplicationSet,
   fluxKustomizationIntents,
+  gitCurrentBranch,
   gitOriginUrl,
   helmReleaseIntents,
   isOwnerKind,
@@ -53,6 +54,8 @@ export interface GitOpsOptions {
   roots: string[];
   /** Config `repository.url`. */
   repositoryUrl?: string;
+  /** Branches known to hold the linted tree besides the checked-out one (a pull request's base: `GITHUB_BASE_REF`). */
+  branches?: string[];
   /** The helm program, as `findHelm` found it. */
   helm: ProgramLookup;
   /** Config `helm.charts`: chart directory (absolute) → values files (absolute), release, namespace. */
@@ -96,7 +99,7 @@ interface ScannedFile {
 export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kustomizeSources: SourceInput[], options: GitOpsOptions): GitOpsPlan {
   const plan: GitOpsPlan = { sources: [], replaced: new Map(), ownedFiles: new Set(), renderedCharts: new Set() };
   const configuredUrl = options.repositoryUrl ?? gitOriginUrl(options.root);
-  const repo: RepoContext = { root: options.root, roots: options.roots, url: configuredUrl ? normalizeRepoUrl(configuredUrl) : undefined, configMaps: new Map() };
+  const repo: RepoContext = { root: options.root, roots: options.roots, url: configuredUrl ? normalizeRepoUrl(configuredUrl) : undefined, branches: new Set([gitCurrentBranch(options.root), ...(options.branches ?? [])].filter((b): b is string => !!b)), configMaps: new Map() };
   const gitRepositories = new Map<string, string>();
   const owners: Owner[] = [];
   const scanned = new Map<string, ScannedFile>();
@@ -172,7 +175,7 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
       display: at.display,
       absPath: at.absPath,
       text: '',
-      problem: { message: p.message, line: at.position.line, ruleId: p.ruleId, maxSeverity: p.pinned ? 'warning' : undefined },
+      problem: { message: p.message, line: at.position.line, ruleId: p.ruleId, maxSeverity: p.otherRevision ? 'warning' : undefined },
     });
   };
   const seen = new Set<string>();

@@ -28,6 +28,7 @@ import type { RelocatedPosition } from '../loaders/source.js';
 import type { SetParameter, ValuesLayer } from './values.js';
 import { readText, valuesFileLayer } from './values.js';
 import { within } from '../config/trust.js';
+import { isPinnedRevision } from '../rules/utils/argocd.js';
 
 const isInside = (root: string, candidate: string) => within(candidate, root);
 
@@ -47,8 +48,8 @@ export interface Intent {
   dir: string;
   /** Path of the field that names `dir`. */
   pathAt: PathSegment[];
-  /** The revision is pinned to a tag or commit: the linted tree may not be what is deployed. */
-  pinned: boolean;
+  /** The source deploys another revision (a tag, a commit, another branch): the linted tree may not be what is deployed. */
+  otherRevision: boolean;
   /** Namespace given to namespaced objects: `override` replaces theirs (Flux targetNamespace), else only fills it in. */
   namespace?: { value: string; at: PathSegment[]; override: boolean };
   helm?: { releaseName: string; layers: ValuesLayer[]; sets: SetParameter[] };
@@ -62,8 +63,8 @@ export interface OwnerProblem {
   at: PathSegment[];
   message: string;
   ruleId: 'gitops-source-renders' | 'gitops-not-rendered';
-  /** The revision is pinned: the problem may not exist at that revision (warning instead of error). */
-  pinned?: boolean;
+  /** The source deploys another revision than the linted tree: the problem may not exist there (warning instead of error). */
+  otherRevision?: boolean;
 }
 
 export interface RepoContext {
@@ -72,6 +73,11 @@ export interface RepoContext {
   roots: readonly string[];
   /** Normalised URL of this repository (config `repository.url`, else git's `origin`), if known. */
   url?: string;
+  /**
+   * Branches whose tree the linted files are: the checked-out branch, and in a GitHub pull request the
+   * branch it merges into. An Argo CD source on HEAD or one of these deploys this tree.
+   */
+  branches: ReadonlySet<string>;
   /** ConfigMaps of the tree by namespace/name (Flux valuesFrom). */
   configMaps: Map<string, Owner>;
 }
@@ -121,6 +127,23 @@ export function gitOriginUrl(root: string): string | undefined {
   }
 }
 
+/** The branch checked out in the repository at `root` (from `.git/HEAD`), if any (not when detached). */
+export function gitCurrentBranch(root: string): string | undefined {
+  try {
+    let gitDir = path.join(root, '.git');
+    if (fs.statSync(gitDir).isFile()) {
+      const read = readText(gitDir);
+      const pointer = read.ok ? /^gitdir:\s*(.+)$/m.exec(read.text) : null;
+      if (!pointer) return undefined;
+      gitDir = path.resolve(root, pointer[1].trim());
+    }
+    const head = readText(path.join(gitDir, 'HEAD'));
+    return head.ok ? /^ref:\s*refs\/heads\/(\S+)/.exec(head.text)?.[1] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
@@ -138,11 +161,6 @@ export function ownerLabel(o: K8sObject): string {
   return labelOf(o);
 }
 
-/** A revision that names a tag or a commit, not a branch or HEAD. */
-export function isPinnedRevision(revision: string | undefined): boolean {
-  if (!revision) return false;
-  return /^[0-9a-f]{7,40}$/i.test(revision) || /^v?\d+\.\d+(\.\d+)?([-+][\w.-]+)?$/.test(revision) || /^refs\/tags\//.test(revision);
-}
 
 /** Whether a source's `repoURL` (and path) designates this repository. */
 function pointsHere(repoURL: string | undefined, dir: string | undefined, repo: RepoContext): boolean {
@@ -182,17 +200,18 @@ export function applicationIntents(owner: Owner, repo: RepoContext): { intents: 
     if (rel === undefined) continue; // a `ref`-only source
     const dir = inRepo(repo, rel);
     const revision = str(src.targetRevision);
-    const pinned = isPinnedRevision(revision);
+    // HEAD (or no revision) and the checked-out branch deploy this tree: a missing path is certain there.
+    const otherRevision = revision !== undefined && revision !== 'HEAD' && !repo.branches.has(revision);
     if (!pointsHere(repoURL, dir, repo)) continue;
     if (!dir) {
       problems.push({ owner, at: [...at, 'path'], ruleId: 'gitops-source-renders', message: `${owner.label}: path "${rel}" leaves the repository` });
       continue;
     }
     if (!isDirectory(dir)) {
-      problems.push({ owner, at: [...at, 'path'], ruleId: 'gitops-source-renders', pinned, message: `${owner.label}: path "${rel}" does not exist in this repository${pinned ? ` (the Application deploys revision ${revision}, which may differ from this tree)` : '; Argo CD cannot generate its manifests'}` });
+      problems.push({ owner, at: [...at, 'path'], ruleId: 'gitops-source-renders', otherRevision, message: `${owner.label}: path "${rel}" does not exist in this repository${otherRevision ? ` (the Application deploys ${isPinnedRevision(revision) ? 'revision' : 'branch'} ${revision}, which may differ from this tree)` : '; Argo CD cannot generate its manifests'}` });
       continue;
     }
-    const intent: Intent = { owner, type: 'auto', dir, pathAt: [...at, 'path'], pinned, unsupported: [] };
+    const intent: Intent = { owner, type: 'auto', dir, pathAt: [...at, 'path'], otherRevision, unsupported: [] };
     if (namespace) intent.namespace = { value: namespace, at: ['spec', 'destination', 'namespace'], override: false };
     if (isPlainObject(src.helm)) {
       intent.type = 'helm';
@@ -220,7 +239,7 @@ export function applicationIntents(owner: Owner, repo: RepoContext): { intents: 
         const read = valuesFileLayer(file, repo.roots);
         if (read.ok) layers.push(read.layer);
         else if (!(helm.ignoreMissingValueFiles === true && read.reason === 'not found')) {
-          problems.push({ owner, at: [...at, 'helm', 'valueFiles', i], ruleId: 'gitops-source-renders', pinned, message: `${owner.label}: values file "${f}" ${read.reason === 'not found' ? 'does not exist in this repository' : `is ${read.reason}`}` });
+          problems.push({ owner, at: [...at, 'helm', 'valueFiles', i], ruleId: 'gitops-source-renders', otherRevision, message: `${owner.label}: values file "${f}" ${read.reason === 'not found' ? 'does not exist in this repository' : `is ${read.reason}`}` });
         }
       });
       if (isPlainObject(helm.valuesObject)) {
@@ -411,7 +430,7 @@ export function fluxKustomizationIntents(owner: Owner, repo: RepoContext, gitRep
   if (!dir || !isDirectory(dir)) {
     return { intents: [], problems: [{ owner, at: ['spec', 'path'], ruleId: 'gitops-source-renders', message: `${owner.label}: path "${rel}" does not exist in this repository; Flux cannot build it` }] };
   }
-  const intent: Intent = { owner, type: 'auto', dir, pathAt: ['spec', 'path'], pinned: false, unsupported: [] };
+  const intent: Intent = { owner, type: 'auto', dir, pathAt: ['spec', 'path'], otherRevision: false, unsupported: [] };
   const target = str(spec.targetNamespace);
   if (target) intent.namespace = { value: target, at: ['spec', 'targetNamespace'], override: true };
   intent.directory = { recurse: true };
@@ -492,7 +511,7 @@ export function helmReleaseIntents(owner: Owner, repo: RepoContext, gitRepositor
   });
   if (isPlainObject(spec.values)) layers.push({ values: spec.values, file: '', docIndex: 0, at: [], locate: (inner) => owner.where(['spec', 'values', ...inner]) });
   const releaseName = str(spec.releaseName) ?? (str(spec.targetNamespace) ? `${String(spec.targetNamespace)}-${nameOf(owner.object)}` : nameOf(owner.object));
-  const intent: Intent = { owner, type: 'helm', dir, pathAt: ['spec', 'chart', 'spec', 'chart'], pinned: false, unsupported: [], helm: { releaseName, layers, sets: [] } };
+  const intent: Intent = { owner, type: 'helm', dir, pathAt: ['spec', 'chart', 'spec', 'chart'], otherRevision: false, unsupported: [], helm: { releaseName, layers, sets: [] } };
   if (namespace) intent.namespace = { value: namespace, at: str(spec.targetNamespace) ? ['spec', 'targetNamespace'] : ['metadata', 'namespace'], override: false };
   if (spec.postRenderers !== undefined) intent.unsupported.push({ message: 'postRenderers of the HelmRelease are not applied by mllint', at: ['spec', 'postRenderers'] });
   return { intents: [intent], problems };

@@ -23,8 +23,9 @@ export default defineRule<Record<string, never>>({
         "config or git's `origin`; without either, a source whose path exists here): the path exists, each " +
         "`valueFiles` entry exists and is YAML, and the chart renders with the real `helm template` (unvendored dependencies are `gitops-not-rendered`: " +
         'the controller builds them). Charts nothing points at are rendered with `helm.charts` values from the config, else their ' +
-        'own values.yaml. When the Application deploys a pinned revision (a tag or commit), a missing path is a ' +
-        'warning: that revision may differ from the linted tree.',
+        'own values.yaml. A missing path or values file is an error when the Application deploys this tree (`HEAD`, no ' +
+        'revision, the checked-out branch, or `GITHUB_BASE_REF` in a pull request), else a warning: a tag, commit or ' +
+        'other branch may differ from the linted tree.',
       fix: 'Correct `spec.source.path` or the values file name, or fix the template error Helm reports.',
     },
     optionsSchema: { type: 'object', additionalProperties: false, properties: {} },

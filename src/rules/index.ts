@@ -2,6 +2,9 @@
  * The rule registry: an explicit list, sorted by id. A meta-test checks it equals the files of this folder.
  */
 import type { Rule } from './define-rule.js';
+import argocdDestinationNamespaceExists from './argocd-destination-namespace-exists.js';
+import argocdRevisionPinned from './argocd-revision-pinned.js';
+import argocdSyncAutomated from './argocd-sync-automated.js';
 import cpuLimitThrottling from './cpu-limit-throttling.js';
 import cronjobSafeConcurrency from './cronjob-safe-concurrency.js';
 import cronjobScheduleValid from './cronjob-schedule-valid.js';
@@ -40,6 +43,9 @@ import tolerationsMatchNodeSelector from './tolerations-match-node-selector.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const RULES: ReadonlyArray<Rule<any>> = [
+  argocdDestinationNamespaceExists,
+  argocdRevisionPinned,
+  argocdSyncAutomated,
   cpuLimitThrottling,
   cronjobSafeConcurrency,
   cronjobScheduleValid,

@@ -14,10 +14,10 @@ import { describeHelm } from '../render/tools.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeTree));
-function lint(files: Record<string, string>): { findings: Finding[]; dir: string } {
+function lint(files: Record<string, string>, env: Record<string, string> = {}): { findings: Finding[]; dir: string } {
   const dir = makeTree(files);
   dirs.push(dir);
-  const outcome = lintPaths(['.'], { cwd: dir });
+  const outcome = lintPaths(['.'], { cwd: dir, env });
   if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
   return { findings: outcome.result.findings, dir };
 }
@@ -50,11 +50,24 @@ ${extraMeta}spec:
 describe('gitops-source-renders: Argo CD Applications', () => {
   it('a path missing from the repository is an error at spec.source.path', () => {
     const text = app('scorer', '    repoURL: https://github.com/acme/ml-gitops.git\n    targetRevision: main\n    path: apps/scorer\n');
-    const { findings } = lint({ '.mllint.yaml': CONFIG, 'argocd/scorer.yaml': text });
+    const { findings } = lint({ '.git/HEAD': 'ref: refs/heads/main\n', '.mllint.yaml': CONFIG, 'argocd/scorer.yaml': text });
     const f = only(findings, 'gitops-source-renders');
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ file: 'argocd/scorer.yaml', line: lineOf(text, 'path: apps/scorer'), severity: 'error' });
     expect(f[0].message).toBe('Application argocd/scorer: path "apps/scorer" does not exist in this repository; Argo CD cannot generate its manifests');
+  });
+
+  it('HEAD (or no revision) deploys this tree: an error', () => {
+    const text = app('scorer', '    repoURL: https://github.com/acme/ml-gitops.git\n    path: apps/scorer\n');
+    expect(only(lint({ '.mllint.yaml': CONFIG, 'argocd/scorer.yaml': text }).findings, 'gitops-source-renders').map((f) => f.severity)).toEqual(['error']);
+  });
+
+  it('another branch than the one checked out is a warning (that branch may have the path); the pull request base is this tree', () => {
+    const text = app('scorer', '    repoURL: https://github.com/acme/ml-gitops.git\n    targetRevision: staging\n    path: apps/scorer\n');
+    const files = { '.git/HEAD': 'ref: refs/heads/main\n', '.mllint.yaml': CONFIG, 'argocd/scorer.yaml': text };
+    const f = only(lint(files).findings, 'gitops-source-renders');
+    expect(f.map((x) => [x.severity, x.message])).toEqual([['warning', 'Application argocd/scorer: path "apps/scorer" does not exist in this repository (the Application deploys branch staging, which may differ from this tree)']]);
+    expect(only(lint(files, { GITHUB_BASE_REF: 'staging' }).findings, 'gitops-source-renders').map((x) => x.severity)).toEqual(['error']);
   });
 
   it('a pinned revision makes it a warning (that revision may have the path)', () => {
