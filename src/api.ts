@@ -97,15 +97,16 @@ function prepareRun(paths: string[], options: LintOptions): Prepared {
   const helmOn = options.helm ? options.helm === 'auto' : config.helm?.enabled !== false;
   const helm = helmOn ? findHelm(options.helmCommand ?? config.helm?.command, roots) : undefined;
   const helmOptions = helm?.ok ? { exe: helm.exe, cwd, roots } : undefined;
-  const kustomize = kustomizeOn
-    ? renderKustomizations(discovery.files, {
+  const kustomizeOptions = kustomizeOn
+    ? {
         cwd,
         command: options.kustomizeCommand ?? config.kustomize?.command,
         roots,
         helm: helmOptions?.exe,
         locateGenerated: helmOptions ? kustomizeHelmLocator(helmOptions) : undefined,
-      })
+      }
     : undefined;
+  const kustomize = kustomizeOptions ? renderKustomizations(discovery.files, kustomizeOptions) : undefined;
   // Charts kustomize inflates (helmCharts) are rendered by kustomize, not on their own.
   const chartsOwnedByKustomize = new Set(discovery.helmCharts.filter((c) => kustomize?.ownedFiles.has(path.join(c.dir, 'Chart.yaml'))).map((c) => c.dir));
   let gitops: GitOpsPlan | undefined;
@@ -117,6 +118,7 @@ function prepareRun(paths: string[], options: LintOptions): Prepared {
       repositoryUrl: config.repositoryUrl,
       branches: [(options.env ?? process.env).GITHUB_BASE_REF, (options.env ?? process.env).GITHUB_HEAD_REF].filter((b): b is string => !!b),
       helm,
+      kustomize: kustomizeOptions,
       charts: config.helm?.charts ? new Map(Object.entries(config.helm.charts)) : undefined,
     });
   }

@@ -208,6 +208,79 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
   return plan;
 }
 
+/**
+ * Fields an owner adds to the kustomization it deploys (an Argo CD Application's `kustomize:` overrides,
+ * a Flux Kustomization's `images`/`patches`/`targetNamespace`), in kustomization form.
+ */
+export interface KustomizeOverlay {
+  fields: Record<string, unknown>;
+  /** Where a field of `fields` (a path into it) is written by the owner; `[]`: the owner itself. */
+  positionOf: (p: Path) => RelocatedPosition;
+}
+
+export type OverlayRender =
+  | { ok: true; source: SourceInput; ownedFiles: string[]; notApplied: Array<{ field: string; reason: string }> }
+  | { ok: false; reason: string }
+  | { ok: 'failed'; message: string };
+
+/**
+ * Renders the kustomization in `entryDir` with an owner's overlay, as its controller does: a wrapper
+ * kustomization (in the temp directory) refers to it and carries the overlay's fields, so the real
+ * kustomize applies them, under the same rules as the kustomize stage (restrictor, no plugins, no
+ * network, Helm only for vendored charts). Argo CD writes its overrides into the kustomization itself:
+ * an `images` entry of the Application replaces the kustomization's entry of the same name (the wrapper
+ * matches the name that entry renders), and a `namePrefix`/`nameSuffix` replaces the kustomization's own
+ * (not applied when it has one: the wrapper could only add to it; reported in `notApplied`).
+ * `ok: false`: the tree is not renderable here (the kustomize stage reports why); `failed`: kustomize
+ * refused the overlay, with its reason.
+ */
+export function renderWithOverlay(entryDir: string, overlay: KustomizeOverlay, options: KustomizeOptions): OverlayRender {
+  const repoRoots = options.roots ?? repositoryRoots(options.cwd);
+  const found = new Map<string, Kustomization>();
+  const queue = [entryDir];
+  while (queue.length > 0) {
+    const dir = queue.shift()!;
+    if (found.has(dir)) continue;
+    const k = readKustomization(dir, repoRoots);
+    if (!k) continue;
+    found.set(dir, k);
+    queue.push(...k.children);
+  }
+  const entry = found.get(entryDir);
+  if (!entry) return { ok: false, reason: 'no kustomization in the directory' };
+  const tree = treeOf(entryDir, found).map((dir) => found.get(dir)!).filter(Boolean);
+  if (tree.some((k) => k.refused.length > 0)) return { ok: false, reason: 'the kustomization refers to files mllint does not read' };
+  const charted = tree.some((k) => k.hasHelmCharts);
+  if (charted && (!options.helm || tree.some((k) => k.unvendoredCharts.length > 0))) return { ok: false, reason: 'the kustomization inflates Helm charts mllint cannot render here' };
+  const command = resolveCommand(options);
+  if (!command.ok) return { ok: false, reason: command.message };
+
+  const fields: Record<string, unknown> = { ...overlay.fields };
+  const notApplied: Array<{ field: string; reason: string }> = [];
+  for (const field of ['namePrefix', 'nameSuffix']) {
+    const own = entry.value[field];
+    if (fields[field] !== undefined && typeof own === 'string' && own !== '' && own !== fields[field]) {
+      delete fields[field];
+      notApplied.push({ field, reason: `it replaces the kustomization's own ${field} "${own}", which mllint cannot undo` });
+    }
+  }
+  if (Array.isArray(fields.images)) {
+    const own = Array.isArray(entry.value.images) ? entry.value.images.filter(isPlainObject) : [];
+    fields.images = fields.images.map((image) => {
+      if (!isPlainObject(image)) return image;
+      const mine = own.find((o) => o.name === image.name);
+      // The kustomization already renames this image: the wrapper sees the renamed one.
+      return mine && typeof mine.newName === 'string' ? { ...image, name: mine.newName, newName: image.newName ?? mine.newName } : image;
+    });
+  }
+  const argv = charted ? [...command.argv, '--enable-helm', '--helm-command', options.helm!] : command.argv;
+  const [r] = renderAll(() => argv, [entryDir], options.cwd, fields);
+  if (!r.ok) return { ok: 'failed', message: r.message };
+  const rendered = renderedSource(r.text, r.wrapperDir, entry, toDisplayPath(options.cwd, entry.file), options.cwd, options.locateGenerated, { fields, positionOf: overlay.positionOf });
+  const ownedFiles = [...rendered.origins, ...tree.flatMap((k) => [k.file, ...k.files])];
+  return { ok: true, source: rendered.input, ownedFiles, notApplied };
+}
+
 /** A problem at the kustomization's line that names `mentioned` (a resource, base, component or patch), else line 1. */
 function problemSource(k: Kustomization, display: string, message: string, mentioned = ''): SourceInput {
   let line = 1;
@@ -455,7 +528,7 @@ type Rendered = { ok: true; text: string; wrapperDir: string } | { ok: false; me
  * Renders every entry point, several at a time (kustomize's start-up dominates small renders): a short
  * Node child process runs the commands in parallel and writes each output to a file beside its wrapper.
  */
-function renderAll(argvFor: (entry: string) => string[], entries: string[], cwd: string): Rendered[] {
+function renderAll(argvFor: (entry: string) => string[], entries: string[], cwd: string, wrapperFields?: Record<string, unknown>): Rendered[] {
   let tempDir: string | undefined;
   try {
     tempDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-kustomize-')));
@@ -466,7 +539,8 @@ function renderAll(argvFor: (entry: string) => string[], entries: string[], cwd:
       const ref = path.relative(wrapperDir, realEntry).split(path.sep).join('/');
       fs.writeFileSync(
         path.join(wrapperDir, 'kustomization.yaml'),
-        `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${JSON.stringify(ref)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`,
+        `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${JSON.stringify(ref)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n` +
+          Object.entries(wrapperFields ?? {}).map(([k, v]) => `${k}: ${JSON.stringify(v)}\n`).join(''),
       );
       return { argv: [...argvFor(entry), wrapperDir], cwd: realEntry, out: path.join(tempDir!, `w${i}.out`), err: path.join(tempDir!, `w${i}.err`), wrapperDir };
     });
@@ -605,7 +679,7 @@ interface RenderedDoc {
   transformedIn: string[];
 }
 
-function renderedSource(text: string, wrapperDir: string, entry: Kustomization, display: string, cwd: string, locateGenerated?: KustomizeOptions['locateGenerated']): { input: SourceInput; origins: string[] } {
+function renderedSource(text: string, wrapperDir: string, entry: Kustomization, display: string, cwd: string, locateGenerated?: KustomizeOptions['locateGenerated'], overlay?: KustomizeOverlay): { input: SourceInput; origins: string[] } {
   const docs: RenderedDoc[] = [];
   const origins = new Set<string>();
   // The annotations name paths relative to the wrapper, whose directory is gone by now: resolve them
@@ -645,6 +719,16 @@ function renderedSource(text: string, wrapperDir: string, entry: Kustomization, 
     docs.push(rendered);
   }
   const locator = new RenderedLocator(docs, entry, cwd, locateGenerated);
+  if (overlay) {
+    // The wrapper's own fields are the overlay's: findings they cause point where the owner writes them.
+    const owner = overlay.positionOf([]);
+    if (owner.absPath) {
+      locator.virtual.set(fromWrapper('kustomization.yaml'), {
+        file: owner.absPath,
+        yaml: { value: overlay.fields, errors: [], positionOf: (q) => overlay.positionOf(q).position },
+      });
+    }
+  }
   return {
     input: {
       display,
@@ -677,6 +761,8 @@ interface ParsedFile {
 
 /** Places findings of rendered objects in the files where their fields are written. */
 class RenderedLocator {
+  /** Kustomizations that are not files (a wrapper with an owner's overlay): by the path the annotations give, with the file that writes them. */
+  readonly virtual = new Map<string, { file: string; yaml: PositionedYaml }>();
   private files = new Map<string, ParsedFile | null>();
   private kustomizations = new Map<string, PositionedYaml | null>();
 
@@ -702,7 +788,8 @@ class RenderedLocator {
     // 2. The kustomizations that transformed it, outermost first.
     const originalName = isPlainObject(origin?.value) && isPlainObject(origin.value.metadata) ? origin.value.metadata.name : undefined;
     for (const file of [...doc.transformedIn].reverse()) {
-      const found = this.inKustomization(file, rendered, typeof originalName === 'string' ? originalName : undefined, p, renderedValue);
+      const virtual = this.virtual.get(file);
+      const found = this.inKustomization(virtual?.file ?? file, rendered, typeof originalName === 'string' ? originalName : undefined, p, renderedValue, virtual?.yaml);
       if (found) return found;
     }
     // 3. The nearest existing parent in the origin file.
@@ -752,8 +839,8 @@ class RenderedLocator {
     return index === undefined ? undefined : { file: parsed, index, value: parsed.values[index] };
   }
 
-  private inKustomization(file: string, rendered: K8sObject, originalName: string | undefined, p: Path, renderedValue: unknown): RelocatedPosition | undefined {
-    const k = this.kustomization(file);
+  private inKustomization(file: string, rendered: K8sObject, originalName: string | undefined, p: Path, renderedValue: unknown, preloaded?: PositionedYaml): RelocatedPosition | undefined {
+    const k = preloaded ?? this.kustomization(file);
     if (!k || !isPlainObject(k.value)) return undefined;
     const v = k.value;
     const at = (q: PathSegment[]) => this.at(file, k.positionOf(q));

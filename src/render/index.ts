@@ -39,6 +39,7 @@ import {
   type RepoContext,
 } from './owners.js';
 import { resolveProgram, type ProgramSpec } from '../config/trust.js';
+import { renderWithOverlay, type KustomizeOptions } from '../loaders/kustomize.js';
 
 export type ProgramLookup = { ok: true; exe: string } | { ok: false; message: string };
 import { readText, valuesFileLayer, type ValuesLayer } from './values.js';
@@ -61,6 +62,8 @@ export interface GitOpsOptions {
   /** Config `helm.charts`: chart directory (absolute) → values files (absolute), release, namespace. */
   charts?: Map<string, { values: string[]; releaseName?: string; namespace?: string; configFile: string }>;
   kubeVersion?: string;
+  /** The kustomize stage's options (absent when kustomize rendering is off): owners' kustomize overrides are rendered with them. */
+  kustomize?: KustomizeOptions;
 }
 
 const HELM_SPEC: ProgramSpec = {
@@ -233,6 +236,7 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
     }
     if (type === 'kustomize') {
       const source = kustomizeByFile.get(intent.dir);
+      if (intent.overlay && renderOverlay(intent, source, nsWhere)) return;
       if (!source || source.problem || !intent.namespace) return; // rendered by the kustomize stage as it is
       const replacement = withNamespace(source, intent.namespace.value, intent.namespace.override, nsWhere!, owner.label);
       if (replacement) {
@@ -256,6 +260,38 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
       plan.sources.push(source.input);
       followRendered(source.input, source.objects, owner.depth + 1);
     }
+  };
+  /** The owner's kustomize overrides applied by the real kustomize; false when they could not be (then said once, as info). */
+  const renderOverlay = (intent: Intent, source: SourceInput | undefined, nsWhere: (() => RelocatedPosition) | undefined): boolean => {
+    const owner = intent.owner;
+    const overlay = intent.overlay!;
+    const fields = Object.keys(overlay.fields).filter((f) => f !== 'namespace');
+    const notApplied = (reason: string) => problem({ owner, at: overlay.pathOf([fields[0]]), ruleId: 'gitops-not-rendered', message: `${owner.label}: ${fields.join(', ')} ${fields.length === 1 ? 'is' : 'are'} not applied by mllint (${reason}); findings show the kustomization as written` });
+    if (!options.kustomize) {
+      notApplied('kustomize rendering is off');
+      return false;
+    }
+    const r = renderWithOverlay(intent.dir, { fields: overlay.fields, positionOf: (p) => owner.where(overlay.pathOf([...p])) }, options.kustomize);
+    if (r.ok === false) {
+      notApplied(r.reason);
+      return false;
+    }
+    if (r.ok === 'failed') {
+      problem({ owner, at: overlay.pathOf([]), ruleId: 'gitops-source-renders', message: `${owner.label}: kustomize could not render ${toDisplayPath(options.cwd, intent.dir)} with its ${fields.join(', ')}: ${r.message}` });
+      return true;
+    }
+    for (const n of r.notApplied) problem({ owner, at: overlay.pathOf([n.field]), ruleId: 'gitops-not-rendered', message: `${owner.label}: ${n.field} is not applied by mllint: ${n.reason}` });
+    let result: SourceInput = { ...r.source, via: owner.label };
+    if (intent.namespace && nsWhere) result = withNamespace(result, intent.namespace.value, intent.namespace.override, nsWhere, owner.label) ?? result;
+    if (source) {
+      const list = plan.replaced.get(source) ?? [];
+      list.push(result);
+      plan.replaced.set(source, list);
+    } else {
+      plan.sources.push(result);
+      for (const f of r.ownedFiles) plan.ownedFiles.add(f);
+    }
+    return true;
   };
   const ownDir = (dir: string) => {
     for (const f of files) if (f.absPath.startsWith(dir + path.sep)) plan.ownedFiles.add(f.absPath);

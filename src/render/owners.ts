@@ -10,11 +10,14 @@
  *   chart; `$ref/…` from a `ref` source) then `values`/`valuesObject` (valuesObject wins) then
  *   `parameters` (`--set`, `--set-string` with `forceString`); release name `helm.releaseName`, else the
  *   Application's name; `--namespace` the destination namespace. Objects without a namespace get
- *   `destination.namespace`.
+ *   `destination.namespace`. Kustomize: the source's `kustomize` overrides are what `kustomize edit set
+ *   image|nameprefix|namesuffix|namespace|replicas`, `edit add label|annotation` and `patches` write into
+ *   the kustomization (util/kustomize/kustomize.go `Build`); mllint renders them as a wrapper kustomization.
  * - ApplicationSet (docs "Generators"): `list` elements and `git` `directories` are expanded; other
  *   generators are reported as not expanded.
  * - Flux (fluxcd.io docs "Kustomization", "HelmRelease"): `spec.path` of the GitRepository source,
- *   `targetNamespace` sets the namespace of every namespaced object; HelmRelease `chart.spec.chart` is a
+ *   `targetNamespace` sets the namespace of every namespaced object; over a kustomization, `images`,
+ *   `patches`, `namePrefix`, `nameSuffix` are added to it (kustomize-controller's generator); HelmRelease `chart.spec.chart` is a
  *   chart path in the source, values are `valuesFrom` ConfigMaps in order, then `values`; release name
  *   `releaseName`, else `[targetNamespace-]name`.
  */
@@ -54,6 +57,11 @@ export interface Intent {
   namespace?: { value: string; at: PathSegment[]; override: boolean };
   helm?: { releaseName: string; layers: ValuesLayer[]; sets: SetParameter[] };
   directory?: { recurse: boolean; include?: string; exclude?: string };
+  /**
+   * Fields the controller adds to the kustomization it builds (Argo CD `kustomize edit set …`, Flux's
+   * generated kustomization), in kustomization form, and where each is written in the owner.
+   */
+  overlay?: { fields: Record<string, unknown>; pathOf: (p: PathSegment[]) => PathSegment[] };
   /** Fields the controller applies that mllint does not (reported once as info). */
   unsupported: Array<{ message: string; at: PathSegment[] }>;
 }
@@ -261,11 +269,9 @@ export function applicationIntents(owner: Owner, repo: RepoContext): { intents: 
     } else if (isPlainObject(src.kustomize)) {
       intent.type = 'kustomize';
       const k = src.kustomize;
-      if (str(k.namespace)) intent.namespace = { value: String(k.namespace), at: [...at, 'kustomize', 'namespace'], override: true };
-      for (const field of ['images', 'namePrefix', 'nameSuffix', 'commonLabels', 'commonAnnotations', 'patches', 'replicas', 'components']) {
-        const v = k[field];
-        if (v !== undefined && !(Array.isArray(v) && v.length === 0) && v !== '') intent.unsupported.push({ message: `kustomize.${field} of the Application is not applied by mllint; findings show the kustomization as written`, at: [...at, 'kustomize', field] });
-      }
+      const overlay = argoKustomizeOverlay(k, [...at, 'kustomize'], dir, repo, intent.unsupported);
+      if (overlay) intent.overlay = overlay;
+      else if (str(k.namespace)) intent.namespace = { value: String(k.namespace), at: [...at, 'kustomize', 'namespace'], override: true };
     } else if (isPlainObject(src.directory)) {
       intent.type = 'directory';
       const d = src.directory;
@@ -279,6 +285,90 @@ export function applicationIntents(owner: Owner, repo: RepoContext): { intents: 
     intents.push(intent);
   }
   return { intents, problems };
+}
+
+/**
+ * An Argo CD Application's `kustomize:` overrides as the fields of a kustomization that refers to the
+ * source directory (Argo CD runs `kustomize edit set image|nameprefix|namesuffix|namespace|replicas`,
+ * `edit add label|annotation` and appends `patches` in a copy of the directory; the same fields in a
+ * kustomization one level up render the same objects). Fields mllint cannot apply are added to
+ * `unsupported`. Undefined when there is nothing to apply (or only `namespace`, applied without kustomize).
+ */
+function argoKustomizeOverlay(k: Record<string, unknown>, at: PathSegment[], dir: string, repo: RepoContext, unsupported: Intent['unsupported']): Intent['overlay'] | undefined {
+  const fields: Record<string, unknown> = {};
+  if (Array.isArray(k.images)) {
+    const images = k.images.map((e) => (typeof e === 'string' ? parseSetImage(e) : undefined));
+    if (images.some((i) => i === undefined)) unsupported.push({ message: 'kustomize.images has entries mllint cannot read; the images are not overridden', at: [...at, 'images'] });
+    else if (images.length > 0) fields.images = images;
+  }
+  for (const field of ['namePrefix', 'nameSuffix', 'namespace']) if (str(k[field])) fields[field] = k[field];
+  if (isPlainObject(k.commonLabels) && Object.keys(k.commonLabels).length > 0) {
+    if (k.labelWithoutSelector === true) fields.labels = [{ pairs: k.commonLabels, includeSelectors: false, includeTemplates: k.labelIncludeTemplates === true }];
+    else fields.commonLabels = k.commonLabels;
+  }
+  if (isPlainObject(k.commonAnnotations) && Object.keys(k.commonAnnotations).length > 0) {
+    if (k.commonAnnotationsEnvsubst === true) unsupported.push({ message: 'kustomize.commonAnnotations with commonAnnotationsEnvsubst (Argo CD substitutes its build environment) are not applied by mllint', at: [...at, 'commonAnnotations'] });
+    else fields.commonAnnotations = k.commonAnnotations;
+  }
+  if (Array.isArray(k.replicas) && k.replicas.length > 0) {
+    fields.replicas = k.replicas.filter(isPlainObject).map((r) => ({ name: r.name, count: typeof r.count === 'string' && /^\d+$/.test(r.count) ? Number(r.count) : r.count }));
+  }
+  if (Array.isArray(k.patches) && k.patches.length > 0) {
+    const patches: Array<Record<string, unknown>> = [];
+    k.patches.forEach((p, i) => {
+      if (!isPlainObject(p)) return;
+      const target = isPlainObject(p.target) ? { target: p.target } : {};
+      if (typeof p.patch === 'string') patches.push({ patch: p.patch, ...target });
+      else if (typeof p.path === 'string') {
+        // Relative to the source directory; inlined, as the wrapper may only read files below itself.
+        const file = path.resolve(dir, p.path);
+        const read = isInside(repo.root, file) ? readText(file, repo.roots) : undefined;
+        if (read?.ok) patches.push({ patch: read.text, ...target });
+        else unsupported.push({ message: `kustomize.patches[${i}] names "${p.path}", which is ${read ? 'not readable' : 'outside the repository'}; that patch is not applied`, at: [...at, 'patches', i, 'path'] });
+      }
+    });
+    if (patches.length > 0) fields.patches = patches;
+  }
+  if (Array.isArray(k.components) && k.components.length > 0) unsupported.push({ message: 'kustomize.components of the Application are not applied by mllint', at: [...at, 'components'] });
+  if (Object.keys(fields).every((f) => f === 'namespace')) return undefined;
+  return {
+    fields,
+    // Argo CD's fields have the names of the kustomization's, except labels without selectors and images as strings.
+    pathOf: (p) => (p[0] === 'labels' ? [...at, 'commonLabels', ...p.slice(3)] : p[0] === 'images' ? [...at, ...p.slice(0, 2)] : p[0] === 'patches' && p[2] === 'patch' && !(isPlainObject((k.patches as unknown[])[p[1] as number]) && typeof ((k.patches as unknown[])[p[1] as number] as Record<string, unknown>).patch === 'string') ? [...at, 'patches', p[1], 'path'] : [...at, ...p]),
+  };
+}
+
+/**
+ * One `kustomize edit set image` argument as a kustomization `images` entry: `name=newName:tag`,
+ * `name=newName@digest`, `name=newName`, `name:tag`, `name@digest` (kustomize's setimage.go forms).
+ * Undefined for anything else.
+ */
+export function parseSetImage(arg: string): Record<string, string> | undefined {
+  const overwrite = (text: string, allowNameOnly: boolean): { name: string; tag?: string; digest?: string } | undefined => {
+    const at = text.indexOf('@');
+    if (at !== -1) return { name: text.slice(0, at), digest: text.slice(at + 1) };
+    const m = /^(.*):([a-zA-Z0-9._-]*|\*)$/.exec(text);
+    if (m && !m[2].includes('/')) return { name: m[1], tag: m[2] };
+    return allowNameOnly ? { name: text } : undefined;
+  };
+  const eq = arg.split('=');
+  const out: Record<string, string> = {};
+  if (eq.length === 2) {
+    const p = overwrite(eq[1], true);
+    if (!p || eq[0] === '') return undefined;
+    out.name = eq[0];
+    if (p.name) out.newName = p.name;
+    if (p.tag !== undefined && p.tag !== '*') out.newTag = p.tag;
+    if (p.digest) out.digest = p.digest;
+    return out;
+  }
+  if (eq.length !== 1) return undefined;
+  const p = overwrite(arg, false);
+  if (!p || p.name === '') return undefined;
+  out.name = p.name;
+  if (p.tag !== undefined && p.tag !== '*') out.newTag = p.tag;
+  if (p.digest) out.digest = p.digest;
+  return out;
 }
 
 function inlineLayer(owner: Owner, at: PathSegment[], values: Record<string, unknown>, text: string): ValuesLayer {
@@ -434,7 +524,36 @@ export function fluxKustomizationIntents(owner: Owner, repo: RepoContext, gitRep
   const target = str(spec.targetNamespace);
   if (target) intent.namespace = { value: target, at: ['spec', 'targetNamespace'], override: true };
   intent.directory = { recurse: true };
-  for (const field of ['images', 'patches', 'postBuild', 'commonMetadata', 'namePrefix', 'nameSuffix', 'components']) {
+  const fields: Record<string, unknown> = {};
+  const paths = new Map<string, PathSegment[]>();
+  if (Array.isArray(spec.images) && spec.images.length > 0) {
+    // Flux's images are kustomize's own form ({ name, newName, newTag, digest }).
+    fields.images = spec.images.filter(isPlainObject);
+    paths.set('images', ['spec', 'images']);
+  }
+  if (Array.isArray(spec.patches) && spec.patches.length > 0) {
+    fields.patches = spec.patches.filter((p) => isPlainObject(p) && typeof p.patch === 'string').map((p) => ({ patch: (p as Record<string, unknown>).patch, ...(isPlainObject((p as Record<string, unknown>).target) ? { target: (p as Record<string, unknown>).target } : {}) }));
+    paths.set('patches', ['spec', 'patches']);
+  }
+  for (const field of ['namePrefix', 'nameSuffix']) {
+    if (str(spec[field])) {
+      fields[field] = spec[field];
+      paths.set(field, ['spec', field]);
+    }
+  }
+  const hasKustomization = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((n) => fs.existsSync(path.join(dir, n)));
+  if (Object.keys(fields).length > 0 && hasKustomization) {
+    if (target) {
+      fields.namespace = target;
+      paths.set('namespace', ['spec', 'targetNamespace']);
+    }
+    intent.overlay = { fields, pathOf: (p) => [...(paths.get(String(p[0])) ?? ['spec']), ...p.slice(1)] };
+    intent.type = 'kustomize';
+    intent.namespace = undefined;
+  } else if (Object.keys(fields).length > 0) {
+    for (const field of Object.keys(fields)) intent.unsupported.push({ message: `${field} of the Flux Kustomization is not applied by mllint to a folder without a kustomization`, at: paths.get(field)! });
+  }
+  for (const field of ['postBuild', 'commonMetadata', 'components']) {
     const v = spec[field];
     if (v !== undefined && !(Array.isArray(v) && v.length === 0)) intent.unsupported.push({ message: `${field} of the Flux Kustomization is not applied by mllint`, at: ['spec', field] });
   }

@@ -20,9 +20,12 @@ export default defineRule<Record<string, never>>({
         'clean run is not read as "everything was checked".',
       checks:
         'Argo CD sources with `chart:` (a Helm repository), `plugin`, remote values files, `helm.fileParameters`, ' +
-        'Application `kustomize` overrides (images, namePrefix, …), ApplicationSet generators other than `list` and ' +
+        'Application `kustomize.components` and `commonAnnotationsEnvsubst`, a `namePrefix`/`nameSuffix` that would replace the ' +
+        "kustomization's own, kustomize overrides when kustomize rendering is off or the kustomization cannot be rendered, " +
+        'ApplicationSet generators other than `list` and ' +
         '`git` directories, Flux HelmRelease charts from a HelmRepository or `chartRef`, `valuesFrom` Secrets or ' +
-        'ConfigMaps not in the tree, Flux Kustomization `images`/`patches`/`postBuild`, a missing `helm` program, and a chart ' +
+        'ConfigMaps not in the tree, Flux Kustomization `postBuild`/`commonMetadata`/`components` (and `images`/`patches` ' +
+        'on a folder without a kustomization), a missing `helm` program, and a chart ' +
         'whose dependencies are not vendored in `charts/` (mllint never runs `helm dependency update`; reported at `dependencies:`).',
       fix: 'Informational. Set `rules: { gitops-not-rendered: "off" }` to hide it.',
     },

@@ -65,7 +65,7 @@ spec:
     expect(f.find((x) => x.file === 'argocd/set.yaml')?.message).toContain('the clusters generator is not expanded');
   });
 
-  it('Application kustomize overrides that mllint does not apply are named', () => {
+  it('Application kustomize overrides that mllint does not apply (components) are named; images are applied', () => {
     const text = `apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: { name: web, namespace: argocd }
@@ -75,10 +75,11 @@ spec:
     path: apps/web
     kustomize:
       images: [ "web=registry.example.com/web:2.0" ]
+      components: [ ../../components/tracing ]
   destination: { server: https://kubernetes.default.svc, namespace: web }
 `;
     const f = only(lint({ 'argocd/web.yaml': text, 'apps/web/kustomization.yaml': 'resources: [cm.yaml]\n', 'apps/web/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n' }), 'gitops-not-rendered');
-    expect(f.map((x) => `${x.line}`)).toEqual([`${lineOf(text, 'images:')}`]);
+    expect(f.map((x) => `${x.line} ${x.message}`)).toEqual([`${lineOf(text, 'components:')} Application argocd/web: kustomize.components of the Application are not applied by mllint`]);
   });
 
   it('an Application for a chart when helm is missing: one info, the chart skipped', () => {
