@@ -199,6 +199,13 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
     const hasChart = fs.existsSync(path.join(intent.dir, 'Chart.yaml'));
     const hasKustomization = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((n) => fs.existsSync(path.join(intent.dir, n)));
     const type = intent.type !== 'auto' ? intent.type : hasChart ? 'helm' : hasKustomization ? 'kustomize' : 'directory';
+    if (type === 'plugin') {
+      // The plugin's input (a chart, a kustomization it post-processes, templates) is not what is deployed.
+      ownDir(intent.dir);
+      for (const dir of charts.keys()) if (dir === intent.dir || dir.startsWith(intent.dir + path.sep)) markRendered(dir);
+      for (const [dir, source] of kustomizeByFile) if (dir === intent.dir || dir.startsWith(intent.dir + path.sep)) plan.replaced.set(source, []);
+      return;
+    }
     const key = JSON.stringify([type, intent.dir, intent.namespace?.value, intent.helm?.releaseName, intent.helm?.layers.map((l) => [l.file, l.values]), intent.helm?.sets.map((s) => [s.name, s.value]), intent.directory]);
     if (seen.has(key) || renders >= MAX_RENDERS) return;
     seen.add(key);

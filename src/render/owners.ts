@@ -47,7 +47,8 @@ export interface Owner {
 export interface Intent {
   owner: Owner;
   /** `auto`: decided by what the directory holds (Chart.yaml, kustomization). */
-  type: 'auto' | 'helm' | 'kustomize' | 'directory';
+  /** `plugin`: a config management plugin renders the directory; its files are the plugin's input, not linted. */
+  type: 'auto' | 'helm' | 'kustomize' | 'directory' | 'plugin';
   dir: string;
   /** Path of the field that names `dir`. */
   pathAt: PathSegment[];
@@ -278,7 +279,8 @@ export function applicationIntents(owner: Owner, repo: RepoContext): { intents: 
       intent.directory = { recurse: d.recurse === true, include: str(d.include), exclude: str(d.exclude) };
       if (isPlainObject(d.jsonnet) && Object.keys(d.jsonnet).length > 0) intent.unsupported.push({ message: 'jsonnet is not rendered by mllint', at: [...at, 'directory', 'jsonnet'] });
     } else if (isPlainObject(src.plugin)) {
-      problems.push({ owner, at: [...at, 'plugin'], ruleId: 'gitops-not-rendered', message: `${owner.label}: a config management plugin renders this source; mllint does not run plugins` });
+      problems.push({ owner, at: [...at, 'plugin'], ruleId: 'gitops-not-rendered', message: `${owner.label}: a config management plugin renders this source; mllint does not run plugins, and lints neither its output nor its input files` });
+      intents.push({ ...intent, type: 'plugin' });
       continue;
     }
     if (intent.type === 'auto' || intent.type === 'helm') intent.helm ??= { releaseName: nameOf(owner.object), layers: [], sets: [] };

@@ -65,6 +65,30 @@ spec:
     expect(f.find((x) => x.file === 'argocd/set.yaml')?.message).toContain('the clusters generator is not expanded');
   });
 
+  it('the input of a config management plugin (a kustomization it post-processes, patch files) is not linted raw', () => {
+    const plugin = `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: kh, namespace: argocd }
+spec:
+  source:
+    repoURL: https://github.com/acme/x
+    path: plugins/kustomized-helm
+    plugin: { name: kustomized-helm }
+  destination: { server: https://kubernetes.default.svc, namespace: apps }
+`;
+    const files = {
+      'argocd/plugin.yaml': plugin,
+      // Legacy string patches (kustomize 5 refuses them) and a partial Deployment: only the plugin's tooling reads these.
+      'plugins/kustomized-helm/kustomization.yaml': 'resources: [all.yaml]\npatches:\n  - overlays/deployment.yaml\n',
+      'plugins/kustomized-helm/overlays/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  replicas: 1\n',
+    };
+    const findings = lint(files);
+    expect(findings.filter((x) => x.file.startsWith('plugins/')).map((x) => `${x.file}:${x.line} ${x.ruleId}`)).toEqual([]);
+    expect(only(findings, 'gitops-not-rendered').map((x) => `${x.file}:${x.line} ${x.message}`)).toEqual([
+      `argocd/plugin.yaml:${lineOf(plugin, 'plugin:')} Application argocd/kh: a config management plugin renders this source; mllint does not run plugins, and lints neither its output nor its input files`,
+    ]);
+  });
+
   it('Application kustomize overrides that mllint does not apply (components) are named; images are applied', () => {
     const text = `apiVersion: argoproj.io/v1alpha1
 kind: Application
