@@ -93,6 +93,30 @@ describe('config schema generated from the rule registry', () => {
     expect(await mllint(read('packs', 'strict.yaml'))).toEqual([]);
   });
 
+  it('every config snippet in the README is valid to an editor and to mllint (options named in the docs exist)', async () => {
+    const check = editor();
+    const keys = new Set(Object.keys((CONFIG_SCHEMA as any).properties));
+    const blocks = [...read('README.md').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const registrySnapshot = new Ajv({ strict: false }).compile(JSON.parse(read('schemas', 'registry.schema.json')));
+    const configs = blocks.filter((text) => {
+      let value: unknown;
+      try {
+        value = parse(text);
+      } catch {
+        return false;
+      }
+      if (registrySnapshot(value)) return false; // a model registry file (`models:` with stages and versions)
+      return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).every((k) => keys.has(k));
+    });
+    expect(configs.length).toBeGreaterThan(8);
+    for (const text of configs) {
+      expect(check(text), text).toEqual([]);
+      // mllint's verdict on the rule settings (files the snippet names are not in this tree, so only rules).
+      const rules = (parse(text) as { rules?: unknown }).rules;
+      if (rules) expect(await mllint(JSON.stringify({ rules })), text).toEqual([]);
+    }
+  });
+
   it('a pack\'s policy changes severity with a policies entry of only id and severity; under rules it is refused by both', async () => {
     const check = editor();
     const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: s, namespace: a }\nspec:\n  selector: { matchLabels: { app: s } }\n  template:\n    metadata: { labels: { app: s } }\n    spec:\n      containers:\n        - name: s\n          image: r.example/s@sha256:' + 'a'.repeat(64) + '\n          resources: { requests: { cpu: "1", memory: 1Gi }, limits: { cpu: "1", memory: 1Gi } }\n';
