@@ -23,8 +23,9 @@ function resolvable(name) {
   try {
     require.resolve(`${name}/package.json`);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // A package whose `exports` does not list ./package.json (commander, re2js, …) is installed all the same.
+    return error?.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED';
   }
 }
 

@@ -33,6 +33,20 @@ describe('README examples', () => {
   });
 });
 
+describe('README links', () => {
+  it('every #anchor link names a heading of the README (GitHub\'s slugs), and every relative file link exists', () => {
+    const slugs = new Set(
+      [...README.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1].trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-')),
+    );
+    const anchors = [...README.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
+    expect(anchors.length).toBeGreaterThan(5);
+    for (const anchor of anchors) expect(slugs.has(anchor), `#${anchor}`).toBe(true);
+    const files = [...README.matchAll(/\]\((?!#|https?:)([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]);
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) expect(fs.existsSync(path.join(ROOT, file)), file).toBe(true);
+  });
+});
+
 describe('config schema', () => {
   it('has a resolvable $id: the raw file of this repository (from package.json) at this version\'s tag, shown in the README', () => {
     const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'config.schema.json'), 'utf8'));
