@@ -33,6 +33,23 @@ describe('README examples', () => {
   });
 });
 
+describe('README for users', () => {
+  it('keeps benchmark internals in docs/performance.md: the Performance section is a short summary that links there', () => {
+    const start = README.indexOf('\n## Performance\n');
+    expect(start).toBeGreaterThan(0);
+    const section = README.slice(start + 1, README.indexOf('\n## ', start + 1));
+    expect(section.split('\n').filter((l) => l.trim() !== '').length).toBeLessThanOrEqual(15);
+    expect(section).toContain('docs/performance.md');
+    expect(fs.existsSync(path.join(ROOT, 'docs', 'performance.md'))).toBe(true);
+  });
+
+  it('the quick start is exactly two commands: install and lint the bundled examples, then the whole suite', () => {
+    const quick = README.slice(README.indexOf('## Quick start'), README.indexOf('\n## ', README.indexOf('## Quick start') + 1));
+    const commands = /```sh\n([\s\S]*?)```/.exec(quick)![1].trim().split('\n');
+    expect(commands).toEqual([expect.stringMatching(/^npm ci && node bin\/mllint\.js check .*examples\/manifests$/), 'npm test']);
+  });
+});
+
 describe('README links', () => {
   it('every #anchor link names a heading of the README (GitHub\'s slugs), and every relative file link exists', () => {
     const slugs = new Set(
