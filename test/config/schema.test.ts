@@ -146,4 +146,11 @@ describe('config schema generated from the rule registry', () => {
     expect(starterConfig(dir, {}).split('\n')[0]).toBe(`# yaml-language-server: $schema=${CONFIG_SCHEMA.$id as string}`);
     expect(CONFIG_SCHEMA.$id).toBe(`https://raw.githubusercontent.com/mllint/mllint/v${pkg.version}/schemas/config.schema.json`);
   });
+
+  it('mllint registry export writes the registry schema\'s published URL', async () => {
+    const { renderSnapshot } = await import('../../src/sources/export.js');
+    const registry = JSON.parse(read('schemas', 'registry.schema.json'));
+    expect(registry.$id).toBe(`https://raw.githubusercontent.com/mllint/mllint/v${pkg.version}/schemas/registry.schema.json`);
+    expect(renderSnapshot({}, 'https://mlflow.example').split('\n')[0]).toBe(`# yaml-language-server: $schema=${registry.$id}`);
+  });
 });
