@@ -50,6 +50,20 @@ describe('README for users', () => {
   });
 });
 
+describe('README usage', () => {
+  it('the options table of check lists every option `mllint check --help` shows, and Usage every command', async () => {
+    const help = (await runCli(['check', '--help'], { cwd: ROOT })).stdout;
+    const options = [...help.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]).filter((o) => o !== '--help');
+    expect(options.length).toBeGreaterThan(20);
+    const start = README.indexOf('Options of `check`:');
+    const table = README.slice(start, README.indexOf('\n\n', README.indexOf('| option |', start)));
+    for (const option of options) expect(table, option).toContain(`${option}`);
+    const commands = [...(await runCli(['--help'], { cwd: ROOT })).stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]).filter((c) => c !== 'help');
+    const usage = README.slice(README.indexOf('## Usage'), start);
+    for (const command of commands) expect(usage, command).toContain(`mllint ${command}`);
+  });
+});
+
 describe('README links', () => {
   it('every #anchor link names a heading of the README (GitHub\'s slugs), and every relative file link exists', () => {
     const slugs = new Set(
