@@ -147,6 +147,9 @@ export function rulesAsJson(config: ConfigFile): Array<Record<string, unknown>> 
       type: policy ? 'policy' : 'rule',
       severity: effective.severity,
       defaultSeverity: defaultSeverity(rule),
+      ...(rule.meta.findingSeverity && !effective.severityConfigured
+        ? { findingSeverities: Object.fromEntries(Object.entries(rule.meta.findingSeverity).map(([id, f]) => [id, f.severity])) }
+        : {}),
       recommended: rule.meta.recommended,
       description: rule.meta.description,
       options: effective.options,

@@ -11,7 +11,7 @@ import { lintPathsOnline } from './api.js';
 import { FORMAT_NAMES, loadFormatter, normalizeReport } from './formatters/index.js';
 import { applyBaselineFile, writeBaselineFile } from './baseline.js';
 import { findRepositoryRoot, writeReportFiles } from './report-files.js';
-import { renderRuleDoc } from './rules/docs.js';
+import { renderRuleDoc, severityRange } from './rules/docs.js';
 import { allRules, defaultSeverity } from './config/resolve.js';
 import { loadConfig, type ConfigFile } from './config/load.js';
 import { formatConfigProblem } from './api.js';
@@ -134,10 +134,13 @@ export async function run(argv: string[], rawIO: CliIO): Promise<number> {
       }
       const rules = allRules(config);
       const width = Math.max(...rules.map((r) => r.meta.id.length));
+      // A rule whose findings default to different severities shows the range: image-pinned "warning/error".
+      const severityOf = (rule: (typeof rules)[number]) => (defaultSeverity(rule) === 'off' ? 'off' : severityRange(rule));
+      const severityWidth = Math.max(7, ...rules.map((r) => severityOf(r).length));
       for (const rule of rules) {
-        const severity = defaultSeverity(rule);
+        const severity = severityOf(rule);
         const kind = 'policy' in rule ? ' (policy)' : '';
-        plainOut(`${rule.meta.id.padEnd(width)}  ${severity.padEnd(7)}  ${rule.meta.description}${kind}\n`);
+        plainOut(`${rule.meta.id.padEnd(width)}  ${severity.padEnd(severityWidth)}  ${rule.meta.description}${kind}\n`);
       }
     });
 

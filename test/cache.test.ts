@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lintPaths } from '../src/api.js';
-import { LATEST_POD, makeTree, removeTree, runCli } from './helpers.js';
+import { BROKEN_IMAGE, BROKEN_POD, makeTree, removeTree, runCli } from './helpers.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeTree));
@@ -21,7 +21,7 @@ const run = (dir: string) => {
 
 describe('result cache', () => {
   it('a second run over an unchanged tree returns the stored result', () => {
-    const dir = repo({ 'apps/pod.yaml': LATEST_POD });
+    const dir = repo({ 'apps/pod.yaml': BROKEN_POD });
     const first = run(dir);
     expect(first.cached).toBe(false);
     expect(cacheFiles(dir)).toHaveLength(1);
@@ -32,13 +32,13 @@ describe('result cache', () => {
   });
 
   it('a changed file, a new file or a changed config is a new run', () => {
-    const dir = repo({ 'apps/pod.yaml': LATEST_POD });
+    const dir = repo({ 'apps/pod.yaml': BROKEN_POD });
     run(dir);
-    fs.writeFileSync(path.join(dir, 'apps/pod.yaml'), LATEST_POD.replace('scorer:latest', 'scorer:1.0.0'));
+    fs.writeFileSync(path.join(dir, 'apps/pod.yaml'), BROKEN_POD.replace(BROKEN_IMAGE, 'scorer:1.0.0'));
     const changed = run(dir);
     expect(changed.cached).toBe(false);
     expect(changed.result.findings.filter((f) => f.ruleId === 'image-pinned')).toEqual([]);
-    fs.writeFileSync(path.join(dir, 'apps/other.yaml'), LATEST_POD.replace('name: scorer\n  namespace', 'name: other\n  namespace'));
+    fs.writeFileSync(path.join(dir, 'apps/other.yaml'), BROKEN_POD.replace('name: scorer\n  namespace', 'name: other\n  namespace'));
     expect(run(dir).cached).toBe(false);
     fs.writeFileSync(path.join(dir, '.mllint.yaml'), 'rules:\n  image-pinned: warning\n');
     const reconfigured = run(dir);
@@ -47,7 +47,7 @@ describe('result cache', () => {
   });
 
   it('a corrupt or foreign entry is ignored and replaced', () => {
-    const dir = repo({ 'apps/pod.yaml': LATEST_POD });
+    const dir = repo({ 'apps/pod.yaml': BROKEN_POD });
     const first = run(dir);
     const [file] = cacheFiles(dir);
     const entry = path.join(dir, '.mllint-cache', file);
@@ -64,15 +64,15 @@ describe('result cache', () => {
   });
 
   it('is written only inside a repository, not for stdin, and not with --no-cache or MLLINT_CACHE=0', async () => {
-    const outside = makeTree({ 'apps/pod.yaml': LATEST_POD });
+    const outside = makeTree({ 'apps/pod.yaml': BROKEN_POD });
     dirs.push(outside);
     lintPaths(['apps'], { cwd: outside, cache: true });
     expect(fs.existsSync(path.join(outside, '.mllint-cache'))).toBe(false);
 
-    const dir = repo({ 'apps/pod.yaml': LATEST_POD });
+    const dir = repo({ 'apps/pod.yaml': BROKEN_POD });
     await runCli(['check', 'apps', '--no-cache'], { cwd: dir });
     await runCli(['check', 'apps'], { cwd: dir, env: { MLLINT_CACHE: '0' } });
-    await runCli(['check', '-'], { cwd: dir, stdin: LATEST_POD });
+    await runCli(['check', '-'], { cwd: dir, stdin: BROKEN_POD });
     expect(cacheFiles(dir)).toEqual([]);
     const a = await runCli(['check', 'apps', '-f', 'json'], { cwd: dir });
     const b = await runCli(['check', 'apps', '-f', 'json'], { cwd: dir });

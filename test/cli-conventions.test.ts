@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LATEST_POD, makeTree, removeTree, runCli } from './helpers.js';
+import { BROKEN_POD, makeTree, removeTree, runCli } from './helpers.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeTree));
@@ -16,8 +16,8 @@ function tree(files: Record<string, string>): string {
   return dir;
 }
 
-/** LATEST_POD (image-pinned error) without a namespace (namespace-set) and with a literal password. */
-const POD = LATEST_POD.replace('  namespace: ml\n', '').replace(
+/** BROKEN_POD (image-pinned error) without a namespace (namespace-set) and with a literal password. */
+const POD = BROKEN_POD.replace('  namespace: ml\n', '').replace(
   '      ports:',
   '      env: [{ name: DB_PASSWORD, value: hunter2-but-longer }]\n      ports:',
 );

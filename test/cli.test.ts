@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LATEST_POD, makeTree, removeTree, runCli } from './helpers.js';
+import { BROKEN_IMAGE, BROKEN_POD, makeTree, removeTree, runCli } from './helpers.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeTree));
@@ -11,7 +11,7 @@ function tree(files: Record<string, string | Buffer>) {
   return dir;
 }
 
-const PINNED_POD = LATEST_POD.replace('scorer:latest', 'scorer:1.0.0');
+const PINNED_POD = BROKEN_POD.replace(BROKEN_IMAGE, 'scorer:1.0.0');
 
 describe('mllint check', () => {
   it('exit 0 on a clean tree, with a summary line', async () => {
@@ -23,7 +23,7 @@ describe('mllint check', () => {
   });
 
   it('stylish shows file:line:column, the rule and a summary; exit 1 on errors', async () => {
-    const dir = tree({ 'apps/pod.yaml': LATEST_POD });
+    const dir = tree({ 'apps/pod.yaml': BROKEN_POD });
     const r = await runCli(['check'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('apps/pod.yaml:9:14');
@@ -34,7 +34,7 @@ describe('mllint check', () => {
 
   it('stylish ends with a per-rule count line, most findings first', async () => {
     const noNamespace = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name} }\n`;
-    const dir = tree({ 'apps/pod.yaml': LATEST_POD, 'apps/a.yaml': noNamespace('a'), 'apps/b.yaml': noNamespace('b') });
+    const dir = tree({ 'apps/pod.yaml': BROKEN_POD, 'apps/a.yaml': noNamespace('a'), 'apps/b.yaml': noNamespace('b') });
     const r = await runCli(['check'], { cwd: dir });
     const last = r.stdout.trimEnd().split('\n');
     expect(last[last.length - 2]).toMatch(/^✖ 3 problems/);
@@ -42,14 +42,14 @@ describe('mllint check', () => {
   });
 
   it('colours only on a TTY, and never with --no-color or NO_COLOR', async () => {
-    const dir = tree({ 'pod.yaml': LATEST_POD });
+    const dir = tree({ 'pod.yaml': BROKEN_POD });
     expect((await runCli(['check'], { cwd: dir, isTTY: true })).stdout).toMatch(/\u001b\[/);
     expect((await runCli(['check', '--no-color'], { cwd: dir, isTTY: true })).stdout).not.toMatch(/\u001b\[/);
     expect((await runCli(['check'], { cwd: dir, isTTY: true, env: { NO_COLOR: '1' } })).stdout).not.toMatch(/\u001b\[/);
   });
 
   it('--format json matches DESIGN.md §3 field for field', async () => {
-    const dir = tree({ 'apps/fraud/deployment.yaml': LATEST_POD });
+    const dir = tree({ 'apps/fraud/deployment.yaml': BROKEN_POD });
     const r = await runCli(['check', '--format', 'json', 'apps'], { cwd: dir });
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
@@ -59,15 +59,15 @@ describe('mllint check', () => {
       {
         ruleId: 'image-pinned',
         severity: 'error',
-        message: 'container "scorer" uses image "scorer:latest"; pin a version tag or digest',
+        message: 'container "scorer" uses image "scorer@sha256:9f86d08", whose digest is not a valid sha256 digest (64 lowercase hex digits); the kubelet cannot parse it and the container fails with InvalidImageName',
         file: 'apps/fraud/deployment.yaml',
         line: 9,
         column: 14,
         endLine: 9,
-        endColumn: 27,
+        endColumn: 35,
         resource: { apiVersion: 'v1', kind: 'Pod', name: 'scorer', namespace: 'ml' },
         path: 'spec.containers[0].image',
-        fix: 'Use an immutable reference such as scorer:1.2.3 or scorer@sha256:…',
+        fix: 'Copy the full digest (`crane digest IMAGE` or `docker buildx imagetools inspect IMAGE`).',
         fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
       },
     ]);
@@ -75,26 +75,26 @@ describe('mllint check', () => {
   });
 
   it('positions hold in a CRLF file with a BOM and in a List, read from disk', async () => {
-    const crlf = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(LATEST_POD.replace(/\n/g, '\r\n'))]);
-    const list = `apiVersion: v1\nkind: List\nitems:\n${LATEST_POD.replace(/^/gm, '    ').replace(/^    apiVersion/, '  - apiVersion')}`;
+    const crlf = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(BROKEN_POD.replace(/\n/g, '\r\n'))]);
+    const list = `apiVersion: v1\nkind: List\nitems:\n${BROKEN_POD.replace(/^/gm, '    ').replace(/^    apiVersion/, '  - apiVersion')}`;
     const dir = tree({ 'crlf.yaml': crlf, 'list.yaml': list });
     const r = await runCli(['check', '-f', 'json'], { cwd: dir });
     const found = JSON.parse(r.stdout).findings.map((f: { file: string; line: number; column: number; endColumn: number }) => [f.file, f.line, f.column, f.endColumn]);
     expect(found).toEqual([
-      ['crlf.yaml', 9, 14, 27],
-      ['list.yaml', 12, 18, 31],
+      ['crlf.yaml', 9, 14, 35],
+      ['list.yaml', 12, 18, 39],
     ]);
   });
 
   it('reads YAML from stdin with "-", reported as file "-"', async () => {
     const dir = tree({});
-    const r = await runCli(['check', '-', '--format', 'json'], { cwd: dir, stdin: LATEST_POD });
+    const r = await runCli(['check', '-', '--format', 'json'], { cwd: dir, stdin: BROKEN_POD });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).findings[0]).toMatchObject({ file: '-', line: 9 });
   });
 
   it('--output-file writes the report and nothing to stdout', async () => {
-    const dir = tree({ 'pod.yaml': LATEST_POD });
+    const dir = tree({ 'pod.yaml': BROKEN_POD });
     const r = await runCli(['check', '-f', 'json', '-o', 'out/report.json'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
@@ -102,7 +102,7 @@ describe('mllint check', () => {
   });
 
   it('--max-warnings turns too many warnings into exit 1; --quiet shows errors only', async () => {
-    const dir = tree({ 'pod.yaml': LATEST_POD, '.mllint.yaml': 'rules:\n  image-pinned: warning\n' });
+    const dir = tree({ 'pod.yaml': BROKEN_POD, '.mllint.yaml': 'rules:\n  image-pinned: warning\n' });
     expect((await runCli(['check'], { cwd: dir })).code).toBe(0);
     expect((await runCli(['check', '--max-warnings', '1'], { cwd: dir })).code).toBe(0);
     expect((await runCli(['check', '--max-warnings', '0'], { cwd: dir })).code).toBe(1);
@@ -153,14 +153,14 @@ describe('mllint rules / explain', () => {
   it('rules lists every rule with its default severity', async () => {
     const r = await runCli(['rules'], { cwd: process.cwd() });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^image-pinned\s+error\s+Images must name an immutable version/m);
+    expect(r.stdout).toMatch(/^image-pinned\s+warning\/error\s+Images must name an immutable version/m);
     expect(r.stdout).toMatch(/^parse-error\s+error\s+/m);
   });
 
   it('explain prints the documentation of a rule', async () => {
     const r = await runCli(['explain', 'image-pinned'], { cwd: process.cwd() });
     expect(r.code).toBe(0);
-    for (const heading of ['# image-pinned', '## Why', '## What it checks', '## Options', '## How to fix', 'requireDigest']) {
+    for (const heading of ['# image-pinned', 'Default severity: error; warning for no tag, a mutable tag', '## Why', '## What it checks', '## Options', '## How to fix', 'requireDigest']) {
       expect(r.stdout).toContain(heading);
     }
   });

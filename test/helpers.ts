@@ -38,8 +38,14 @@ export async function runCli(argv: string[], options: { cwd: string; stdin?: str
   return { code, stdout, stderr };
 }
 
-/** A pod that follows every rule except image-pinned (its image, line 9, is `:latest`). */
-export const LATEST_POD = `apiVersion: v1
+/** The image of BROKEN_POD: a digest copied truncated, which the kubelet cannot parse (InvalidImageName). */
+export const BROKEN_IMAGE = 'scorer@sha256:9f86d08';
+
+/**
+ * A pod that follows every rule but one, with a certain error: its image (line 9) has a truncated digest, an
+ * `image-pinned` error (the kubelet cannot parse the reference; the container can never start).
+ */
+export const BROKEN_POD = `apiVersion: v1
 kind: Pod
 metadata:
   name: scorer
@@ -47,7 +53,7 @@ metadata:
 spec:
   containers:
     - name: scorer
-      image: scorer:latest
+      image: ${BROKEN_IMAGE}
       ports: [{ name: http, containerPort: 8080 }]
       readinessProbe: { httpGet: { path: /ready, port: http } }
       livenessProbe: { httpGet: { path: /healthz, port: http } }

@@ -163,7 +163,7 @@ describe('one finding per rule and source location', () => {
     expect(sarif[0].message.text).toContain('(Deployment ml-a/scorer, ml-b/scorer)');
     expect(sarif[0].locations[0].logicalLocations.map((l: any) => l.fullyQualifiedName)).toEqual(['Deployment ml-a/scorer', 'Deployment ml-b/scorer']);
 
-    const junit = (await run('junit')).stdout;
+    const junit = (await runCli(['check', '--no-cache', '--format', 'junit', '--junit-fail-on', 'warning', '.'], { cwd: p07, env: {} })).stdout;
     expect(junit.match(/<failure /g)).toHaveLength(1);
     expect(junit).toContain('objects: Deployment ml-a/scorer, ml-b/scorer');
 

@@ -53,6 +53,7 @@ function ok(result: SpawnSyncReturns<string>, what: string): string {
   return result.stdout;
 }
 
+/** A certain error on line 9: a digest copied truncated, which the kubelet cannot parse. */
 const BAD = `apiVersion: v1
 kind: Pod
 metadata:
@@ -61,7 +62,7 @@ metadata:
 spec:
   containers:
     - name: scorer
-      image: registry.example.com/ml/fraud-scorer:latest
+      image: registry.example.com/ml/fraud-scorer@sha256:9f86d08
       ports:
         - name: http
           containerPort: 8080
@@ -119,7 +120,7 @@ spec:
     expect(refusedOutput).toContain('image-pinned');
     expect(sh('git', ['rev-parse', '--verify', '-q', 'HEAD'], user).status).not.toBe(0); // nothing committed
 
-    fs.writeFileSync(path.join(user, 'apps', 'scorer.yaml'), BAD.replace(':latest', ':3.0.1'));
+    fs.writeFileSync(path.join(user, 'apps', 'scorer.yaml'), BAD.replace('@sha256:9f86d08', ':3.0.1'));
     ok(sh('git', ['add', '.'], user), 'git add');
     const accepted = sh('git', ['commit', '-m', 'add scorer'], user);
     const acceptedOutput = `${accepted.stdout}\n${accepted.stderr}`;

@@ -31,6 +31,11 @@ export interface ConfigProblem {
 export interface RuleEntry {
   severity?: SeveritySetting;
   options?: Record<string, unknown>;
+  /**
+   * The severity is the rule's default, written by `mllint:recommended`, not chosen by the user: the rule's
+   * per-finding defaults (`meta.findingSeverity`) still apply.
+   */
+  severityIsDefault?: boolean;
 }
 
 /** The config file as written, validated. Paths are already absolute. */
@@ -130,7 +135,7 @@ export const BUILTIN_PACKS: Record<string, string> = {
 /** `mllint:recommended`: every rule at the severity its metadata recommends (generated, never written twice). */
 export function recommendedConfig(dir: string): ConfigFile {
   const rules: Record<string, RuleEntry> = {};
-  for (const rule of RULES) rules[rule.meta.id] = { severity: defaultSeverity(rule) };
+  for (const rule of RULES) rules[rule.meta.id] = { severity: defaultSeverity(rule), severityIsDefault: true };
   return { ...emptyConfig(dir), file: undefined, rules };
 }
 const PACKS_DIR = packageFile('packs') + path.sep;
@@ -379,7 +384,8 @@ function unquotedOffAsSeverity(config: Record<string, unknown>): void {
 export function mergeConfigs(base: ConfigFile, layer: ConfigFile): ConfigFile {
   const rules: Record<string, RuleEntry> = { ...base.rules };
   for (const [id, entry] of Object.entries(layer.rules)) {
-    rules[id] = { severity: entry.severity ?? base.rules[id]?.severity, options: entry.options ?? base.rules[id]?.options };
+    const severityIsDefault = entry.severity !== undefined ? entry.severityIsDefault : base.rules[id]?.severityIsDefault;
+    rules[id] = { severity: entry.severity ?? base.rules[id]?.severity, options: entry.options ?? base.rules[id]?.options, ...(severityIsDefault ? { severityIsDefault } : {}) };
   }
   const layerIds = new Set(layer.policies.map((p) => p.meta.id));
   return {

@@ -13,6 +13,11 @@ import type { ConfigFile, Override, RuleEntry } from './load.js';
 export interface EffectiveSetting {
   severity: SeveritySetting;
   options: Record<string, unknown>;
+  /**
+   * The user chose the severity (config, override, `--rule`): it applies to every finding of the rule. Unset,
+   * the rule's per-finding defaults (`meta.findingSeverity`) may lower some findings.
+   */
+  severityConfigured?: boolean;
 }
 
 export interface SettingScope {
@@ -40,7 +45,12 @@ export function defaultSeverity(rule: Rule<any>): SeveritySetting {
 
 function apply(base: EffectiveSetting, entry: RuleEntry | undefined): EffectiveSetting {
   if (!entry) return base;
-  return { severity: entry.severity ?? base.severity, options: entry.options ? { ...base.options, ...entry.options } : base.options };
+  const configured = entry.severity !== undefined ? !entry.severityIsDefault : base.severityConfigured;
+  return {
+    severity: entry.severity ?? base.severity,
+    options: entry.options ? { ...base.options, ...entry.options } : base.options,
+    ...(configured ? { severityConfigured: true } : {}),
+  };
 }
 
 function overrideMatches(override: Override, scope: SettingScope): boolean {

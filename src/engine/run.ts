@@ -160,7 +160,8 @@ export function lint(input: LintInput): LintResult {
           note(silencedOn, object.id, finding.ruleId);
           continue;
         }
-        pending.push({ ...finding, severity: finding.ruleId === 'rule-error' ? 'error' : capSeverity(setting.severity, finding.maxSeverity) });
+        const kindDefault = setting.severityConfigured || !finding.messageId ? undefined : rule.meta.findingSeverity?.[finding.messageId]?.severity;
+        pending.push({ ...finding, severity: finding.ruleId === 'rule-error' ? 'error' : capSeverity(capSeverity(setting.severity, finding.maxSeverity), kindDefault) });
       }
     }
   }

@@ -28,6 +28,12 @@ export interface RuleMeta<Options> {
   id: string;
   /** Default severity when the config does not set one. */
   severity: Severity;
+  /**
+   * Default severities, lower than `severity`, of some kinds of finding (by message id): e.g. `image-pinned`
+   * reports a mutable tag as a warning and an unparsable digest as an error. They apply only while the config
+   * leaves the rule's severity unset; a severity the user sets applies to every finding of the rule.
+   */
+  findingSeverity?: Record<string, { severity: Severity; /** What the finding is, for docs: "a mutable tag". */ finding: string }>;
   /** Enabled by `mllint:recommended` (and by default). */
   recommended: boolean;
   /** One line: what the rule prevents. */

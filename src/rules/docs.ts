@@ -9,7 +9,7 @@ export function renderRuleDoc(rule: Rule<any>): string {
     '',
     m.description,
     '',
-    `Default severity: ${m.recommended ? m.severity : 'off (opt in)'}`,
+    `Default severity: ${m.recommended ? severityText(rule) : 'off (opt in)'}`,
     ...(m.kinds && m.kinds.length > 0 ? [`Applies to: ${m.kinds.map((k) => (k === WORKLOAD_MARKER ? 'every pod template of every workload kind (README: Workload kinds)' : k)).join(', ')}`] : []),
     '',
     '## Why',
@@ -55,9 +55,30 @@ export function renderRulesMarkdown(rules: ReadonlyArray<Rule<any>>): string {
     '',
     '| id | default | description |',
     '|---|---|---|',
-    ...rules.map((r) => `| [\`${r.meta.id}\`](#${r.meta.id}) | ${r.meta.recommended ? r.meta.severity : 'off'} | ${r.meta.description.replace(/\|/g, '\\|')} |`),
+    ...rules.map((r) => `| [\`${r.meta.id}\`](#${r.meta.id}) | ${r.meta.recommended ? severityRange(r) : 'off'} | ${r.meta.description.replace(/\|/g, '\\|')} |`),
     '',
   ];
   const bodies = rules.map((r) => renderRuleDoc(r).replace(/^# /, '## ').replace(/\n## /g, '\n### '));
   return `${header.join('\n')}\n${bodies.join('\n')}`;
+}
+
+/**
+ * The default severity in words, with the kinds of finding that default lower (`meta.findingSeverity`):
+ * "error; warning for no tag, a mutable tag".
+ */
+export function severityText(rule: Rule<any>): string {
+  const m = rule.meta;
+  const lower = Object.values(m.findingSeverity ?? {});
+  if (lower.length === 0) return m.severity;
+  const bySeverity = new Map<string, string[]>();
+  for (const { severity, finding } of lower) bySeverity.set(severity, [...(bySeverity.get(severity) ?? []), finding]);
+  const parts = [...bySeverity].map(([severity, findings]) => `${severity} for ${findings.join(', ')}`);
+  return `${m.severity}; ${parts.join('; ')} (while the config does not set the rule's severity)`;
+}
+
+/** The default severities of a rule's findings as a range, lowest first: "warning/error" (or just "error"). */
+export function severityRange(rule: Rule<any>): string {
+  const order = ['info', 'warning', 'error'];
+  const all = new Set([rule.meta.severity, ...Object.values(rule.meta.findingSeverity ?? {}).map((f) => f.severity)]);
+  return order.filter((s) => all.has(s as never)).join('/');
 }

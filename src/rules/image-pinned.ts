@@ -12,6 +12,12 @@ export default defineRule<ImagePinnedOptions>({
   meta: {
     id: 'image-pinned',
     severity: 'error',
+    // A mutable tag does not make the pod fail; an unparsable digest does (InvalidImageName).
+    findingSeverity: {
+      noTag: { severity: 'warning', finding: 'no tag' },
+      mutableTag: { severity: 'warning', finding: 'a mutable tag' },
+      noDigest: { severity: 'warning', finding: 'no digest (requireDigest)' },
+    },
     recommended: true,
     description: 'Images must name an immutable version: no missing tag, no `:latest`, optionally a digest',
     kinds: WORKLOAD_KINDS,
@@ -28,7 +34,9 @@ export default defineRule<ImagePinnedOptions>({
         'StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, KServe InferenceService): the image must have a tag ' +
         'or a digest, the tag must not be one of `mutableTags` (default `latest`) unless listed in ' +
         '`allowedMutableTags`, and with `requireDigest` it must carry a `@sha256:` digest. A digest that is not a full sha256/sha384/sha512 hex string ' +
-        '(`@sha256:9f86d08`, copied truncated from a UI) is an error: the kubelet cannot parse the reference.',
+        '(`@sha256:9f86d08`, copied truncated from a UI) is an error: the kubelet cannot parse the reference and the container never starts. ' +
+        'A missing or mutable tag (and a missing digest) is a warning by default: the pod runs, but what it runs depends on when each ' +
+        'node pulled. Set the rule\'s severity (`image-pinned: error`) to make every finding of it an error, e.g. to gate on `:latest`.',
       fix: 'Pin the image to a release tag (`fraud-scorer:3.0.1`) or, strictest, to a digest (`fraud-scorer@sha256:…`).',
       examples: {
         incorrect: `apiVersion: apps/v1
@@ -80,7 +88,7 @@ spec:
       mutableTag: '{{type}} "{{container}}" uses image "{{image}}"; pin a version tag or digest',
       noDigest: '{{type}} "{{container}}" uses image "{{image}}" without a digest; requireDigest is on',
       badDigest:
-        '{{type}} "{{container}}" uses image "{{image}}", whose digest is not a valid {{algorithm}} digest ({{expected}} hex digits); the kubelet refuses it with InvalidImageName',
+        '{{type}} "{{container}}" uses image "{{image}}", whose digest is not a valid {{algorithm}} digest ({{expected}} lowercase hex digits); the kubelet cannot parse it and the container fails with InvalidImageName',
     },
   },
 

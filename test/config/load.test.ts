@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONFIG_SCHEMA, compileSchema } from '../../src/config/schema.js';
-import { LATEST_POD, makeTree, removeTree, runCli } from '../helpers.js';
+import { BROKEN_POD, makeTree, removeTree, runCli } from '../helpers.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeTree));
@@ -15,7 +15,7 @@ function imagePinned(stdout: string): Array<{ file: string; severity: string }> 
 }
 
 async function configError(config: string) {
-  const dir = tree({ 'rules.config.yaml': config, 'pod.yaml': LATEST_POD });
+  const dir = tree({ 'rules.config.yaml': config, 'pod.yaml': BROKEN_POD });
   const r = await runCli(['check'], { cwd: dir });
   expect(r.code).toBe(2);
   expect(r.stdout).toBe('');
@@ -52,14 +52,14 @@ describe('config', () => {
   });
 
   it('an unquoted off (a YAML 1.1 boolean) means off', async () => {
-    const dir = tree({ 'rules.config.yaml': 'rules:\n  image-pinned: off\n  probes-present:\n    severity: off\n', 'pod.yaml': LATEST_POD });
+    const dir = tree({ 'rules.config.yaml': 'rules:\n  image-pinned: off\n  probes-present:\n    severity: off\n', 'pod.yaml': BROKEN_POD });
     const r = await runCli(['check', '-f', 'json'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(imagePinned(r.stdout)).toEqual([]);
   });
 
   it('--config names a file; a missing one is exit 2', async () => {
-    const dir = tree({ 'conf/strict.yaml': 'rules:\n  image-pinned: warning\n', 'pod.yaml': LATEST_POD });
+    const dir = tree({ 'conf/strict.yaml': 'rules:\n  image-pinned: warning\n', 'pod.yaml': BROKEN_POD });
     const r = await runCli(['check', '--config', 'conf/strict.yaml', '-f', 'json'], { cwd: dir });
     expect(imagePinned(r.stdout).map((f) => f.severity)).toEqual(['warning']);
     const missing = await runCli(['check', '--config', 'nope.yaml'], { cwd: dir });
@@ -68,14 +68,14 @@ describe('config', () => {
   });
 
   it('is found in the current directory or a parent up to the repository root', async () => {
-    const dir = tree({ '.git/HEAD': 'x', '.mllint.yaml': 'rules:\n  image-pinned: "off"\n', 'gitops/apps/pod.yaml': LATEST_POD });
+    const dir = tree({ '.git/HEAD': 'x', '.mllint.yaml': 'rules:\n  image-pinned: "off"\n', 'gitops/apps/pod.yaml': BROKEN_POD });
     const r = await runCli(['check', '.', '-f', 'json'], { cwd: `${dir}/gitops/apps` });
     expect(r.code).toBe(0);
     expect(imagePinned(r.stdout)).toEqual([]);
   });
 
   it('ignore globs are relative to the config file', async () => {
-    const dir = tree({ 'rules.config.yaml': 'ignore: ["legacy/**"]\n', 'legacy/pod.yaml': LATEST_POD, 'apps/pod.yaml': LATEST_POD });
+    const dir = tree({ 'rules.config.yaml': 'ignore: ["legacy/**"]\n', 'legacy/pod.yaml': BROKEN_POD, 'apps/pod.yaml': BROKEN_POD });
     const r = await runCli(['check', '-f', 'json'], { cwd: dir });
     expect(imagePinned(r.stdout).map((f) => f.file)).toEqual(['apps/pod.yaml']);
   });
@@ -83,8 +83,8 @@ describe('config', () => {
 
 describe('mllint.io/ignore', () => {
   it('silences the listed rules on that object and counts them as suppressed', async () => {
-    const suppressed = LATEST_POD.replace('  namespace: ml\n', '  namespace: ml\n  annotations:\n    mllint.io/ignore: "probes-present, image-pinned"\n');
-    const dir = tree({ 'a.yaml': suppressed, 'b.yaml': LATEST_POD.replace('name: scorer\n  namespace', 'name: other\n  namespace') });
+    const suppressed = BROKEN_POD.replace('  namespace: ml\n', '  namespace: ml\n  annotations:\n    mllint.io/ignore: "probes-present, image-pinned"\n');
+    const dir = tree({ 'a.yaml': suppressed, 'b.yaml': BROKEN_POD.replace('name: scorer\n  namespace', 'name: other\n  namespace') });
     const r = await runCli(['check', '-f', 'json'], { cwd: dir });
     const report = JSON.parse(r.stdout);
     expect(report.findings.filter((f: { ruleId: string }) => f.ruleId === 'image-pinned').map((f: { file: string }) => f.file)).toEqual(['b.yaml']);

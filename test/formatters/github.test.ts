@@ -81,10 +81,12 @@ describe('github format', () => {
     fs.writeFileSync(summary, '# earlier step\n');
     const out = await runCli(['check', '--format', 'github', 'examples/manifests/bad/image-pinned.yaml'], { cwd: root, env: { GITHUB_STEP_SUMMARY: summary } });
     expect(out.code).toBe(1);
-    expect(out.stdout).toMatch(/^::error file=examples\/manifests\/bad\/image-pinned\.yaml,line=19,col=18,endLine=19,endColumn=61,title=mllint image-pinned::container "scorer"/m);
+    expect(out.stdout).toMatch(/^::warning file=examples\/manifests\/bad\/image-pinned\.yaml,line=19,col=18,endLine=19,endColumn=61,title=mllint image-pinned::container "scorer"/m);
+    expect(out.stdout).toMatch(/^::error file=examples\/manifests\/bad\/image-pinned\.yaml,line=27,col=18,endLine=27,endColumn=70,title=mllint image-pinned::init container "fetch-model"/m);
     const md = fs.readFileSync(summary, 'utf8');
     expect(md.startsWith('# earlier step\n## mllint')).toBe(true);
-    expect(md).toContain('| error | examples/manifests/bad/image-pinned.yaml:19:18 | image-pinned |');
+    expect(md).toContain('| error | examples/manifests/bad/image-pinned.yaml:27:18 | image-pinned |');
+    expect(md).toContain('| warning | examples/manifests/bad/image-pinned.yaml:19:18 | image-pinned |');
   });
 
   it('without $GITHUB_STEP_SUMMARY writes no file, and a clean run says so', async () => {

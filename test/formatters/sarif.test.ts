@@ -124,10 +124,12 @@ describe('sarif', () => {
     };
     const before = fingerprints(original);
     const after = fingerprints(`# a comment\n# another\n${original.replace('spec:\n  replicas: 1\n', 'spec:\n  # one replica during the pilot\n  replicas: 1\n')}`);
-    expect(before.length).toBe(1);
-    expect(after.length).toBe(1);
-    expect(after[0][0]).toBe(before[0][0]);
-    expect(after[0][1]).toBe(before[0][1] + 3);
+    expect(before.length).toBe(2); // the :latest container and the truncated digest of the init container
+    expect(after.length).toBe(2);
+    for (const i of [0, 1]) {
+      expect(after[i][0]).toBe(before[i][0]);
+      expect(after[i][1]).toBe(before[i][1] + 3);
+    }
     const renamed = fingerprints(original.replace('name: churn-scorer\n  namespace', 'name: churn-scorer-v2\n  namespace'));
     expect(renamed[0][0]).not.toBe(before[0][0]);
   });

@@ -1,6 +1,7 @@
 import rule from '../../src/rules/image-pinned.js';
 import { describe, expect, it } from 'vitest';
 import { ruleTester, runRule } from '../rule-tester.js';
+import { makeTree, removeTree, runCli } from '../helpers.js';
 
 const deployment = (image: string, extra = '') => `apiVersion: apps/v1
 kind: Deployment
@@ -33,7 +34,7 @@ ruleTester(rule, {
     {
       name: 'a truncated or malformed digest is not a pin, and the kubelet refuses it',
       yaml: deployment('registry.example.com/ml/embedder@sha256:9f86d08'),
-      errors: [{ messageId: 'badDigest', line: 15, message: /not a valid sha256 digest \(64 hex digits\).*InvalidImageName/ }],
+      errors: [{ messageId: 'badDigest', line: 15, severity: 'error', message: /not a valid sha256 digest \(64 lowercase hex digits\).*InvalidImageName/ }],
     },
     {
       name: 'uppercase hex and a tag with a short digest',
@@ -43,13 +44,13 @@ ruleTester(rule, {
     {
       name: ':latest, pointing at the image value',
       yaml: deployment('fraud-scorer:latest'),
-      errors: [{ messageId: 'mutableTag', line: 15, column: 18, endLine: 15, endColumn: 37, path: 'spec.template.spec.containers[0].image',
+      errors: [{ messageId: 'mutableTag', line: 15, column: 18, endLine: 15, endColumn: 37, path: 'spec.template.spec.containers[0].image', severity: 'warning',
         message: 'container "scorer" uses image "fraud-scorer:latest"; pin a version tag or digest' }],
     },
     {
       name: 'no tag; registry port is not a tag',
       yaml: deployment('localhost:5000/ml/scorer'),
-      errors: [{ messageId: 'noTag', line: 15 }],
+      errors: [{ messageId: 'noTag', line: 15, severity: 'warning' }],
     },
     {
       name: 'init container, and a second document',
@@ -97,7 +98,7 @@ spec:
       name: 'requireDigest',
       yaml: deployment('scorer:3.0.1'),
       options: { requireDigest: true },
-      errors: [{ messageId: 'noDigest', line: 15 }],
+      errors: [{ messageId: 'noDigest', line: 15, severity: 'warning' }],
     },
     {
       name: 'List items keep their own positions',
@@ -166,5 +167,48 @@ describe('image-pinned fix text', () => {
     expect(fixes('vllm/vllm-openai:latest')).toEqual(['Use an immutable reference such as vllm/vllm-openai:1.2.3 or vllm/vllm-openai@sha256:…']);
     expect(fixes('localhost:5000/ml/scorer')).toEqual(['Use an immutable reference such as localhost:5000/ml/scorer:1.2.3 or localhost:5000/ml/scorer@sha256:…']);
     expect(fixes('nginx')).toEqual(['Use an immutable reference such as nginx:1.2.3 or nginx@sha256:…']);
+  });
+});
+
+describe('image-pinned severities per kind of finding', () => {
+  const FULL = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+  const pod = `apiVersion: v1
+kind: Pod
+metadata: { name: p, namespace: ml }
+spec:
+  containers:
+    - { name: a, image: "scorer:latest" }
+    - { name: b, image: "scorer@sha256:9f86d08" }
+    - { name: c, image: "scorer@sha256:${FULL}" }
+`;
+  const severities = async (files: Record<string, string>, args: string[] = []) => {
+    const dir = makeTree({ 'pod.yaml': pod, ...files });
+    try {
+      const r = await runCli(['check', '--no-cache', '-f', 'json', '--include', 'image-pinned', ...args, 'pod.yaml'], { cwd: dir });
+      return { code: r.code, found: JSON.parse(r.stdout).findings.map((f: { line: number; severity: string }) => [f.line, f.severity]) };
+    } finally {
+      removeTree(dir);
+    }
+  };
+  it('by default a mutable tag is a warning and an unparsable digest an error', async () => {
+    expect(await severities({})).toEqual({ code: 1, found: [[6, 'warning'], [7, 'error']] });
+    expect(await severities({ '.mllint.yaml': 'extends: ["mllint:recommended"]\n' })).toEqual({ code: 1, found: [[6, 'warning'], [7, 'error']] });
+    expect(await severities({ '.mllint.yaml': 'rules:\n  image-pinned: { options: { mutableTags: [latest] } }\n' })).toEqual({ code: 1, found: [[6, 'warning'], [7, 'error']] });
+  });
+  it('a severity the user sets applies to every finding of the rule (gate on :latest)', async () => {
+    expect(await severities({ '.mllint.yaml': 'rules:\n  image-pinned: error\n' })).toEqual({ code: 1, found: [[6, 'error'], [7, 'error']] });
+    expect(await severities({ '.mllint.yaml': 'extends: ["mllint:recommended"]\nrules:\n  image-pinned: error\n' })).toEqual({ code: 1, found: [[6, 'error'], [7, 'error']] });
+    expect(await severities({}, ['--rule', 'image-pinned=error'])).toEqual({ code: 1, found: [[6, 'error'], [7, 'error']] });
+    expect(await severities({ '.mllint.yaml': 'extends: ["mllint:strict"]\n' })).toMatchObject({ found: expect.arrayContaining([[6, 'error'], [7, 'error']]) });
+    expect(await severities({ '.mllint.yaml': 'rules:\n  image-pinned: warning\n' })).toEqual({ code: 0, found: [[6, 'warning'], [7, 'warning']] });
+  });
+  it('a version tag and a full digest get no finding', async () => {
+    const dir = makeTree({ 'pod.yaml': pod.replace('scorer:latest', 'scorer:1.0.0').replace('sha256:9f86d08', `sha256:${FULL}`) });
+    try {
+      const r = await runCli(['check', '--no-cache', '-f', 'json', '--include', 'image-pinned', 'pod.yaml'], { cwd: dir });
+      expect(JSON.parse(r.stdout).findings).toEqual([]);
+    } finally {
+      removeTree(dir);
+    }
   });
 });

@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { lintText } from '../../src/api.js';
 import { emptyConfig } from '../../src/config/load.js';
-import { LATEST_POD } from '../helpers.js';
+import { BROKEN_IMAGE, BROKEN_POD } from '../helpers.js';
 
-const withIgnore = (ignore: string, extra = '') => LATEST_POD.replace('  namespace: ml\n', `  namespace: ml\n  annotations:\n    mllint.io/ignore: "${ignore}"\n${extra}`);
+const withIgnore = (ignore: string, extra = '') => BROKEN_POD.replace('  namespace: ml\n', `  namespace: ml\n  annotations:\n    mllint.io/ignore: "${ignore}"\n${extra}`);
 const findings = (yaml: string, options?: Record<string, unknown>) => {
   const config = emptyConfig(process.cwd());
   if (options) config.rules['suppression-valid'] = { options };
@@ -35,7 +35,7 @@ describe('suppression-valid', () => {
     const out = findings(withIgnore('image-pinned, probes-present, cronjob-schedule-valid'));
     expect(out.map((f) => [f.severity, f.message])).toEqual([['info', 'mllint.io/ignore: "probes-present" silenced nothing on this object; remove it']]);
     expect(findings(withIgnore('all'))).toEqual([]);
-    const cleanPod = withIgnore('all').replace('scorer:latest', 'scorer:1.0.0');
+    const cleanPod = withIgnore('all').replace(BROKEN_IMAGE, 'scorer:1.0.0');
     expect(findings(cleanPod).map((f) => f.message)).toEqual(['mllint.io/ignore: "all" silenced nothing on this object; remove it']);
   });
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { lintPaths } from '../../src/api.js';
-import { LATEST_POD, makeTree, removeTree } from '../helpers.js';
+import { BROKEN_IMAGE, BROKEN_POD, makeTree, removeTree } from '../helpers.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -17,10 +17,10 @@ afterEach(() => {
 
 describe('cache keyed by the linted bytes', () => {
   it('a file changed mid-run stores no result under its old bytes', () => {
-    const dir = makeTree({ '.git/HEAD': 'ref: refs/heads/main\n', 'pod.yaml': LATEST_POD });
+    const dir = makeTree({ '.git/HEAD': 'ref: refs/heads/main\n', 'pod.yaml': BROKEN_POD });
     dirs.push(dir);
     const file = path.join(dir, 'pod.yaml');
-    const pinned = LATEST_POD.replace('scorer:latest', 'scorer:1.2.3');
+    const pinned = BROKEN_POD.replace(BROKEN_IMAGE, 'scorer:1.2.3');
     const imagePinned = () => lintPaths(['pod.yaml'], { cwd: dir, cache: true });
     // The first read of pod.yaml (hashing for the cache key) sees :latest; right after, the file is saved pinned.
     const realRead = fs.readFileSync;
@@ -38,7 +38,7 @@ describe('cache keyed by the linted bytes', () => {
     expect(during.ok && during.result.findings.filter((f) => f.ruleId === 'image-pinned')).toEqual([]); // it linted the pinned bytes
     vi.restoreAllMocks();
     // The file is back to :latest: the finding must be reported, not a stored "clean" result.
-    fs.writeFileSync(file, LATEST_POD);
+    fs.writeFileSync(file, BROKEN_POD);
     const later = imagePinned();
     expect(later.ok && later.cached).toBe(false);
     expect(later.ok && later.result.findings.map((f) => f.ruleId)).toContain('image-pinned');

@@ -241,7 +241,7 @@ metadata: {name: x, namespace: ml}"
         openapi: `resources: [deploy.yaml]\nopenapi:\n  path: ${url}/schema.json\n`,
         helm: `resources: [deploy.yaml]\nhelmCharts:\n  - { name: x, repo: "${url}/charts", version: 1.0.0 }\n`,
       };
-      const files: Record<string, string> = { 'local/kustomization.yaml': 'resources: [deploy.yaml]\n', 'local/deploy.yaml': DEPLOYMENT.replace('1.0.0', 'latest') };
+      const files: Record<string, string> = { 'local/kustomization.yaml': 'resources: [deploy.yaml]\n', 'local/deploy.yaml': DEPLOYMENT.replace('1.0.0', '1.0.0@sha256:9f86d08') }; // an image-pinned error
       for (const [name, text] of Object.entries(fields)) {
         files[`${name}/kustomization.yaml`] = text;
         files[`${name}/deploy.yaml`] = DEPLOYMENT;
