@@ -57,6 +57,17 @@ export function namespaceOf(object: LoadedObject): string {
   return object.namespace ?? DEFAULT_NAMESPACE;
 }
 
+/**
+ * How close the evidence is that two objects of one namespace belong together, tightest first:
+ * - `namespace`: both name their namespace (what the API server goes by; as tight as one file);
+ * - `file`: one of them has none, and both come from one file or one rendered kustomization / chart;
+ * - `directory`: from files of one directory;
+ * - `tree`: only the rest of the linted tree ties them (a samples monorepo applies one folder at a time).
+ */
+export type Proximity = 'namespace' | 'file' | 'directory' | 'tree';
+
+const PROXIMITY_RANK: Record<Proximity, number> = { namespace: 0, file: 0, directory: 1, tree: 2 };
+
 export class ResourceIndex {
   readonly objects: readonly LoadedObject[];
   private readonly kindIndex = new Map<string, LoadedObject[]>();
@@ -121,6 +132,50 @@ export class ResourceIndex {
     return set;
   }
 
+  /**
+   * How close `to` is to `from` (see Proximity). Objects without a namespace are applied to whatever namespace
+   * the command that applies them uses, so the tightest evidence stands in for it: the same file or render,
+   * then the same directory, before the rest of the tree.
+   */
+  proximity(from: LoadedObject, to: LoadedObject): Proximity {
+    if (from.namespace !== undefined && to.namespace !== undefined) return 'namespace';
+    if (from.source.fileIndex === to.source.fileIndex) return 'file';
+    return dirOf(this.fileOf(from)) === dirOf(this.fileOf(to)) ? 'directory' : 'tree';
+  }
+
+  /**
+   * Whether `to` is only tied to `from` by the rest of the tree (both in one namespace only because neither,
+   * or one, names it, in files of different directories): evidence for "it exists somewhere", never for a
+   * conflict between the two.
+   */
+  isRemote(from: LoadedObject, to: LoadedObject): boolean {
+    return this.proximity(from, to) === 'tree';
+  }
+
+  /**
+   * The items nearest to `from`: those of the tightest Proximity present (the order is kept). Every
+   * cross-object lookup that starts from an object goes through here, so "without a namespace, the tightest
+   * evidence wins" holds for each rule alike.
+   */
+  nearest<T>(from: LoadedObject, items: readonly T[], objectOf: (item: T) => LoadedObject): T[] {
+    if (items.length <= 1) return [...items];
+    let best = Infinity;
+    const ranks = items.map((item) => {
+      const rank = PROXIMITY_RANK[this.proximity(from, objectOf(item))];
+      if (rank < best) best = rank;
+      return rank;
+    });
+    return items.filter((_, i) => ranks[i] === best);
+  }
+
+  /**
+   * ` (in <file>)` when `to` lives in another file than `from`, for messages that blame one object on
+   * another; empty when they share a file.
+   */
+  whereIs(from: LoadedObject, to: LoadedObject): string {
+    return from.source.fileIndex === to.source.fileIndex ? '' : ` (in ${this.fileOf(to)})`;
+  }
+
   /** The display path of the file an object was loaded from (`?` when the index was built without files). */
   fileOf(object: LoadedObject): string {
     return this.files[object.source.fileIndex] ?? '?';
@@ -137,6 +192,16 @@ export class ResourceIndex {
 
   find(kind: string, namespace: string, name: string): LoadedObject | undefined {
     return this.nameIndex.get(nameKey(kind, namespace, name))?.[0];
+  }
+
+  /**
+   * The object of a kind and name that `from` refers to in its namespace: the nearest one when several
+   * share the name (sample folders that each define `frontend`), see `nearest`.
+   */
+  findFor(from: LoadedObject, kind: string, name: string): LoadedObject | undefined {
+    const all = this.nameIndex.get(nameKey(kind, namespaceOf(from), name));
+    if (!all || all.length <= 1) return all?.[0];
+    return this.nearest(from, all, (o) => o)[0];
   }
 
   /** The first pod template of a workload (see `podTemplatesOf`). */
@@ -174,7 +239,8 @@ export class ResourceIndex {
   /**
    * Workloads whose pods a PodDisruptionBudget selects in its namespace. A missing selector selects none;
    * an empty one (`selector: {}`) selects every pod in policy/v1 and none in policy/v1beta1. Run-time pod
-   * labels in the selector are left out of the match (see `usesRuntimeLabels`).
+   * labels in the selector are left out of the match (see `usesRuntimeLabels`). Only the nearest matches
+   * count (see `nearest`).
    */
   workloadsForPdb(pdb: LoadedObject): readonly Workload[] {
     this.pdbWorkloads ??= new Map();
@@ -184,24 +250,36 @@ export class ResourceIndex {
       const selector = toLabelSelector(raw);
       const selectsAll = isPlainObject(raw) && isEmptySelector(selector) && pdb.apiVersion !== 'policy/v1beta1';
       // Run-time labels (pod-name, pod-template-hash…) are in no template: match on the rest; nothing left, nothing matched.
-      selected = selectsAll ? [...this.workloadsInNamespace(namespaceOf(pdb))] : this.workloadsMatching(namespaceOf(pdb), withoutRuntimeLabels(selector));
+      const all = selectsAll ? [...this.workloadsInNamespace(namespaceOf(pdb))] : this.workloadsMatching(namespaceOf(pdb), withoutRuntimeLabels(selector));
+      selected = this.nearest(pdb, all, (w) => w.object);
       this.pdbWorkloads.set(pdb.id, selected);
     }
     return selected;
   }
 
-  /** PodDisruptionBudgets that select a workload's pods (built once, on first use, from each PDB's matches). */
+  /**
+   * PodDisruptionBudgets that select a workload's pods, the nearest to the workload (built once, on first
+   * use, from each PDB's matches before `nearest` narrows them to the PDB's own neighbourhood).
+   */
   pdbsFor(workload: LoadedObject): readonly LoadedObject[] {
     if (!this.pdbsByWorkload) {
       this.pdbsByWorkload = new Map();
       for (const pdb of this.byKind('PodDisruptionBudget')) {
-        for (const w of this.workloadsForPdb(pdb)) push(this.pdbsByWorkload, w.object.id, pdb);
+        const raw = getAt(pdb.object, ['spec', 'selector']);
+        const selector = toLabelSelector(raw);
+        const selectsAll = isPlainObject(raw) && isEmptySelector(selector) && pdb.apiVersion !== 'policy/v1beta1';
+        const all = selectsAll ? this.workloadsInNamespace(namespaceOf(pdb)) : this.workloadsMatching(namespaceOf(pdb), withoutRuntimeLabels(selector));
+        for (const w of all) push(this.pdbsByWorkload, w.object.id, pdb);
       }
     }
-    return this.pdbsByWorkload.get(workload.id) ?? [];
+    const pdbs = this.pdbsByWorkload.get(workload.id) ?? [];
+    return this.nearest(workload, [...new Set(pdbs)], (p) => p);
   }
 
-  /** HorizontalPodAutoscalers in the object's namespace whose scaleTargetRef names its kind and name (built once). */
+  /**
+   * HorizontalPodAutoscalers in the object's namespace whose scaleTargetRef names its kind and name (built
+   * once), the nearest to the object (see `nearest`).
+   */
   hpasFor(object: LoadedObject): readonly LoadedObject[] {
     if (!this.hpasByTarget) {
       this.hpasByTarget = new Map();
@@ -211,7 +289,7 @@ export class ResourceIndex {
         if (typeof kind === 'string' && typeof name === 'string') push(this.hpasByTarget, nameKey(kind, namespaceOf(hpa), name), hpa);
       }
     }
-    return this.hpasByTarget.get(nameKey(object.kind, namespaceOf(object), object.name)) ?? [];
+    return this.nearest(object, this.hpasByTarget.get(nameKey(object.kind, namespaceOf(object), object.name)) ?? [], (h) => h);
   }
 
   /** The HorizontalPodAutoscaler that scales an object, if any (the first, when several conflict). */
@@ -295,12 +373,13 @@ export class ResourceIndex {
    * Workloads whose pods a Service selects (`spec.selector`, in its namespace; cached). Labels that
    * controllers add to pods at run time (`statefulset.kubernetes.io/pod-name`, `pod-template-hash`, …) are
    * not in any pod template and are left out of the match. No selector, or an ExternalName Service: none.
+   * Only the nearest matches count (see `nearest`).
    */
   workloadsForService(service: LoadedObject): readonly Workload[] {
     let selected = this.serviceWorkloads.get(service.id);
     if (!selected) {
       const selector = serviceSelectorOf(service);
-      selected = selector ? this.workloadsMatching(namespaceOf(service), selector) : [];
+      selected = selector ? this.nearest(service, this.workloadsMatching(namespaceOf(service), selector), (w) => w.object) : [];
       this.serviceWorkloads.set(service.id, selected);
     }
     return selected;
@@ -363,6 +442,12 @@ function takeMatching<T>(candidates: readonly T[], matches: (item: T) => boolean
     if (matches(item)) out.push(item);
   }
   return out;
+}
+
+/** The directory part of a display path (`a/b/c.yaml` → `a/b`; `c.yaml` → ``). */
+function dirOf(display: string): string {
+  const slash = display.lastIndexOf('/');
+  return slash < 0 ? '' : display.slice(0, slash);
 }
 
 function nameKey(kind: string, namespace: string, name: string): string {

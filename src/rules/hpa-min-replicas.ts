@@ -148,7 +148,8 @@ function targetOf(hpa: LoadedObject, index: ResourceIndex): LoadedObject | undef
   const kind = getAt(hpa.object, ['spec', 'scaleTargetRef', 'kind']);
   const name = getAt(hpa.object, ['spec', 'scaleTargetRef', 'name']);
   if (typeof kind !== 'string' || typeof name !== 'string' || !SCALABLE_KINDS.includes(kind)) return undefined;
-  return index.find(kind, namespaceOf(hpa), name);
+  const target = index.findFor(hpa, kind, name);
+  return target && !index.isRemote(hpa, target) ? target : undefined;
 }
 
 function describeTarget(hpa: LoadedObject): string {
@@ -175,6 +176,7 @@ function blockingPdb(
     return pods && pods.total > 0 ? budgetOf(pdb, pods.total) : undefined;
   };
   for (const pdb of index.pdbsFor(target)) {
+    if (index.isRemote(target, pdb)) continue;
     const budget = budgetAt(pdb, min);
     if (!budget || budget.field !== 'minAvailable' || budget.allowed > 0) continue;
     for (let r = Math.max(1, min) + 1; r <= Math.max(1, min) + SEARCH_LIMIT; r++) {
@@ -203,8 +205,8 @@ function checkScaledObject(object: LoadedObject, index: ResourceIndex, options: 
   const name = getAt(object.object, ['spec', 'scaleTargetRef', 'name']);
   const kind = getAt(object.object, ['spec', 'scaleTargetRef', 'kind']) ?? 'Deployment';
   if (typeof name !== 'string' || typeof kind !== 'string') return [];
-  const target = index.find(kind, namespaceOf(object), name);
-  if (!target) return [];
+  const target = index.findFor(object, kind, name);
+  if (!target || index.isRemote(object, target)) return [];
   const templates = index.podTemplatesOf(target).filter((t) => t.longRunning && t.servesTraffic);
   if (!templates.some((t) => servesModel(target, t, settings))) return [];
   const data = { target: describeObject(target), ...where };

@@ -90,7 +90,7 @@ spec:
     const namespace = namespaceOf(object);
     const reports: Report[] = [];
     for (const backend of backendsOf(object.object)) {
-      const service = index.find('Service', namespace, backend.name);
+      const service = index.findFor(object, 'Service', backend.name);
       if (!service) {
         const hint = missingServiceHint(backend.name, namespace, index);
         reports.push({
@@ -104,6 +104,7 @@ spec:
       }
       if (backend.port === undefined) continue; // a missing port is schema-valid's finding
       if (service.createdBy) continue; // created by a controller (KubeRay head Service…): its ports are not in the tree
+      if (index.isRemote(object, service)) continue; // tied only by the rest of the tree: no evidence about its ports
       const ports = servicePortsOf(service);
       if (ports.length === 0 && getAt(service.object, ['spec', 'type']) === 'ExternalName') continue;
       const port = backend.port;

@@ -106,7 +106,7 @@ spec:
 
     const namespace = namespaceOf(object);
     const text = describeSelector(selector) || '{}';
-    const miss = workloadSelectorMiss(index, namespace, matchable, [...selectorPath, 'matchLabels'], text);
+    const miss = workloadSelectorMiss(index, object, namespace, matchable, [...selectorPath, 'matchLabels'], text);
     if (miss) return [miss];
 
     // Nothing matches in the PDB's namespace, so any match is in another one.

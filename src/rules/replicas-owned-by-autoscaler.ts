@@ -12,11 +12,12 @@ export type ReplicasOwnedByAutoscalerOptions = Record<string, never>;
  * kind defaults to Deployment (KEDA docs, "Scaling Deployments, StatefulSets & Custom Resources").
  */
 function scaledObjectsFor(object: LoadedObject, index: ResourceIndex): LoadedObject[] {
-  return index.byKind('ScaledObject').filter((so) => {
+  const all = index.byKind('ScaledObject').filter((so) => {
     if (!String(so.apiVersion).startsWith('keda.sh/')) return false;
     const kind = getAt(so.object, ['spec', 'scaleTargetRef', 'kind']) ?? 'Deployment';
     return kind === object.kind && getAt(so.object, ['spec', 'scaleTargetRef', 'name']) === object.name && namespaceOf(so) === namespaceOf(object);
   });
+  return index.nearest(object, all, (so) => so);
 }
 
 export default defineRule<ReplicasOwnedByAutoscalerOptions>({
@@ -89,8 +90,8 @@ spec:
     optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
     defaultOptions: {},
     messages: {
-      hpa: 'sets replicas: {{replicas}} while HorizontalPodAutoscaler "{{scaler}}" scales this {{kind}} ({{min}}–{{max}}): every apply or sync resets it to {{replicas}}',
-      keda: 'sets replicas: {{replicas}} while KEDA ScaledObject "{{scaler}}" scales this {{kind}}: every apply or sync resets it to {{replicas}}',
+      hpa: 'sets replicas: {{replicas}} while HorizontalPodAutoscaler "{{scaler}}"{{where}} scales this {{kind}} ({{min}}–{{max}}): every apply or sync resets it to {{replicas}}',
+      keda: 'sets replicas: {{replicas}} while KEDA ScaledObject "{{scaler}}"{{where}} scales this {{kind}}: every apply or sync resets it to {{replicas}}',
     },
   },
 
@@ -98,16 +99,17 @@ spec:
     const replicas = getAt(object.object, ['spec', 'replicas']);
     if (typeof replicas !== 'number') return [];
     if (!index.kinds.isScalable(object.kind, object.apiVersion)) return [];
-    const hpa = index.hpasFor(object)[0];
+    // An autoscaler tied to the workload only by the rest of the tree (no namespace, another folder) is no evidence.
+    const hpa = index.hpasFor(object).find((h) => !index.isRemote(object, h));
     if (hpa) {
       const min = getAt(hpa.object, ['spec', 'minReplicas']);
       const max = getAt(hpa.object, ['spec', 'maxReplicas']);
       const minValue = typeof min === 'number' ? min : 1;
       if (minValue === replicas && max === replicas) return [];
-      return [{ messageId: 'hpa', data: { replicas, scaler: hpa.name, kind: object.kind, min: minValue, max: typeof max === 'number' ? max : '?' }, path: ['spec', 'replicas'] }];
+      return [{ messageId: 'hpa', data: { replicas, scaler: hpa.name, where: index.whereIs(object, hpa), kind: object.kind, min: minValue, max: typeof max === 'number' ? max : '?' }, path: ['spec', 'replicas'] }];
     }
-    const scaled = scaledObjectsFor(object, index)[0];
-    if (scaled) return [{ messageId: 'keda', data: { replicas, scaler: scaled.name, kind: object.kind }, path: ['spec', 'replicas'] }];
+    const scaled = scaledObjectsFor(object, index).find((so) => !index.isRemote(object, so));
+    if (scaled) return [{ messageId: 'keda', data: { replicas, scaler: scaled.name, where: index.whereIs(object, scaled), kind: object.kind }, path: ['spec', 'replicas'] }];
     return [];
   },
 });

@@ -101,7 +101,8 @@ spec:
   },
 
   check({ object, index, options }) {
-    const workloads = index.workloadsForService(object);
+    // Pods tied to the Service only by the rest of the tree (no namespace, another folder) are no evidence.
+    const workloads = index.workloadsForService(object).filter((w) => !index.isRemote(object, w.object));
     if (workloads.length === 0) return [];
     const exposed = workloads.map((w) => ({ workload: w, ports: containerPortsOf(w) }));
     const reports: Report[] = [];

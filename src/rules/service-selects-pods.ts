@@ -84,7 +84,7 @@ spec:
     const namespace = namespaceOf(object);
     const text = describeSelector(selector);
 
-    const miss = workloadSelectorMiss(index, namespace, selector, ['spec', 'selector'], text);
+    const miss = workloadSelectorMiss(index, object, namespace, selector, ['spec', 'selector'], text);
     if (miss) return [miss];
 
     // Nothing matches in the Service's namespace, so any match is in another one.

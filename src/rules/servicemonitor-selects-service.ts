@@ -259,6 +259,7 @@ function podsBehind(services: readonly LoadedObject[], index: ResourceIndex): { 
   const workloads: Workload[] = [];
   for (const service of services) {
     for (const w of index.workloadsForService(service)) {
+      if (index.isRemote(service, w.object)) continue;
       const key = `${w.object.id}:${w.template.index}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -36,8 +36,15 @@ const backend = (name: string, port: string) => `              service:
                   ${port}
 `;
 
+/** The same text without its `namespace:` line (a samples monorepo). */
+const bare = (yaml: string) => yaml.replace(/^  namespace: .*\n/m, '');
+
 ruleTester(rule, {
   valid: [
+    {
+      name: 'no namespace: a Service of that name only in another sample folder says nothing about its ports',
+      files: { 'samples/a/ingress.yaml': bare(ingress(backend('fraud-scorer', 'name: grpc'))), 'samples/b/service.yaml': bare(service()) },
+    },
     {
       name: 'port by name, Service in another directory',
       files: { 'apps/fraud/service.yaml': service(), 'ingress/fraud.yaml': ingress(backend('fraud-scorer', 'name: http')) },
@@ -83,6 +90,15 @@ spec:
     { name: 'rules without http', yaml: 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: { name: x }\nspec:\n  rules: [{ host: a.example.com }, null]\n' },
   ],
   invalid: [
+    {
+      name: 'no namespace: of two Services named alike, the one in the same folder is checked',
+      files: {
+        'samples/a/ingress.yaml': bare(ingress(backend('fraud-scorer', 'name: grpc'))),
+        'samples/a/service.yaml': bare(service()),
+        'samples/b/service.yaml': bare(service()).replace('name: http', 'name: grpc'),
+      },
+      errors: [{ messageId: 'portMissing', file: 'samples/a/ingress.yaml', line: 17, message: /backend port "grpc" is not a port of Service "fraud-scorer"/ }],
+    },
     {
       name: 'Service missing, with a did-you-mean, across directories',
       files: { 'apps/fraud/service.yaml': service(), 'ingress/fraud.yaml': ingress(backend('fraud-scoring', 'name: http')) },

@@ -50,8 +50,15 @@ ${minReplicas}  maxReplicas: 10
 /** Deployment (16 lines with replicas) + `---` + PDB: the budget is on line 24 (23 without replicas). */
 const stack = (replicas: number | null, budget: string) => `${workload('scorer', replicas === null ? '' : `  replicas: ${replicas}\n`)}---\n${pdb(budget)}`;
 
+/** The same text without its `namespace:` line (a samples monorepo); a PDB's budget moves to line 6. */
+const bare = (yaml: string) => yaml.replace(/^  namespace: .*\n/m, '');
+
 ruleTester(rule, {
   valid: [
+    {
+      name: 'no namespace: a workload only in another sample folder is no evidence about the budget',
+      files: { 'samples/a/scorer.yaml': bare(workload('scorer', '  replicas: 1\n')), 'samples/c/pdb.yaml': bare(pdb('minAvailable: 1')) },
+    },
     { name: 'minAvailable below replicas', yaml: stack(3, 'minAvailable: 2') },
     { name: 'maxUnavailable 1', yaml: stack(1, 'maxUnavailable: 1') },
     { name: 'minAvailable 50% of 3 rounds up to 2', yaml: stack(3, 'minAvailable: "50%"') },
@@ -85,6 +92,14 @@ ruleTester(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'no namespace: only the workload next to the PDB counts, not a look-alike in another folder',
+      files: {
+        'samples/a/app.yaml': `${bare(workload('scorer', '  replicas: 3\n'))}---\n${bare(pdb('minAvailable: 3'))}`,
+        'samples/b/app.yaml': bare(workload('scorer', '  replicas: 5\n')),
+      },
+      errors: [{ messageId: 'minAvailableBlocks', file: 'samples/a/app.yaml', line: 22, message: /needs 3 of the 3 pod\(s\) of Deployment "scorer" \(3 replicas\)/ }],
+    },
     {
       name: 'minAvailable equal to replicas',
       yaml: stack(3, 'minAvailable: 3'),

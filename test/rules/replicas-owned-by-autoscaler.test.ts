@@ -43,8 +43,37 @@ ${kindLine}  triggers:
       metadata: { serverAddress: "http://prometheus:9090", query: "sum(rate(requests[1m]))", threshold: "50" }
 `;
 
+/** A sample without a namespace (as in a samples monorepo): `replicas:` is on line 6. */
+const bare = (name: string, replicas: number) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: { app: ${name} }
+  template:
+    metadata:
+      labels: { app: ${name} }
+    spec:
+      containers: [{ name: web, image: "example.org/web:1.0.0" }]
+`;
+const bareHpa = (target: string) => `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: ${target}-autoscaler
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: ${target} }
+  minReplicas: 2
+  maxReplicas: 8
+`;
+
 ruleTester(rule, {
   valid: [
+    {
+      name: 'no namespace: an HPA in another sample folder is no evidence',
+      files: { 'examples/basic/web.yaml': bare('web', 3), 'examples/autoscaling/hpa.yaml': bareHpa('web') },
+    },
     { name: 'no replicas written: the HPA owns them', yaml: `${workload('Deployment', 'scorer')}---\n${hpa('Deployment', 'scorer')}` },
     { name: 'no autoscaler', yaml: workload('Deployment', 'scorer', 3) },
     { name: 'HPA pinned to the same count (min = max = replicas)', yaml: `${workload('Deployment', 'scorer', 3)}---\n${hpa('Deployment', 'scorer', { min: 3, max: 3 })}` },
@@ -57,6 +86,21 @@ ruleTester(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'no namespace: an HPA in the same folder counts, and the message says where it is',
+      files: { 'examples/autoscaling/web.yaml': bare('web', 3), 'examples/autoscaling/hpa.yaml': bareHpa('web') },
+      errors: [{ messageId: 'hpa', line: 6, file: 'examples/autoscaling/web.yaml', message: /HorizontalPodAutoscaler "web-autoscaler" \(in examples\/autoscaling\/hpa\.yaml\) scales/ }],
+    },
+    {
+      name: 'no namespace: of two samples named alike, only the one next to the HPA is blamed',
+      files: { 'examples/basic/web.yaml': bare('web', 1), 'examples/autoscaling/web.yaml': bare('web', 3), 'examples/autoscaling/hpa.yaml': bareHpa('web') },
+      errors: [{ messageId: 'hpa', line: 6, file: 'examples/autoscaling/web.yaml' }],
+    },
+    {
+      name: 'no namespace: the same file',
+      yaml: `${bare('web', 3)}---\n${bareHpa('web')}`,
+      errors: [{ messageId: 'hpa', line: 6, message: /HorizontalPodAutoscaler "web-autoscaler" scales this Deployment \(2–8\)/ }],
+    },
     {
       name: 'Deployment with replicas and an HPA',
       yaml: `${workload('Deployment', 'scorer', 3)}---\n${hpa('Deployment', 'scorer')}`,

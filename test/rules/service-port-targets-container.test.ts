@@ -32,8 +32,45 @@ ${ports}`;
 
 const HTTP_AND_METRICS = '[{ name: http, containerPort: 8080 }, { name: metrics, containerPort: 9090 }]';
 
+/** A samples-monorepo app without a namespace: the Service's `targetPort:` is on line 23. */
+const sampleApp = (name: string, portName: string, target: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: server-${name}
+spec:
+  selector: { matchLabels: { app: demo } }
+  template:
+    metadata: { labels: { app: demo } }
+    spec:
+      containers:
+        - name: s
+          image: example.org/${name}:1.0.0
+          ports: [{ name: ${portName}, containerPort: 8000 }]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: demo-${name}
+spec:
+  selector: { app: demo }
+  ports:
+    - port: 80
+      targetPort: ${target}
+`;
+
 ruleTester(rule, {
   valid: [
+    {
+      name: 'no namespace: two sample folders with the same labels each keep their own pods',
+      files: { 'samples/a/app.yaml': sampleApp('a', 'http', 'http'), 'samples/b/app.yaml': sampleApp('b', 'web', 'web') },
+    },
+    {
+      name: 'no namespace: pods only in other folders are no evidence about the port',
+      files: {
+        'samples/a/app.yaml': sampleApp('a', 'http', 'http'),
+        'samples/c/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: { name: demo-c }\nspec:\n  selector: { app: demo }\n  ports: [{ port: 80, targetPort: grpc }]\n',
+      },
+    },
     {
       name: 'named targetPort, across directories',
       files: {
@@ -65,6 +102,11 @@ ruleTester(rule, {
     { name: 'ports is not a list', yaml: `${deployment(HTTP_AND_METRICS)}---\n${service('    http\n')}` },
   ],
   invalid: [
+    {
+      name: 'no namespace: a typo in the named port is judged against the pods of its own file only',
+      files: { 'samples/a/app.yaml': sampleApp('a', 'http', 'htttp'), 'samples/b/app.yaml': sampleApp('b', 'htttp', 'htttp') },
+      errors: [{ messageId: 'notExposed', severity: 'error', file: 'samples/a/app.yaml', line: 23, message: /^targetPort "htttp" of Service port 80 is not a container port of Deployment "server-a" \(its ports/ }],
+    },
     {
       name: 'named targetPort that no container declares, across directories',
       files: {

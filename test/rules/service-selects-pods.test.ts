@@ -31,8 +31,32 @@ ${selector}
       targetPort: 8080
 `;
 
+/** Without a namespace (a samples monorepo); the selector's `app:` is on line 6. */
+const bareService = (app: string) => `apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec:
+  selector:
+    app: ${app}
+  ports: [{ port: 80 }]
+`;
+const bareDeployment = (app: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${app} }
+spec:
+  selector: { matchLabels: { app: ${app} } }
+  template:
+    metadata: { labels: { app: ${app} } }
+    spec:
+      containers: [{ name: web, image: "example.org/web:1.0.0" }]
+`;
+
 ruleTester(rule, {
   valid: [
+    {
+      name: 'no namespace: pods in another folder of the tree may be applied with it (it exists somewhere)',
+      files: { 'samples/net/svc.yaml': bareService('web'), 'samples/app/deploy.yaml': bareDeployment('web') },
+    },
     { name: 'same file', yaml: `${deployment('{ app: fraud-scorer, tier: scoring }')}---\n${service('    app: fraud-scorer')}` },
     {
       name: 'pods of an Argo Rollout',
@@ -109,6 +133,16 @@ spec:
     { name: 'spec is null', yaml: 'apiVersion: v1\nkind: Service\nmetadata: { name: x }\nspec: null\n' },
   ],
   invalid: [
+    {
+      name: 'no namespace: a near miss in an unrelated folder is no hint, the finding stays a warning',
+      files: { 'samples/net/svc.yaml': bareService('webb'), 'samples/app/deploy.yaml': bareDeployment('web') },
+      errors: [{ messageId: 'noMatch', severity: 'warning', file: 'samples/net/svc.yaml', line: 5 }],
+    },
+    {
+      name: 'no namespace: a near miss in the same folder is named',
+      files: { 'samples/app/svc.yaml': bareService('webb'), 'samples/app/deploy.yaml': bareDeployment('web') },
+      errors: [{ messageId: 'valueDiffers', severity: 'error', file: 'samples/app/svc.yaml', line: 6, message: /closest: Deployment "web" has pods labelled app=web$/ }],
+    },
     {
       name: 'typo in the label value: points at the value, names the closest workload',
       files: {

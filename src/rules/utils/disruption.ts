@@ -71,7 +71,7 @@ export function replicaFloor(workload: Workload, index: ResourceIndex): ReplicaF
   const { object, template } = workload;
   if (index.kinds.isScalable(object.kind, object.apiVersion)) {
     const hpa = index.hpaFor(object);
-    if (hpa) return { count: Math.max(1, hpaMinReplicas(hpa)), source: 'hpa', hpa };
+    if (hpa && !index.isRemote(object, hpa)) return { count: Math.max(1, hpaMinReplicas(hpa)), source: 'hpa', hpa };
   }
   if (object.kind === 'Pod') return { count: 1, source: 'pod' };
   if (object.kind === 'InferenceService') return { count: Math.max(1, template.replicas ?? 1), source: 'kserve' };
@@ -114,7 +114,7 @@ export function selectedPods(
   index: ResourceIndex,
   floorOf: (workload: Workload) => ReplicaFloor | undefined = (w) => replicaFloor(w, index),
 ): SelectedPods | undefined {
-  const workloads = index.workloadsForPdb(pdb);
+  const workloads = index.workloadsForPdb(pdb).filter((w) => !index.isRemote(pdb, w.object));
   if (workloads.length === 0 || usesRuntimeLabels(toLabelSelector(getAt(pdb.object, ['spec', 'selector'])))) return undefined;
   let total = 0;
   const parts: string[] = [];

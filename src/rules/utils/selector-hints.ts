@@ -5,7 +5,7 @@
  */
 import { selectorMatches, type LabelSelector, type Labels } from '../../engine/selector.js';
 import type { ResourceIndex } from '../../engine/context.js';
-import type { Path } from '../../types.js';
+import type { LoadedObject, Path } from '../../types.js';
 import type { Report } from '../define-rule.js';
 import { describeObject } from './objects.js';
 import { editDistance } from './strings.js';
@@ -85,14 +85,16 @@ export function describeSelector(selector: LabelSelector): string {
 /**
  * The finding for a selector that matches no pod template in its namespace, when one workload misses it by
  * one label: `valueDiffers` (a typo or another value) or `labelMissing`. Both rules that select pods
- * (Services and PDBs) report it the same way; `keyPath` is where the selector's labels are written.
+ * (Services and PDBs) report it the same way; `keyPath` is where the selector's labels are written. A
+ * workload tied to `from` only by the rest of the tree (no namespace, another folder) is no hint.
  */
-export function workloadSelectorMiss(index: ResourceIndex, namespace: string, selector: LabelSelector, keyPath: Path, selectorText: string): Report | undefined {
+export function workloadSelectorMiss(index: ResourceIndex, from: LoadedObject, namespace: string, selector: LabelSelector, keyPath: Path, selectorText: string): Report | undefined {
+  const near = <T extends { object: LoadedObject }>(items: readonly T[]) => items.filter((w) => !index.isRemote(from, w.object));
   const miss = nearestSelectorMiss(
     selector,
-    (relaxed) => index.workloadsMatching(namespace, relaxed, HINT_CANDIDATES),
+    (relaxed) => near(index.workloadsMatching(namespace, relaxed, HINT_CANDIDATES)),
     (w) => w.template.labels,
-    (key, value) => index.workloadsWithLabelNear(namespace, key, value),
+    (key, value) => near(index.workloadsWithLabelNear(namespace, key, value)),
   );
   if (!miss) return undefined;
   const workload = describeObject(miss.item.object);
