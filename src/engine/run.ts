@@ -11,7 +11,8 @@ import { RULES, ENGINE_RULE_IDS } from '../rules/index.js';
 import { formatMessage, type Report, type Rule } from '../rules/define-rule.js';
 import type { RuleSettings } from '../config/resolve.js';
 import { ResourceIndex } from './context.js';
-import { WORKLOAD_MARKER, WorkloadKinds, DEFAULT_WORKLOAD_KINDS } from './extract.js';
+import { WORKLOAD_MARKER, WorkloadKinds, DEFAULT_WORKLOAD_KINDS, getAt } from './extract.js';
+import { hasPlaceholder } from '../knowledge/placeholders.js';
 import { renderPath } from './paths.js';
 import { mergeSameLocation, namedPath } from './identity.js';
 import { EMPTY_SETTINGS, type RunSettings } from './settings.js';
@@ -272,6 +273,7 @@ function runRule(
     const seen = new Set<string>();
     for (const template of templates) {
       for (const report of rule.check({ object, template, options, index, settings })) {
+        if (builtOnPlaceholder(object.object, report)) continue;
         const key = `${report.messageId}\u0000${JSON.stringify(report.path)}\u0000${JSON.stringify(report.data ?? {})}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -292,6 +294,24 @@ function runRule(
     const reason = err instanceof Error ? err.message : String(err);
     return [{ ...base, ruleId: 'rule-error', message: `rule "${rule.meta.id}" failed on this object: ${reason}`, locate: toLocate([]), objectPath: [] }];
   }
+}
+
+/**
+ * Whether a report rests on a template placeholder (`${IMAGE}`, `$(PORT)`, see knowledge/placeholders.ts):
+ * the value at its path, a label of the selector or label map at its path, or a value its message quotes. Such a
+ * value is not what the cluster will see, so the finding would be about the template, not the manifest.
+ */
+const LABEL_MAPS = new Set(['selector', 'matchLabels', 'labels', 'nodeSelector']);
+
+function builtOnPlaceholder(object: unknown, report: Report): boolean {
+  const value = getAt(object, report.path);
+  if (typeof value === 'string' && hasPlaceholder(value)) return true;
+  const last = report.path[report.path.length - 1];
+  if (value && typeof value === 'object' && typeof last === 'string' && LABEL_MAPS.has(last)) {
+    for (const child of Object.values(value as Record<string, unknown>)) if (typeof child === 'string' && hasPlaceholder(child)) return true;
+  }
+  for (const datum of Object.values(report.data ?? {})) if (typeof datum === 'string' && hasPlaceholder(datum)) return true;
+  return false;
 }
 
 /**

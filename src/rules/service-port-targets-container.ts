@@ -1,4 +1,5 @@
 import { defineRule, type Report } from './define-rule.js';
+import { isValidPortName } from './utils/k8s-names.js';
 import { describeObject } from './utils/objects.js';
 import {
   containerPortsOf,
@@ -109,6 +110,8 @@ spec:
     for (const sp of servicePortsOf(object)) {
       const target = sp.targetPort;
       if (target === undefined) continue;
+      // A name the API server refuses (`PORT`, a placeholder to replace) is schema-valid's finding, not a missing port.
+      if (typeof target === 'string' && isValidPortName(target).length > 0) continue;
       const path = sp.targetPortWritten ? [...sp.path, 'targetPort'] : [...sp.path, 'port'];
       // kube-proxy forwards a number whether or not a container declares it: with the option, only a number
       // declared with another protocol (and not this one) is reported.

@@ -65,6 +65,10 @@ ruleTester(rule, {
       files: { 'samples/a/app.yaml': sampleApp('a', 'http', 'http'), 'samples/b/app.yaml': sampleApp('b', 'web', 'web') },
     },
     {
+      name: 'a targetPort that is no valid port name (a PORT placeholder) is left to schema-valid',
+      yaml: `${deployment('[{ containerPort: PORT }]')}---\n${service('    - port: 80\n      targetPort: PORT\n')}`,
+    },
+    {
       name: 'no namespace: pods only in other folders are no evidence about the port',
       files: {
         'samples/a/app.yaml': sampleApp('a', 'http', 'http'),

@@ -1,0 +1,23 @@
+/**
+ * Placeholders that a tool fills in before the manifest is applied: a value holding one is not the value
+ * the cluster will see, so no finding may be built on it.
+ *
+ * - envsubst / shell parameter expansion, as used by tutorials (`envsubst < x.yaml | kubectl apply -f -`):
+ *   `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:=default}`, `${VAR:?message}`, `${VAR:+alt}`.
+ *   Source: GNU gettext manual, "envsubst Invocation"; POSIX Shell Command Language §2.6.2 "Parameter Expansion".
+ * - `$(VAR)`: kustomize `vars:` substitution (any string field), Kubernetes dependent environment
+ *   variables in `command`, `args` and `env[].value` (resolved by the kubelet from the container's
+ *   environment, which mllint does not evaluate).
+ *   Sources: kubectl.docs.kubernetes.io/references/kustomize/kustomization/vars/;
+ *   kubernetes.io/docs/tasks/inject-data-application/define-interdependent-environment-variables/.
+ */
+const PLACEHOLDER = /\$\{[A-Za-z_][A-Za-z0-9_]*(?:(?::?[-=?+])[^}]*)?\}|\$\([A-Za-z_][A-Za-z0-9_]*\)/;
+
+/** Whether a string holds a placeholder of one of the forms above (`$${…}`/`$$(…)` escapes excluded). */
+export function hasPlaceholder(text: string): boolean {
+  const m = PLACEHOLDER.exec(text);
+  if (!m) return false;
+  // `$$(VAR)` is the Kubernetes escape for a literal `$(VAR)`; look for an unescaped one further on.
+  if (m.index > 0 && text[m.index - 1] === '$') return hasPlaceholder(text.slice(m.index + m[0].length));
+  return true;
+}

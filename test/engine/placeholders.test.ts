@@ -1,0 +1,80 @@
+/**
+ * Template placeholders (`${VAR}`, `${VAR:-default}`, `$(VAR)`) are unknown values: no finding is built on
+ * one (issue 11). A literal value next to them is still checked.
+ */
+import { describe, expect, it } from 'vitest';
+import { hasPlaceholder } from '../../src/knowledge/placeholders.js';
+import { lint } from '../../src/engine/run.js';
+import type { RuleSettings } from '../../src/config/resolve.js';
+import { RULES } from '../../src/rules/index.js';
+
+function lintAll(text: string) {
+  const ruleSettings: RuleSettings = {
+    enabledSomewhere: () => RULES.map((r) => r.meta.id),
+    settingFor: (id) => ({ severity: RULES.find((r) => r.meta.id === id)?.meta.severity ?? 'error', options: { ...(RULES.find((r) => r.meta.id === id)?.meta.defaultOptions as object) } }),
+  };
+  return lint({ sources: [{ display: 'sample.yaml', text }], ruleSettings }).findings;
+}
+
+// Line numbers matter: replicas 7, image 17, pull policy 18, probe ports 23 and 26, sidecar image 28, type 41, targetPort 45.
+const TEMPLATED = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: epp
+  namespace: ml
+spec:
+  replicas: \${REPLICAS:-1}
+  selector:
+    matchLabels: { app: epp }
+  template:
+    metadata:
+      labels: { app: epp }
+    spec:
+      containers:
+        - name: epp
+          # placeholders filled by envsubst before kubectl apply
+          image: \${IMAGE}
+          imagePullPolicy: \${PULL_POLICY:-Always}
+          ports: [{ name: grpc, containerPort: 9002 }]
+          resources: { requests: { cpu: 500m, memory: 1Gi }, limits: { memory: 1Gi } }
+          readinessProbe:
+            grpc:
+              port: \${HEALTH_PORT:-9003}
+          livenessProbe:
+            grpc:
+              port: \${HEALTH_PORT:-9003}
+        - name: sidecar
+          image: busybox
+          command: ["sh", "-c", "echo $(POD_NAME)"]
+          resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { memory: 64Mi } }
+          readinessProbe: { exec: { command: [true] } }
+          livenessProbe: { exec: { command: [true] } }
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: epp
+  namespace: ml
+spec:
+  selector: { app: epp }
+  type: \${SERVICE_TYPE:-ClusterIP}
+  ports:
+    - name: grpc
+      port: 9002
+      targetPort: \$(EPP_PORT_NAME)
+`;
+
+describe('template placeholders', () => {
+  it('recognises envsubst and $(VAR) forms, not escapes or plain dollars', () => {
+    for (const text of ['${IMAGE}', 'repo/app:${TAG}', '${N:-1}', '${X:=y}', '${X:?unset}', '${X-y}', '$(PORT)', 'a $$(X) and $(Y)']) expect(hasPlaceholder(text), text).toBe(true);
+    for (const text of ['$$(PORT)', 'price: $5', '${}', '$ {X}', 'pa$$word', '${1abc}', 'plain']) expect(hasPlaceholder(text), text).toBe(false);
+  });
+
+  it('reports nothing built on a placeholder, and still checks the literal values beside them', () => {
+    const findings = lintAll(TEMPLATED);
+    const onPlaceholderLines = findings.filter((f) => [7, 17, 18, 23, 26, 41, 45].includes(f.line));
+    expect(onPlaceholderLines.map((f) => `${f.line} ${f.ruleId} ${f.message}`)).toEqual([]);
+    // The sidecar's literal `busybox` (no tag) is still reported where it is written.
+    expect(findings.filter((f) => f.ruleId === 'image-pinned').map((f) => f.line)).toEqual([28]);
+  });
+});
