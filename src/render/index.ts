@@ -26,7 +26,9 @@ import { chartValuesLayer, readChart, renderChart, type ChartRef, type HelmOptio
 import {
   applicationIntents,
   expandApplicationSet,
+  fluxGitRepository,
   fluxKustomizationIntents,
+  type FluxGitRepository,
   gitCurrentBranch,
   gitOriginUrl,
   helmReleaseIntents,
@@ -103,7 +105,7 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
   const plan: GitOpsPlan = { sources: [], replaced: new Map(), ownedFiles: new Set(), renderedCharts: new Set() };
   const configuredUrl = options.repositoryUrl ?? gitOriginUrl(options.root);
   const repo: RepoContext = { root: options.root, roots: options.roots, url: configuredUrl ? normalizeRepoUrl(configuredUrl) : undefined, branches: new Set([gitCurrentBranch(options.root), ...(options.branches ?? [])].filter((b): b is string => !!b)), configMaps: new Map() };
-  const gitRepositories = new Map<string, string>();
+  const gitRepositories = new Map<string, FluxGitRepository>();
   const owners: Owner[] = [];
   const scanned = new Map<string, ScannedFile>();
 
@@ -128,8 +130,8 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
       const owner: Owner = { object, label: ownerLabel(object), where, depth: 0 };
       if (isOwnerKind(object)) owners.push(owner);
       else if (object.kind === 'GitRepository' && object.apiVersion.startsWith('source.toolkit.fluxcd.io/')) {
-        const url = isPlainObject(object.spec) && typeof object.spec.url === 'string' ? object.spec.url : undefined;
-        if (url) gitRepositories.set(`${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`, url);
+        const git = isPlainObject(object.spec) ? fluxGitRepository(object.spec) : undefined;
+        if (git) gitRepositories.set(`${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`, git);
       }
     }
   }

@@ -514,13 +514,16 @@ function substitute(value: unknown, params: Record<string, unknown>, goTemplate:
 }
 
 /** Flux Kustomization → what it deploys (the GitRepository source is assumed to be this repository unless it says otherwise). */
-export function fluxKustomizationIntents(owner: Owner, repo: RepoContext, gitRepositories: Map<string, string>): { intents: Intent[]; problems: OwnerProblem[] } {
+export function fluxKustomizationIntents(owner: Owner, repo: RepoContext, gitRepositories: Map<string, FluxGitRepository>): { intents: Intent[]; problems: OwnerProblem[] } {
   const spec = isPlainObject(owner.object.spec) ? owner.object.spec : {};
-  if (!fluxSourceIsHere(owner, spec, repo, gitRepositories)) return { intents: [], problems: [] };
+  const source = fluxSource(owner, spec, repo, gitRepositories);
+  if (source.where === 'elsewhere') return { intents: [], problems: [] };
   const rel = typeof spec.path === 'string' ? spec.path : '.';
   const dir = inRepo(repo, rel);
   if (!dir || !isDirectory(dir)) {
-    return { intents: [], problems: [{ owner, at: ['spec', 'path'], ruleId: 'gitops-source-renders', message: `${owner.label}: path "${rel}" does not exist in this repository; Flux cannot build it` }] };
+    // Certain only when the GitRepository is this repository on a branch the linted tree is.
+    if (source.where === 'maybe') return { intents: [], problems: [] };
+    return { intents: [], problems: [{ owner, at: ['spec', 'path'], ruleId: 'gitops-source-renders', otherRevision: source.otherRevision, message: `${owner.label}: path "${rel}" does not exist in this repository; ${source.otherRevision ? 'the GitRepository deploys another revision, which may have it' : 'Flux cannot build it'}` }] };
   }
   const intent: Intent = { owner, type: 'auto', dir, pathAt: ['spec', 'path'], otherRevision: false, unsupported: [] };
   const target = str(spec.targetNamespace);
@@ -562,19 +565,37 @@ export function fluxKustomizationIntents(owner: Owner, repo: RepoContext, gitRep
   return { intents: [intent], problems: [] };
 }
 
-function fluxSourceIsHere(owner: Owner, spec: Record<string, unknown>, repo: RepoContext, gitRepositories: Map<string, string>): boolean {
+/** A Flux GitRepository of the tree: its URL and the branch it follows (undefined for a tag, semver, commit or ref name). */
+export interface FluxGitRepository {
+  url: string;
+  branch?: string;
+}
+
+/** A GitRepository object → what Flux fetches (source-controller defaults to the `master` branch without `ref`). */
+export function fluxGitRepository(spec: Record<string, unknown>): FluxGitRepository | undefined {
+  if (typeof spec.url !== 'string') return undefined;
+  const ref = isPlainObject(spec.ref) ? spec.ref : {};
+  const pinned = ['tag', 'semver', 'commit', 'name'].some((k) => str(ref[k]) !== undefined);
+  return { url: spec.url, branch: pinned ? undefined : (str(ref.branch) ?? 'master') };
+}
+
+/**
+ * Whether a Flux object's GitRepository is this repository: `here` (its URL is this repository's, or
+ * the path is checked only when it exists: `maybe`), and whether it deploys the linted tree (a branch
+ * checked out here, not a tag or commit).
+ */
+function fluxSource(owner: Owner, spec: Record<string, unknown>, repo: RepoContext, gitRepositories: Map<string, FluxGitRepository>): { where: 'here' | 'maybe' | 'elsewhere'; otherRevision: boolean } {
   const ref = isPlainObject(spec.sourceRef) ? spec.sourceRef : isPlainObject(spec.chart) && isPlainObject(spec.chart.spec) && isPlainObject(spec.chart.spec.sourceRef) ? spec.chart.spec.sourceRef : undefined;
-  if (!ref) return false;
-  if (ref.kind !== 'GitRepository' && ref.kind !== 'Bucket' && ref.kind !== 'OCIRepository') return false;
-  if (ref.kind !== 'GitRepository') return false;
+  if (!ref || ref.kind !== 'GitRepository') return { where: 'elsewhere', otherRevision: true };
   const ns = str(ref.namespace) ?? (typeof owner.object.metadata?.namespace === 'string' ? owner.object.metadata.namespace : '');
-  const url = gitRepositories.get(`${ns}/${String(ref.name ?? '')}`);
-  if (url && repo.url) return normalizeRepoUrl(url) === repo.url;
-  return true;
+  const git = gitRepositories.get(`${ns}/${String(ref.name ?? '')}`);
+  if (!git || !repo.url) return { where: 'maybe', otherRevision: true };
+  if (normalizeRepoUrl(git.url) !== repo.url) return { where: 'elsewhere', otherRevision: true };
+  return { where: 'here', otherRevision: git.branch === undefined || !repo.branches.has(git.branch) };
 }
 
 /** Flux HelmRelease with a chart from a GitRepository → a Helm render. */
-export function helmReleaseIntents(owner: Owner, repo: RepoContext, gitRepositories: Map<string, string>): { intents: Intent[]; problems: OwnerProblem[] } {
+export function helmReleaseIntents(owner: Owner, repo: RepoContext, gitRepositories: Map<string, FluxGitRepository>): { intents: Intent[]; problems: OwnerProblem[] } {
   const spec = isPlainObject(owner.object.spec) ? owner.object.spec : {};
   const chartSpec = isPlainObject(spec.chart) && isPlainObject(spec.chart.spec) ? spec.chart.spec : undefined;
   const problems: OwnerProblem[] = [];
@@ -587,11 +608,12 @@ export function helmReleaseIntents(owner: Owner, repo: RepoContext, gitRepositor
     problems.push({ owner, at: ['spec', 'chart', 'spec', 'chart'], ruleId: 'gitops-not-rendered', message: `${owner.label}: chart "${String(chartSpec.chart)}" comes from a HelmRepository; mllint renders only charts in this repository (no network)` });
     return { intents: [], problems };
   }
-  if (!fluxSourceIsHere(owner, spec, repo, gitRepositories)) return { intents: [], problems };
+  const source = fluxSource(owner, spec, repo, gitRepositories);
+  if (source.where === 'elsewhere') return { intents: [], problems };
   const rel = str(chartSpec.chart) ?? '.';
   const dir = inRepo(repo, rel);
   if (!dir || !fs.existsSync(path.join(dir, 'Chart.yaml'))) {
-    problems.push({ owner, at: ['spec', 'chart', 'spec', 'chart'], ruleId: 'gitops-source-renders', message: `${owner.label}: chart path "${rel}" is not a chart in this repository (no Chart.yaml)` });
+    if (source.where === 'here') problems.push({ owner, at: ['spec', 'chart', 'spec', 'chart'], ruleId: 'gitops-source-renders', otherRevision: source.otherRevision, message: `${owner.label}: chart path "${rel}" is not a chart in this repository (no Chart.yaml)${source.otherRevision ? '; the GitRepository deploys another revision, which may have it' : ''}` });
     return { intents: [], problems };
   }
   const layers: ValuesLayer[] = [];

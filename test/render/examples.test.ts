@@ -25,6 +25,7 @@ describeHelm('examples/gitops', () => {
         `replicas-owned-by-autoscaler ${prod}:${lineOf(prod, 'replicaCount: 3')} ${fraud}`,
         `memory-limit-fits-model ${prod}:${lineOf(prod, 'memory: 1Gi')} ${fraud}`,
         `memory-limit-fits-model examples/gitops/flux/drift-detector.yaml:${lineOf('examples/gitops/flux/drift-detector.yaml', 'limits: { memory: 256Mi }')} via HelmRelease flux-system/drift-detector`,
+        `argocd-revision-pinned examples/gitops/argocd/apps/fraud-scorer.yaml:${lineOf('examples/gitops/argocd/apps/fraud-scorer.yaml', 'targetRevision: HEAD')} via Application argocd/ml-platform`,
         `cpu-limit-throttling examples/gitops/kustomize/feature-store/base/kustomization.yaml:${lineOf('examples/gitops/kustomize/feature-store/base/kustomization.yaml', 'limits: { cpu: "1"')} via Application argocd/feature-store`,
       ]),
     );

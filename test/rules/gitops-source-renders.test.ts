@@ -210,8 +210,25 @@ spec:
     const pod = findings.filter((f) => f.resource?.name === 'scorer');
     expect(pod.length).toBeGreaterThan(0);
     expect(pod.every((f) => f.resource?.namespace === 'ml-serving')).toBe(true);
-    const missing = lint({ 'clusters/prod/serving.yaml': ks.replace('./apps/serving', './apps/gone') }).findings;
-    expect(only(missing, 'gitops-source-renders').map((f) => `${f.file}:${f.line}`)).toEqual([`clusters/prod/serving.yaml:${lineOf(ks, 'path:')}`]);
+  });
+
+  it('a missing Flux Kustomization path: an error when the GitRepository is this repository on the checked-out branch; a warning on a tag; nothing when the source is unknown', () => {
+    const ks = `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: { name: serving, namespace: flux-system }
+spec:
+  interval: 10m
+  path: ./apps/gone
+  sourceRef: { kind: GitRepository, name: flux-system }
+`;
+    const git = (ref: string) => `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: { name: flux-system, namespace: flux-system }\nspec:\n  url: ssh://git@github.com/acme/ml-gitops\n  ref: ${ref}\n`;
+    const base = { '.git/HEAD': 'ref: refs/heads/main\n', '.mllint.yaml': CONFIG, 'clusters/prod/serving.yaml': ks };
+    const onBranch = only(lint({ ...base, 'clusters/prod/git.yaml': git('{ branch: main }') }).findings, 'gitops-source-renders');
+    expect(onBranch.map((f) => `${f.file}:${f.line} ${f.severity} ${f.message}`)).toEqual([`clusters/prod/serving.yaml:${lineOf(ks, 'path:')} error Kustomization flux-system/serving: path "./apps/gone" does not exist in this repository; Flux cannot build it`]);
+    const onTag = only(lint({ ...base, 'clusters/prod/git.yaml': git('{ tag: v1.2.0 }') }).findings, 'gitops-source-renders');
+    expect(onTag.map((f) => f.severity)).toEqual(['warning']);
+    expect(onTag[0].message).toContain('the GitRepository deploys another revision, which may have it');
+    expect(only(lint(base).findings, 'gitops-source-renders')).toEqual([]);
   });
 });
 
