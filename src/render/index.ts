@@ -245,7 +245,7 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
     }
     if (type === 'kustomize') {
       const source = kustomizeByFile.get(intent.dir);
-      if (intent.overlay && renderOverlay(intent, source, nsWhere)) return;
+      if ((intent.overlay || !source) && renderOverlay(intent, source, nsWhere)) return;
       if (!source || source.problem || !intent.namespace) return; // rendered by the kustomize stage as it is
       const replacement = withNamespace(source, intent.namespace.value, intent.namespace.override, nsWhere!, owner.label);
       if (replacement) {
@@ -273,9 +273,10 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
   /** The owner's kustomize overrides applied by the real kustomize; false when they could not be (then said once, as info). */
   const renderOverlay = (intent: Intent, source: SourceInput | undefined, nsWhere: (() => RelocatedPosition) | undefined): boolean => {
     const owner = intent.owner;
-    const overlay = intent.overlay!;
+    // No overlay: a kustomization that is only a base of other entry points, deployed on its own by this owner.
+    const overlay = intent.overlay ?? { fields: {}, pathOf: () => intent.pathAt };
     const fields = Object.keys(overlay.fields).filter((f) => f !== 'namespace');
-    const notApplied = (reason: string) => problem({ owner, at: overlay.pathOf([fields[0]]), ruleId: 'gitops-not-rendered', message: `${owner.label}: ${fields.join(', ')} ${fields.length === 1 ? 'is' : 'are'} not applied by mllint (${reason}); findings show the kustomization as written` });
+    const notApplied = (reason: string) => fields.length > 0 && problem({ owner, at: overlay.pathOf([fields[0]]), ruleId: 'gitops-not-rendered', message: `${owner.label}: ${fields.join(', ')} ${fields.length === 1 ? 'is' : 'are'} not applied by mllint (${reason}); findings show the kustomization as written` });
     if (!options.kustomize) {
       notApplied('kustomize rendering is off');
       return false;
@@ -286,7 +287,7 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
       return false;
     }
     if (r.ok === 'failed') {
-      problem({ owner, at: overlay.pathOf([]), ruleId: 'gitops-source-renders', message: `${owner.label}: kustomize could not render ${toDisplayPath(options.cwd, intent.dir)} with its ${fields.join(', ')}: ${r.message}` });
+      problem({ owner, at: overlay.pathOf([]), ruleId: 'gitops-source-renders', message: `${owner.label}: kustomize could not render ${toDisplayPath(options.cwd, intent.dir)}${fields.length > 0 ? ` with its ${fields.join(', ')}` : ''}: ${r.message}` });
       return true;
     }
     for (const n of r.notApplied) problem({ owner, at: overlay.pathOf([n.field]), ruleId: 'gitops-not-rendered', message: `${owner.label}: ${n.field} is not applied by mllint: ${n.reason}` });

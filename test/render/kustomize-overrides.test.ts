@@ -140,6 +140,19 @@ describeTool('Argo CD Application kustomize overrides, rendered by the real kust
     expect(errors[0].message).toMatch(/^Application argocd\/scorer: kustomize could not render apps\/scorer with its patches: error in remove for path: '\/spec\/nothing'/);
   });
 
+  it('an Application that deploys a base other overlays also use renders it on its own, in its destination namespace', () => {
+    const text = app('', 'ml-canary').replace('    kustomize:\n', '');
+    const findings = lint({
+      'apps/scorer/base/kustomization.yaml': 'resources: [deployment.yaml]\n',
+      'apps/scorer/base/deployment.yaml': DEPLOYMENT.replace('image: scorer', 'image: registry.acme.io/ml/scorer:latest'),
+      'apps/scorer/prod/kustomization.yaml': 'resources: [../base]\nimages:\n  - name: registry.acme.io/ml/scorer\n    newTag: "1.0.0"\n',
+      'argocd/scorer.yaml': text.replace('path: apps/scorer', 'path: apps/scorer/base'),
+    });
+    expect(only(findings, 'image-pinned').map((f) => [f.file, f.line, `${f.resource?.namespace}/${f.resource?.name}`, f.via])).toEqual([
+      ['apps/scorer/base/deployment.yaml', lineIn(DEPLOYMENT, 'image: scorer'), 'ml-canary/scorer', 'Application argocd/scorer'],
+    ]);
+  });
+
   it('with kustomize off the overrides are reported as not applied', () => {
     const text = app('      images:\n        - scorer:latest\n');
     const info = only(lint({ ...TREE, 'argocd/scorer.yaml': text }, { kustomize: 'off' }), 'gitops-not-rendered');
