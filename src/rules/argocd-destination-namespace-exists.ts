@@ -21,7 +21,8 @@ export default defineRule<ArgocdDestinationNamespaceExistsOptions>({
         'and nothing is deployed; it typically happens when an environment is copied under a new namespace name.',
       checks:
         'Every Argo CD Application (also generated or rendered ones) with `destination.namespace`: the namespace ' +
-        'must be a Namespace object in the linted files, be created by the sync (`CreateNamespace=true`), be the ' +
+        'must be a Namespace object in the linted files, be created by the sync (`CreateNamespace=true`, of this ' +
+        'Application or of another one deploying into the same namespace of the same cluster), be the ' +
         'Application\'s own namespace (where Argo CD runs), or be in `existing` (default: `default`, `kube-system`, ' +
         '`kube-public`, `kube-node-lease`). A warning: the namespace may have been created outside this repository.',
       fix: 'Add `CreateNamespace=true` (with `managedNamespaceMetadata` for labels), or commit the Namespace manifest.',
@@ -64,6 +65,11 @@ spec:
     if (object.object.metadata?.namespace === namespace) return [];
     if (syncOptionsOf(object).includes('CreateNamespace=true')) return [];
     if (index.findAnywhere('Namespace', namespace).length > 0) return [];
+    // Another Application syncing into the same namespace of the same cluster creates it.
+    const dest = destinationOf(object);
+    const cluster = (d: typeof dest) => d.name ?? d.server ?? 'https://kubernetes.default.svc';
+    const creator = index.byKind('Application').some((other) => other !== object && isArgoApplication(other) && destinationOf(other).namespace === namespace && cluster(destinationOf(other)) === cluster(dest) && syncOptionsOf(other).includes('CreateNamespace=true'));
+    if (creator) return [];
     return [{ messageId: 'missing', data: { namespace }, path: ['spec', 'destination', 'namespace'] }];
   },
 });
