@@ -139,9 +139,12 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
     for (const file of k.files) plan.ownedFiles.add(file);
   }
   // YAML next to a kustomization that no kustomization refers to is not deployed (patch stubs of
-  // kubebuilder scaffolds, commented-out resources): it is not linted raw either.
+  // kubebuilder scaffolds, commented-out resources): it is not linted raw either. So is YAML in a
+  // subfolder of a kustomization that itself refers to files in its subfolders (config/crd lists
+  // bases/…, so config/crd/patches/ holds its unused patches), when no nearer kustomization is in between.
   for (const file of files) {
-    if (found.has(path.dirname(file.absPath))) plan.ownedFiles.add(file.absPath);
+    const owner = nearestKustomizationDir(path.dirname(file.absPath), found);
+    if (owner !== undefined && (owner === path.dirname(file.absPath) || ownsSubfolders(found.get(owner)!))) plan.ownedFiles.add(file.absPath);
   }
 
   const command = resolveCommand(options);
@@ -279,6 +282,23 @@ export function renderWithOverlay(entryDir: string, overlay: KustomizeOverlay, o
   const rendered = renderedSource(r.text, r.wrapperDir, entry, toDisplayPath(options.cwd, entry.file), options.cwd, options.locateGenerated, { fields, positionOf: overlay.positionOf });
   const ownedFiles = [...rendered.origins, ...tree.flatMap((k) => [k.file, ...k.files])];
   return { ok: true, source: rendered.input, ownedFiles, notApplied };
+}
+
+/** The directory of the nearest kustomization at or above `dir` (undefined at the file system root without one). */
+function nearestKustomizationDir(dir: string, found: ReadonlyMap<string, Kustomization>): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (found.has(d)) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+/** Whether a kustomization refers to files or kustomizations in subfolders of its own directory. */
+function ownsSubfolders(k: Kustomization): boolean {
+  const inside = (p: string) => {
+    const rel = path.relative(k.dir, p);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : undefined;
+  };
+  return k.children.some((d) => inside(d) !== undefined) || k.files.some((f) => inside(f)?.includes(path.sep));
 }
 
 /** A problem at the kustomization's line that names `mentioned` (a resource, base, component or patch), else line 1. */
