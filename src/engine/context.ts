@@ -159,6 +159,7 @@ export class ResourceIndex {
    */
   nearest<T>(from: LoadedObject, items: readonly T[], objectOf: (item: T) => LoadedObject): T[] {
     if (items.length <= 1) return [...items];
+    items = this.nearestCopies(from, items, objectOf);
     let best = Infinity;
     const ranks = items.map((item) => {
       const rank = PROXIMITY_RANK[this.proximity(from, objectOf(item))];
@@ -166,6 +167,43 @@ export class ResourceIndex {
       return rank;
     });
     return items.filter((_, i) => ranks[i] === best);
+  }
+
+  /**
+   * Copies of one object (same kind, namespace and name: release bundles side by side, sample variants,
+   * a chart's file and the install bundle built from it) are alternatives, never applied together: of each
+   * set of copies only the one nearest to `from` is kept (the same file or render, else the fewest folders
+   * apart; the first in load order on a tie). Items of one object (its pod templates) stay together.
+   */
+  private nearestCopies<T>(from: LoadedObject, items: readonly T[], objectOf: (item: T) => LoadedObject): readonly T[] {
+    const chosen = new Map<string, { id: number; distance: number }>();
+    let copies = false;
+    for (const item of items) {
+      const o = objectOf(item);
+      const key = `${indexKindOf(o)}\u0000${namespaceOf(o)}\u0000${o.name}`;
+      const distance = this.distance(from, o);
+      const current = chosen.get(key);
+      if (!current) chosen.set(key, { id: o.id, distance });
+      else if (current.id !== o.id) {
+        copies = true;
+        if (distance < current.distance) chosen.set(key, { id: o.id, distance });
+      }
+    }
+    if (!copies) return items;
+    return items.filter((item) => {
+      const o = objectOf(item);
+      return chosen.get(`${indexKindOf(o)}\u0000${namespaceOf(o)}\u0000${o.name}`)?.id === o.id;
+    });
+  }
+
+  /** 0 for one file or render; else 1 + the folders between the two files' directories. */
+  private distance(from: LoadedObject, to: LoadedObject): number {
+    if (from.source.fileIndex === to.source.fileIndex) return 0;
+    const a = dirOf(this.fileOf(from)).split('/').filter(Boolean);
+    const b = dirOf(this.fileOf(to)).split('/').filter(Boolean);
+    let common = 0;
+    while (common < a.length && common < b.length && a[common] === b[common]) common++;
+    return 1 + (a.length - common) + (b.length - common);
   }
 
   /**

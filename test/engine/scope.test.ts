@@ -92,6 +92,25 @@ describe('tightest evidence for objects without a namespace', () => {
     expect(idx.fileOf(idx.findFor(hpaX, 'Deployment', 'web')!)).toBe('x/web.yaml');
   });
 
+  it('copies of one object (release bundles side by side) are alternatives: the nearest copy stands for them', () => {
+    const idx = indexOf({
+      'charts/ctl/files/resources.yaml': `${deployment('ctl', 'ctl', 'sys')}---\n${service('ctl-webhook', 'ctl', 'sys')}`,
+      'install/v1/bundle.yaml': deployment('ctl', 'ctl', 'sys'),
+      'install/v2/bundle.yaml': `${deployment('ctl', 'ctl', 'sys')}---\n${service('ctl-webhook', 'ctl', 'sys')}`,
+      'install/v2/extra.yaml': deployment('ctl-extra', 'ctl', 'sys'),
+    });
+    const chartService = idx.objects.find((o) => o.kind === 'Service' && idx.fileOf(o).startsWith('charts/'))!;
+    expect(idx.workloadsForService(chartService).map((w) => `${idx.fileOf(w.object)} ${w.object.name}`)).toEqual([
+      'charts/ctl/files/resources.yaml ctl',
+      'install/v2/extra.yaml ctl-extra',
+    ]);
+    const v2Service = idx.objects.find((o) => o.kind === 'Service' && idx.fileOf(o) === 'install/v2/bundle.yaml')!;
+    expect(idx.workloadsForService(v2Service).map((w) => `${idx.fileOf(w.object)} ${w.object.name}`)).toEqual([
+      'install/v2/bundle.yaml ctl',
+      'install/v2/extra.yaml ctl-extra',
+    ]);
+  });
+
   it('pdbsFor is narrowed from the workload side', () => {
     const pdb = (name: string) => `apiVersion: policy/v1
 kind: PodDisruptionBudget

@@ -65,6 +65,14 @@ ruleTester(rule, {
       files: { 'samples/a/app.yaml': sampleApp('a', 'http', 'http'), 'samples/b/app.yaml': sampleApp('b', 'web', 'web') },
     },
     {
+      name: 'copies of the Deployment in older release bundles do not stand for the one next to the Service',
+      files: {
+        'charts/scorer/files/resources.yaml': `${deployment(HTTP_AND_METRICS)}---\n${service('    - port: 80\n      targetPort: http\n')}`,
+        'install/v0.1/bundle.yaml': deployment('[{ name: web, containerPort: 8080 }]'),
+        'install/v0.2/bundle.yaml': deployment('[{ name: web, containerPort: 8080 }]'),
+      },
+    },
+    {
       name: 'a targetPort that is no valid port name (a PORT placeholder) is left to schema-valid',
       yaml: `${deployment('[{ containerPort: PORT }]')}---\n${service('    - port: 80\n      targetPort: PORT\n')}`,
     },
