@@ -6,7 +6,7 @@ import { explainMissingSchema, validateObject, validatorFor, type SchemaError } 
 import type { LoadedObject } from '../types.js';
 import { apiValidationIssues } from './utils/api-validation.js';
 import { API_CHECKS } from '../knowledge/api-validation.js';
-import { crdFor, disagreeingCopy } from './utils/crds.js';
+import { crdFor, firstDisagreement } from './utils/crds.js';
 import { validateStructural } from './utils/structural-schema.js';
 import { apiVersionChange, isRemovedIn } from '../knowledge/api-versions.js';
 import { getAt } from '../engine/extract.js';
@@ -49,8 +49,8 @@ export default defineRule<SchemaValidOptions>({
         'in non-nullable fields pruned, and its `x-kubernetes-validations` CEL rules evaluated where mllint can (a ' +
         'rule that is false is an error with its message; rules using Kubernetes\' CEL libraries or regular ' +
         'expressions are skipped with one `info` per CRD; `format` is not checked). With several copies of one CRD ' +
-        'in the tree, the first that serves the object\'s version is used and named in the findings, and a later ' +
-        'copy whose schema differs is a warning. Besides the schema, the API server\'s static validation rules ' +
+        'in the tree, the first that serves the object\'s version is used and named in the findings; when their schemas ' +
+        'differ, one `info` per CRD says so (on the first copy that differs). Besides the schema, the API server\'s static validation rules ' +
         '(option `apiServerRules`; the table below names each rule\'s source function): a selector must match its ' +
         'template\'s labels, pod `restartPolicy` per kind, container `restartPolicy` only `Always` on init containers, ' +
         'no probes on plain init containers, unique container names, an image per container, port numbers and ' +
@@ -126,7 +126,7 @@ spec:
       unknownField: 'unknown field "{{field}}" in {{parent}}{{hint}}; the API rejects it, or drops it when unknown fields are pruned{{via}}',
       apiRule: '{{message}}',
       celSkipped: '{{count}} x-kubernetes-validations rule(s) of CustomResourceDefinition {{crd}} use CEL that mllint cannot evaluate (Kubernetes CEL libraries, regular expressions, or too costly); they were not checked',
-      crdCopiesDisagree: 'CustomResourceDefinition {{name}} is also defined in {{file}} with a different schema for version {{version}}; custom resources are checked against the first copy that serves their version, and the cluster keeps whichever copy is applied last',
+      crdCopiesDisagree: 'the {{copies}} copies of CustomResourceDefinition {{name}} in the linted files do not all have the same schema (this one and {{file}} differ for version {{version}}); custom resources are checked against the first copy that serves their version',
       unknownKind: 'no schema is known for {{kind}} ({{apiVersion}}); objects of this kind are not schema-checked',
       wrongApiVersion: '{{kind}} is not served as "{{apiVersion}}"; use {{expected}}',
       unknownKindInGroup: '"{{apiVersion}}" has no kind "{{kind}}"{{hint}}; the API server rejects the object',
@@ -154,7 +154,7 @@ spec:
     const validate = validatorFor(apiVersion, kind);
     if (validate) {
       const { errors, unknownFields } = validateObject(validate, object.object, { unknownFields: options.unknownFields });
-      reports.push(...errorReports(errors.filter((e) => !isWrappedBase64(e, object.object)), ''));
+      reports.push(...errorReports(errors.filter((e) => !isWrappedBase64(e, object.object)), '', object.object));
       // A pod template without a pod spec passes the OpenAPI schema (`spec` is optional there), but the API
       // server requires its containers.
       if (template && getAt(object.object, template.podSpecPath) === undefined) {
@@ -169,7 +169,7 @@ spec:
           atKey: true,
         });
       }
-      return reports;
+      return onePerField(reports);
     }
     const crd = crdFor(index, apiVersion, kind);
     if (crd.found === 'version') {
@@ -177,7 +177,7 @@ spec:
       if (!crd.version.served || !crd.version.schema) return reports;
       const result = validateStructural(crd.version.schema, object.object);
       const via = crd.version.copies > 1 ? ` (schema of CustomResourceDefinition ${crd.version.name} in ${index.fileOf(crd.version.crd)})` : '';
-      reports.push(...errorReports(result.errors.filter((e) => options.unknownFields || e.keyword !== 'additionalProperties'), via));
+      reports.push(...errorReports(result.errors.filter((e) => options.unknownFields || e.keyword !== 'additionalProperties'), via, object.object));
       if (result.celSkipped > 0 && firstCelSkip(index, crd.version.crd)) {
         reports.push({ messageId: 'celSkipped', data: { count: result.celSkipped, crd: crd.version.name }, path: ['kind'], maxSeverity: 'info' });
       }
@@ -211,15 +211,19 @@ function firstCelSkip(index: ResourceIndex, crd: LoadedObject): boolean {
   return true;
 }
 
-/** On a later copy of a CRD whose schema differs from an earlier copy's: one warning. */
+/**
+ * Copies of one CRD whose schemas differ: one `info` per CRD, on the first copy that differs from an earlier
+ * one. Side-by-side release bundles (install/v0.10/, install/v0.15/) are never applied together, so the
+ * difference is no fault of the manifests; it only says which copy mllint checks custom resources against.
+ */
 function crdCopyReports(index: ResourceIndex, crd: LoadedObject): Report[] {
-  const conflict = disagreeingCopy(index, crd);
+  const conflict = firstDisagreement(index, crd);
   if (!conflict) return [];
   return [{
     messageId: 'crdCopiesDisagree',
-    data: { name: crd.name, file: index.fileOf(conflict.other), version: conflict.version },
+    data: { name: crd.name, file: index.fileOf(conflict.other), version: conflict.version, copies: conflict.copies },
     path: ['spec', 'versions'],
-    maxSeverity: 'warning',
+    maxSeverity: 'info',
   }];
 }
 
@@ -248,15 +252,29 @@ function isWrappedBase64(error: SchemaError, object: unknown): boolean {
   return joined.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(joined);
 }
 
+/**
+ * One finding per field: where the OpenAPI schema already rejects a value (a type or format the API server
+ * cannot even decode, such as targetPort 1.5), the API server's validation rule on the same field is dropped.
+ */
+function onePerField(reports: Report[]): Report[] {
+  const schemaRejected = new Set(reports.filter((r) => r.messageId === 'invalid').map((r) => JSON.stringify(r.path)));
+  if (schemaRejected.size === 0) return reports;
+  return reports.filter((r) => r.messageId !== 'apiRule' || !schemaRejected.has(JSON.stringify(r.path)));
+}
+
+/** Keywords that only say "no branch matched" (or that the value has another branch's type). */
+const COMBINATOR_NOISE = new Set(['type', 'anyOf', 'oneOf']);
+
 function where(path: readonly PathSegment[]): string {
   return path.length === 0 ? 'the object' : renderPath(path);
 }
 
 /**
- * ajv errors as reports: one per place. Where a value fails an `anyOf`/`oneOf` (int-or-string fields), the
- * branches' own type errors are folded into one "must be integer or string".
+ * ajv errors as reports: one per place. Where a value fails an `anyOf`/`oneOf` (int-or-string and quantity
+ * fields), the branches' errors become one report: when the value has the type of a branch but fails that
+ * branch's format, pattern or bounds (`"2GB"` for a quantity), that error; else "must be integer or string".
  */
-function errorReports(errors: SchemaError[], via: string): Report[] {
+function errorReports(errors: SchemaError[], via: string, root: unknown): Report[] {
   const byPlace = new Map<string, SchemaError[]>();
   for (const error of errors) {
     const key = JSON.stringify(error.path);
@@ -269,7 +287,14 @@ function errorReports(errors: SchemaError[], via: string): Report[] {
   for (const list of byPlace.values()) {
     const combinator = list.some((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
     const types = list.filter((e) => e.keyword === 'type').map((e) => String(e.params.type));
+    // Under a combinator, an error other than a type mismatch comes from the branch whose type the value has:
+    // it says what is wrong; the other branches' type errors and the combinator's own error would only repeat it.
+    const branchSpecific = combinator && list.some((e) => !COMBINATOR_NOISE.has(e.keyword));
+    // Without a combinator, a value of the wrong type fails its format and bounds too: the type says it all.
+    const wrongType = !combinator && types.length > 0;
     for (const error of list) {
+      if (branchSpecific && COMBINATOR_NOISE.has(error.keyword)) continue;
+      if (wrongType && error.keyword !== 'type') continue;
       if (types.length > 0 && error.keyword === 'enum') continue; // "must be string" says it already
       let report: Report;
       if (error.keyword === 'required') {
@@ -289,6 +314,11 @@ function errorReports(errors: SchemaError[], via: string): Report[] {
         const close = closestString(field, known);
         const hint = close ? ` (did you mean "${close}"?)` : '';
         report = { messageId: 'unknownField', data: { field, parent: where(error.path), hint, via }, path: [...error.path, field], atKey: true };
+      } else if (error.keyword === 'format' && (error.params.format === 'int32' || error.params.format === 'int64')) {
+        report = { messageId: 'invalid', data: { field: where(error.path), problem: `must be a whole number (${String(error.params.format)})`, via }, path: error.path };
+      } else if (error.keyword === 'format' && error.params.format === 'quantity') {
+        const value = JSON.stringify(getAt(root, error.path));
+        report = { messageId: 'invalid', data: { field: where(error.path), problem: `is ${value}, which is not a Kubernetes quantity (such as 500m, 1.5, 2Gi or 2G)`, via }, path: error.path };
       } else {
         report = { messageId: 'invalid', data: { field: where(error.path), problem: error.message, via }, path: error.path };
       }

@@ -86,7 +86,7 @@ ruleTester(rule, {
       ],
     },
     {
-      name: 'two copies of a CRD: the one serving the version is used and named; differing copies are a warning on the later one',
+      name: 'two copies of a CRD: the one serving the version is used and named; differing copies are one info on the later one',
       files: {
         'base/crd.yaml': crd('type: object\nproperties:\n  spec:\n    type: object\n    properties:\n      replicas: { type: integer }'),
         'full/crd.yaml': crd('type: object\nproperties:\n  spec:\n    type: object\n    properties:\n      replicas: { type: integer, maximum: 3 }'),
@@ -94,7 +94,19 @@ ruleTester(rule, {
       },
       errors: [
         { messageId: 'unknownField', file: 'a.yaml', line: 6, message: 'unknown field "replica" in spec (did you mean "replicas"?); the API rejects it, or drops it when unknown fields are pruned (schema of CustomResourceDefinition servers.ml.example.org in base/crd.yaml)' },
-        { messageId: 'crdCopiesDisagree', file: 'full/crd.yaml', line: 8, severity: 'warning', message: 'CustomResourceDefinition servers.ml.example.org is also defined in base/crd.yaml with a different schema for version v1; custom resources are checked against the first copy that serves their version, and the cluster keeps whichever copy is applied last' },
+        { messageId: 'crdCopiesDisagree', file: 'full/crd.yaml', line: 8, severity: 'info', message: 'the 2 copies of CustomResourceDefinition servers.ml.example.org in the linted files do not all have the same schema (this one and base/crd.yaml differ for version v1); custom resources are checked against the first copy that serves their version' },
+      ],
+    },
+    {
+      name: 'four copies, three schemas (release bundles side by side): one info for the CRD, on the first copy that differs',
+      files: {
+        'install/v1/crd.yaml': crd('type: object\nproperties:\n  spec: { type: object, properties: { replicas: { type: integer } } }'),
+        'install/v2/crd.yaml': crd('type: object\nproperties:\n  spec: { type: object, properties: { replicas: { type: integer } } }'),
+        'install/v3/crd.yaml': crd('type: object\nproperties:\n  spec: { type: object, properties: { replicas: { type: integer }, shards: { type: integer } } }'),
+        'install/v4/crd.yaml': crd('type: object\nproperties:\n  spec: { type: object, properties: { replicas: { type: integer }, shards: { type: string } } }'),
+      },
+      errors: [
+        { messageId: 'crdCopiesDisagree', file: 'install/v3/crd.yaml', line: 8, severity: 'info', message: /^the 4 copies of CustomResourceDefinition servers\.ml\.example\.org .*\(this one and install\/v1\/crd\.yaml differ for version v1\)/ },
       ],
     },
     {
@@ -105,7 +117,7 @@ ruleTester(rule, {
         'x.yaml': server('  replicas: two\n'),
       },
       errors: [
-        { messageId: 'crdCopiesDisagree', file: 'b/crd.yaml', line: 8, severity: 'warning' },
+        { messageId: 'crdCopiesDisagree', file: 'b/crd.yaml', line: 8, severity: 'info' },
         { messageId: 'invalid', file: 'x.yaml', line: 5, message: 'spec.replicas must be integer (schema of CustomResourceDefinition servers.ml.example.org in b/crd.yaml)' },
       ],
     },

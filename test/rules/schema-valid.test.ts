@@ -210,6 +210,43 @@ spec:
   ],
   invalid: [
     {
+      name: 'one finding per field: a bad quantity says so once (not "must be number" too), a fractional port once (not the port range too)',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: { name: p, namespace: ml }
+spec:
+  containers:
+    - name: c
+      image: x:1
+      ports: [{ containerPort: 8080.5 }]
+      resources:
+        requests: { memory: 2GB, cpu: "1" }
+        limits: { memory: "2 Gi", cpu: true }
+`,
+      errors: [
+        { messageId: 'invalid', line: 8, path: 'spec.containers[0].ports[0].containerPort', message: 'spec.containers[0].ports[0].containerPort must be integer' },
+        { messageId: 'invalid', line: 10, path: 'spec.containers[0].resources.requests.memory', message: 'spec.containers[0].resources.requests.memory is "2GB", which is not a Kubernetes quantity (such as 500m, 1.5, 2Gi or 2G)' },
+        { messageId: 'invalid', line: 11, path: 'spec.containers[0].resources.limits.memory', message: /is "2 Gi", which is not a Kubernetes quantity/ },
+        { messageId: 'invalid', line: 11, path: 'spec.containers[0].resources.limits.cpu', message: 'spec.containers[0].resources.limits.cpu must be number or string' },
+      ],
+    },
+    {
+      name: 'Service targetPort 1.5: the schema error only; an out-of-range whole number: the API rule',
+      yaml: `apiVersion: v1
+kind: Service
+metadata: { name: s, namespace: ml }
+spec:
+  selector: { app: a }
+  ports:
+    - { name: a, port: 80, targetPort: 1.5 }
+    - { name: b, port: 81, targetPort: 70000 }
+`,
+      errors: [
+        { messageId: 'invalid', line: 7, path: 'spec.ports[0].targetPort' },
+        { messageId: 'apiRule', line: 8, path: 'spec.ports[1].targetPort', message: /70000 must be between 1 and 65535/ },
+      ],
+    },
+    {
       name: 'Secret data that is not base64 even unwrapped',
       yaml: 'apiVersion: v1\nkind: Secret\nmetadata: { name: ca, namespace: ml }\ndata:\n  ca.crt: |\n    not base64 at all!\n',
       errors: [{ line: 5, message: /format "byte"/ }],

@@ -137,3 +137,20 @@ function sameJson(a: unknown, b: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * For a CRD object: the first disagreement among the copies of its CRD (group and kind), reported once per
+ * CRD: defined only on the first copy in load order whose schema differs from an earlier copy's, with that
+ * earlier copy, the version and how many copies the tree holds.
+ */
+export function firstDisagreement(index: ResourceIndex, crd: LoadedObject): { other: LoadedObject; version: string; copies: number } | undefined {
+  const key = groupKindOf(crd);
+  if (!key) return undefined;
+  const crds = copiesOf(index).byGroupKind.get(key) ?? [];
+  for (const copy of crds) {
+    const conflict = disagreeingCopy(index, copy);
+    if (conflict) return copy === crd ? { ...conflict, copies: crds.length } : undefined;
+    if (copy === crd) return undefined;
+  }
+  return undefined;
+}
