@@ -82,6 +82,13 @@ export interface WorkloadKindDef {
   groupSize?: string;
   /** Node labels the controller's placement guarantees, read from a field (Kaito: instance type from `resource.instanceType`). */
   nodeLabels?: Record<string, string>;
+  /**
+   * The controller sizes the runtime of the pod's first container from its CPU limit, so a limit there is
+   * configuration, not an accident: KubeRay passes the Ray container's `limits.cpu` (else its request) to
+   * `ray start --num-cpus`, and the Ray docs set requests equal to limits. `cpu-limit-throttling` does not
+   * judge that container's limit.
+   */
+  cpuLimitSizesRuntime?: boolean;
 }
 
 const KSERVE_MODEL_FIELDS = ['model', 'sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'lightgbm', 'paddle', 'pmml'];
@@ -89,7 +96,7 @@ const KSERVE_MODEL_FIELDS = ['model', 'sklearn', 'xgboost', 'tensorflow', 'pytor
 const RAY_HEAD_LABELS = { 'ray.io/node-type': 'head', 'ray.io/group': 'headgroup', 'ray.io/is-ray-node': 'yes' };
 const RAY_WORKER_LABELS = { 'ray.io/node-type': 'worker', 'ray.io/group': '{item}', 'ray.io/is-ray-node': 'yes' };
 const RAY_SOURCE =
-  'https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/config.html; labels and Service names: ray-project/kuberay ray-operator/controllers/ray/utils/constant.go, util.go (GenerateHeadServiceName, GenerateServeServiceName)';
+  'https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/config.html (Resources: num-cpus from the Ray container\'s CPU limit, requests = limits); kuberay docs/guidance/rayStartParams.md; labels and Service names: ray-project/kuberay ray-operator/controllers/ray/utils/constant.go, util.go (GenerateHeadServiceName, GenerateServeServiceName)';
 /** Ray cluster templates under a prefix (`spec` for RayCluster, `spec.rayClusterConfig`, `spec.rayClusterSpec`). */
 function rayTemplates(prefix: string, clusterLabel: boolean): PodTemplateLocation[] {
   const cluster: Record<string, string> = clusterLabel ? { 'ray.io/cluster': '{name}' } : {};
@@ -232,6 +239,7 @@ export const WORKLOAD_KINDS_TABLE: readonly WorkloadKindDef[] = [
     group: 'ray.io', kind: 'RayCluster', versions: ['v1'], serving: true,
     source: RAY_SOURCE,
     templates: rayTemplates('spec', true),
+    cpuLimitSizesRuntime: true,
     labels: { 'app.kubernetes.io/name': 'kuberay', 'app.kubernetes.io/created-by': 'kuberay-operator' },
     runtimeLabels: ['ray.io/identifier', 'ray.io/serve', 'ray.io/worker-group-replica-name', 'ray.io/worker-group-replica-index', 'ray.io/replica-host-index'],
     services: [{ name: '{name}-head-svc', nameFrom: 'spec.headGroupSpec.headService.metadata.name', labels: { 'ray.io/cluster': '{name}', 'ray.io/node-type': 'head' } }],
@@ -241,6 +249,7 @@ export const WORKLOAD_KINDS_TABLE: readonly WorkloadKindDef[] = [
     group: 'ray.io', kind: 'RayService', versions: ['v1'], serving: true,
     source: RAY_SOURCE,
     templates: rayTemplates('spec.rayClusterConfig', false),
+    cpuLimitSizesRuntime: true,
     labels: { 'app.kubernetes.io/name': 'kuberay', 'app.kubernetes.io/created-by': 'kuberay-operator' },
     runtimeLabels: ['ray.io/identifier', 'ray.io/serve', 'ray.io/worker-group-replica-name', 'ray.io/worker-group-replica-index', 'ray.io/replica-host-index'],
     services: [{ name: '{name}-head-svc' }, { name: '{name}-serve-svc' }],

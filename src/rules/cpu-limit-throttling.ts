@@ -44,7 +44,13 @@ export default defineRule<CpuLimitThrottlingOptions>({
         'not checked: for batch work a limit only makes the run longer, which is often the intent on a shared ' +
         'cluster. KServe\'s default limit is the cluster operator\'s setting, not the manifest\'s, and is not ' +
         'judged. With `allowExclusiveCpus`, a container whose request equals its limit in whole CPUs is accepted: ' +
-        'on nodes with the static CPU manager policy it gets dedicated cores and is not throttled that way.',
+        'on nodes with the static CPU manager policy it gets dedicated cores and is not throttled that way. ' +
+        'Severity: a warning for a container that serves a model (a recognised inference server, KServe\'s model server, ' +
+        'the container a model annotation or `MODEL_*` env names, or one given GPUs/TPUs), where throttling shows up as ' +
+        'inference tail latency; `info` for every other container (controllers, sidecars such as kube-rbac-proxy, web ' +
+        'apps): there a tight limit is often a deliberate bound on a small helper, and whether its latency matters is ' +
+        'not known. The Ray container of a KubeRay pod (RayCluster, RayService) is not judged on its limit: KubeRay ' +
+        'derives Ray\'s `--num-cpus` from it and the Ray docs set requests equal to limits.',
       fix:
         'Set `requests.cpu` to what the server needs at its usual load and remove `limits.cpu` (noisy neighbours ' +
         'are then bounded by their own requests). If a limit is mandatory on your cluster, set it to at least ' +
@@ -61,6 +67,7 @@ spec:
       containers:
         - name: scorer
           image: registry.example.com/ml/fraud-scorer:3.0.1
+          env: [{ name: MODEL_NAME, value: fraud-detector }]
           resources:
             requests: { cpu: "1", memory: 2Gi }
             limits: { cpu: 1200m, memory: 2Gi }
@@ -76,6 +83,7 @@ spec:
       containers:
         - name: scorer
           image: registry.example.com/ml/fraud-scorer:3.0.1
+          env: [{ name: MODEL_NAME, value: fraud-detector }]
           resources:
             requests: { cpu: "1", memory: 2Gi }
             limits: { memory: 2Gi }
@@ -102,7 +110,9 @@ spec:
       missingRequest:
         'container "{{container}}" sets no CPU request: it is scheduled as if it needed no CPU and gets the smallest CPU share when the node is busy',
       tightLimit:
-        'container "{{container}}" has a CPU limit of {{limit}} for a request of {{request}} (ratio {{ratio}}, below {{minRatio}}): CFS throttling pauses it on every burst and adds latency to {{work}}; remove the limit or raise it to at least {{needed}}',
+        'container "{{container}}" has a CPU limit of {{limit}} for a request of {{request}} (ratio {{ratio}}, below {{minRatio}}): CFS throttling pauses it whenever a burst uses up its quota for the period, which adds latency to inference; remove the limit or raise it to at least {{needed}}',
+      tightLimitOther:
+        'container "{{container}}" has a CPU limit of {{limit}} for a request of {{request}} (ratio {{ratio}}, below {{minRatio}}): CFS throttling pauses it whenever a burst uses up its quota for the period, which may slow it down',
     },
   },
 
@@ -112,21 +122,27 @@ spec:
     const reports: Report[] = [];
     const namespace = namespaceOf(object);
     const minRatio = typeof options.minLimitToRequestRatio === 'number' && options.minLimitToRequestRatio > 0 ? options.minLimitToRequestRatio : 2;
-    for (const ref of servingContainers(template)) {
+    const containers = servingContainers(template);
+    for (const ref of containers) {
+      // Serving wording and a warning only for containers that serve a model; advice (info) for the rest.
+      const servesAModel = servesModel(template, ref, model);
+      const doubt = servesAModel ? {} : { maxSeverity: 'info' as const };
       const cpuPath = (section: string) => [...ref.path, 'resources', section, 'cpu'];
       const request = effectiveResource(ref, 'requests', 'cpu', index, namespace, template);
       const limit = effectiveResource(ref, 'limits', 'cpu', index, namespace, template);
       if (request === 'invalid' || limit === 'invalid') continue; // not a quantity: schema-valid's finding
       if (request === undefined || request.value <= 0) {
-        reports.push({ messageId: 'missingRequest', data: { container: ref.name }, path: cpuPath('requests') });
+        reports.push({ messageId: 'missingRequest', data: { container: ref.name }, path: cpuPath('requests'), ...doubt });
         continue;
       }
       // A platform's default limit (KServe's) is the cluster operator's choice, not this manifest's.
       if (limit === undefined || limit.origin === 'platform' || limit.value >= minRatio * request.value) continue;
       if (options.allowExclusiveCpus && limit.value === request.value && Number.isInteger(limit.value)) continue;
+      // KubeRay sizes Ray from the Ray container's (the first container's) CPU limit: configuration, not an accident.
+      if (template.definition.cpuLimitSizesRuntime && ref === containers[0]) continue;
       const needed = formatCpu(Math.ceil(minRatio * request.value * 1000) / 1000);
       reports.push({
-        messageId: 'tightLimit',
+        messageId: servesAModel ? 'tightLimit' : 'tightLimitOther',
         data: {
           container: ref.name,
           limit: describeEffective(limit),
@@ -134,10 +150,9 @@ spec:
           ratio: ratioText(limit.value / request.value),
           minRatio: ratioText(minRatio),
           needed,
-          // Serving wording only for containers that serve a model.
-          work: servesModel(template, ref, model) ? 'inference' : 'its work',
         },
         path: cpuPath('limits'),
+        ...doubt,
         fix: `Remove resources.limits.cpu, or raise it to at least ${needed}.`,
       });
     }

@@ -94,31 +94,34 @@ spec:
       - name: proxy
         image: proxy:1.0.0
 `,
-      errors: [{ messageId: 'missingRequest', line: 9, message: /^container "proxy"/ }],
+      errors: [{ messageId: 'missingRequest', line: 9, severity: 'info', message: /^container "proxy"/ }],
     },
     {
-      name: 'limit too close to the request, pointing at the limit',
+      name: 'limit too close to the request, pointing at the limit; a container not known to serve a model: advice (info), no inference wording',
       yaml: deployment(cpu('"1"', '1200m')),
       errors: [{
-        messageId: 'tightLimit', line: 22, column: 20, path: 'spec.template.spec.containers[0].resources.limits.cpu',
-        message: 'container "scorer" has a CPU limit of 1200m for a request of 1 (ratio 1.2, below 2): CFS throttling pauses it on every burst and adds latency to its work; remove the limit or raise it to at least 2',
+        messageId: 'tightLimitOther', line: 22, column: 20, path: 'spec.template.spec.containers[0].resources.limits.cpu', severity: 'info',
+        message: 'container "scorer" has a CPU limit of 1200m for a request of 1 (ratio 1.2, below 2): CFS throttling pauses it whenever a burst uses up its quota for the period, which may slow it down',
       }],
     },
     {
       name: 'a model server (recognised vLLM image) gets inference wording',
       yaml: deployment(cpu('"1"', '1200m')).replace('registry.example.com/ml/fraud-scorer:3.0.1', 'vllm/vllm-openai:v0.10.1'),
-      errors: [{ messageId: 'tightLimit', line: 22, message: /adds latency to inference; remove/ }],
+      errors: [{
+        messageId: 'tightLimit', line: 22, severity: 'warning',
+        message: 'container "scorer" has a CPU limit of 1200m for a request of 1 (ratio 1.2, below 2): CFS throttling pauses it whenever a burst uses up its quota for the period, which adds latency to inference; remove the limit or raise it to at least 2',
+      }],
     },
     {
       name: 'a container of a workload annotated with its model gets inference wording',
       yaml: deployment(cpu('"1"', '1200m')).replace('  namespace: ml-serving-prod\n', '  namespace: ml-serving-prod\n  annotations: { mllint.io/model: fraud-detector }\n'),
-      errors: [{ messageId: 'tightLimit', line: 23, message: /adds latency to inference; remove/ }],
+      errors: [{ messageId: 'tightLimit', line: 23, severity: 'warning', message: /adds latency to inference; remove/ }],
     },
     {
       name: 'no request: points at `requests:`',
       yaml: deployment(cpu('')),
       errors: [{
-        messageId: 'missingRequest', line: 17, column: 13, path: 'spec.template.spec.containers[0].resources.requests.cpu',
+        messageId: 'missingRequest', line: 17, column: 13, path: 'spec.template.spec.containers[0].resources.requests.cpu', severity: 'info',
         message: 'container "scorer" sets no CPU request: it is scheduled as if it needed no CPU and gets the smallest CPU share when the node is busy',
       }],
     },
@@ -130,13 +133,13 @@ spec:
     {
       name: 'limit without request: the request is copied from it (ratio 1)',
       yaml: deployment(`          resources:\n            limits: { cpu: 500m, memory: 1Gi }\n`),
-      errors: [{ messageId: 'tightLimit', line: 17, column: 28, message: /limit of 500m for a request of 500m \(copied from its limit\) \(ratio 1, below 2\).* at least 1$/ }],
+      errors: [{ messageId: 'tightLimitOther', line: 17, column: 28, message: /limit of 500m for a request of 500m \(copied from its limit\) \(ratio 1, below 2\)/ }],
     },
     {
       name: 'ratio option; exclusive CPUs need whole CPUs',
       yaml: deployment(cpu('1500m', '1500m')),
       options: { minLimitToRequestRatio: 3, allowExclusiveCpus: true },
-      errors: [{ messageId: 'tightLimit', line: 22, message: /ratio 1, below 3\).* at least 4500m$/ }],
+      errors: [{ messageId: 'tightLimitOther', line: 22, message: /ratio 1, below 3\)/ }],
     },
     {
       name: 'a null requests map reads as missing',
@@ -154,7 +157,7 @@ spec:
     - type: Container
       default: { cpu: "1" }
 `,
-      errors: [{ messageId: 'tightLimit', line: 16, message: /limit of 1 \(default of LimitRange "defaults"\) for a request of 1 / }],
+      errors: [{ messageId: 'tightLimitOther', line: 16, message: /limit of 1 \(default of LimitRange "defaults"\) for a request of 1 / }],
     },
     {
       name: 'a sidecar and a bare Pod',
@@ -172,7 +175,7 @@ spec:
 `,
       errors: [
         { messageId: 'missingRequest', line: 22, message: /^container "exporter"/ },
-        { messageId: 'tightLimit', line: 32, path: 'spec.containers[0].resources.limits.cpu' },
+        { messageId: 'tightLimitOther', line: 32, path: 'spec.containers[0].resources.limits.cpu' },
       ],
     },
     {
@@ -188,7 +191,52 @@ spec:
         requests: { cpu: "1", memory: 2Gi }
         limits: { cpu: "1", memory: 2Gi }
 `,
-      errors: [{ messageId: 'tightLimit', line: 10, path: 'spec.predictor.sklearn.resources.limits.cpu', message: /^container "kserve-container"/ }],
+      errors: [{ messageId: 'tightLimit', line: 10, path: 'spec.predictor.sklearn.resources.limits.cpu', severity: 'warning', message: /^container "kserve-container"/ }],
+    },
+    {
+      name: 'KubeRay: the Ray container\'s limit sizes Ray (--num-cpus) and is not judged; a sidecar in the same pod is',
+      yaml: `apiVersion: ray.io/v1
+kind: RayCluster
+metadata: { name: rc, namespace: ml }
+spec:
+  headGroupSpec:
+    template:
+      spec:
+        containers:
+          - name: ray-head
+            image: rayproject/ray:2.9.0
+            resources: { requests: { cpu: "1", memory: 2Gi }, limits: { cpu: "1", memory: 2Gi } }
+          - name: log-shipper
+            image: fluent/fluent-bit:3.0.0
+            resources: { requests: { cpu: 100m }, limits: { cpu: 100m } }
+  workerGroupSpecs:
+    - groupName: gpu
+      replicas: 2
+      template:
+        spec:
+          containers:
+            - name: ray-worker
+              image: rayproject/ray:2.9.0-gpu
+              resources: { requests: { cpu: "8", nvidia.com/gpu: 1 }, limits: { cpu: "8", nvidia.com/gpu: 1 } }
+`,
+      errors: [{ messageId: 'tightLimitOther', line: 14, severity: 'info', message: /^container "log-shipper"/ }],
+    },
+    {
+      name: 'the same limits on a plain Deployment of a GPU model server are a warning',
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: worker, namespace: ml }
+spec:
+  selector: { matchLabels: { app: w } }
+  template:
+    metadata: { labels: { app: w } }
+    spec:
+      containers:
+        - name: ray-worker
+          image: rayproject/ray:2.9.0-gpu
+          resources: { requests: { cpu: "8", nvidia.com/gpu: 1 }, limits: { cpu: "8", nvidia.com/gpu: 1 } }
+`,
+      errors: [{ messageId: 'tightLimit', line: 12, severity: 'warning' }],
     },
   ],
 });
