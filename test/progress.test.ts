@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProgress, progressWanted } from '../src/progress.js';
-import { LATEST_POD, makeTree, removeTree } from './helpers.js';
+import { BROKEN_POD, makeTree, removeTree } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'mllint.js');
@@ -56,7 +56,7 @@ if (!hasScript) {
 
 describe.skipIf(!hasScript)('progress under a real pseudo-terminal (script)', () => {
   const files: Record<string, string> = {};
-  for (let i = 0; i < 40; i++) files[`apps/pod-${i}.yaml`] = LATEST_POD.replace('name: scorer', `name: scorer-${i}`);
+  for (let i = 0; i < 40; i++) files[`apps/pod-${i}.yaml`] = BROKEN_POD.replace('name: scorer', `name: scorer-${i}`);
   const tree = makeTree(files);
   dirs.push(tree);
 
@@ -66,7 +66,7 @@ describe.skipIf(!hasScript)('progress under a real pseudo-terminal (script)', ()
     const log = path.join(tree, 'terminal.log');
     const command = `env -u CI -u GITHUB_ACTIONS ${env} node ${JSON.stringify(BIN)} check --no-cache -f json ${flags} apps > ${JSON.stringify(out)}`;
     const r = spawnSync('script', ['-qec', command, log], { cwd: tree, encoding: 'utf8', env: { ...process.env, TERM: 'xterm' } });
-    expect(r.status, r.stderr).toBe(1); // image-pinned errors
+    expect(r.status, r.stderr).toBe(1); // image-pinned errors (truncated digests)
     const terminal = fs.readFileSync(log, 'utf8');
     return { terminal, report: fs.readFileSync(out, 'utf8') };
   }
