@@ -66,6 +66,9 @@ export function namespaceOf(object: LoadedObject): string {
  */
 export type Proximity = 'namespace' | 'file' | 'directory' | 'tree';
 
+/** At most this many names of a namespace are compared one by one for a hint; more go through the typo index. */
+const HINT_NAMES = 64;
+
 const PROXIMITY_RANK: Record<Proximity, number> = { namespace: 0, file: 0, directory: 1, tree: 2 };
 
 export class ResourceIndex {
@@ -344,6 +347,17 @@ export class ResourceIndex {
       for (const o of this.inNamespace(kind, namespace)) typos.add(o.name, o.name);
     }
     return typos.near(name);
+  }
+
+  /**
+   * Names near `name` (as `namesNear`, in `from`'s namespace) of objects not remote from `from` (see
+   * `isRemote`): a "did you mean" must not come from an unrelated sample folder.
+   */
+  namesNearFor(from: LoadedObject, kind: string, name: string): string[] {
+    const namespace = namespaceOf(from);
+    const all = this.inNamespace(kind, namespace);
+    const near = (n: string) => (this.nameIndex.get(nameKey(kind, namespace, n)) ?? []).some((o) => !this.isRemote(from, o));
+    return (all.length <= HINT_NAMES ? [...new Set(all.map((o) => o.name))] : this.namesNear(kind, namespace, name)).filter(near);
   }
 
   /** Workloads in a namespace whose pod label `key` has a value within about one edit of `value` (a lookup, built per namespace and key on first use). */

@@ -89,11 +89,11 @@ spec:
     if (NOT_SCALABLE.has(kind)) return [{ messageId: 'notScalable', data, path: [...refPath, 'kind'] }];
     if (index.find(kind, namespace, name)) return [];
 
-    const otherKind = SCALABLE_KINDS.map((k) => index.find(k, namespace, name)).find((o) => o !== undefined);
+    const otherKind = SCALABLE_KINDS.map((k) => index.findFor(object, k, name)).find((o) => o !== undefined && !index.isRemote(object, o));
     if (otherKind) {
       return [{ messageId: 'wrongKind', data: { ...data, actualKind: otherKind.kind }, path: [...refPath, 'kind'] }];
     }
-    const candidate = closestString(name, index.namesNear(kind, namespace, name));
+    const candidate = closestString(name, index.namesNearFor(object, kind, name));
     if (candidate) return [{ messageId: 'typo', data: { ...data, candidate }, path: [...refPath, 'name'] }];
     // The target may be applied from elsewhere (another repository, an operator): likely wrong, not certain.
     return [{ messageId: 'missing', data, path: [...refPath, 'name'], maxSeverity: 'warning' }];

@@ -2,9 +2,8 @@ import { defineRule, type Report } from './define-rule.js';
 import { namespaceOf, type ResourceIndex } from '../engine/context.js';
 import { getAt } from '../engine/extract.js';
 import { isPlainObject } from '../loaders/objects.js';
-import type { Path } from '../types.js';
+import type { LoadedObject, Path } from '../types.js';
 import { describePortRef, describeServicePorts, servicePortsOf, toPortRef, type PortRef } from './utils/ports.js';
-import { HINT_CANDIDATES } from './utils/selector-hints.js';
 import { closestString } from './utils/strings.js';
 
 export type IngressBackendExistsOptions = Record<string, never>;
@@ -92,7 +91,7 @@ spec:
     for (const backend of backendsOf(object.object)) {
       const service = index.findFor(object, 'Service', backend.name);
       if (!service) {
-        const hint = missingServiceHint(backend.name, namespace, index);
+        const hint = missingServiceHint(object, backend.name, namespace, index);
         reports.push({
           messageId: 'serviceMissing',
           data: { service: backend.name, namespace, hint },
@@ -121,11 +120,10 @@ spec:
   },
 });
 
-function missingServiceHint(name: string, namespace: string, index: ResourceIndex): string {
-  // A small namespace is compared name by name; a large one through the typo index (bounded cost per backend).
-  const services = index.inNamespace('Service', namespace);
-  const candidates = services.length <= HINT_CANDIDATES ? services.map((s) => s.name) : index.namesNear('Service', namespace, name);
-  const close = closestString(name, candidates);
+function missingServiceHint(ingress: LoadedObject, name: string, namespace: string, index: ResourceIndex): string {
+  // Names of Services near the Ingress (not from an unrelated folder when it has no namespace); a small
+  // namespace compared name by name, a large one through the typo index (bounded cost per backend).
+  const close = closestString(name, index.namesNearFor(ingress, 'Service', name));
   if (close !== undefined) return `; did you mean "${close}"?`;
   const elsewhere = index.findAnywhere('Service', name).find((s) => namespaceOf(s) !== namespace);
   return elsewhere

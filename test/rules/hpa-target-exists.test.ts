@@ -33,6 +33,9 @@ spec:
   maxReplicas: 10
 `;
 
+/** The same text without its `namespace:` line (a samples monorepo): the HPA's kind moves to line 8, name to 9. */
+const bare = (yaml: string) => yaml.replace(/^  namespace: .*\n/m, '');
+
 ruleTester(rule, {
   valid: [
     { name: 'same file', yaml: `${workload('Deployment', 'fraud-scorer')}---\n${hpa('Deployment', 'fraud-scorer')}` },
@@ -54,6 +57,21 @@ ${hpa('Rollout', 'fraud-scorer')}`,
     { name: 'no namespace on either means default', yaml: `${workload('Deployment', 'a').replace('  namespace: ml-serving-prod\n', '')}---\n${hpa('Deployment', 'a').replace('  namespace: ml-serving-prod\n', '')}` },
   ],
   invalid: [
+    {
+      name: 'no namespace: a StatefulSet of that name in another sample folder is no evidence of a wrong kind, nor a hint',
+      files: { 'samples/a/hpa.yaml': bare(hpa('Deployment', 'web')), 'samples/b/web.yaml': bare(workload('StatefulSet', 'web')), 'samples/c/webb.yaml': bare(workload('Deployment', 'webb')) },
+      errors: [{ messageId: 'missing', severity: 'warning', file: 'samples/a/hpa.yaml', line: 9 }],
+    },
+    {
+      name: 'no namespace: the same folder gives the wrong kind',
+      files: { 'samples/a/hpa.yaml': bare(hpa('Deployment', 'web')), 'samples/a/web.yaml': bare(workload('StatefulSet', 'web')) },
+      errors: [{ messageId: 'wrongKind', file: 'samples/a/hpa.yaml', line: 8 }],
+    },
+    {
+      name: 'no namespace: a near name in the same folder is a hint',
+      files: { 'samples/a/hpa.yaml': bare(hpa('Deployment', 'web')), 'samples/a/webb.yaml': bare(workload('Deployment', 'webb')) },
+      errors: [{ messageId: 'typo', file: 'samples/a/hpa.yaml', line: 9, message: /"webb"/ }],
+    },
     {
       name: 'no such Deployment',
       yaml: hpa('Deployment', 'fraud-scorer'),

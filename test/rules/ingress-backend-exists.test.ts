@@ -91,6 +91,16 @@ spec:
   ],
   invalid: [
     {
+      name: 'no namespace: a near Service name in another sample folder is no hint (the finding stays a warning)',
+      files: { 'samples/a/ingress.yaml': bare(ingress(backend('web-svc', 'number: 80'))), 'samples/b/service.yaml': bare(service('webb-svc')) },
+      errors: [{ messageId: 'serviceMissing', severity: 'warning', file: 'samples/a/ingress.yaml', line: 15, message: /namespace "default"$/ }],
+    },
+    {
+      name: 'no namespace: a near Service name in the same folder is a hint',
+      files: { 'samples/a/ingress.yaml': bare(ingress(backend('web-svc', 'number: 80'))), 'samples/a/service.yaml': bare(service('webb-svc')) },
+      errors: [{ messageId: 'serviceMissing', severity: 'error', file: 'samples/a/ingress.yaml', line: 15, message: /did you mean "webb-svc"\?$/ }],
+    },
+    {
       name: 'no namespace: of two Services named alike, the one in the same folder is checked',
       files: {
         'samples/a/ingress.yaml': bare(ingress(backend('fraud-scorer', 'name: grpc'))),
