@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { minimatch } from 'minimatch';
+import { globMatch as safeGlobMatch } from '../config/safe-match.js';
 import type { K8sObject, Path } from '../types.js';
 import type { DiscoveredFile } from '../loaders/files.js';
 import { toDisplayPath } from '../loaders/files.js';
@@ -389,7 +389,7 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
 
 /** Argo CD's include/exclude: a glob or `{a,b}` list, matched against the path relative to the app's directory. */
 function globMatch(rel: string, glob: string): boolean {
-  return minimatch(rel, glob, { dot: true }) || minimatch(path.posix.basename(rel), glob, { dot: true });
+  return safeGlobMatch(rel, glob) || safeGlobMatch(path.posix.basename(rel), glob);
 }
 
 /** One file of a directory source, with the destination namespace filled in; positions stay the file's own. */

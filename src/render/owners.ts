@@ -13,8 +13,8 @@
  *   `destination.namespace`. Kustomize: the source's `kustomize` overrides are what `kustomize edit set
  *   image|nameprefix|namesuffix|namespace|replicas`, `edit add label|annotation` and `patches` write into
  *   the kustomization (util/kustomize/kustomize.go `Build`); mllint renders them as a wrapper kustomization.
- * - ApplicationSet (docs "Generators"): `list` elements and `git` `directories` are expanded; other
- *   generators are reported as not expanded.
+ * - ApplicationSet (docs "Generators"): `list` elements, `git` `directories` and `git` `files` are
+ *   expanded; other generators are reported as not expanded.
  * - Flux (fluxcd.io docs "Kustomization", "HelmRelease"): `spec.path` of the GitRepository source,
  *   `targetNamespace` sets the namespace of every namespaced object; over a kustomization, `images`,
  *   `patches`, `namePrefix`, `nameSuffix` are added to it (kustomize-controller's generator); HelmRelease `chart.spec.chart` is a
@@ -23,7 +23,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { minimatch } from 'minimatch';
+import { globMatch } from '../config/safe-match.js';
 import type { K8sObject, Path, PathSegment } from '../types.js';
 import { isPlainObject } from '../loaders/objects.js';
 import { parseYamlDocuments } from '../loaders/yaml.js';
@@ -439,16 +439,38 @@ export function expandApplicationSet(owner: Owner, repo: RepoContext): { apps: A
     const paramSets: Array<Record<string, unknown>> = [];
     if (isPlainObject(g.list) && Array.isArray(g.list.elements)) {
       for (const e of g.list.elements) if (isPlainObject(e)) paramSets.push(e);
-    } else if (isPlainObject(g.git) && Array.isArray(g.git.directories)) {
+    } else if (isPlainObject(g.git) && (Array.isArray(g.git.directories) || Array.isArray(g.git.files))) {
       const repoURL = str(g.git.repoURL);
       if (repoURL && repo.url && normalizeRepoUrl(repoURL) !== repo.url) return;
-      const includes = g.git.directories.filter((d) => isPlainObject(d) && typeof d.path === 'string' && d.exclude !== true).map((d) => String((d as Record<string, unknown>).path));
-      const excludes = g.git.directories.filter((d) => isPlainObject(d) && typeof d.path === 'string' && d.exclude === true).map((d) => String((d as Record<string, unknown>).path));
-      for (const dir of listDirectories(repo.root, 6)) {
-        if (!includes.some((glob) => minimatch(dir, glob)) || excludes.some((glob) => minimatch(dir, glob))) continue;
-        const segments = dir.split('/');
-        const basename = segments[segments.length - 1];
-        paramSets.push({ path: { path: dir, basename, basenameNormalized: basename.replace(/[^a-zA-Z0-9-]/g, '-').toLowerCase(), segments } });
+      if (!repoURL && !repo.url) return;
+      const globs = (list: unknown[], excluded: boolean) => list.filter((d) => isPlainObject(d) && typeof d.path === 'string' && (d.exclude === true) === excluded).map((d) => String((d as Record<string, unknown>).path));
+      const pathParams = (dir: string, file?: string) => {
+        const segments = dir === '' ? [] : dir.split('/');
+        const basename = segments[segments.length - 1] ?? '';
+        const normalize = (n: string) => n.replace(/[^a-zA-Z0-9-]/g, '-').toLowerCase();
+        return { path: dir, basename, basenameNormalized: normalize(basename), segments, ...(file !== undefined ? { filename: file, filenameNormalized: normalize(file) } : {}) };
+      };
+      if (Array.isArray(g.git.directories)) {
+        const includes = globs(g.git.directories, false);
+        const excludes = globs(g.git.directories, true);
+        for (const dir of listDirectories(repo.root, 6)) {
+          if (!includes.some((glob) => globMatch(dir, glob)) || excludes.some((glob) => globMatch(dir, glob))) continue;
+          paramSets.push({ path: pathParams(dir) });
+        }
+      } else {
+        // git files generator (docs "Git Generator", files): each JSON/YAML file (or each element of a
+        // list in it) gives its keys as parameters, with `path` the file's directory.
+        const includes = globs(g.git.files as unknown[], false);
+        const excludes = globs(g.git.files as unknown[], true);
+        for (const file of listRepoFiles(repo.root, 6)) {
+          if (!/\.(json|ya?ml)$/i.test(file) || !includes.some((glob) => globMatch(file, glob)) || excludes.some((glob) => globMatch(file, glob))) continue;
+          const read = readText(path.join(repo.root, file), repo.roots);
+          const parsed = read.ok ? parseYamlDocuments(read.text)[0] : undefined;
+          const content = parsed && parsed.errors.length === 0 ? parsed.value : undefined;
+          const elements = Array.isArray(content) ? content : [content];
+          const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+          for (const e of elements) if (isPlainObject(e)) paramSets.push({ ...e, path: pathParams(dir, file.slice(dir === '' ? 0 : dir.length + 1)) });
+        }
       }
     } else {
       const kind = Object.keys(g)[0] ?? 'unknown';
@@ -482,6 +504,28 @@ function listDirectories(root: string, maxDepth: number): string[] {
       const r = rel ? `${rel}/${e.name}` : e.name;
       out.push(r);
       walk(path.join(dir, e.name), r, depth + 1);
+    }
+  };
+  walk(root, '', 1);
+  return out.sort();
+}
+
+/** Files of the repository (relative, `/`-separated), to a depth, skipping dot folders; at most 20,000. */
+function listRepoFiles(root: string, maxDepth: number): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, rel: string, depth: number) => {
+    if (depth > maxDepth || out.length > 20_000) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path.join(dir, e.name), r, depth + 1);
+      else if (e.isFile()) out.push(r);
     }
   };
   walk(root, '', 1);

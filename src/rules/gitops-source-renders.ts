@@ -18,7 +18,7 @@ export default defineRule<Record<string, never>>({
         'not render, the controller cannot generate manifests: the Application goes to `ComparisonError`/`Unknown` ' +
         'and nothing in it is deployed or updated, including the fix the pull request was meant to ship.',
       checks:
-        'For every Argo CD Application (and each Application an ApplicationSet list or git-directory generator ' +
+        'For every Argo CD Application (and each Application an ApplicationSet list or git (directories, files) generator ' +
         'makes), Flux Kustomization and HelmRelease whose source is this repository (`repository.url` in the ' +
         "config or git's `origin`; without either, a source whose path exists here): the path exists, each " +
         "`valueFiles` entry exists and is YAML, and the chart renders with the real `helm template` (unvendored dependencies are `gitops-not-rendered`: " +

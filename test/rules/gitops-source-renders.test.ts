@@ -189,6 +189,52 @@ spec:
     expect(findings.find((f) => f.resource?.kind === 'Pod' && f.resource.name === 'search')?.via).toBe('Application argocd/svc-search');
     expect(findings.find((f) => f.resource?.kind === 'Pod' && f.resource.name === 'ranker')?.resource?.namespace).toBe('ml-models');
   });
+
+  it('ApplicationSet git files generator: each config file (or each element of a list in it) makes an Application', () => {
+    const set = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: models
+  namespace: argocd
+spec:
+  generators:
+    - git:
+        repoURL: https://github.com/acme/ml-gitops.git
+        revision: HEAD
+        files:
+          - path: "models/*/deploy.json"
+          - path: "models/retired/deploy.json"
+            exclude: true
+  template:
+    metadata:
+      name: "{{model.name}}"
+    spec:
+      project: default
+      source:
+        repoURL: https://github.com/acme/ml-gitops.git
+        targetRevision: HEAD
+        path: "{{path}}/{{model.overlay}}"
+      destination:
+        server: https://kubernetes.default.svc
+        namespace: "{{model.namespace}}"
+`;
+    const { findings } = lint({
+      '.mllint.yaml': `${CONFIG}rules: { namespace-set: error }\n`,
+      'argocd/models.yaml': set,
+      'models/ranker/deploy.json': '{ "model": { "name": "ranker", "overlay": "prod", "namespace": "ml-ranking" } }\n',
+      'models/ranker/prod/pod.yaml': POD('ranker'),
+      'models/embedder/deploy.json': '{ "model": { "name": "embedder", "overlay": "gone", "namespace": "ml-embed" } }\n',
+      'models/retired/deploy.json': '{ "model": { "name": "old", "overlay": "prod", "namespace": "ml-old" } }\n',
+      'models/retired/prod/pod.yaml': POD('old'),
+    });
+    expect(only(findings, 'gitops-source-renders').map((f) => `${f.file}:${f.line} ${f.message}`)).toEqual([
+      `argocd/models.yaml:${lineOf(set, 'path: "{{path}}')} Application argocd/embedder: path "models/embedder/gone" does not exist in this repository; Argo CD cannot generate its manifests`,
+    ]);
+    const ranker = findings.find((f) => f.resource?.kind === 'Pod' && f.resource.name === 'ranker');
+    expect([ranker?.resource?.namespace, ranker?.via]).toEqual(['ml-ranking', 'Application argocd/ranker']);
+    // The excluded file makes no Application: its pod is linted raw, without a namespace.
+    expect(only(findings, 'namespace-set').map((f) => f.file)).toEqual(['models/retired/prod/pod.yaml']);
+  });
 });
 
 describe('gitops-source-renders: Flux', () => {
