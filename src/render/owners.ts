@@ -425,7 +425,7 @@ function inlineKeyPosition(scalar: RelocatedPosition, text: string, inner: Path)
   return { ...scalar, position: { line: target, column, endLine: target, endColumn: column } };
 }
 
-/** ApplicationSet with list and git-directory generators → Applications (plain objects) and where their fields come from. */
+/** ApplicationSet with list and git (directories, files) generators → Applications (plain objects) and where their fields come from. */
 export function expandApplicationSet(owner: Owner, repo: RepoContext): { apps: Array<{ object: K8sObject; where: (p: Path) => RelocatedPosition }>; problems: OwnerProblem[] } {
   const spec = isPlainObject(owner.object.spec) ? owner.object.spec : {};
   const template = isPlainObject(spec.template) ? spec.template : undefined;

@@ -23,7 +23,7 @@ export default defineRule<Record<string, never>>({
         'Application `kustomize.components` and `commonAnnotationsEnvsubst`, a `namePrefix`/`nameSuffix` that would replace the ' +
         "kustomization's own, kustomize overrides when kustomize rendering is off or the kustomization cannot be rendered, " +
         'ApplicationSet generators other than `list` and ' +
-        '`git` directories, Flux HelmRelease charts from a HelmRepository or `chartRef`, `valuesFrom` Secrets or ' +
+        '`git` (directories, files), Flux HelmRelease charts from a HelmRepository or `chartRef`, `valuesFrom` Secrets or ' +
         'ConfigMaps not in the tree, Flux Kustomization `postBuild`/`commonMetadata`/`components` (and `images`/`patches` ' +
         'on a folder without a kustomization), a missing `helm` program, and a chart ' +
         'whose dependencies are not vendored in `charts/` (mllint never runs `helm dependency update`; reported at `dependencies:`).',
