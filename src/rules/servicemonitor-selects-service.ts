@@ -130,6 +130,14 @@ spec:
   },
 });
 
+/**
+ * The targets nearest to a monitor that looks in its own namespace (see ResourceIndex.nearest: without a
+ * namespace, the same file, then the same folder, before the rest of the tree); others as matched.
+ */
+function nearestInScope<T>(monitor: LoadedObject, index: ResourceIndex, scope: Scope, items: T[], objectOf: (item: T) => LoadedObject): T[] {
+  return !scope.any && scope.namespaces.length === 1 && scope.namespaces[0] === namespaceOf(monitor) ? index.nearest(monitor, items, objectOf) : items;
+}
+
 /** An object named for a message about a scope: with its namespace unless the scope is that one namespace. */
 function describeIn(object: LoadedObject, scope: Scope): string {
   return !scope.any && scope.namespaces.length === 1 ? describeObject(object, scope.namespaces[0]) : describeObjectWithNamespace(object);
@@ -205,7 +213,7 @@ function podLookups(index: ResourceIndex, scope: Scope): Lookups<Workload> {
 
 function checkServiceMonitor(monitor: LoadedObject, index: ResourceIndex, selector: LabelSelector, scope: Scope): Report[] {
   const lookups = serviceLookups(index, scope);
-  const services = lookups.matching(selector);
+  const services = nearestInScope(monitor, index, scope, lookups.matching(selector), (s) => s);
   if (services.length === 0) {
     const podsOnly = podLookups(index, scope).matching(selector, 1)[0];
     if (podsOnly && !isEmptySelector(selector)) {
@@ -222,6 +230,8 @@ function checkServiceMonitor(monitor: LoadedObject, index: ResourceIndex, select
   const reports: Report[] = [];
   const endpoints = getAt(monitor.object, ['spec', 'endpoints']);
   if (!Array.isArray(endpoints)) return reports;
+  // Services tied to the monitor only by the rest of the tree (no namespace, another folder): no evidence about ports.
+  if (services.every((s) => index.isRemote(monitor, s))) return reports;
   const servicesText = describeObjects(services);
   let pods: { workloads: Workload[]; ports: ContainerPort[] } | undefined;
   endpoints.forEach((endpoint, i) => {
@@ -271,9 +281,10 @@ function podsBehind(services: readonly LoadedObject[], index: ResourceIndex): { 
 
 function checkPodMonitor(monitor: LoadedObject, index: ResourceIndex, selector: LabelSelector, scope: Scope): Report[] {
   const lookups = podLookups(index, scope);
-  const workloads = lookups.matching(selector);
+  const workloads = nearestInScope(monitor, index, scope, lookups.matching(selector), (w) => w.object);
   if (workloads.length === 0) return selectorMissReports(selector, scope, lookups);
   const reports: Report[] = [];
+  if (workloads.every((w) => index.isRemote(monitor, w.object))) return reports;
   const endpoints = getAt(monitor.object, ['spec', 'podMetricsEndpoints']);
   if (!Array.isArray(endpoints)) return reports;
   const ports = workloads.flatMap((w) => containerPortsOf(w));

@@ -52,8 +52,20 @@ ${spec}`;
 
 const SELECT_APP = '  selector:\n    matchLabels:\n      app: fraud-scorer\n';
 
+/** The same text without its `namespace:` line (a samples monorepo). */
+const bare = (yaml: string) => yaml.replace(/^  namespace: .*\n/m, '');
+const ENDPOINT_GRPC_METRICS = `${SELECT_APP}  endpoints:\n    - port: grpc-metrics\n`;
+
 ruleTester(rule, {
   valid: [
+    {
+      name: 'no namespace: a Service only in another sample folder says nothing about the endpoint port',
+      files: { 'samples/a/monitor.yaml': bare(serviceMonitor(ENDPOINT_GRPC_METRICS)), 'samples/b/app.yaml': `${bare(deployment())}---\n${bare(service())}` },
+    },
+    {
+      name: 'no namespace: a PodMonitor with pods only in another sample folder',
+      files: { 'samples/a/monitor.yaml': bare(podMonitor(`${SELECT_APP}  podMetricsEndpoints:\n    - port: grpc-metrics\n`)), 'samples/b/app.yaml': bare(deployment()) },
+    },
     {
       name: 'own namespace, across directories',
       files: {
@@ -103,6 +115,11 @@ ruleTester(rule, {
     { name: 'endpoints not a list, spec null', yaml: `${service()}---\n${serviceMonitor(`${SELECT_APP}  endpoints: metrics\n`)}---\napiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata: { name: y }\nspec: null\n` },
   ],
   invalid: [
+    {
+      name: 'no namespace: a Service in the same folder is checked',
+      files: { 'samples/a/monitor.yaml': bare(serviceMonitor(ENDPOINT_GRPC_METRICS)), 'samples/a/app.yaml': `${bare(deployment())}---\n${bare(service())}` },
+      errors: [{ messageId: 'portMissing', file: 'samples/a/monitor.yaml', line: 10 }],
+    },
     {
       name: 'endpoint port names no Service port, across directories',
       files: {
