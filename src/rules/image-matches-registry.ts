@@ -25,7 +25,7 @@ export default defineRule<Record<string, never>>({
         'Only with image checks on (`--check-images` or `registries.check: true`; `--offline` turns them off). ' +
         'Each image of each container is resolved with its registry\'s OCI distribution API (`HEAD ' +
         '/v2/<name>/manifests/<tag>`, image indexes and manifest lists accepted; Docker Hub names normalised; ' +
-        'credentials from `~/.docker/config.json`). An image whose tag or digest the registry does not have is an ' +
+        'credentials from `DOCKER_AUTH_CONFIG` or `~/.docker/config.json`). An image whose tag or digest the registry does not have is an ' +
         'error (`missing`); `repo:tag@digest` whose tag now points at another digest is a warning (`tagMoved`), ' +
         'and an error when the pinned digest itself is gone (`pinnedMissing`). A registry that cannot be asked is ' +
         'one `online-source-unavailable` warning and its images are not judged.',

@@ -94,25 +94,55 @@ export interface RegistryCredentials {
   password: string;
 }
 
+/** Where registry credentials came from, for messages (never the credentials themselves). */
+export type CredentialOrigin = 'DOCKER_AUTH_CONFIG' | 'the Docker config';
+
+export interface DockerCredentials {
+  byHost: Map<string, RegistryCredentials & { origin: CredentialOrigin }>;
+  /** Problems with the sources of credentials (e.g. DOCKER_AUTH_CONFIG that is not JSON), safe to print. */
+  problems: string[];
+}
+
 /**
- * Credentials per registry host from the Docker client's config file (`auths.<host>.auth`, base64
- * `user:password`, or `username`/`password`). Docker Hub's key is `https://index.docker.io/v1/`.
- * A missing or unreadable file is no credentials.
+ * Credentials per registry host, as the Docker client and GitLab CI take them:
+ *
+ * 1. `DOCKER_AUTH_CONFIG` in the environment: the text of a Docker `config.json` (`{"auths": {…}}`), the
+ *    convention of GitLab CI/CD (https://docs.gitlab.com/ci/docker/using_docker_images/#access-an-image-from-a-private-container-registry),
+ *    where it takes precedence over the runner's config file. Usable from any CI as a masked secret.
+ * 2. `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`.
+ *
+ * Each `auths.<host>` entry has `auth` (base64 `user:password`) or `username` + `password`; Docker Hub's key
+ * is `https://index.docker.io/v1/`. A missing or unreadable file is no credentials; a `DOCKER_AUTH_CONFIG`
+ * that is not such JSON is a problem (reported without its content) and no credentials.
  */
-export function dockerCredentials(env: Record<string, string | undefined>): Map<string, RegistryCredentials> {
-  const out = new Map<string, RegistryCredentials>();
+export function dockerCredentials(env: Record<string, string | undefined>): DockerCredentials {
+  const out: DockerCredentials = { byHost: new Map(), problems: [] };
   const dir = env.DOCKER_CONFIG || path.join(env.HOME || os.homedir(), '.docker');
-  let parsed: unknown;
   try {
     const file = path.join(dir, 'config.json');
     const stat = fs.statSync(file);
-    if (!stat.isFile() || stat.size > 1024 * 1024) return out;
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (stat.isFile() && stat.size <= 1024 * 1024) addAuths(out, JSON.parse(fs.readFileSync(file, 'utf8')), 'the Docker config');
   } catch {
-    return out;
+    // no readable Docker config: no credentials from it
   }
-  const auths = (parsed as { auths?: unknown })?.auths;
-  if (typeof auths !== 'object' || auths === null) return out;
+  const fromEnv = env.DOCKER_AUTH_CONFIG;
+  if (fromEnv !== undefined && fromEnv.trim() !== '') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fromEnv);
+    } catch {
+      parsed = undefined;
+    }
+    const auths = (parsed as { auths?: unknown } | undefined)?.auths;
+    if (typeof auths !== 'object' || auths === null || Array.isArray(auths)) out.problems.push('DOCKER_AUTH_CONFIG is not a Docker config JSON ({"auths": {…}}); it was ignored');
+    else addAuths(out, parsed, 'DOCKER_AUTH_CONFIG');
+  }
+  return out;
+}
+
+function addAuths(out: DockerCredentials, parsed: unknown, origin: CredentialOrigin): void {
+  const auths = (parsed as { auths?: unknown } | undefined)?.auths;
+  if (typeof auths !== 'object' || auths === null) return;
   for (const [key, value] of Object.entries(auths as Record<string, unknown>)) {
     if (typeof value !== 'object' || value === null) continue;
     const entry = value as { auth?: unknown; username?: unknown; password?: unknown };
@@ -132,9 +162,8 @@ export function dockerCredentials(env: Record<string, string | undefined>): Map<
     if (username === undefined || password === undefined) continue;
     let host = key.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
     if (host === 'index.docker.io' || host === 'docker.io') host = DOCKER_HUB;
-    out.set(host, { username, password });
+    out.byHost.set(host, { username, password, origin });
   }
-  return out;
 }
 
 /** A challenge from `WWW-Authenticate`: scheme and parameters. */
@@ -158,7 +187,7 @@ class RegistryClient {
 
   constructor(
     readonly host: string,
-    private readonly credentials: RegistryCredentials | undefined,
+    private readonly credentials: (RegistryCredentials & { origin: CredentialOrigin }) | undefined,
     private readonly options: { ca?: string; deadline: number },
   ) {
     this.base = registryBase(host);
@@ -188,7 +217,7 @@ class RegistryClient {
     }
     if (answer.status === 404) return { registry: this.base, found: false };
     if (answer.status === 401 || answer.status === 403) {
-      throw new OnlineError(`HTTP ${answer.status} ${answer.status === 401 ? 'unauthorized' : 'forbidden'}${this.credentials ? ' with the credentials of the Docker config' : ' (no credentials for it in the Docker config)'}`, 'auth', answer.status);
+      throw new OnlineError(`HTTP ${answer.status} ${answer.status === 401 ? 'unauthorized' : 'forbidden'}${this.credentials ? ` with the credentials of ${this.credentials.origin}` : ' (no credentials for it in DOCKER_AUTH_CONFIG or the Docker config)'}`, 'auth', answer.status);
     }
     throw new OnlineError(`HTTP ${answer.status} for a manifest`, 'http', answer.status);
   }
@@ -230,7 +259,7 @@ class RegistryClient {
     realm.searchParams.set('scope', challenge.params.scope ?? `repository:${repository}:pull`);
     const tokenAnswer = await request(realm, { method: 'GET', headers: basic ? { authorization: basic } : {}, ca: this.options.ca, deadline: this.options.deadline });
     if (tokenAnswer.status === 401 || tokenAnswer.status === 403) {
-      throw new OnlineError(`the token service refused ${basic ? 'the credentials of the Docker config' : 'anonymous access'} (HTTP ${tokenAnswer.status})`, 'auth', tokenAnswer.status);
+      throw new OnlineError(`the token service refused ${basic ? `the credentials of ${this.credentials!.origin}` : 'anonymous access'} (HTTP ${tokenAnswer.status})`, 'auth', tokenAnswer.status);
     }
     if (tokenAnswer.status !== 200) throw new OnlineError(`the token service answered HTTP ${tokenAnswer.status}`, 'http', tokenAnswer.status);
     let token: unknown;
@@ -282,7 +311,7 @@ export async function resolveImages(images: Iterable<string>, options: { env: Re
     const name = parseImageName(image);
     if (!name) continue;
     let client = clients.get(name.registry);
-    if (!client) clients.set(name.registry, (client = new RegistryClient(name.registry, credentials.get(name.registry), options)));
+    if (!client) clients.set(name.registry, (client = new RegistryClient(name.registry, credentials.byHost.get(name.registry), options)));
     const registryClient = client;
     jobs.push(
       (async () => {
@@ -305,6 +334,9 @@ export async function resolveImages(images: Iterable<string>, options: { env: Re
     const name = parseImageName(image);
     if (name && failed.has(name.registry)) delete out[image];
   }
-  const warnings = [...failed.entries()].map(([registry, message]) => `image registry at ${clients.get(registry)?.base ?? registryBase(registry)} unreachable: ${message}; image checks skipped for its images`);
+  const warnings = [
+    ...credentials.problems.map((problem) => `image registries: ${problem}`),
+    ...[...failed.entries()].map(([registry, message]) => `image registry at ${clients.get(registry)?.base ?? registryBase(registry)} unreachable: ${message}; image checks skipped for its images`),
+  ];
   return { images: out, warnings };
 }

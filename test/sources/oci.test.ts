@@ -126,8 +126,32 @@ describeRegistry('OCI registry, htpasswd Basic auth over TLS with a test CA', ()
     expect(findingsOf(out.stdout, 'image-matches-registry').map((f) => f.line)).toEqual([13]);
   });
 
+  it('DOCKER_AUTH_CONFIG (GitLab CI convention) is used, before the Docker config file, and never printed', async () => {
+    const dir = files();
+    const auth = (password: string) => JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${REGISTRY_USER.username}:${password}`).toString('base64') } } });
+    const out = await check(dir, ['--check-images'], { DOCKER_CONFIG: dockerConfig(dir, 'file-password-wrong-5'), DOCKER_AUTH_CONFIG: auth(REGISTRY_USER.password) });
+    expect(findingsOf(out.stdout, 'online-source-unavailable')).toEqual([]);
+    expect(findingsOf(out.stdout, 'image-matches-registry').map((f) => f.line)).toEqual([13]);
+    for (const secret of [REGISTRY_USER.password, 'file-password-wrong-5', Buffer.from(`${REGISTRY_USER.username}:${REGISTRY_USER.password}`).toString('base64')]) {
+      expect(out.stdout + out.stderr).not.toContain(secret);
+    }
+
+    const wrong = await check(dir, ['--check-images'], { DOCKER_CONFIG: path.join(dir, 'nowhere'), DOCKER_AUTH_CONFIG: auth('env-password-wrong-6') });
+    expect(findingsOf(wrong.stdout, 'online-source-unavailable').map((w) => w.message)).toEqual([
+      expect.stringMatching(/HTTP 401 unauthorized with the credentials of DOCKER_AUTH_CONFIG; image checks skipped for its images$/),
+    ]);
+    expect(wrong.stdout + wrong.stderr).not.toContain('env-password-wrong-6');
+
+    const broken = await check(dir, ['--check-images'], { DOCKER_CONFIG: dockerConfig(dir), DOCKER_AUTH_CONFIG: '{"auths": "secret-text-7"' });
+    expect(findingsOf(broken.stdout, 'online-source-unavailable').map((w) => w.message)).toEqual([
+      'image registries: DOCKER_AUTH_CONFIG is not a Docker config JSON ({"auths": {…}}); it was ignored',
+    ]);
+    expect(findingsOf(broken.stdout, 'image-matches-registry').map((f) => f.line)).toEqual([13]);
+    expect(broken.stdout + broken.stderr).not.toContain('secret-text-7');
+  });
+
   it.each([
-    ['no credentials', undefined, /HTTP 401 unauthorized \(no credentials for it in the Docker config\)/],
+    ['no credentials', undefined, /HTTP 401 unauthorized \(no credentials for it in DOCKER_AUTH_CONFIG or the Docker config\)/],
     ['a wrong password', 'not-the-password-7', /HTTP 401 unauthorized with the credentials of the Docker config/],
   ])('%s: one warning, its images not judged', async (_name, password, message) => {
     const dir = files();
