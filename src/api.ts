@@ -191,7 +191,13 @@ export async function lintPathsOnline(paths: string[], options: LintOptions = {}
     settings: { ...settings, registry: facts.registry ?? settings.registry, images: facts.images },
     helmCharts,
     unreadable: discovery.unreadable,
-    runFindings: facts.warnings.map((w) => ({ ruleId: 'online-source-unavailable', message: w.message, file: w.file ?? '(online sources)', line: w.line })),
+    // A source turned on by a flag or environment variable has no file: the finding has none (file ""), and says which.
+    runFindings: facts.warnings.map((w) => ({
+      ruleId: 'online-source-unavailable',
+      message: w.file === undefined && w.origin ? `${w.message} (set by ${w.origin})` : w.message,
+      file: w.file ?? '',
+      line: w.line,
+    })),
     progress: options.progress,
   });
   return { ok: true, result: addFingerprints(result, cwd), config, cached: false };
@@ -217,7 +223,7 @@ export function lintText(text: string, options: { display?: string; config?: Con
 export function addFingerprints(result: LintResult, cwd: string): LintResult {
   const root = gitRepositoryRoot(cwd) ?? cwd;
   for (const f of result.findings) {
-    const rel = f.file === '-' ? '-' : path.relative(root, path.resolve(cwd, f.file)).split(path.sep).join('/');
+    const rel = f.file === '-' || f.file === '' ? f.file : path.relative(root, path.resolve(cwd, f.file)).split(path.sep).join('/');
     f.fingerprint = fingerprintOf(f, rel);
   }
   return result;

@@ -62,7 +62,7 @@ function entryIdentity(entry: BaselineEntry): string {
 /** `file` of a finding (relative to `cwd`, or `-`) → relative to `baseDir`, with `/` separators. */
 export function rebaseFile(file: string, cwd: string, baseDir: string): string {
   const isUri = !path.isAbsolute(file) && /^[a-z][a-z0-9+.-]*:/i.test(file);
-  if (file === '-' || isUri) return file;
+  if (file === '-' || file === '' || isUri) return file;
   const rel = path.relative(baseDir, path.resolve(cwd, file));
   return rel.split(path.sep).join('/');
 }

@@ -51,8 +51,8 @@ export interface ConfigFile {
   aliasByNamespace?: Record<string, string>;
   /** `registry.mlflow`: the online source; `caFile` absolute; `file`/`line` say where the URL was written. */
   mlflow?: { url?: string; caFile?: string; tags?: { image?: string; footprint?: string; loadSeconds?: string }; file: string; line: number };
-  /** `registries`: resolve image tags with the OCI distribution API. */
-  registries?: { check?: boolean; caFile?: string };
+  /** `registries`: resolve image tags with the OCI distribution API; `file`/`line` say where `check` (else the section) was written. */
+  registries?: { check?: boolean; caFile?: string; file?: string; line?: number };
   /** `timeouts.onlineSeconds`: one budget for all online lookups of a run. */
   onlineSeconds?: number;
   nodesFile?: string;
@@ -300,7 +300,14 @@ export function parseConfigText(text: string, file: string, display: string, con
           line: yaml.positionOf(['registry', 'mlflow', config.registry.mlflow.url ? 'url' : undefined].filter((s): s is string => s !== undefined)).line,
         }
       : undefined,
-    registries: config.registries ? { check: config.registries.check, caFile: resolvePath(config.registries.caFile) } : undefined,
+    registries: config.registries
+      ? {
+          check: config.registries.check,
+          caFile: resolvePath(config.registries.caFile),
+          file: display,
+          line: yaml.positionOf(['registries', config.registries.check !== undefined ? 'check' : undefined].filter((s): s is string => s !== undefined)).line,
+        }
+      : undefined,
     onlineSeconds: config.timeouts?.onlineSeconds,
     nodesFile: resolvePath(config.cluster?.nodesFile),
     nodePools: (config.cluster?.nodePools ?? []).map((pool: any) => ({

@@ -33,7 +33,7 @@ export interface LintInput {
   onlyRules?: ReadonlySet<string>;
   /** `loadSources(sources)`, when the caller already loaded them (e.g. to resolve online sources first). */
   loaded?: LoadedSource[];
-  /** Findings about the run itself, not about a file (e.g. an unreachable online source). */
+  /** Findings about the run itself (an unreachable online source); `file` "" for one in no file (line and column 0). */
   runFindings?: Array<{ ruleId: string; message: string; file: string; line?: number }>;
   /** Progress of parsing and of the rules (src/progress.ts). */
   progress?: ProgressCallback;
@@ -128,8 +128,10 @@ export function lint(input: LintInput): LintResult {
   }
   for (const entry of input.runFindings ?? []) {
     extraSources.push({ display: entry.file, text: '' });
-    const line = entry.line ?? 1;
-    engineFinding(entry.ruleId, { file: entry.file }, entry.message, input.sources.length + extraSources.length - 1, { line, column: 1, endLine: line, endColumn: 1 });
+    // File "": a finding about the run itself (a flag, the environment), at no line of any file.
+    const line = entry.file === '' ? 0 : (entry.line ?? 1);
+    const column = entry.file === '' ? 0 : 1;
+    engineFinding(entry.ruleId, { file: entry.file }, entry.message, input.sources.length + extraSources.length - 1, { line, column, endLine: line, endColumn: column });
   }
   const allSources = [...input.sources, ...extraSources];
 

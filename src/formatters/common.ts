@@ -14,6 +14,16 @@ function repositoryUrl(p: typeof pkg): string | undefined {
   return p.homepage?.replace(/#.*$/, '');
 }
 
+/**
+ * A finding about the run, in no file (`file` ""; line and column 0): an online source turned on by a flag
+ * or environment variable, which its message names. Formats show it under this label, never as a path.
+ */
+export const RUN_LOCATION = '(command line and environment)';
+
+export function isRunFinding(f: { file: string }): boolean {
+  return f.file === '';
+}
+
 /** Link to a rule's section of docs/rules.md (GitHub's heading anchors equal the rule ids). */
 export function ruleDocsUrl(ruleId: string): string {
   return HOMEPAGE.startsWith('https://github.com/') ? `${HOMEPAGE}/blob/main/docs/rules.md#${ruleId}` : `${HOMEPAGE}#readme`;
@@ -24,7 +34,7 @@ export function ruleDocsUrl(ruleId: string): string {
  * separators; undefined when it is not a path under the root (stdin, or a file outside it).
  */
 export function repoRelativePath(file: string, context: Pick<FormatterContext, 'cwd' | 'repoRoot'>): string | undefined {
-  if (file === '-') return undefined;
+  if (file === '-' || file === '') return undefined;
   const root = context.repoRoot ?? context.cwd;
   const rel = path.relative(root, path.resolve(context.cwd, file));
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;

@@ -8,7 +8,7 @@
 import { escapeMarkdown } from './hygiene.js';
 import type { Finding, LintResult, Severity } from '../types.js';
 import type { FormatterContext, FormatterReport } from './index.js';
-import { repoRelativePath, ruleDocsUrl } from './common.js';
+import { isRunFinding, repoRelativePath, ruleDocsUrl, RUN_LOCATION } from './common.js';
 import { describeObjects } from '../engine/identity.js';
 
 /** GitHub drops a step summary over 1 MiB; stay well below it. */
@@ -38,14 +38,17 @@ export default function formatGithub(result: LintResult, context: FormatterConte
 
 function annotation(f: Finding, context: FormatterContext): string {
   const file = repoRelativePath(f.file, context) ?? f.file;
-  const props: Array<[string, string | number]> = [
-    ['file', file],
-    ['line', f.line],
-    ['col', f.column],
-    ['endLine', f.endLine],
-    ['endColumn', f.endColumn],
-    ['title', `mllint ${f.ruleId}`],
-  ];
+  // A finding in no file (a flag, the environment) is an annotation of the run, without a position.
+  const props: Array<[string, string | number]> = isRunFinding(f)
+    ? [['title', `mllint ${f.ruleId}`]]
+    : [
+        ['file', file],
+        ['line', f.line],
+        ['col', f.column],
+        ['endLine', f.endLine],
+        ['endColumn', f.endColumn],
+        ['title', `mllint ${f.ruleId}`],
+      ];
   const objects = describeObjects(f);
   const label = f.resources && f.resources.length > 1 ? 'Objects' : 'Object';
   const text = `${f.message}${objects ? `\n${label}: ${objects}` : ''}${f.fix ? `\n${f.fix}` : ''}`;
@@ -82,7 +85,7 @@ export function renderJobSummary(result: LintResult, context: FormatterContext):
   let size = Buffer.byteLength(out.join('\n'));
   for (const [i, f] of result.findings.entries()) {
     const rel = repoRelativePath(f.file, context);
-    const where = `${rel ?? f.file}:${f.line}:${f.column}`;
+    const where = isRunFinding(f) ? RUN_LOCATION : `${rel ?? f.file}:${f.line}:${f.column}`;
     const link = rel === undefined ? undefined : blobUrl(rel, f.line, context);
     const location = link ? `[${cell(where)}](${link})` : cell(where);
     const object = f.resource ? `${describeObjects(f)}${f.path ? ` · ${f.path}` : ''}` : '';

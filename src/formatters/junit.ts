@@ -8,6 +8,7 @@
 import type { Finding, LintResult, Severity } from '../types.js';
 import type { FormatterContext } from './index.js';
 import { describeObjects } from '../engine/identity.js';
+import { isRunFinding, RUN_LOCATION } from './common.js';
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
@@ -33,7 +34,7 @@ export default function formatJunit(result: LintResult, context?: Pick<Formatter
       const findings = files.get(file)!;
       const failing = findings.filter((f) => RANK[f.severity] >= failOn);
       const passing = findings.filter((f) => RANK[f.severity] < failOn);
-      cases.push(`    <testcase name="${attr(file)}" classname="${attr(ruleId)}">`);
+      cases.push(`    <testcase name="${attr(file === '' ? RUN_LOCATION : file)}" classname="${attr(ruleId)}">`);
       for (const f of failing) cases.push(`      <failure type="${f.severity}" message="${attr(f.message)}">${text(failureBody(f))}</failure>`);
       if (passing.length > 0) cases.push(`      <system-out>${text(passing.map(failureBody).join('\n\n'))}</system-out>`);
       cases.push('    </testcase>');
@@ -64,7 +65,7 @@ export default function formatJunit(result: LintResult, context?: Pick<Formatter
 }
 
 function failureBody(f: Finding): string {
-  const lines = [`${f.file}:${f.line}:${f.column}: ${f.severity}: ${f.message}`];
+  const lines = [`${isRunFinding(f) ? RUN_LOCATION : `${f.file}:${f.line}:${f.column}`}: ${f.severity}: ${f.message}`];
   if (f.resource) lines.push(`${f.resources && f.resources.length > 1 ? 'objects' : 'object'}: ${describeObjects(f)}${f.path ? ` at ${f.path}` : ''}`);
   if (f.fix) lines.push(`fix: ${f.fix}`);
   return lines.join('\n');

@@ -12,7 +12,7 @@ import { RULES, getRule } from '../rules/index.js';
 import type { Rule } from '../rules/define-rule.js';
 import type { Finding, LintResult, ResourceIdentity, Severity } from '../types.js';
 import type { FormatterContext } from './index.js';
-import { HOMEPAGE, repoRelativePath, ruleDocsUrl } from './common.js';
+import { HOMEPAGE, isRunFinding, repoRelativePath, ruleDocsUrl } from './common.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SRCROOT = '%SRCROOT%';
@@ -25,7 +25,7 @@ export default function formatSarif(result: LintResult, context: FormatterContex
   const rules = describeRules(context.rules ?? RULES, result.findings);
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const seen = new Map<string, number>();
-  const results = result.findings.map((f) => {
+  const results = result.findings.filter((f) => !isRunFinding(f)).map((f) => {
     const location = artifactLocation(f.file, context);
     const fingerprintBase = fingerprintOf(f, location.uri);
     const occurrence = seen.get(fingerprintBase) ?? 0;
@@ -49,6 +49,11 @@ export default function formatSarif(result: LintResult, context: FormatterContex
     if (Object.keys(properties).length > 0) out.properties = properties;
     return out;
   });
+  const runNotifications = result.findings.filter(isRunFinding).map((f) => ({
+    level: LEVEL[f.severity],
+    message: { text: messageText(f) },
+    associatedRule: { id: f.ruleId, ...(ruleIndex.has(f.ruleId) ? { index: ruleIndex.get(f.ruleId) } : {}) },
+  }));
   const root = context.repoRoot ?? context.cwd;
   const log = {
     $schema: SARIF_SCHEMA,
@@ -66,6 +71,9 @@ export default function formatSarif(result: LintResult, context: FormatterContex
         },
         originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(root).href.replace(/\/?$/, '/')}` } },
         columnKind: 'utf16CodeUnits',
+        // Findings in no file (an online source set by a flag or environment variable failed) are about the
+        // run, not the code: SARIF's tool execution notifications (§3.20.21), which need no location.
+        ...(runNotifications.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: runNotifications }] } : {}),
         results,
       },
     ],

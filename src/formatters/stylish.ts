@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import type { Finding, LintResult, Severity } from '../types.js';
 import type { FormatterContext } from './index.js';
 import { describeObjects } from '../engine/identity.js';
+import { isRunFinding, RUN_LOCATION } from './common.js';
 
 export default function formatStylish(result: LintResult, context: FormatterContext): string {
   const c = pc.createColors(context.color);
@@ -12,11 +13,11 @@ export default function formatStylish(result: LintResult, context: FormatterCont
   for (const f of result.findings) {
     if (f.file !== currentFile) {
       if (currentFile !== undefined) lines.push('');
-      lines.push(c.underline(f.file));
+      lines.push(c.underline(isRunFinding(f) ? RUN_LOCATION : f.file));
       currentFile = f.file;
     }
-    const where = `${f.file}:${f.line}:${f.column}`;
-    lines.push(`  ${c.dim(where)}  ${paint[f.severity](f.severity.padEnd(7))}  ${f.message}  ${c.dim(f.ruleId)}`);
+    const where = isRunFinding(f) ? '' : `${c.dim(`${f.file}:${f.line}:${f.column}`)}  `;
+    lines.push(`  ${where}${paint[f.severity](f.severity.padEnd(7))}  ${f.message}  ${c.dim(f.ruleId)}`);
     const detail = describeResource(f);
     if (detail) lines.push(`      ${c.dim(detail)}`);
   }

@@ -34,13 +34,21 @@ export interface OnlineOptions {
   checkImages?: boolean;
 }
 
-/** One warning about a source, shown as an `online-source-unavailable` finding. */
+/**
+ * One warning about a source, shown as an `online-source-unavailable` finding, located where the source
+ * was turned on: the config file and line, or (no file) the flag or environment variable named by `origin`.
+ */
 export interface OnlineWarning {
   message: string;
   /** Where the source was configured (config file and line), when it was. */
   file?: string;
   line?: number;
+  /** The flag or environment variable that configured the source, when no config file did (`--mlflow-url`). */
+  origin?: string;
 }
+
+/** Where a source was turned on: a config line, or a flag / environment variable. */
+export type SourceOrigin = Pick<OnlineWarning, 'file' | 'line' | 'origin'>;
 
 export interface OnlineFacts {
   /** The model registry as MLflow has it now, for the models the manifests serve. */
@@ -56,8 +64,7 @@ export interface MlflowSetup {
   client: MlflowClient;
   tags: MlflowTagNames;
   /** Where the URL came from, for the warning's position. */
-  file?: string;
-  line?: number;
+  where: SourceOrigin;
 }
 
 /** Whether any online source is configured for this run (without touching the network). */
@@ -79,6 +86,12 @@ function imageChecksOn(options: OnlineOptions): boolean {
 /** `registries.check` was set by a config inside the repository and not confirmed by `--check-images`. */
 function imageChecksRefused(options: OnlineOptions): boolean {
   return !options.offline && options.checkImages !== true && options.config.registries?.check === true && configInsideRepository(options);
+}
+
+/** Where image checks were turned on: `--check-images`, else the config's `registries.check` line. */
+function imagesOrigin(options: OnlineOptions): SourceOrigin {
+  if (options.checkImages) return { origin: '--check-images' };
+  return { file: options.config.registries?.file, line: options.config.registries?.line };
 }
 
 /** The MLflow URL and where it came from: the flag, the config, else `MLFLOW_TRACKING_URI` (http(s) only). */
@@ -182,11 +195,11 @@ export async function resolveOnline(objects: readonly LoadedObject[], settings: 
     );
   }
   if (imageChecksRefused(options)) {
-    facts.warnings.push({ message: `registries.check in a config inside the repository was ignored: a pull request may not choose which hosts mllint connects to; pass --check-images in the CI job to check images` });
+    facts.warnings.push({ message: `registries.check in a config inside the repository was ignored: a pull request may not choose which hosts mllint connects to; pass --check-images in the CI job to check images`, ...imagesOrigin(options) });
   }
   if (imageChecksOn(options)) {
     const { ca, problem } = readCa(options.config.registries?.caFile, options);
-    if (problem) facts.warnings.push({ message: `image registries: ${problem}; using the default CAs` });
+    if (problem) facts.warnings.push({ message: `image registries: ${problem}; using the default CAs`, file: options.config.registries?.file, line: options.config.registries?.line });
     // After MLflow: the images registered for the served versions are resolved too (digest comparisons).
     const mlflowDone = Promise.allSettled(work);
     work.push(
@@ -201,10 +214,10 @@ export async function resolveOnline(objects: readonly LoadedObject[], settings: 
         .then(
           (result) => {
             facts.images = result.images;
-            facts.warnings.push(...result.warnings.map((message) => ({ message })));
+            facts.warnings.push(...result.warnings.map((message) => ({ message, ...imagesOrigin(options) })));
           },
           (err: unknown) => {
-            facts.warnings.push({ message: `image registries unreachable: ${errorText(err)}; image checks skipped` });
+            facts.warnings.push({ message: `image registries unreachable: ${errorText(err)}; image checks skipped`, ...imagesOrigin(options) });
           },
         ),
     );
@@ -216,7 +229,9 @@ export async function resolveOnline(objects: readonly LoadedObject[], settings: 
   });
   const outcome = await Promise.race([Promise.all(work).then(() => 'done' as const), expired]);
   clearTimeout(timer);
-  if (outcome === 'expired') facts.warnings.push({ message: `online lookups did not finish within timeouts.onlineSeconds (${seconds} s); the rest were skipped` });
+  if (outcome === 'expired') {
+    facts.warnings.push({ message: `online lookups did not finish within timeouts.onlineSeconds (${seconds} s); the rest were skipped`, ...(mlflow?.where ?? imagesOrigin(options)) });
+  }
   return facts;
 }
 
@@ -226,7 +241,7 @@ export function setupMlflow(options: OnlineOptions, deadline: number, facts: Onl
   if (!source) return undefined;
   let shown = displayUrl(source.url);
   if (shown === '(invalid URL)') {
-    facts.warnings.push({ message: `MLflow URL is not a valid URL; version checks skipped` });
+    facts.warnings.push({ message: `MLflow URL is not a valid URL; version checks skipped`, ...mlflowOrigin(source.from, options) });
     return undefined;
   }
   const insideRepo = source.from === 'config' && configInsideRepository(options);
@@ -243,7 +258,7 @@ export function setupMlflow(options: OnlineOptions, deadline: number, facts: Onl
   }
   const credentials = mlflowCredentialsFromEnv(options.env);
   const { ca, problem } = readCa(options.config.mlflow?.caFile, options);
-  if (problem) facts.warnings.push({ message: `MLflow registry at ${shown}: ${problem}; using the default CAs` });
+  if (problem) facts.warnings.push({ message: `MLflow registry at ${shown}: ${problem}; using the default CAs`, file: options.config.mlflow?.file, line: options.config.mlflow?.line });
   const client = new MlflowClient({ url: source.url, credentials, ca, deadline });
   shown = client.shown;
   return {
@@ -251,9 +266,14 @@ export function setupMlflow(options: OnlineOptions, deadline: number, facts: Onl
     shown,
     client,
     tags: { ...DEFAULT_MLFLOW_TAGS, ...(options.config.mlflow?.tags ?? {}) },
-    file: source.from === 'config' ? options.config.mlflow?.file : undefined,
-    line: source.from === 'config' ? options.config.mlflow?.line : undefined,
+    where: mlflowOrigin(source.from, options),
   };
+}
+
+/** Where the MLflow URL was set: the config line of `registry.mlflow.url`, `--mlflow-url` or `MLFLOW_TRACKING_URI`. */
+function mlflowOrigin(from: 'flag' | 'config' | 'env', options: OnlineOptions): SourceOrigin {
+  if (from === 'config') return { file: options.config.mlflow?.file, line: options.config.mlflow?.line };
+  return { origin: from === 'flag' ? '--mlflow-url' : 'MLFLOW_TRACKING_URI' };
 }
 
 export function errorText(err: unknown): string {
@@ -263,7 +283,7 @@ export function errorText(err: unknown): string {
 function mlflowWarning(mlflow: MlflowSetup, err: unknown, settings: RunSettings): OnlineWarning {
   let message = `MLflow registry at ${mlflow.shown} unreachable: ${errorText(err)}`;
   message += settings.registry ? `; version checks use the snapshot ${settings.registry.file}` : '; version checks skipped';
-  return { message, file: mlflow.file, line: mlflow.line };
+  return { message, ...mlflow.where };
 }
 
 /** Runs `task` over `items`, at most `limit` at a time; the first rejection rejects the whole. */

@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeTree, removeTree, runCli } from '../helpers.js';
 import { freePort } from '../servers/mlflow-server.js';
+import { MULTITOOL, validateSarif } from '../sarif-multitool.js';
 
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -98,7 +99,7 @@ describe('online-source-unavailable', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({
       severity: 'warning',
-      message: `MLflow registry at http://127.0.0.1:${port} unreachable: connection refused; version checks skipped`,
+      message: `MLflow registry at http://127.0.0.1:${port} unreachable: connection refused; version checks skipped (set by --mlflow-url)`,
     });
     expect(out.code).toBe((await check(tree(), ['--offline'])).code);
     // The alias warning needs no registry and is still given.
@@ -114,7 +115,7 @@ describe('online-source-unavailable', () => {
     expect(elapsed).toBeLessThan(1500 + 1500);
     const warnings = warningsOf(out.stdout);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0].message).toMatch(/did not answer in time \(timeouts\.onlineSeconds\); version checks skipped$/);
+    expect(warnings[0].message).toMatch(/did not answer in time \(timeouts\.onlineSeconds\); version checks skipped \(set by --mlflow-url\)$/);
     expect(silent.connections()).toBeGreaterThan(0);
   });
 
@@ -141,7 +142,7 @@ describe('online-source-unavailable', () => {
     });
     const out = await check(dir, ['--mlflow-url', `http://127.0.0.1:${port}`]);
     expect(warningsOf(out.stdout).map((w) => w.message)).toEqual([
-      `MLflow registry at http://127.0.0.1:${port} unreachable: connection refused; version checks use the snapshot model-registry.yaml`,
+      `MLflow registry at http://127.0.0.1:${port} unreachable: connection refused; version checks use the snapshot model-registry.yaml (set by --mlflow-url)`,
     ]);
     const findings = (JSON.parse(out.stdout).findings as any[]).filter((f) => f.ruleId === 'model-version-matches-registry' && f.severity === 'error');
     expect(findings.map((f) => f.line)).toEqual([13]);
@@ -152,6 +153,52 @@ describe('online-source-unavailable', () => {
     const dir = tree({ '.mllint.yaml': `# team config\nregistry:\n  mlflow:\n    url: http://127.0.0.1:${port}\n` });
     const out = await check(dir, [], { MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}` });
     expect(warningsOf(out.stdout).map((w) => [w.file, w.line])).toEqual([['.mllint.yaml', 4]]);
+  });
+
+  it('a source set by a flag or the environment is in no file, in every format; SARIF stays valid', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const dir = tree();
+    const byFlag = warningsOf((await check(dir, ['--mlflow-url', url])).stdout);
+    expect(byFlag.map((w) => [w.file, w.line, w.column, w.message])).toEqual([
+      ['', 0, 0, `MLflow registry at ${url} unreachable: connection refused; version checks skipped (set by --mlflow-url)`],
+    ]);
+    const byEnv = warningsOf((await check(dir, [], { MLFLOW_TRACKING_URI: url })).stdout);
+    expect(byEnv.map((w) => [w.file, w.line, w.message])).toEqual([['', 0, `MLflow registry at ${url} unreachable: connection refused; version checks skipped (set by MLFLOW_TRACKING_URI)`]]);
+
+    const stylish = await runCli(['check', '--no-cache', '--no-color', '--mlflow-url', url], { cwd: dir });
+    expect(stylish.stdout).toContain(`(command line and environment)\n  warning  MLflow registry at ${url} unreachable`);
+    expect(stylish.stdout).not.toContain('(online sources)');
+    const github = await runCli(['check', '--no-cache', '--format', 'github', '--mlflow-url', url], { cwd: dir });
+    expect(github.stdout).toContain(`::warning title=mllint online-source-unavailable::MLflow registry at ${url} unreachable`);
+
+    const sarifOut = await runCli(['check', '--no-cache', '--format', 'sarif', '--mlflow-url', url], { cwd: dir });
+    const sarif = JSON.parse(sarifOut.stdout);
+    const run = sarif.runs[0];
+    expect(run.results.some((r: any) => r.ruleId === 'online-source-unavailable')).toBe(false);
+    expect(run.invocations).toEqual([
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: [
+          { level: 'warning', message: { text: expect.stringContaining('(set by --mlflow-url)') }, associatedRule: { id: 'online-source-unavailable', index: expect.any(Number) } },
+        ],
+      },
+    ]);
+    expect(run.tool.driver.rules[run.invocations[0].toolExecutionNotifications[0].associatedRule.index].id).toBe('online-source-unavailable');
+    if (MULTITOOL) expect(validateSarif({ sarif }).map((p) => `${p.level} ${p.ruleId}: ${p.message}`)).toEqual([]);
+  });
+
+  it('image checks turned on by the config: the warning sits at its registries.check line', async () => {
+    const port = await freePort();
+    const dir = tree({ 'deploy.yaml': DEPLOYMENT.replace(/registry\.example\.com/g, `127.0.0.1:${port}`), '.mllint.yaml': `# team config\nregistries:\n  caFile: nowhere.pem\n  check: true\n` });
+    // A config outside the repository (the user's own) may turn image checks on.
+    const outside = makeTree({ 'team.yaml': 'registries:\n  check: true\n' });
+    dirs.push(outside);
+    const out = await check(dir, ['--config', path.join(outside, 'team.yaml')]);
+    expect(warningsOf(out.stdout).map((w) => [w.file, w.line])).toEqual([[path.relative(dir, path.join(outside, 'team.yaml')), 2]]);
+    // Inside the repository it is ignored, with the warning at that line.
+    const refused = await check(dir, []);
+    expect(warningsOf(refused.stdout).map((w) => [w.file, w.line, w.message])).toEqual([['.mllint.yaml', 4, expect.stringMatching(/^registries\.check in a config inside the repository was ignored/)]]);
   });
 
   it('credentials never appear: not from the URL, not from the environment', async () => {
@@ -226,7 +273,7 @@ describe('online-source-unavailable', () => {
       const out = await check(tree(), ['--mlflow-url', url]);
       const warnings = warningsOf(out.stdout);
       expect(warnings).toHaveLength(1);
-      expect(warnings[0].message).toMatch(/TLS certificate not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT; set NODE_EXTRA_CA_CERTS or the config's caFile\); version checks skipped$/);
+      expect(warnings[0].message).toMatch(/TLS certificate not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT; set NODE_EXTRA_CA_CERTS or the config's caFile\); version checks skipped \(set by --mlflow-url\)$/);
     });
 
     itTls('registry.mlflow.caFile inside the repository trusts it; one outside the repository is refused', async () => {

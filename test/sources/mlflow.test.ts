@@ -213,7 +213,7 @@ describeMlflow('MLflow with basic auth (--app-name basic-auth)', () => {
     expect(warnings[0].severity).toBe('warning');
     expect(warnings[0].message).toMatch(new RegExp(`^MLflow registry at ${server.url.replace(/[.]/g, '\\.')} unreachable: `));
     expect(warnings[0].message).toMatch(message);
-    expect(warnings[0].message).toMatch(/; version checks skipped$/);
+    expect(warnings[0].message).toMatch(/; version checks skipped \(set by --mlflow-url\)$/);
     expect(only(out.stdout, 'model-version-matches-registry')).toEqual([]);
     expect(out.code).toBe((await runCli(['check', '--no-cache', '--offline'], { cwd: dir })).code);
     expect(out.stdout + out.stderr).not.toContain('wrong-secret-value');

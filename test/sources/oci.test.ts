@@ -138,13 +138,13 @@ describeRegistry('OCI registry, htpasswd Basic auth over TLS with a test CA', ()
 
     const wrong = await check(dir, ['--check-images'], { DOCKER_CONFIG: path.join(dir, 'nowhere'), DOCKER_AUTH_CONFIG: auth('env-password-wrong-6') });
     expect(findingsOf(wrong.stdout, 'online-source-unavailable').map((w) => w.message)).toEqual([
-      expect.stringMatching(/HTTP 401 unauthorized with the credentials of DOCKER_AUTH_CONFIG; image checks skipped for its images$/),
+      expect.stringMatching(/HTTP 401 unauthorized with the credentials of DOCKER_AUTH_CONFIG; image checks skipped for its images \(set by --check-images\)$/),
     ]);
     expect(wrong.stdout + wrong.stderr).not.toContain('env-password-wrong-6');
 
     const broken = await check(dir, ['--check-images'], { DOCKER_CONFIG: dockerConfig(dir), DOCKER_AUTH_CONFIG: '{"auths": "secret-text-7"' });
     expect(findingsOf(broken.stdout, 'online-source-unavailable').map((w) => w.message)).toEqual([
-      'image registries: DOCKER_AUTH_CONFIG is not a Docker config JSON ({"auths": {…}}); it was ignored',
+      'image registries: DOCKER_AUTH_CONFIG is not a Docker config JSON ({"auths": {…}}); it was ignored (set by --check-images)',
     ]);
     expect(findingsOf(broken.stdout, 'image-matches-registry').map((f) => f.line)).toEqual([13]);
     expect(broken.stdout + broken.stderr).not.toContain('secret-text-7');
@@ -161,7 +161,7 @@ describeRegistry('OCI registry, htpasswd Basic auth over TLS with a test CA', ()
     expect(warnings.map((w) => w.message)).toHaveLength(1);
     expect(warnings[0].message).toMatch(new RegExp(`^image registry at https://${registry.host.replace(/\./g, '\\.')} unreachable: `));
     expect(warnings[0].message).toMatch(message);
-    expect(warnings[0].message).toMatch(/; image checks skipped for its images$/);
+    expect(warnings[0].message).toMatch(/; image checks skipped for its images \(set by --check-images\)$/);
     expect(findingsOf(out.stdout, 'image-matches-registry')).toEqual([]);
     expect(out.stdout + out.stderr).not.toContain('not-the-password-7');
   });
