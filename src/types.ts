@@ -106,4 +106,6 @@ export interface LintResult {
   summary: Summary;
   /** The display names of the linted sources (for reports that list clean files; not printed by json). */
   files?: string[];
+  /** Rules that ran on workloads without the facts their main check needs (engine/idle.ts; stylish only). */
+  idle?: Array<{ ruleId: string; need: string; reason: string }>;
 }

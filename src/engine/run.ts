@@ -17,6 +17,7 @@ import { renderPath } from './paths.js';
 import { mergeSameLocation, namedPath } from './identity.js';
 import { EMPTY_SETTINGS, type RunSettings } from './settings.js';
 import { checkSuppressions, ignoredRulesOf, isSuppressed } from './suppress.js';
+import { idleReason, type IdleRule } from './idle.js';
 import suppressionRule from '../rules/suppression-valid.js';
 import type { ProgressCallback } from '../progress.js';
 
@@ -146,6 +147,8 @@ export function lint(input: LintInput): LintResult {
     if (!set) map.set(id, (set = new Set()));
     set.add(ruleId);
   };
+  /** Per rule that declares `needs`: the objects it ran on (for idle rules). */
+  const ranObjects = new Map<Rule<any>, LoadedObject[]>();
   const ruleList = input.rules ?? RULES;
   for (const [ruleIndex, rule] of ruleList.entries()) {
     input.progress?.('checking rules', ruleIndex, ruleList.length);
@@ -157,6 +160,7 @@ export function lint(input: LintInput): LintResult {
       const setting = input.ruleSettings.settingFor(rule.meta.id, { file: source.display, absPath: source.absPath, namespace: object.namespace });
       if (setting.severity === 'off') continue;
       note(ranOn, object.id, rule.meta.id);
+      if (rule.meta.needs) ranObjects.set(rule, [...(ranObjects.get(rule) ?? []), object]);
       for (const finding of runRule(rule, object, index, setting.options, settings)) {
         if (isSuppressed(finding.ruleId, ignoredRulesOf(object, index))) {
           suppressed++;
@@ -241,9 +245,18 @@ export function lint(input: LintInput): LintResult {
   findings.sort(compareFindings);
   const merged = mergeSameLocation(findings);
 
+  const idle: IdleRule[] = [];
+  for (const [rule, ran] of ranObjects) {
+    for (const need of rule.meta.needs ?? []) {
+      const reason = idleReason(need, ran, index, settings);
+      if (reason) idle.push({ ruleId: rule.meta.id, need, reason });
+    }
+  }
+
   return {
     files: [...new Set(input.sources.map((s) => s.display))], // a chart rendered for two Applications is one file
     findings: merged,
+    ...(idle.length > 0 ? { idle } : {}),
     summary: {
       files: input.sources.length,
       resources: objects.length,

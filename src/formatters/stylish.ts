@@ -1,9 +1,13 @@
-/** The default terminal format: findings grouped by file, `file:line:col`, coloured, a summary line and a per-rule count line. */
+/**
+ * The default terminal format: findings grouped by file, `file:line:col`, coloured, a summary line, a per-rule
+ * count line, and a line naming the rules that were idle for lack of facts (engine/idle.ts).
+ */
 import pc from 'picocolors';
 import type { Finding, LintResult, Severity } from '../types.js';
 import type { FormatterContext } from './index.js';
 import { describeObjects } from '../engine/identity.js';
 import { isRunFinding, RUN_LOCATION } from './common.js';
+import { describeIdle } from '../engine/idle.js';
 
 export default function formatStylish(result: LintResult, context: FormatterContext): string {
   const c = pc.createColors(context.color);
@@ -31,6 +35,8 @@ export default function formatStylish(result: LintResult, context: FormatterCont
     lines.push(`${(errors > 0 ? c.red : warnings > 0 ? c.yellow : c.blue)(c.bold(`✖ ${counts}`))}${c.dim(` · ${scope}`)}`);
     lines.push(c.dim(`by rule: ${byRule(result.findings)}`));
   }
+  const idle = describeIdle(result.idle ?? []);
+  if (idle) lines.push(c.dim(idle));
   return `${lines.join('\n')}\n`;
 }
 

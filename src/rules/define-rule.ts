@@ -8,6 +8,7 @@ import type { ResourceIndex } from '../engine/context.js';
 import type { PodTemplate } from '../engine/extract.js';
 import type { LoadedObject, Path, Severity } from '../types.js';
 import type { RunSettings } from '../engine/settings.js';
+import type { RuleNeed } from '../engine/idle.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -51,6 +52,11 @@ export interface RuleMeta<Options> {
    * (overlays a controller merges into its own pod spec: Seldon `Server.spec.podSpec`, KServe `LLMInferenceService`).
    */
   partialTemplates?: boolean;
+  /**
+   * Facts the rule's main check needs beyond the manifests (engine/idle.ts): when it ran on workloads but had
+   * none of them, the stylish output ends by saying the rule was idle and why.
+   */
+  needs?: readonly RuleNeed[];
   /** JSON Schema of the options object (validated at config load). */
   optionsSchema: JsonSchema;
   defaultOptions: Options;

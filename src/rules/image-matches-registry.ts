@@ -63,6 +63,7 @@ spec:
         },
       },
     },
+    needs: ['images'],
     optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
     defaultOptions: {},
     messages: {

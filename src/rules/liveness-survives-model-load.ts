@@ -97,6 +97,7 @@ spec:
 `,
       },
     },
+    needs: ['loadSeconds'],
     optionsSchema: {
       type: 'object',
       additionalProperties: false,

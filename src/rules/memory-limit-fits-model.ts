@@ -82,6 +82,7 @@ spec:
 `,
       },
     },
+    needs: ['footprint'],
     optionsSchema: {
       type: 'object',
       additionalProperties: false,

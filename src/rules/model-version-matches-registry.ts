@@ -78,6 +78,7 @@ spec:
 `,
       },
     },
+    needs: ['registry'],
     optionsSchema: {
       type: 'object',
       additionalProperties: false,

@@ -107,6 +107,7 @@ spec:
 `,
       },
     },
+    needs: ['nodePools'],
     optionsSchema: {
       type: 'object',
       additionalProperties: false,
