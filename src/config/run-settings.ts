@@ -125,6 +125,8 @@ export function parseRegistryText(text: string, display: string): RegistryResult
         footprint: entry.footprint === undefined ? undefined : String(entry.footprint),
         loadSeconds: typeof entry.loadSeconds === 'number' ? entry.loadSeconds : undefined,
         image: typeof entry.image === 'string' ? entry.image : undefined,
+        ...(typeof entry.source === 'string' ? { source: entry.source } : {}),
+        ...(typeof entry.runId === 'string' ? { runId: entry.runId } : {}),
       };
     }
     models[name] = { stages, aliases, versions };

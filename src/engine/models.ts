@@ -40,6 +40,8 @@ export interface ModelInfo {
   name: Located<string>;
   version?: Located<string>;
   uri?: ModelUri;
+  /** The artifact URI the version was read from (a version registered from it), when it was. */
+  artifact?: LocatedArtifactUri;
   /** Registry stage (production, staging…) or alias (champion…) for the workload's namespace. */
   stage: string;
   target: DeploymentTarget;
@@ -70,6 +72,69 @@ export function parseModelUri(uri: string): Omit<ModelUri, 'path' | 'field'> | u
   if (/^\d+$/.test(tail)) return { model, reference: { kind: 'version', value: tail } };
   if (MODEL_STAGES.has(tail.toLowerCase())) return { model, reference: { kind: 'stage', value: tail } };
   return { model, reference: { kind: 'alias', value: tail } };
+}
+
+/**
+ * A model artifact URI that names no registered model by itself, but that MLflow registered a version from:
+ * `runs:/<run_id>/<path>`, `mlflow-artifacts:/<experiment>/<run_id>/artifacts/<path>` (also any store URI of
+ * that layout, `s3://bucket/1/<run_id>/artifacts/model`), `mlflow-artifacts:/<experiment>/models/m-<id>/artifacts`
+ * and `models:/m-<id>` (MLflow 3's logged models, which versions name as `source: models:/m-<id>`). The layouts
+ * are MLflow's (mlflow/store/artifact/runs_artifact_repo.py, mlflow/tracking/_tracking_service/utils.py).
+ */
+export interface ArtifactUri {
+  /** The URI as written (trimmed, without a trailing slash). */
+  uri: string;
+  /** The MLflow run id (32 hex digits), when the URI names one. */
+  runId?: string;
+  /** The artifact path inside the run (`model`), when the URI names a run. */
+  artifactPath?: string;
+  /** The logged model id (`m-…`), when the URI names one. */
+  loggedModel?: string;
+}
+
+/** An artifact URI where a manifest writes it. */
+export interface LocatedArtifactUri extends ArtifactUri {
+  path: Path;
+  field: string;
+}
+
+const RUN_ID = '[0-9a-f]{32}';
+
+/** Parses an artifact URI (see `ArtifactUri`); anything else, including `models:/NAME/…`, is undefined. */
+export function parseArtifactUri(text: string): ArtifactUri | undefined {
+  const uri = text.trim().replace(/\/+$/, '');
+  if (/[\s'"\\]/.test(uri)) return undefined;
+  let m = /^models:\/(m-[0-9a-f]{8,})$/.exec(uri);
+  if (m) return { uri, loggedModel: m[1] };
+  m = new RegExp(`^runs:/(${RUN_ID})/(.+)$`).exec(uri);
+  if (m) return { uri, runId: m[1], artifactPath: m[2] };
+  m = /^mlflow-artifacts:(?:\/\/[^/]*)?\/[^/]+\/models\/(m-[0-9a-f]{8,})\/artifacts(?:\/.*)?$/.exec(uri);
+  if (m) return { uri, loggedModel: m[1] };
+  m = new RegExp(`^[a-z][a-z0-9+.-]*:.*/(${RUN_ID})/artifacts/(.+)$`).exec(uri);
+  if (m && /^(mlflow-artifacts|s3|gs|wasbs|abfss|hdfs|dbfs|file|https?):/.test(uri)) return { uri, runId: m[1], artifactPath: m[2] };
+  return undefined;
+}
+
+/**
+ * The registered version an artifact URI is, from the versions' `source` and `runId` (registry file or
+ * MLflow): the version whose source is this URI or this logged model; else the versions of this run,
+ * narrowed by the artifact path when the run registered several. Undefined when none or several remain.
+ */
+export function registeredVersionOf(registry: { models: Record<string, RegistryModel> } | undefined, artifact: ArtifactUri): { model: string; version: string } | undefined {
+  if (!registry) return undefined;
+  const all: Array<{ model: string; version: string; entry: RegistryVersion }> = [];
+  for (const [model, entry] of Object.entries(registry.models)) {
+    for (const [version, v] of Object.entries(entry.versions)) all.push({ model, version, entry: v });
+  }
+  const strip = (u: string) => u.trim().replace(/\/+$/, '');
+  const unique = (list: typeof all) => (list.length === 1 ? { model: list[0].model, version: list[0].version } : undefined);
+  const exact = all.filter((v) => v.entry.source !== undefined && (strip(v.entry.source) === artifact.uri || (artifact.loggedModel !== undefined && strip(v.entry.source) === `models:/${artifact.loggedModel}`)));
+  if (exact.length > 0) return unique(exact);
+  if (!artifact.runId) return undefined;
+  const ofRun = all.filter((v) => v.entry.runId === artifact.runId);
+  if (ofRun.length <= 1) return unique(ofRun);
+  const suffixes = [`runs:/${artifact.runId}/${artifact.artifactPath}`, `/${artifact.runId}/artifacts/${artifact.artifactPath}`];
+  return unique(ofRun.filter((v) => v.entry.source !== undefined && suffixes.some((s) => strip(v.entry.source!).endsWith(s))));
 }
 
 /**
@@ -148,21 +213,43 @@ export function modelUriOf(template: PodTemplate): ModelUri | undefined {
   return undefined;
 }
 
+/**
+ * The artifact URI a pod template serves (see `ArtifactUri`), with where: env `MODEL_URI` /
+ * `MLFLOW_MODEL_URI`, else a KServe `storageUri`.
+ */
+export function artifactUriOf(template: PodTemplate): LocatedArtifactUri | undefined {
+  for (const name of MODEL_URI_ENV) {
+    const hit = literalEnv(template, name);
+    const parsed = hit ? parseArtifactUri(hit.value) : undefined;
+    if (parsed && hit) return { ...parsed, path: hit.path, field: name };
+  }
+  for (const ref of template.containers) {
+    const storageUri = ref.container.storageUri;
+    const parsed = typeof storageUri === 'string' ? parseArtifactUri(storageUri) : undefined;
+    if (parsed) return { ...parsed, path: [...ref.path, 'storageUri'], field: 'storageUri' };
+  }
+  return undefined;
+}
+
 /** What model a workload serves, or undefined when it declares none. */
 export function modelOf(object: LoadedObject, template: PodTemplate | undefined, settings: RunSettings): ModelInfo | undefined {
   const uri = template ? modelUriOf(template) : undefined;
+  const artifact = template && !uri ? artifactUriOf(template) : undefined;
+  const registered = artifact ? registeredVersionOf(settings.registry, artifact) : undefined;
   const nameEnv = template ? literalEnv(template, 'MODEL_NAME') : undefined;
   const name: Located<string> | undefined =
     annotation(object, template, MODEL_ANNOTATION) ??
     (nameEnv ? { value: nameEnv.value, path: nameEnv.path, source: 'env' } : undefined) ??
-    (uri ? { value: uri.model, path: uri.path, source: 'uri' } : undefined);
+    (uri ? { value: uri.model, path: uri.path, source: 'uri' } : undefined) ??
+    (registered && artifact ? { value: registered.model, path: artifact.path, source: 'uri' } : undefined);
   if (!name) return undefined;
 
   const versionEnv = template ? literalEnv(template, 'MODEL_VERSION') : undefined;
   const version: Located<string> | undefined =
     annotation(object, template, MODEL_VERSION_ANNOTATION) ??
     (versionEnv ? { value: versionEnv.value, path: versionEnv.path, source: 'env' } : undefined) ??
-    (uri && uri.reference.kind === 'version' ? { value: uri.reference.value, path: uri.path, source: 'uri' } : undefined);
+    (uri && uri.reference.kind === 'version' ? { value: uri.reference.value, path: uri.path, source: 'uri' } : undefined) ??
+    (registered && artifact && registered.model === name.value ? { value: registered.version, path: artifact.path, source: 'uri' } : undefined);
 
   const target = targetForNamespace(namespaceOf(object), settings);
   const stage = target.value;
@@ -184,7 +271,7 @@ export function modelOf(object: LoadedObject, template: PodTemplate | undefined,
     (typeof registryVersion?.entry.loadSeconds === 'number' ? { value: registryVersion.entry.loadSeconds, source: 'registry' } : undefined) ??
     (typeof configModel?.loadSeconds === 'number' ? { value: configModel.loadSeconds, source: 'config' } : undefined);
 
-  return { name, version, uri, stage, target, registryVersion, footprint, loadSeconds };
+  return { name, version, uri, artifact: registered && artifact && registered.model === name.value ? artifact : undefined, stage, target, registryVersion, footprint, loadSeconds };
 }
 
 /** Where a model's footprint or load time came from, for messages: "registry, version 3", "annotation …". */

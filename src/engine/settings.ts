@@ -10,6 +10,9 @@ export interface RegistryVersion {
   footprint?: string;
   loadSeconds?: number;
   image?: string;
+  /** Where MLflow registered it from (`source`), and the run (`run_id`): how artifact URIs are matched to versions. */
+  source?: string;
+  runId?: string;
 }
 
 export interface RegistryModel {

@@ -30,7 +30,11 @@ export default defineRule<ModelVersionMatchesRegistryOptions>({
         'the namespace is mapped to a stage (config `registry.stageByNamespace`; by default namespaces containing ' +
         '`staging` → `staging`, all others → `production`), and the declared version (annotation ' +
         '`mllint.io/model-version`, env `MODEL_VERSION`, or the version in `MODEL_URI`) must be the version the ' +
-        'registry has for that stage; a workload that declares no version is reported too, unless it runs exactly ' +
+        'registry has for that stage. A workload serving an artifact URI instead (`runs:/<run_id>/model`, ' +
+        '`mlflow-artifacts:/<experiment>/<run_id>/artifacts/model`, `models:/m-<id>`, or a store URI of that layout) ' +
+        'serves the version registered from it (the version whose `source` is that URI or logged model, else the ' +
+        'one version of that run), found in MLflow with `model-versions/search` or in the registry file\'s `source`/' +
+        '`runId`; a URI no single version was registered from is not judged. A workload that declares no version is reported too, unless it runs exactly ' +
         'the image registered for that version (which then says what it serves). When the registry ' +
         'lists an `image` for the version the workload serves, every container running an image of the same ' +
         'repository must use exactly that tag (or digest). These findings have the rule\'s severity (default ' +
@@ -187,7 +191,9 @@ spec:
         : `Serve version ${expected} (the registry's ${stage} version), or promote the version in the registry first.`;
       if (info.version) {
         if (!sameVersion(info.version.value, expected)) {
-          reports.push({ messageId: mismatch, data: { ...data, declared: info.version.value }, path: info.version.path ?? namePath, fix });
+          // A version read from an artifact URI says so: the manifest names a run or a path, not the number.
+          const fromArtifact = info.artifact && info.version.source === 'uri' ? ` (the version registered from ${info.artifact.field} "${info.artifact.uri}")` : '';
+          reports.push({ messageId: mismatch, data: { ...data, declared: `${info.version.value}${fromArtifact}` }, path: info.version.path ?? namePath, fix });
         }
         // A model URI version that contradicts the declared one is a second, separate mistake.
         const uri = info.uri;

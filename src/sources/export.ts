@@ -76,6 +76,8 @@ export function renderSnapshot(models: Record<string, RegistryModel>, source: st
       if (entry.footprint !== undefined) fields.push(`footprint: ${q(entry.footprint)}`);
       if (entry.loadSeconds !== undefined) fields.push(`loadSeconds: ${entry.loadSeconds}`);
       if (entry.image !== undefined) fields.push(`image: ${q(entry.image)}`);
+      if (entry.source !== undefined) fields.push(`source: ${q(entry.source)}`);
+      if (entry.runId !== undefined) fields.push(`runId: ${q(entry.runId)}`);
       lines.push(`      ${q(version)}: { ${fields.join(', ')} }`.replace('{  }', '{}'));
     }
   }

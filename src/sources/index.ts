@@ -14,7 +14,8 @@ import type { ConfigFile } from '../config/load.js';
 import type { LoadedObject } from '../types.js';
 import type { ImageFact, ModelRegistry, RegistryModel, RegistryVersion, RunSettings } from '../engine/settings.js';
 import { DEFAULT_WORKLOAD_KINDS, podTemplatesOf, WorkloadKinds } from '../engine/extract.js';
-import { modelOf, MLFLOW_STAGE_NAMES } from '../engine/models.js';
+import { artifactUriOf, modelOf, modelUriOf, MLFLOW_STAGE_NAMES, targetForNamespace, type ArtifactUri, type DeploymentTarget } from '../engine/models.js';
+import { namespaceOf } from '../engine/context.js';
 import { isInsideRepository, readBoundedFile, repositoryRoots } from '../config/trust.js';
 import { displayUrl, OnlineError } from './http.js';
 import { imagesOf, resolveImages } from './oci.js';
@@ -146,12 +147,22 @@ export interface ModelNeeds {
   versions: Set<string>;
 }
 
-/** Walks the workloads once and lists, per model name, what must be looked up. */
-export function collectModelNeeds(objects: readonly LoadedObject[], settings: RunSettings): Map<string, ModelNeeds> {
+/** An artifact URI a workload serves (runs:/…, mlflow-artifacts:/…), and what its namespace deploys. */
+export interface ArtifactNeed {
+  artifact: ArtifactUri;
+  target: DeploymentTarget;
+}
+
+/** Walks the workloads once and lists, per model name, what must be looked up (and the artifact URIs to resolve). */
+export function collectModelNeeds(objects: readonly LoadedObject[], settings: RunSettings, artifacts: ArtifactNeed[] = []): Map<string, ModelNeeds> {
   const needs = new Map<string, ModelNeeds>();
   const kinds = settings.workloadKinds && settings.workloadKinds.length > 0 ? new WorkloadKinds(settings.workloadKinds) : DEFAULT_WORKLOAD_KINDS;
   for (const object of objects) {
-    for (const template of podTemplatesOf(object.object, kinds)) collectNeed(needs, modelOf(object, template, settings));
+    for (const template of podTemplatesOf(object.object, kinds)) {
+      collectNeed(needs, modelOf(object, template, settings));
+      const artifact = modelUriOf(template) ? undefined : artifactUriOf(template);
+      if (artifact) artifacts.push({ artifact, target: targetForNamespace(namespaceOf(object), settings) });
+    }
   }
   return needs;
 }
@@ -183,8 +194,10 @@ export async function resolveOnline(objects: readonly LoadedObject[], settings: 
 
   const mlflow = setupMlflow(options, deadline, facts);
   if (mlflow) {
+    const artifacts: ArtifactNeed[] = [];
+    const needs = collectModelNeeds(objects, settings, artifacts);
     work.push(
-      resolveMlflow(mlflow, collectModelNeeds(objects, settings)).then(
+      resolveMlflow(mlflow, needs, artifacts).then(
         (registry) => {
           facts.registry = registry;
         },
@@ -313,15 +326,47 @@ export function versionEntry(version: MlflowModelVersion, tags: MlflowTagNames):
   if (footprint && /^([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[KMGTPE]i|[kMGTPE])?$/.test(footprint)) entry.footprint = footprint;
   const load = Number(version.tags[tags.loadSeconds]);
   if (version.tags[tags.loadSeconds] !== undefined && Number.isFinite(load) && load >= 0) entry.loadSeconds = load;
+  if (version.source) entry.source = version.source;
+  if (version.runId) entry.runId = version.runId;
   return entry;
 }
 
-/** Looks up, per model, the aliases, stages and versions the manifests need; returns them as a registry. */
-export async function resolveMlflow(mlflow: MlflowSetup, needs: Map<string, ModelNeeds>): Promise<ModelRegistry> {
+/**
+ * The versions MLflow registered from an artifact URI (`model-versions/search`): by `source_path` for a logged
+ * model (`models:/m-…`) or a store URI, by `run_id` for a run's artifacts. Which of them the URI is, is
+ * decided later from their `source`/`runId` (engine/models.ts `registeredVersionOf`), as for a registry file.
+ */
+async function versionsFromArtifact(client: MlflowClient, artifact: ArtifactUri): Promise<MlflowModelVersion[]> {
+  const found: MlflowModelVersion[] = [];
+  if (artifact.loggedModel) found.push(...(await client.searchVersionsWhere(`source_path = 'models:/${artifact.loggedModel}'`)));
+  else if (!artifact.uri.startsWith('runs:')) found.push(...(await client.searchVersionsWhere(`source_path = '${artifact.uri}'`)));
+  if (found.length === 0 && artifact.runId) found.push(...(await client.searchVersionsWhere(`run_id = '${artifact.runId}'`)));
+  return found;
+}
+
+/**
+ * Looks up, per model, the aliases, stages and versions the manifests need; returns them as a registry.
+ * Artifact URIs are resolved first: the models their versions belong to are then looked up like the others,
+ * for the alias or stage their workloads' namespaces deploy.
+ */
+export async function resolveMlflow(mlflow: MlflowSetup, needs: Map<string, ModelNeeds>, artifacts: readonly ArtifactNeed[] = []): Promise<ModelRegistry> {
   const models: Record<string, RegistryModel> = {};
+  const fromArtifacts = new Map<string, MlflowModelVersion[]>();
+  await eachLimited(artifacts, 4, async ({ artifact, target }) => {
+    for (const v of await versionsFromArtifact(mlflow.client, artifact)) {
+      fromArtifacts.set(v.name, [...(fromArtifacts.get(v.name) ?? []), v]);
+      let need = needs.get(v.name);
+      if (!need) needs.set(v.name, (need = { aliases: new Set(), stages: new Set(), versions: new Set() }));
+      (target.kind === 'alias' ? need.aliases : need.stages).add(target.value);
+    }
+  });
   await eachLimited([...needs.entries()], 4, async ([name, need]) => {
     const model: RegistryModel = { stages: {}, aliases: {}, versions: {} };
     let known = false;
+    for (const v of fromArtifacts.get(name) ?? []) {
+      known = true;
+      model.versions[v.version] ??= versionEntry(v, mlflow.tags);
+    }
     const add = (v: MlflowModelVersion) => {
       known = true;
       model.versions[v.version] ??= versionEntry(v, mlflow.tags);

@@ -4,6 +4,7 @@
  * - `GET  /api/2.0/mlflow/registered-models/alias?name=&alias=`  → the version an alias points at
  * - `GET  /api/2.0/mlflow/model-versions/get?name=&version=`     → one version, with its tags
  * - `POST /api/2.0/mlflow/registered-models/get-latest-versions` → the latest version per stage
+ * - `GET  /api/2.0/mlflow/model-versions/search?filter=`          → versions by `run_id` / `source_path`
  *
  * Authentication as MLflow's own clients do it (mlflow/utils/rest_utils.py): `MLFLOW_TRACKING_TOKEN`
  * as a Bearer token, else `MLFLOW_TRACKING_USERNAME` + `MLFLOW_TRACKING_PASSWORD` as Basic auth.
@@ -133,11 +134,21 @@ export class MlflowClient {
   }
 
   /** Every version of a model with its tags (`model-versions/search`, every page). */
-  async searchVersions(name: string): Promise<MlflowModelVersion[]> {
+  searchVersions(name: string): Promise<MlflowModelVersion[]> {
+    return this.searchVersionsWhere(`name = '${name.replace(/'/g, "\\'")}'`);
+  }
+
+  /**
+   * The versions matching an MLflow search filter (`run_id = '…'`, `source_path = '…'`; values quoted by
+   * the caller), every page; at most 10 pages of 1000.
+   */
+  async searchVersionsWhere(filter: string): Promise<MlflowModelVersion[]> {
     const out: MlflowModelVersion[] = [];
     let pageToken: string | undefined;
+    let pages = 0;
     do {
-      const params: Record<string, string> = { filter: `name = '${name.replace(/'/g, "\\'")}'`, max_results: '1000' };
+      if (++pages > 10) break;
+      const params: Record<string, string> = { filter, max_results: '1000' };
       if (pageToken) params.page_token = pageToken;
       const body = (await this.call('GET', 'model-versions/search', params)) as { model_versions?: unknown; next_page_token?: unknown } | undefined;
       if (body === undefined) break;

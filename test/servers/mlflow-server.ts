@@ -59,7 +59,8 @@ export async function startMlflow(bin: string, options: { auth?: boolean } = {})
   const port = await freePort();
   const env: Record<string, string> = { ...(process.env as Record<string, string>), PYTHONUNBUFFERED: '1' };
   const args = ['server', '--host', '127.0.0.1', '--port', String(port), '--backend-store-uri', `sqlite:///${path.join(dir, 'mlflow.db')}`,
-    '--default-artifact-root', path.join(dir, 'artifacts'), '--workers', '1'];
+    // Artifacts as `mlflow server` serves them by default (runs' artifact URIs are mlflow-artifacts:/…).
+    '--default-artifact-root', 'mlflow-artifacts:/', '--artifacts-destination', path.join(dir, 'artifacts'), '--workers', '1'];
   if (options.auth) {
     const ini = path.join(dir, 'basic_auth.ini');
     fs.writeFileSync(ini, [
@@ -132,11 +133,25 @@ export async function startMlflow(bin: string, options: { auth?: boolean } = {})
   return { url, dir, api, stop };
 }
 
+/** A run in the Default experiment (`runs/create`), for versions registered from a run: its id and artifact URI. */
+export async function createRun(server: MlflowServer): Promise<{ runId: string; artifactUri: string }> {
+  const answer = await server.api('POST', 'runs/create', { experiment_id: '0', start_time: Date.now() });
+  if (answer.status !== 200) throw new Error(`runs/create: HTTP ${answer.status} ${JSON.stringify(answer.json)}`);
+  return { runId: answer.json.run.info.run_id, artifactUri: answer.json.run.info.artifact_uri };
+}
+
+/** An MLflow 3 logged model of a run (`POST logged-models`): its id (`m-…`) and artifact URI. */
+export async function createLoggedModel(server: MlflowServer, runId: string): Promise<{ modelId: string; artifactUri: string }> {
+  const answer = await server.api('POST', 'logged-models', { experiment_id: '0', name: 'model', source_run_id: runId });
+  if (answer.status !== 200) throw new Error(`logged-models: HTTP ${answer.status} ${JSON.stringify(answer.json)}`);
+  return { modelId: answer.json.model.info.model_id, artifactUri: answer.json.model.info.artifact_uri };
+}
+
 /** A registered model with versions (tags), aliases and stages, created through the REST API. */
 export async function registerModel(
   server: MlflowServer,
   name: string,
-  versions: Array<{ tags?: Record<string, string>; stage?: string; aliases?: string[]; source?: string }>,
+  versions: Array<{ tags?: Record<string, string>; stage?: string; aliases?: string[]; source?: string; runId?: string; modelId?: string }>,
 ): Promise<void> {
   const must = async (p: Promise<{ status: number; json: any }>, what: string) => {
     const answer = await p;
@@ -145,7 +160,8 @@ export async function registerModel(
   };
   await must(server.api('POST', 'registered-models/create', { name }), `create ${name}`);
   for (const v of versions) {
-    const created = await must(server.api('POST', 'model-versions/create', { name, source: v.source ?? `s3://models/${name}/${Math.random().toString(16).slice(2)}` }), 'create version');
+    const source = v.source ?? `s3://models/${name}/${Math.random().toString(16).slice(2)}`;
+    const created = await must(server.api('POST', 'model-versions/create', { name, source, ...(v.runId ? { run_id: v.runId } : {}), ...(v.modelId ? { model_id: v.modelId } : {}) }), 'create version');
     const version = String(created.model_version.version);
     for (const [key, value] of Object.entries(v.tags ?? {})) await must(server.api('POST', 'model-versions/set-tag', { name, version, key, value }), 'set tag');
     for (const alias of v.aliases ?? []) await must(server.api('POST', 'registered-models/alias', { name, alias, version }), 'set alias');

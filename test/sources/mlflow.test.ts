@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTree, removeTree, runCli } from '../helpers.js';
-import { ADMIN, findMlflow, registerModel, requireTool, startMlflow, type MlflowServer } from '../servers/mlflow-server.js';
+import { ADMIN, createLoggedModel, createRun, findMlflow, registerModel, requireTool, startMlflow, type MlflowServer } from '../servers/mlflow-server.js';
 
 const mlflow = findMlflow();
 const available = requireTool(mlflow, 'MLflow');
@@ -176,6 +176,60 @@ spec:
     expect(findings.map((f) => [f.line, f.message])).toEqual([
       [16, 'serves model "fraud" version 3, but fraud@champion is version 4 in model-registry.yaml (namespace "ml-serving-prod" deploys alias champion)'],
     ]);
+  });
+
+  it('runs:/ and mlflow-artifacts: URIs are the versions registered from them (search by run_id / source_path), online and from an export', async () => {
+    // churn v1 and v2 from two runs' artifacts (v2 is champion); v3 from a logged model of run 1 (MLflow 3
+    // registers `models:/m-…`), so run 1 has two versions and `runs:/<run1>/model` must pick v1 by its path.
+    const [r1, r2] = [await createRun(server), await createRun(server)];
+    const [run1, run2] = [r1.runId, r2.runId];
+    expect(r1.artifactUri).toBe(`mlflow-artifacts:/0/${run1}/artifacts`);
+    const logged = await createLoggedModel(server, run1);
+    await registerModel(server, 'churn', [
+      { source: `${r1.artifactUri}/model`, runId: run1 },
+      { source: `${r2.artifactUri}/model`, runId: run2, aliases: ['champion'] },
+      { source: `models:/${logged.modelId}`, runId: run1, modelId: logged.modelId },
+    ]);
+    const isvc = (uri: string) => `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: churn
+  namespace: ml-serving-prod
+spec:
+  predictor:
+    model:
+      modelFormat: { name: mlflow }
+      storageUri: ${uri}
+`;
+    const unknownRun = 'f'.repeat(32);
+    const files = {
+      '.mllint.yaml': 'registry:\n  mlflow:\n    aliasByNamespace: { "ml-serving-*": champion }\n',
+      'old-artifact.yaml': isvc(`mlflow-artifacts:/0/${run1}/artifacts/model`),
+      'old-run.yaml': deployment(`runs:/${run1}/model`),
+      'logged.yaml': isvc(logged.artifactUri),
+      'good.yaml': isvc(`runs:/${run2}/model`),
+      'unknown.yaml': isvc(`runs:/${unknownRun}/model`),
+    };
+    const dir = tree(files);
+    const out = await runCli(['check', '--format', 'json', '--no-cache', '--mlflow-url', server.url], { cwd: dir });
+    expect(only(out.stdout, 'online-source-unavailable')).toEqual([]);
+    const expected = [
+      ['logged.yaml', 10, `serves model "churn" version 3 (the version registered from storageUri "${logged.artifactUri}"), but churn@champion is version 2`],
+      ['old-artifact.yaml', 10, `serves model "churn" version 1 (the version registered from storageUri "mlflow-artifacts:/0/${run1}/artifacts/model"), but churn@champion is version 2`],
+      ['old-run.yaml', 16, `serves model "churn" version 1 (the version registered from MODEL_URI "runs:/${run1}/model"), but churn@champion is version 2`],
+    ];
+    const findings = only(out.stdout, 'model-version-matches-registry');
+    expect(findings.map((f) => [f.file, f.line, f.message.replace(/ in MLflow at .*$/, '')])).toEqual(expected);
+    expect(findings.every((f) => f.severity === 'error')).toBe(true);
+
+    // The same from a snapshot (versions carry source and runId), offline.
+    const exported = await runCli(['registry', 'export', '--mlflow-url', server.url, '--model', 'churn'], { cwd: dir });
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain(`runId: "${run1}"`);
+    fs.writeFileSync(path.join(dir, 'model-registry.yaml'), exported.stdout);
+    const offline = await runCli(['check', '--format', 'json', '--no-cache', '--offline', '--registry', 'model-registry.yaml'], { cwd: dir });
+    const offlineFindings = only(offline.stdout, 'model-version-matches-registry');
+    expect(offlineFindings.map((f) => [f.file, f.line, f.message.replace(/ in model-registry\.yaml .*$/, '')])).toEqual(expected);
   });
 });
 
