@@ -36,8 +36,12 @@ export interface ImageFact {
   found: boolean;
   /** `Docker-Content-Digest` of what the reference names now. */
   digest?: string;
+  /** Whether `digest` names an image index / manifest list (a multi-platform image) rather than one manifest. */
+  index?: boolean;
   /** For `repo:tag@digest`: whether the pinned digest exists. */
   pinnedFound?: boolean;
+  /** For `repo:tag@digest`: whether the pinned digest is an image index / manifest list. */
+  pinnedIndex?: boolean;
 }
 
 export interface Taint {

@@ -3,6 +3,7 @@ import { CONTAINER_TYPE_LABEL, WORKLOAD_KINDS } from '../engine/extract.js';
 import { modelOf, registryVersionFor } from '../engine/models.js';
 import { namespaceOf } from '../engine/context.js';
 import { parseImageRef, type ImageRef } from './utils/image-ref.js';
+import type { ImageFact } from '../engine/settings.js';
 
 export interface ModelVersionMatchesRegistryOptions {
   reportMutableReferences: boolean;
@@ -37,7 +38,12 @@ export default defineRule<ModelVersionMatchesRegistryOptions>({
         '`runId`; a URI no single version was registered from is not judged. A workload that declares no version is reported too, unless it runs exactly ' +
         'the image registered for that version (which then says what it serves). When the registry ' +
         'lists an `image` for the version the workload serves, every container running an image of the same ' +
-        'repository must use exactly that tag (or digest). These findings have the rule\'s severity (default ' +
+        'repository must use exactly that tag (or digest). With image checks on (`--check-images`), both images are ' +
+        'also compared by digest as their registry resolves them: the same build under another tag is the registered ' +
+        'image (no finding), and a deployed digest (or tag) that resolves to another build than the registered image ' +
+        'is `imageDigestMismatch` — an error when the registered image is pinned by digest, a warning when it is a ' +
+        'tag (which may have been re-pushed since the version was registered); a single-platform manifest against a ' +
+        'multi-platform index is not judged. These findings have the rule\'s severity (default ' +
         '`error`).\n\n' +
         'Three kinds of finding are doubtful rather than wrong, so they are reported as **warnings** even though ' +
         'the rule is an error (a rule set lower, e.g. to `info`, lowers them too), each with its own message id: ' +
@@ -105,6 +111,8 @@ spec:
         'serves model "{{model}}" without declaring a version; the registry\'s {{stage}} version is {{expected}} (set mllint.io/model-version or MODEL_VERSION)',
       imageMismatch:
         '{{type}} "{{container}}" runs image "{{image}}", but the registry\'s image for model "{{model}}" version {{version}} is "{{registered}}"',
+      imageDigestMismatch:
+        '{{type}} "{{container}}" runs image "{{image}}" ({{have}}), but the registry\'s image for model "{{model}}" version {{version}}, "{{registered}}", is {{want}} in {{imageRegistry}}: another build',
       mutableReference:
         '{{field}} "{{uri}}" names the {{kind}} "{{reference}}" instead of a version; the model served changes whenever the registry moves it',
       mutableReferenceResolved:
@@ -163,9 +171,23 @@ spec:
         if (typeof image !== 'string' || image.trim() === '') continue;
         const have = parseImageRef(image);
         if (normaliseRepository(have.repository) !== normaliseRepository(want.repository)) continue;
-        const match = compareImages(have, want);
+        // As written; then, with image checks on, by digest as the image registry resolves them (the same
+        // build under another tag is the registered image; a tag that names another build is not).
+        const written = compareImages(have, want);
+        const resolved = settings.images && (want.tag || want.digest) ? compareDigests(image, have, registeredImage, want, settings.images) : undefined;
+        const match = resolved && resolved.match !== 'unknown' ? resolved.match : written;
         if (match === 'same') runsRegisteredImage = true;
-        if (match === 'different') {
+        if (match === 'different' && written !== 'different' && resolved) {
+          // Known only from the image registry: a registered tag may have been re-pushed since the version
+          // was registered, so only a registered digest makes this certain.
+          imageReports.push({
+            messageId: 'imageDigestMismatch',
+            data: { type: CONTAINER_TYPE_LABEL[ref.type], container: ref.name, image, model, version: served.version, registered: registeredImage, have: resolved.have, want: resolved.want, imageRegistry: resolved.registry },
+            path: [...ref.path, 'image'],
+            fix: `Use image ${registeredImage}${want.digest ? '' : ` (now ${resolved.want})`}, the one registered for version ${served.version}.`,
+            ...(want.digest ? {} : { maxSeverity: 'warning' as const }),
+          });
+        } else if (match === 'different') {
           imageReports.push({
             messageId: 'imageMismatch',
             data: { type: CONTAINER_TYPE_LABEL[ref.type], container: ref.name, image, model, version: served.version, registered: registeredImage },
@@ -218,6 +240,33 @@ function sameVersion(a: string, b: string): boolean {
 /** `docker.io/library/nginx` and `nginx` are the same repository. */
 function normaliseRepository(repository: string): string {
   return repository.replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '').replace(/^library\//, '');
+}
+
+/**
+ * With image facts (`--check-images`): the deployed and the registered image compared by digest, each
+ * written or resolved by its registry. Undefined when a digest is unknown on either side; `unknown` when one
+ * is a multi-platform index and the other a single manifest (the manifest may be one of the index's).
+ */
+function compareDigests(
+  image: string,
+  have: ImageRef,
+  registeredImage: string,
+  want: ImageRef,
+  facts: Record<string, ImageFact>,
+): { match: 'same' | 'different' | 'unknown'; have: string; want: string; registry: string } | undefined {
+  const haveFact = Object.prototype.hasOwnProperty.call(facts, image) ? facts[image] : undefined;
+  const wantFact = Object.prototype.hasOwnProperty.call(facts, registeredImage) ? facts[registeredImage] : undefined;
+  const haveDigest = have.digest ?? (haveFact?.found ? haveFact.digest : undefined);
+  const wantDigest = want.digest ?? (wantFact?.found ? wantFact.digest : undefined);
+  if (!haveDigest || !wantDigest) return undefined;
+  const registry = wantFact?.registry ?? haveFact?.registry ?? 'its registry';
+  const short = (d: string) => d.slice(0, 'sha256:'.length + 12);
+  if (haveDigest === wantDigest) return { match: 'same', have: short(haveDigest), want: short(wantDigest), registry };
+  // Whether each digest is an index: a written digest's kind is known from its own lookup.
+  const haveIndex = have.digest ? (have.tag ? haveFact?.pinnedIndex : haveFact?.index) : haveFact?.index;
+  const wantIndex = want.digest ? (want.tag ? wantFact?.pinnedIndex : wantFact?.index) : wantFact?.index;
+  if (haveIndex === undefined || wantIndex === undefined || haveIndex !== wantIndex) return { match: 'unknown', have: short(haveDigest), want: short(wantDigest), registry };
+  return { match: 'different', have: short(haveDigest), want: short(wantDigest), registry };
 }
 
 /**

@@ -30,6 +30,9 @@ export const MANIFEST_ACCEPT = [
   'application/vnd.docker.distribution.manifest.v2+json',
 ].join(', ');
 
+/** The media types of a multi-platform image (an index of per-platform manifests). */
+const INDEX_TYPES = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'];
+
 const DOCKER_HUB = 'registry-1.docker.io';
 
 /** An image reference, normalised: registry host, repository inside it, tag and/or digest. */
@@ -213,7 +216,13 @@ class RegistryClient {
     }
     if (answer.status === 200) {
       const digest = header(answer, 'docker-content-digest');
-      return { registry: this.base, found: true, ...(digest && /^sha256:[a-f0-9]{64}$/.test(digest) ? { digest } : {}) };
+      const type = header(answer, 'content-type')?.split(';')[0].trim();
+      return {
+        registry: this.base,
+        found: true,
+        ...(digest && /^sha256:[a-f0-9]{64}$/.test(digest) ? { digest } : {}),
+        ...(type && MANIFEST_ACCEPT.includes(type) ? { index: INDEX_TYPES.includes(type) } : {}),
+      };
     }
     if (answer.status === 404) return { registry: this.base, found: false };
     if (answer.status === 401 || answer.status === 403) {
@@ -321,7 +330,7 @@ export async function resolveImages(images: Iterable<string>, options: { env: Re
           if (name.tag && name.digest && fact.found) {
             // `repo:tag@digest`: the kubelet pulls the digest; whether it still exists matters too.
             const pinned = await registryClient.resolve(name.repository, name.digest);
-            out[image] = { ...fact, pinnedFound: pinned.found };
+            out[image] = { ...fact, pinnedFound: pinned.found, ...(pinned.index !== undefined ? { pinnedIndex: pinned.index } : {}) };
           } else out[image] = fact;
         } catch (err) {
           if (!failed.has(name.registry)) failed.set(name.registry, err instanceof OnlineError ? err.message : 'unexpected failure');

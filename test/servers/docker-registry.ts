@@ -42,6 +42,8 @@ export interface Registry {
   pushImage(repository: string, tag: string, seed: string): Promise<string>;
   /** Pushes an image index over the given manifests; returns its digest. */
   pushIndex(repository: string, tag: string, manifests: string[]): Promise<string>;
+  /** Points `tag` at the existing image manifest `digest` (the same digest under another tag); returns it. */
+  retag(repository: string, digest: string, tag: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -159,6 +161,14 @@ export async function startRegistry(tool: { bin: string; htpasswd: string; opens
         config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
         layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerDigest, size: layer.length }],
       });
+    },
+    async retag(repository, digest, tag) {
+      const mediaType = 'application/vnd.oci.image.manifest.v1+json';
+      const got = await call('GET', `/v2/${repository}/manifests/${digest}`, undefined, { accept: mediaType });
+      if (got.status !== 200) throw new Error(`manifest ${repository}@${digest}: HTTP ${got.status}`);
+      const res = await call('PUT', `/v2/${repository}/manifests/${tag}`, Buffer.from(got.body), { 'content-type': mediaType });
+      if (res.status !== 201) throw new Error(`retag ${repository}:${tag}: HTTP ${res.status} ${res.body}`);
+      return String(res.headers['docker-content-digest']);
     },
     async pushIndex(repository, tag, manifests) {
       const mediaType = 'application/vnd.oci.image.index.v1+json';

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTree, removeTree, runCli } from '../helpers.js';
+import { findRegistry, startRegistry } from '../servers/docker-registry.js';
 import { ADMIN, createLoggedModel, createRun, findMlflow, registerModel, requireTool, startMlflow, type MlflowServer } from '../servers/mlflow-server.js';
 
 const mlflow = findMlflow();
@@ -230,6 +231,62 @@ spec:
     const offline = await runCli(['check', '--format', 'json', '--no-cache', '--offline', '--registry', 'model-registry.yaml'], { cwd: dir });
     const offlineFindings = only(offline.stdout, 'model-version-matches-registry');
     expect(offlineFindings.map((f) => [f.file, f.line, f.message.replace(/ in model-registry\.yaml .*$/, '')])).toEqual(expected);
+  });
+});
+
+const registryTool = findRegistry();
+const registryAvailable = requireTool(registryTool, 'OCI registry');
+
+describe.runIf(available && registryAvailable)('MLflow image tags with --check-images (real MLflow and the real Distribution registry)', () => {
+  let server: MlflowServer;
+  let registry: Awaited<ReturnType<typeof startRegistry>>;
+  let built: string;
+  let hotfix: string;
+  let indexed: string;
+  let amd: string;
+  beforeAll(async () => {
+    registry = await startRegistry(registryTool as Exclude<typeof registryTool, { ok: false }>);
+    const h = registry.host;
+    built = await registry.pushImage('ml/scorer', '5.0.0', 'release build');
+    hotfix = await registry.pushImage('ml/scorer', '5.0.0-hotfix', 'hotfix build');
+    // `stable` names exactly the release build's manifest (the same digest under two tags).
+    expect(await registry.retag('ml/scorer', built, 'stable')).toBe(built);
+    amd = await registry.pushImage('ml/llm', 'amd64', 'a');
+    const arm = await registry.pushImage('ml/llm', 'arm64', 'b');
+    indexed = await registry.pushIndex('ml/llm', '1.0', [amd, arm]);
+    server = await startMlflow((mlflow as { bin: string }).bin);
+    await registerModel(server, 'scorer', [{ tags: { 'mllint.image': `${h}/ml/scorer:5.0.0` }, aliases: ['champion'] }]);
+    await registerModel(server, 'llm', [{ tags: { 'mllint.image': `${h}/ml/llm:1.0` }, aliases: ['champion'] }]);
+  }, 240_000);
+  afterAll(async () => {
+    await server?.stop();
+    await registry?.stop();
+  });
+
+  it('the deployed digest differs from the registered image: a finding at the image line; the same build under another tag is clean', async () => {
+    const h = registry.host;
+    const files = {
+      '.mllint.yaml': 'registry:\n  mlflow:\n    aliasByNamespace: { "*": champion }\n',
+      'digest-other.yaml': deployment('models:/scorer/1', 'ml-serving-prod', `${h}/ml/scorer@${hotfix}`),
+      'digest-same.yaml': deployment('models:/scorer/1', 'ml-serving-prod', `${h}/ml/scorer@${built}`),
+      'tag-same-build.yaml': deployment('models:/scorer/1', 'ml-serving-prod', `${h}/ml/scorer:stable`),
+      'tag-other.yaml': deployment('models:/scorer/1', 'ml-serving-prod', `${h}/ml/scorer:5.0.0-hotfix`),
+      // A single-platform manifest of the registered multi-platform index: not judged (it may be one of its platforms).
+      'platform.yaml': deployment('models:/llm/1', 'ml-serving-prod', `${h}/ml/llm@${amd}`),
+      'index.yaml': deployment('models:/llm/1', 'ml-serving-prod', `${h}/ml/llm@${indexed}`),
+    };
+    const dir = tree(files);
+    const out = await runCli(['check', '--format', 'json', '--no-cache', '--check-images', '--mlflow-url', server.url], { cwd: dir });
+    expect(only(out.stdout, 'online-source-unavailable')).toEqual([]);
+    const images = only(out.stdout, 'model-version-matches-registry').filter((f) => f.line === 14);
+    expect(images.map((f) => [f.file, f.severity, f.message])).toEqual([
+      ['digest-other.yaml', 'warning', `container "scorer" runs image "${h}/ml/scorer@${hotfix}" (${hotfix.slice(0, 19)}), but the registry's image for model "scorer" version 1, "${h}/ml/scorer:5.0.0", is ${built.slice(0, 19)} in http://${h}: another build`],
+      ['tag-other.yaml', 'error', `container "scorer" runs image "${h}/ml/scorer:5.0.0-hotfix", but the registry's image for model "scorer" version 1 is "${h}/ml/scorer:5.0.0"`],
+    ]);
+
+    // Without --check-images only what the text says: the other tag is a mismatch, digests against a tag are not judged.
+    const offline = await runCli(['check', '--format', 'json', '--no-cache', '--mlflow-url', server.url], { cwd: dir });
+    expect(only(offline.stdout, 'model-version-matches-registry').filter((f) => f.line === 14).map((f) => f.file)).toEqual(['tag-other.yaml', 'tag-same-build.yaml']);
   });
 });
 
