@@ -195,8 +195,32 @@ function annotation(object: LoadedObject, template: PodTemplate | undefined, key
 }
 
 /**
+ * A URI in a container's server arguments (`args`, then `command`): a whole argument, the value of
+ * `--flag=URI`, or a word of a shell script (`sh -c "mlflow models serve -m models:/fraud/3"`), parsed by
+ * `parse`; the first one found, with the path of its list item.
+ */
+function argumentUri<T>(template: PodTemplate, parse: (word: string) => T | undefined): { parsed: T; path: Path; field: string } | undefined {
+  for (const ref of template.containers) {
+    if (ref.type !== 'container') continue;
+    for (const key of ['args', 'command'] as const) {
+      const list = ref.container[key];
+      if (!Array.isArray(list)) continue;
+      for (const [i, item] of list.entries()) {
+        if (typeof item !== 'string') continue;
+        for (const word of item.split(/[\s"'=]+/)) {
+          const parsed = word.includes(':') ? parse(word) : undefined;
+          if (parsed) return { parsed, path: [...ref.path, key, i], field: key };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
  * The MLflow model URI a pod template names, with where: env `MODEL_URI` / `MLFLOW_MODEL_URI`, else a
- * KServe `storageUri` (on the predictor's model container). Only `models:/` URIs name a registered model.
+ * KServe `storageUri` (on the predictor's model container), else the server's arguments (`mlflow models
+ * serve -m models:/fraud/3`). Only `models:/` URIs name a registered model.
  */
 export function modelUriOf(template: PodTemplate): ModelUri | undefined {
   for (const name of MODEL_URI_ENV) {
@@ -210,12 +234,13 @@ export function modelUriOf(template: PodTemplate): ModelUri | undefined {
     const parsed = parseModelUri(storageUri);
     if (parsed) return { ...parsed, path: [...ref.path, 'storageUri'], field: 'storageUri' };
   }
-  return undefined;
+  const arg = argumentUri(template, parseModelUri);
+  return arg ? { ...arg.parsed, path: arg.path, field: arg.field } : undefined;
 }
 
 /**
  * The artifact URI a pod template serves (see `ArtifactUri`), with where: env `MODEL_URI` /
- * `MLFLOW_MODEL_URI`, else a KServe `storageUri`.
+ * `MLFLOW_MODEL_URI`, else a KServe `storageUri`, else the server's arguments.
  */
 export function artifactUriOf(template: PodTemplate): LocatedArtifactUri | undefined {
   for (const name of MODEL_URI_ENV) {
@@ -228,7 +253,8 @@ export function artifactUriOf(template: PodTemplate): LocatedArtifactUri | undef
     const parsed = typeof storageUri === 'string' ? parseArtifactUri(storageUri) : undefined;
     if (parsed) return { ...parsed, path: [...ref.path, 'storageUri'], field: 'storageUri' };
   }
-  return undefined;
+  const arg = argumentUri(template, parseArtifactUri);
+  return arg ? { ...arg.parsed, path: arg.path, field: arg.field } : undefined;
 }
 
 /** What model a workload serves, or undefined when it declares none. */

@@ -94,8 +94,52 @@ spec:
         image: ${image}
 `;
 
+/** A Deployment running `mlflow models serve` with the model URI in its args (line 15) or a shell script (line 14). */
+const served = (uri: string, shell = false) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: scorer
+  namespace: ml-serving-prod
+spec:
+  selector: { matchLabels: { app: scorer } }
+  template:
+    metadata: { labels: { app: scorer } }
+    spec:
+      containers:
+        - name: scorer
+          image: registry.example.com/ml/fraud-scorer:3.0.1
+${shell ? `          command: ["sh", "-c", "exec mlflow models serve --model-uri=${uri} -p 8080"]` : `          command: [mlflow, models, serve]
+          args: ["-m", "${uri}", "-p", "8080"]`}
+`;
+const RUN_A = 'a'.repeat(32);
+const RUN_B = 'b'.repeat(32);
+/** Versions with their MLflow source and run (as MLflow or an export gives them). */
+const withSources = {
+  registry: {
+    file: 'model-registry.yaml',
+    models: {
+      churn: {
+        stages: { production: '2' },
+        versions: {
+          '1': { source: `mlflow-artifacts:/1/${RUN_A}/artifacts/model`, runId: RUN_A },
+          '2': { source: `s3://mlflow/1/${RUN_B}/artifacts/model`, runId: RUN_B },
+          '3': { source: 'models:/m-0123456789abcdef', runId: RUN_A },
+          '4': { source: 'models:/m-fedcba9876543210', runId: RUN_B },
+        },
+      },
+    },
+  } as ModelRegistry,
+};
+
 ruleTester(rule, {
   valid: [
+    { name: 'server args: the stage\'s version', yaml: served('models:/fraud-detector/3'), settings: withRegistry },
+    { name: 'server args: a word that only looks like a URI names no model', yaml: served('models-dir/fraud/2'), settings: withRegistry },
+    { name: 'artifact URI of the stage\'s version (a store URI of the MLflow run layout)', yaml: isvcStorage(`s3://mlflow/1/${RUN_B}/artifacts/model`), settings: withSources },
+    { name: 'runs:/ URI whose run registered two versions: narrowed by the artifact path to the stage\'s version', yaml: isvcStorage(`runs:/${RUN_B}/model`), settings: withSources },
+    { name: 'runs:/ URI with a path no version of the run was registered from: not judged', yaml: isvcStorage(`runs:/${RUN_A}/other`), settings: withSources },
+    { name: 'an artifact URI no version was registered from: not judged', yaml: isvcStorage(`runs:/${'c'.repeat(32)}/model`), settings: withSources },
+    { name: 'an artifact URI without a registry: not judged', yaml: isvcStorage(`runs:/${RUN_A}/model`), settings: {} },
     { name: 'alias target: the version the alias points at', yaml: withEnv({ MODEL_URI: 'models:/fraud-detector/4' }, 'ml-serving-prod', 'registry.example.com/ml/fraud-scorer:4.0.0-rc1'), settings: withAliases },
     { name: 'KServe storageUri with the stage\'s version', yaml: isvcStorage('models:/fraud-detector/3'), settings: withRegistry },
     { name: 'a storageUri that is not a models:/ URI names no model', yaml: isvcStorage('s3://bucket/fraud/3'), settings: withRegistry },
@@ -242,6 +286,36 @@ spec:
       yaml: annotated('ml-serving-staging', '7', 'registry.example.com/ml/llm-server:7.2.0', 'llm-summarizer'),
       settings: withRegistry,
       errors: [{ messageId: 'stageNotInRegistry', line: 13, severity: 'warning' }],
+    },
+    {
+      name: 'server args: another version, at the argument',
+      yaml: served('models:/fraud-detector/4'),
+      settings: withRegistry,
+      errors: [
+        { messageId: 'imageMismatch', line: 13 },
+        { messageId: 'versionMismatch', line: 15, path: 'spec.template.spec.containers[0].args[1]' },
+      ],
+    },
+    {
+      name: 'a shell script that serves an alias: the mutable-reference warning at the command',
+      yaml: served('models:/fraud-detector@champion', true),
+      settings: withAliases,
+      errors: [{ messageId: 'imageMismatch', line: 13 }, { messageId: 'mutableReferenceResolved', line: 14, severity: 'warning', message: 'command "models:/fraud-detector@champion" names the alias "champion" instead of a version; the model served changes whenever the registry moves it (it is version 4 now in model-registry.yaml)' }],
+    },
+    {
+      name: 'mlflow-artifacts: URI of an older version: the version registered from it, at the URI',
+      yaml: isvcStorage(`mlflow-artifacts:/1/${RUN_A}/artifacts/model`),
+      settings: withSources,
+      errors: [{ messageId: 'versionMismatch', line: 10, message: `serves model "churn" version 1 (the version registered from storageUri "mlflow-artifacts:/1/${RUN_A}/artifacts/model"), but the registry's production version is 2 (namespace "ml-serving-prod" deploys stage production)` }],
+    },
+    {
+      name: 'a logged model (models:/m-…) and its mlflow-artifacts location',
+      yaml: isvcStorage('models:/m-0123456789abcdef') + '---\n' + isvcStorage('mlflow-artifacts:/1/models/m-fedcba9876543210/artifacts/').replace('name: fraud', 'name: fraud-b'),
+      settings: withSources,
+      errors: [
+        { messageId: 'versionMismatch', line: 10, message: /^serves model "churn" version 3 \(the version registered from storageUri "models:\/m-0123456789abcdef"\), but/ },
+        { messageId: 'versionMismatch', line: 21, message: /^serves model "churn" version 4 \(the version registered from storageUri "mlflow-artifacts:\/1\/models\/m-fedcba9876543210\/artifacts"\), but/ },
+      ],
     },
     {
       name: 'registered by digest, image has only a tag',
