@@ -216,7 +216,11 @@ class RegistryClient {
     }
     if (answer.status === 200) {
       const digest = header(answer, 'docker-content-digest');
-      const type = header(answer, 'content-type')?.split(';')[0].trim();
+      const type = header(answer, 'content-type')?.split(';')[0].trim().toLowerCase();
+      // A login page or another service answering 200 is not the registry saying the image exists.
+      if (type && !type.startsWith('application/vnd.') && !type.startsWith('application/json')) {
+        throw new OnlineError(`answered a manifest request with ${type.slice(0, 40)}, not an image manifest: is this an OCI registry?`, 'malformed');
+      }
       return {
         registry: this.base,
         found: true,

@@ -88,6 +88,16 @@ async function answeringServer(status: number, body: string): Promise<{ url: str
   return { url: `http://127.0.0.1:${port}`, authorizations };
 }
 
+/**
+ * How long the same run takes with --offline (starting Node and linting, on this machine under its current
+ * load): a run against a silent source must end within that plus the budget plus a margin.
+ */
+async function elapsedOffline(dir: string): Promise<number> {
+  const started = Date.now();
+  await runCli(['check', '--format', 'json', '--no-cache', '--offline'], { cwd: dir });
+  return Date.now() - started;
+}
+
 const warningsOf = (stdout: string) => (JSON.parse(stdout).findings as any[]).filter((f) => f.ruleId === 'online-source-unavailable');
 const check = (dir: string, args: string[], env: Record<string, string> = {}) => runCli(['check', '--format', 'json', '--no-cache', ...args], { cwd: dir, env });
 
@@ -109,10 +119,11 @@ describe('online-source-unavailable', () => {
   it('a server that never answers: the run ends within timeouts.onlineSeconds, with one warning', async () => {
     const silent = await silentServer();
     const dir = tree({ '.mllint.yaml': 'timeouts: { onlineSeconds: 1.5 }\n' });
+    const base = await elapsedOffline(dir);
     const started = Date.now();
     const out = await check(dir, ['--mlflow-url', silent.url]);
     const elapsed = Date.now() - started;
-    expect(elapsed).toBeLessThan(1500 + 1500);
+    expect(elapsed).toBeLessThan(base + 1500 + 1500);
     const warnings = warningsOf(out.stdout);
     expect(warnings).toHaveLength(1);
     expect(warnings[0].message).toMatch(/did not answer in time \(timeouts\.onlineSeconds\); version checks skipped \(set by --mlflow-url\)$/);
@@ -199,6 +210,49 @@ describe('online-source-unavailable', () => {
     // Inside the repository it is ignored, with the warning at that line.
     const refused = await check(dir, []);
     expect(warningsOf(refused.stdout).map((w) => [w.file, w.line, w.message])).toEqual([['.mllint.yaml', 4, expect.stringMatching(/^registries\.check in a config inside the repository was ignored/)]]);
+  });
+
+  describe('image registries (--check-images) on loopback', () => {
+    const imageTree = (host: string, files: Record<string, string> = {}) => tree({ 'deploy.yaml': DEPLOYMENT.replace(/registry\.example\.com/g, host), ...files });
+
+    it('connection refused: one warning per registry, its images not judged, exit code of an offline run', async () => {
+      const port = await freePort();
+      const dir = imageTree(`127.0.0.1:${port}`);
+      const out = await check(dir, ['--check-images']);
+      expect(warningsOf(out.stdout).map((w) => w.message)).toEqual([
+        `image registry at https://127.0.0.1:${port} unreachable: connection refused; image checks skipped for its images (set by --check-images)`,
+      ]);
+      expect(out.code).toBe((await check(dir, ['--offline'])).code);
+    });
+
+    it('a registry that never answers: the run ends within timeouts.onlineSeconds, with one warning', async () => {
+      const silent = await silentServer();
+      const dir = imageTree(silent.url.replace('http://', ''), { '.mllint.yaml': 'timeouts: { onlineSeconds: 1.5 }\n' });
+      const base = await elapsedOffline(dir);
+      const started = Date.now();
+      const out = await check(dir, ['--check-images']);
+      expect(Date.now() - started).toBeLessThan(base + 1500 + 1500);
+      expect(warningsOf(out.stdout).map((w) => w.message)).toEqual([expect.stringMatching(/unreachable: did not answer in time \(timeouts\.onlineSeconds\); image checks skipped for its images \(set by --check-images\)$/)]);
+      expect(silent.connections()).toBeGreaterThan(0);
+    });
+
+    it.each([
+      ['a login page answering 200', 200, 'text/html', /answered a manifest request with text\/html, not an image manifest: is this an OCI registry\?/],
+      ['a server error', 503, 'application/json', /HTTP 503 for a manifest/],
+      ['a 403', 403, 'application/json', /HTTP 403 forbidden \(no credentials for it in DOCKER_AUTH_CONFIG or the Docker config\)/],
+    ])('%s: one warning, no finding about the images', async (_name, status, type, message) => {
+      const server = http.createServer((_req, res) => {
+        res.writeHead(status, { 'content-type': type });
+        res.end();
+      });
+      const port = await listen(server);
+      const dir = imageTree(`127.0.0.1:${port}`);
+      const out = await check(dir, ['--check-images']);
+      const warnings = warningsOf(out.stdout);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0].message).toMatch(message);
+      expect((JSON.parse(out.stdout).findings as any[]).filter((f) => f.ruleId === 'image-matches-registry')).toEqual([]);
+    });
   });
 
   it('credentials never appear: not from the URL, not from the environment', async () => {
