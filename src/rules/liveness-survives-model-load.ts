@@ -37,7 +37,8 @@ export default defineRule<LivenessSurvivesModelLoadOptions>({
         'The fix is a startup probe: liveness checks begin only once it has succeeded.',
       checks:
         'For a workload whose model load time is known — annotation `mllint.io/model-load-seconds` on the workload ' +
-        'or its pod template, else the registry entry of the version it serves (`loadSeconds`), else ' +
+        'or its pod template, else the registry entry of the version it serves (`loadSeconds` in the registry file; ' +
+        'from MLflow, the version tag `mllint.load_seconds`), else ' +
         '`models.<name>.loadSeconds` in the config — the probes of the container that serves the model (the one ' +
         'whose env names the model, else the `kubectl.kubernetes.io/default-container`, else the KServe model ' +
         'server, else the first container). With a `startupProbe`, its budget `initialDelaySeconds + ' +

@@ -33,7 +33,8 @@ export default defineRule<MemoryLimitFitsModelOptions>({
         'so is a value the namespace\'s LimitRange fills in (`default`/`defaultRequest` for containers), and the ' +
         'KServe default (1 CPU, 2Gi, from its `inferenceservice` ConfigMap) for a predictor\'s model server. When the ' +
         'model footprint is known (annotation `mllint.io/model-footprint`, else the registry entry of the served ' +
-        'version, else `models.<name>.footprint` in the config), the container that serves the model (the one ' +
+        'version — `footprint` in the registry file, the version tag `mllint.footprint` in MLflow — else ' +
+        '`models.<name>.footprint` in the config), the container that serves the model (the one ' +
         'whose env names it, else the `kubectl.kubernetes.io/default-container`, else the KServe model server, ' +
         'else the first container) must request at least the footprint and be limited to at least footprint × ' +
         '(1 + `headroom`). Quantities are compared exactly (`Ki`/`Mi`/`Gi`/`Ti`, `k`/`M`/`G`/`T`, `m`, exponents); ' +
