@@ -32,13 +32,14 @@ describe('mllint check', () => {
     expect(r.stdout).not.toMatch(/\u001b\[/); // not a TTY: no colour
   });
 
-  it('stylish ends with a per-rule count line, most findings first', async () => {
+  it('stylish ends with a per-rule count line, most findings first, then the idle rules', async () => {
     const noNamespace = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name} }\n`;
     const dir = tree({ 'apps/pod.yaml': BROKEN_POD, 'apps/a.yaml': noNamespace('a'), 'apps/b.yaml': noNamespace('b') });
     const r = await runCli(['check'], { cwd: dir });
     const last = r.stdout.trimEnd().split('\n');
-    expect(last[last.length - 2]).toMatch(/^✖ 3 problems/);
-    expect(last[last.length - 1]).toBe('by rule: namespace-set 2, image-pinned 1');
+    expect(last[last.length - 3]).toMatch(/^✖ 3 problems/);
+    expect(last[last.length - 2]).toBe('by rule: namespace-set 2, image-pinned 1');
+    expect(last[last.length - 1]).toMatch(/^2 rules were idle: image checks off/);
   });
 
   it('colours only on a TTY, and never with --no-color or NO_COLOR', async () => {
