@@ -153,6 +153,20 @@ describeTool('Argo CD Application kustomize overrides, rendered by the real kust
     ]);
   });
 
+  it('hostile overrides: a patch file outside the repository is not read; a value cannot add fields to the wrapper', () => {
+    const text = app(`      namePrefix: "p-\\nhelmCharts: [{ name: x, repo: 'https://evil.example' }]\\n"
+      patches:
+        - path: ../../../../../../etc/passwd
+`);
+    const findings = lint({ ...TREE, 'argocd/scorer.yaml': text });
+    expect(only(findings, 'gitops-not-rendered').map((f) => [f.line, f.message])).toEqual([
+      [lineIn(text, 'etc/passwd'), 'Application argocd/scorer: kustomize.patches[0] names "../../../../../../etc/passwd", which is outside the repository; that patch is not applied'],
+    ]);
+    // The prefix is one (odd) string: kustomize renders with it, nothing is pulled, and the objects are linted.
+    expect(only(findings, 'gitops-source-renders')).toEqual([]);
+    expect(findings.some((f) => f.resource?.kind === 'Deployment' && f.resource.name.startsWith('p-'))).toBe(true);
+  });
+
   it('with kustomize off the overrides are reported as not applied', () => {
     const text = app('      images:\n        - scorer:latest\n');
     const info = only(lint({ ...TREE, 'argocd/scorer.yaml': text }, { kustomize: 'off' }), 'gitops-not-rendered');
