@@ -25,7 +25,8 @@ const SEARCH_LIMIT = 1000;
 export default defineRule<HpaMinReplicasOptions>({
   meta: {
     id: 'hpa-min-replicas',
-    severity: 'error',
+    // Warning: the object is accepted and works as written; what it breaks (a drain, availability during one) depends on the cluster.
+    severity: 'warning',
     recommended: true,
     description: 'Autoscaling must not scale a model server to zero, or below what its PodDisruptionBudget needs to allow a drain',
     kinds: ['HorizontalPodAutoscaler', 'InferenceService', 'ScaledObject', KNATIVE_SERVICE],
@@ -94,7 +95,7 @@ spec:
     defaultOptions: { minReplicas: 1, requireExplicitMinReplicas: true, noScaleToZeroStages: ['production'] },
     messages: {
       missing: 'minReplicas is not set, so the HPA scales {{target}} down to 1 replica; write the floor explicitly',
-      zero: 'minReplicas 0 lets the HPA scale {{target}} to zero; the next request waits for a cold start and the model load',
+      zero: 'minReplicas 0 is rejected by the API server unless the alpha HPAScaleToZero feature gate is on; where it is on, the HPA may scale {{target}} to zero and the next request waits for a cold start',
       belowMinimum: 'minReplicas {{min}} is below the required minimum of {{minimum}}',
       belowPdb:
         'minReplicas {{min}} lets the HPA scale {{target}} down to where PodDisruptionBudget "{{pdb}}" (minAvailable {{value}}) allows no eviction, blocking node drains; set minReplicas to at least {{required}}',

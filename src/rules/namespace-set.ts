@@ -9,7 +9,9 @@ export interface NamespaceSetOptions {
 export default defineRule<NamespaceSetOptions>({
   meta: {
     id: 'namespace-set',
-    severity: 'warning',
+    // Info: many repositories apply namespace-less manifests on purpose (`kubectl apply -n`, `helm install
+    // --namespace`, a deployer outside the tree); whether one is missing depends on how the tree is applied.
+    severity: 'info',
     recommended: true,
     description: 'Namespaced objects must name their namespace explicitly',
     remediation: 'Set metadata.namespace, or set namespace: in the kustomization that renders the object.',
@@ -30,7 +32,9 @@ export default defineRule<NamespaceSetOptions>({
         '`Application` of the tree deploys with `destination.namespace` (its `source.path`), or that a Flux ' +
         '`Kustomization` deploys with `targetNamespace` (its `path`), get that namespace. `helm template` output has ' +
         'a namespace only where the chart writes `namespace: {{ .Release.Namespace }}`; for trees `helm install ' +
-        '--namespace` or a deployer outside the tree places, turn the rule off for those paths with `overrides`.',
+        '--namespace` or a deployer outside the tree places, turn the rule off for those paths with `overrides`. ' +
+        'An `info` by default (on real repositories it was a third of all findings, mostly samples applied with ' +
+        '`kubectl apply -n` on purpose); raise it to `warning` or `error` where every object must name its namespace.',
       fix: 'Add `metadata.namespace: <namespace>` to the object, or `namespace:` to the kustomization that renders it.',
       examples: {
         incorrect: `apiVersion: v1

@@ -9,7 +9,8 @@ export interface PdbAllowsDisruptionOptions {
 export default defineRule<PdbAllowsDisruptionOptions>({
   meta: {
     id: 'pdb-allows-disruption',
-    severity: 'error',
+    // Warning: the object is accepted and works as written; what it breaks (a drain, availability during one) depends on the cluster.
+    severity: 'warning',
     recommended: true,
     description: 'A PodDisruptionBudget must let a node drain evict at least one pod (no minAvailable >= replicas, no maxUnavailable 0)',
     kinds: ['PodDisruptionBudget'],

@@ -11,7 +11,8 @@ export type PdbSelectsPodsOptions = Record<string, never>;
 export default defineRule<PdbSelectsPodsOptions>({
   meta: {
     id: 'pdb-selects-pods',
-    severity: 'error',
+    // Warning: the object is accepted and works as written; what it breaks (a drain, availability during one) depends on the cluster.
+    severity: 'warning',
     recommended: true,
     description: 'A PodDisruptionBudget must select the pods of at least one workload in its namespace',
     kinds: ['PodDisruptionBudget'],

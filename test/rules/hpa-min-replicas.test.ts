@@ -90,13 +90,13 @@ ruleTester(rule, {
     {
       name: 'minReplicas 0',
       files: { 'a/deploy.yaml': deployment('scorer', 3), 'b/hpa.yaml': hpa('  minReplicas: 0\n') },
-      errors: [{ messageId: 'zero', file: 'b/hpa.yaml', line: 8, column: 16, message: /^minReplicas 0 lets the HPA scale Deployment "scorer" to zero/ }],
+      errors: [{ messageId: 'zero', file: 'b/hpa.yaml', line: 8, column: 16, severity: 'warning', message: /^minReplicas 0 is rejected by the API server unless the alpha HPAScaleToZero feature gate is on; where it is on, the HPA may scale Deployment "scorer" to zero/ }],
     },
     {
       name: 'minReplicas equal to the PDB minAvailable, across directories',
       files: tree('  minReplicas: 2\n', 'minAvailable: 2'),
       errors: [{
-        messageId: 'belowPdb', file: 'autoscaling/scorer-hpa.yaml', line: 8, path: 'spec.minReplicas',
+        messageId: 'belowPdb', severity: 'warning', file: 'autoscaling/scorer-hpa.yaml', line: 8, path: 'spec.minReplicas',
         message: 'minReplicas 2 lets the HPA scale Deployment "scorer" down to where PodDisruptionBudget "scorer" (minAvailable 2) allows no eviction, blocking node drains; set minReplicas to at least 3',
       }],
     },

@@ -125,7 +125,7 @@ spec:
     {
       name: 'no namespace: points at metadata',
       yaml: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: scorer\nspec: {}\n',
-      errors: [{ messageId: 'missing', line: 3, column: 1, path: 'metadata.namespace', severity: 'warning',
+      errors: [{ messageId: 'missing', line: 3, column: 1, path: 'metadata.namespace', severity: 'info',
         message: 'Deployment "scorer" has no metadata.namespace; it will land in whatever namespace the applying context uses' }],
     },
     {

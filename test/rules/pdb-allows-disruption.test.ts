@@ -111,7 +111,7 @@ ruleTester(rule, {
     {
       name: 'maxUnavailable 0, even with no workload in the tree',
       yaml: pdb('maxUnavailable: 0'),
-      errors: [{ messageId: 'maxUnavailableZero', line: 7, column: 19, path: 'spec.maxUnavailable', message: 'maxUnavailable 0 lets no pod be evicted, so every node drain blocks' }],
+      errors: [{ messageId: 'maxUnavailableZero', severity: 'warning', line: 7, column: 19, path: 'spec.maxUnavailable', message: 'maxUnavailable 0 lets no pod be evicted, so every node drain blocks' }],
     },
     { name: 'maxUnavailable "0%"', yaml: stack(3, 'maxUnavailable: "0%"'), errors: [{ messageId: 'maxUnavailableZero', line: 24, message: /^maxUnavailable "0%" / }] },
     { name: 'minAvailable 100%', yaml: stack(5, 'minAvailable: 100%'), errors: [{ messageId: 'minAvailableBlocks', line: 24, message: /^minAvailable "100%" needs 5 of the 5/ }] },

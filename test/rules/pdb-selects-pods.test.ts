@@ -83,7 +83,7 @@ spec:
       name: 'a typo in a label value names the near miss',
       yaml: `${deployment('ml', '{ app: fraud-scorer }')}---\n${pdb('ml', byApp('fraud-scorrer'))}`,
       errors: [{
-        messageId: 'valueDiffers', line: 27, column: 12, path: 'spec.selector.matchLabels.app',
+        messageId: 'valueDiffers', severity: 'warning', line: 27, column: 12, path: 'spec.selector.matchLabels.app',
         message: 'selector app=fraud-scorrer matches no workload in namespace "ml"; closest: Deployment "fraud-scorer" has pods labelled app=fraud-scorer',
       }],
     },
@@ -96,7 +96,7 @@ spec:
     {
       name: 'no selector points at spec',
       yaml: `${deployment('ml', '{ app: a }')}---\n${pdb('ml', '')}`,
-      errors: [{ messageId: 'noSelector', line: 23, path: 'spec.selector' }],
+      errors: [{ messageId: 'noSelector', severity: 'warning', line: 23, path: 'spec.selector' }],
     },
     {
       name: 'policy/v1beta1 empty selector selects nothing',
