@@ -65,8 +65,8 @@ export default defineRule<TolerationsMatchNodeSelectorOptions>({
         'Config pools often omit well-known labels: `assumedLabels` are added to every pool that does not set ' +
         'them, and requirements on `ignoredLabelKeys` are not checked against a pool without that label.\n\n' +
         'Without any pool information, a container that requests a GPU resource (`gpuResources`) while the pod ' +
-        'has no toleration for a taint with that key is reported as a warning (whether GPU nodes are tainted ' +
-        'depends on the cluster). Pods with `spec.nodeName` bypass the scheduler and are not checked. On ' +
+        'has no toleration for a taint with that key is reported as `info` (whether GPU nodes are tainted ' +
+        'depends on the cluster: EKS and AKS GPU node pools are not tainted by default). Pods with `spec.nodeName` bypass the scheduler and are not checked. On ' +
         'clusters with the `ExtendedResourceToleration` admission plugin (GKE enables it), pods requesting an ' +
         'extended resource get a toleration for it automatically: set `extendedResourceToleration: true` there. ' +
         'A pod that selects a GKE-only node label (`cloud.google.com/gke-accelerator`, `cloud.google.com/gke-…`, ' +
@@ -149,7 +149,7 @@ spec:
       requestTooLarge: 'the pod requests {{amount}} {{resource}}, but the largest node pool it can run on ({{pool}}) has {{allocatable}} allocatable',
       requestsDoNotFitTogether: 'no single node pool the pod can run on fits all its requests ({{requests}}; pools: {{pools}})',
       gpuWithoutToleration:
-        '{{type}} "{{container}}" requests {{resource}}, but the pod has no toleration for the "{{resource}}" taint GPU nodes usually carry; if the cluster\'s GPU nodes have it, the pod may stay Pending',
+        '{{type}} "{{container}}" requests {{resource}}, but the pod has no toleration for a "{{resource}}" taint; where GPU nodes carry that taint and no admission plugin (ExtendedResourceToleration) adds the toleration, the pod may stay Pending',
     },
   },
 
@@ -376,8 +376,9 @@ function gpuWithoutToleration(containers: readonly ContainerRef[], tolerations: 
         (t) => (t.effect === '' || t.effect === 'NoSchedule') && (t.key === '' ? t.operator === 'Exists' : t.key === resource),
       );
       if (!tolerated) {
-        // Without node pools the taint is an assumption: the cluster may not taint its GPU nodes.
-        reports.push({ messageId: 'gpuWithoutToleration', data: { type: CONTAINER_TYPE_LABEL[ref.type], container: ref.name, resource }, path: request.path, maxSeverity: 'warning' });
+        // Without node pools the taint is an assumption: many clusters do not taint their GPU nodes (EKS and AKS
+        // node pools by default), and GKE, which does, adds the toleration at admission (ExtendedResourceToleration).
+        reports.push({ messageId: 'gpuWithoutToleration', data: { type: CONTAINER_TYPE_LABEL[ref.type], container: ref.name, resource }, path: request.path, maxSeverity: 'info' });
       }
     }
   }
