@@ -66,7 +66,7 @@ export default defineRule<TolerationsMatchNodeSelectorOptions>({
         'them, and requirements on `ignoredLabelKeys` are not checked against a pool without that label.\n\n' +
         'Without any pool information, a container that requests a GPU resource (`gpuResources`) while the pod ' +
         'has no toleration for a taint with that key is reported as `info` (whether GPU nodes are tainted ' +
-        'depends on the cluster: EKS and AKS GPU node pools are not tainted by default). Pods with `spec.nodeName` bypass the scheduler and are not checked. On ' +
+        'depends on the cluster: EKS managed node groups and AKS node pools are not tainted by default). Pods with `spec.nodeName` bypass the scheduler and are not checked. On ' +
         'clusters with the `ExtendedResourceToleration` admission plugin (GKE enables it), pods requesting an ' +
         'extended resource get a toleration for it automatically: set `extendedResourceToleration: true` there. ' +
         'A pod that selects a GKE-only node label (`cloud.google.com/gke-accelerator`, `cloud.google.com/gke-…`, ' +
@@ -376,7 +376,7 @@ function gpuWithoutToleration(containers: readonly ContainerRef[], tolerations: 
         (t) => (t.effect === '' || t.effect === 'NoSchedule') && (t.key === '' ? t.operator === 'Exists' : t.key === resource),
       );
       if (!tolerated) {
-        // Without node pools the taint is an assumption: many clusters do not taint their GPU nodes (EKS and AKS
+        // Without node pools the taint is an assumption: many clusters do not taint their GPU nodes (EKS managed node groups, AKS
         // node pools by default), and GKE, which does, adds the toleration at admission (ExtendedResourceToleration).
         reports.push({ messageId: 'gpuWithoutToleration', data: { type: CONTAINER_TYPE_LABEL[ref.type], container: ref.name, resource }, path: request.path, maxSeverity: 'info' });
       }
