@@ -140,11 +140,12 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
   }
   // YAML next to a kustomization that no kustomization refers to is not deployed (patch stubs of
   // kubebuilder scaffolds, commented-out resources): it is not linted raw either. So is YAML in a
-  // subfolder of a kustomization that itself refers to files in its subfolders (config/crd lists
-  // bases/…, so config/crd/patches/ holds its unused patches), when no nearer kustomization is in between.
+  // subfolder of a kustomization that refers to files in its subfolders, when no nearer kustomization is
+  // in between and that subfolder holds none of its resources (config/crd lists bases/… as resources, so
+  // config/crd/patches/ holds patch stubs; unlisted files of bases/ stay linted: CRDs other tools install).
   for (const file of files) {
     const owner = nearestKustomizationDir(path.dirname(file.absPath), found);
-    if (owner !== undefined && (owner === path.dirname(file.absPath) || ownsSubfolders(found.get(owner)!))) plan.ownedFiles.add(file.absPath);
+    if (owner !== undefined && (owner === path.dirname(file.absPath) || isPatchFolder(found.get(owner)!, file.absPath))) plan.ownedFiles.add(file.absPath);
   }
 
   const command = resolveCommand(options);
@@ -292,13 +293,24 @@ function nearestKustomizationDir(dir: string, found: ReadonlyMap<string, Kustomi
   }
 }
 
-/** Whether a kustomization refers to files or kustomizations in subfolders of its own directory. */
-function ownsSubfolders(k: Kustomization): boolean {
-  const inside = (p: string) => {
+/**
+ * Whether `file`, in a subfolder of kustomization `k`'s directory, is in a folder of build inputs that are
+ * not resources: `k` lists files of its subfolders, but no resource (file or kustomization) from the
+ * subfolder `file` is in (its top folder below `k.dir`).
+ */
+function isPatchFolder(k: Kustomization, file: string): boolean {
+  /** The first folder below k.dir that `p` is in, or undefined outside it (or right in it). */
+  const topFolder = (p: string, isDir: boolean) => {
     const rel = path.relative(k.dir, p);
-    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : undefined;
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    const parts = rel.split(path.sep);
+    return isDir || parts.length > 1 ? parts[0] : undefined;
   };
-  return k.children.some((d) => inside(d) !== undefined) || k.files.some((f) => inside(f)?.includes(path.sep));
+  const listsSubfolders = k.children.some((d) => topFolder(d, true) !== undefined) || k.files.some((f) => topFolder(f, false) !== undefined);
+  if (!listsSubfolders) return false;
+  const top = topFolder(file, false);
+  if (top === undefined) return false;
+  return !k.resourceFiles.some((f) => topFolder(f, false) === top) && !k.children.some((d) => topFolder(d, true) === top);
 }
 
 /** A problem at the kustomization's line that names `mentioned` (a resource, base, component or patch), else line 1. */

@@ -196,15 +196,18 @@ describeTool('kustomize rendering (real kubectl kustomize / kustomize build)', (
     expect(found).toEqual(['app/pod.yaml:9 image-pinned', 'app/sub/extra.yaml:9 image-pinned']);
   });
 
-  it('a kustomization that lists files of its subfolders owns them: unreferenced patch stubs there are not deployed', () => {
+  it('a kustomization that lists files of its subfolders owns its patch folders: unreferenced stubs there are not deployed', () => {
     const crd = 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.org\n';
     const pod = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: ml\nspec:\n  containers:\n    - name: x\n      image: ${name}:latest\n`;
     const dir = tree({
       // kubebuilder's config/crd: bases/ is listed, patches/ only in comments.
-      'config/crd/kustomization.yaml': 'resources:\n  - bases/pod.yaml\n# patches:\n# - path: patches/cainjection_in_widgets.yaml\n',
+      'config/crd/kustomization.yaml': 'resources:\n  - bases/pod.yaml\npatches:\n  - path: patches/used.yaml\n# - path: patches/cainjection_in_widgets.yaml\n',
+      'config/crd/patches/used.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: listed\n  namespace: ml\n  labels: { patched: "yes" }\n',
       'config/crd/bases/pod.yaml': pod('listed'),
       'config/crd/patches/cainjection_in_widgets.yaml': `${crd}  annotations:\n    cert-manager.io/inject-ca-from: x/y\n`,
       'config/crd/patches/stub-pod.yaml': pod('stub'),
+      // bases/ is a folder of resources: what the kustomization does not list there stays linted (CRDs a chart installs).
+      'config/crd/bases/other.yaml': pod('other'),
       // A kustomization that lists only files of its own folder does not own its subfolders.
       'app/kustomization.yaml': 'resources: [pod.yaml]\n',
       'app/pod.yaml': pod('app'),
@@ -213,10 +216,11 @@ describeTool('kustomize rendering (real kubectl kustomize / kustomize build)', (
     const outcome = lintPaths(['.'], { cwd: dir });
     if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
     const files = [...new Set(outcome.result.findings.map((f) => f.file))].sort();
-    expect(files).toEqual(['app/extra/pod.yaml', 'app/pod.yaml', 'config/crd/bases/pod.yaml']);
+    expect(files).toEqual(['app/extra/pod.yaml', 'app/pod.yaml', 'config/crd/bases/other.yaml', 'config/crd/bases/pod.yaml']);
     expect(outcome.result.findings.filter((f) => f.ruleId === 'image-pinned').map((f) => `${f.file}:${f.line}`).sort()).toEqual([
       'app/extra/pod.yaml:9',
       'app/pod.yaml:9',
+      'config/crd/bases/other.yaml:9',
       'config/crd/bases/pod.yaml:9',
     ]);
   });
