@@ -77,7 +77,7 @@ spec:
     defaultOptions: {},
     messages: {
       missing:
-        '{{server}} in container "{{container}}" runs on {{gpus}} GPUs but has no volume at /dev/shm; the 64 MiB default makes NCCL and PyTorch shared memory fail between its GPU workers',
+        '{{server}} in container "{{container}}" runs on {{gpus}} GPUs but has no volume at /dev/shm; with the 64 MiB default, NCCL and PyTorch shared memory between its GPU workers may fail',
     },
   },
 
