@@ -26,7 +26,7 @@ export function findMlflow(): { ok: true; bin: string } | { ok: false; reason: s
 /** Skip (loudly) or, under CI=true, fail when a real server is missing. */
 export function requireTool(found: { ok: boolean; reason?: string }, what: string): boolean {
   if (found.ok) return true;
-  const reason = `${what} tests need ${found.reason}`;
+  const reason = `${what} tests cannot run: ${found.reason}`;
   if (process.env.CI === 'true') throw new Error(reason);
   console.warn(`\n*** SKIPPED: ${reason} ***\n`);
   return false;
