@@ -222,6 +222,23 @@ describeHelm('Helm charts (real helm template)', () => {
     expect(renders[0].message).toContain('symbolic link out of the repository');
   });
 
+  it('a chart folder linked to a folder of the repository that links out is not rendered (helm follows linked folders)', () => {
+    const outside = tree({ 'secret.txt': 'TOPSECRET' });
+    const dir = chartTree({
+      'charts/scorer/templates/leak.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: {{ .Files.Get "files/secret.txt" | trim | lower }} }\n',
+    });
+    fs.mkdirSync(path.join(dir, 'shared'));
+    fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(dir, 'shared/secret.txt'));
+    fs.symlinkSync('../../shared', path.join(dir, 'charts/scorer/files'));
+    // A cycle back into the chart is walked once.
+    fs.symlinkSync('..', path.join(dir, 'shared/loop'));
+    const findings = lint(dir);
+    expect(JSON.stringify(findings)).not.toMatch(/topsecret/i);
+    const renders = only(findings, 'gitops-source-renders');
+    expect(renders).toHaveLength(1);
+    expect(renders[0].message).toContain('files/secret.txt is a symbolic link out of the repository');
+  });
+
   it('helm.command cannot be set by a config inside the repository; MLLINT_HELM_COMMAND must be outside it', () => {
     const dir = chartTree();
     fs.writeFileSync(path.join(dir, 'helm'), '#!/bin/sh\necho pwned\n', { mode: 0o755 });
