@@ -52,6 +52,41 @@ export function isInsideRepository(file: string, roots: readonly string[]): bool
   return roots.some((root) => within(real, root));
 }
 
+/**
+ * The first symlink below `dir` that leads outside the repository, as a reason ("templates/x is a
+ * symbolic link out of the repository"), or undefined. Programs such as helm follow symlinked folders, so
+ * a link to a folder elsewhere in the repository is walked too (a link out may be waiting there); each
+ * real folder is walked once. More than `maxFiles` entries is a reason too.
+ */
+export function linkOutOfRepository(dir: string, roots: readonly string[], maxFiles: number): string | undefined {
+  const stack = [dir];
+  const walked = new Set<string>();
+  let seen = 0;
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      const real = fs.realpathSync(current);
+      if (walked.has(real)) continue;
+      walked.add(real);
+      entries = fs.readdirSync(current, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (++seen > maxFiles) return `it has more than ${maxFiles} files`;
+      const full = path.join(current, entry.name);
+      if (entry.isSymbolicLink()) {
+        if (!isInsideRepository(full, roots)) return `${path.relative(dir, full)} is a symbolic link out of the repository`;
+        if (isDirectory(full)) stack.push(full);
+      } else if (entry.isDirectory()) {
+        stack.push(full);
+      }
+    }
+  }
+  return undefined;
+}
+
 /** `child` is `parent` or below it (both absolute, normalised). */
 export function within(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);

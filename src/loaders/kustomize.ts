@@ -28,7 +28,7 @@ import { readSourceText, type RelocatedPosition, type SourceInput } from './sour
 import { parseYamlDocuments } from './yaml.js';
 import { parseImageRef } from '../rules/utils/image-ref.js';
 import { re2FullMatch } from '../config/safe-match.js';
-import { childEnvironment, isInsideRepository, readBoundedFile, repositoryRoots, resolveProgram, type ProgramResult, type ProgramSpec } from '../config/trust.js';
+import { childEnvironment, isInsideRepository, linkOutOfRepository, readBoundedFile, repositoryRoots, resolveProgram, type ProgramResult, type ProgramSpec } from '../config/trust.js';
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -383,6 +383,8 @@ export function isRemoteReference(ref: string): boolean {
 
 /** Largest kustomization file mllint reads (they are small; this bounds parsing time). */
 export const MAX_KUSTOMIZATION_BYTES = 1024 * 1024;
+/** Files looked at when checking that a vendored chart stays inside the repository. */
+const MAX_CHART_FILES = 20_000;
 
 /**
  * Every place a kustomization names a file, directory or repository, with its YAML path: resources,
@@ -468,7 +470,13 @@ function readKustomization(dir: string, repoRoots: readonly string[]): Kustomiza
       // holds a chart; otherwise it pulls from the chart's repo, which mllint never lets it do.
       const places = [path.join(chartHome, name), ...(version ? [path.join(chartHome, `${name}-${version}`, name)] : [])];
       const vendored = name !== '' && !/[/\\]/.test(name) && places.some((p) => fs.existsSync(path.join(p, 'Chart.yaml')) && isInsideRepository(p, repoRoots));
-      if (!vendored) k.unvendoredCharts.push(name || '(no name)');
+      if (!vendored) {
+        k.unvendoredCharts.push(name || '(no name)');
+        continue;
+      }
+      // helm (run by kustomize) reads every file of the chart, following symlinks.
+      const escape = places.filter((p) => fs.existsSync(p)).map((p) => linkOutOfRepository(p, repoRoots, MAX_CHART_FILES)).find(Boolean);
+      if (escape) k.refused.push({ ref: `Helm chart "${name}": ${escape}`, at: ['helmCharts', charts.indexOf(chart)], why: 'unreadable' });
       else for (const p of places) if (fs.existsSync(p)) k.files.push(...listFiles(p));
     }
   }

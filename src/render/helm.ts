@@ -26,7 +26,7 @@ import type { RelocatedPosition, SourceInput } from '../loaders/source.js';
 import { isNamespacedKind } from '../engine/kinds.js';
 import { TemplateText } from './templates.js';
 import { readText, ValuesLocator, valueAt, valuesFileLayer, type SetParameter, type ValuesLayer } from './values.js';
-import { childEnvironment, isInsideRepository, within } from '../config/trust.js';
+import { childEnvironment, isInsideRepository, linkOutOfRepository, within } from '../config/trust.js';
 
 /** One chart rendering may take this long; past it, it is reported as failed. */
 export const HELM_TIMEOUT_MS = 120_000;
@@ -157,52 +157,10 @@ export function chartValuesLayer(chart: ChartRef, roots: readonly string[]): Val
   return undefined;
 }
 
-/**
- * A symlink in the chart that leads outside the repository, or undefined. Helm follows symlinked
- * folders when it loads a chart, so a link to a folder elsewhere in the repository is walked too (a link
- * out of the repository may be waiting there); each real folder is walked once.
- */
+/** A symlink in the chart that leads outside the repository, or undefined (see `linkOutOfRepository`). */
 function chartEscape(dir: string, roots: readonly string[]): string | undefined {
   if (!isInsideRepository(dir, roots)) return 'the chart is outside the repository';
-  const stack = [dir];
-  const walked = new Set<string>();
-  let seen = 0;
-  while (stack.length > 0) {
-    const current = stack.pop()!;
-    let real: string;
-    try {
-      real = fs.realpathSync(current);
-    } catch {
-      continue;
-    }
-    if (walked.has(real)) continue;
-    walked.add(real);
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(current, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const entry of entries) {
-      if (++seen > MAX_CHART_FILES) return `the chart has more than ${MAX_CHART_FILES} files`;
-      const full = path.join(current, entry.name);
-      if (entry.isSymbolicLink()) {
-        if (!isInsideRepository(full, roots)) return `${path.relative(dir, full)} is a symbolic link out of the repository`;
-        if (isDirectoryPath(full)) stack.push(full);
-      } else if (entry.isDirectory()) {
-        stack.push(full);
-      }
-    }
-  }
-  return undefined;
-}
-
-function isDirectoryPath(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
+  return linkOutOfRepository(dir, roots, MAX_CHART_FILES);
 }
 
 /** Dependencies named in Chart.yaml with no `charts/<name>/` directory nor `charts/<name>-*.tgz`. */

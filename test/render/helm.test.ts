@@ -239,6 +239,22 @@ describeHelm('Helm charts (real helm template)', () => {
     expect(renders[0].message).toContain('files/secret.txt is a symbolic link out of the repository');
   });
 
+  it('a chart a kustomization inflates (helmCharts) with a symbolic link out of the repository is not rendered', () => {
+    const outside = tree({ 'secret.txt': 'TOPSECRET' });
+    const dir = tree({
+      'k/kustomization.yaml': 'helmCharts:\n  - name: leaky\n    releaseName: r\n',
+      'k/charts/leaky/Chart.yaml': 'apiVersion: v2\nname: leaky\nversion: 0.1.0\n',
+      'k/charts/leaky/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: {{ .Files.Get "secret.txt" | trim | lower }}, namespace: default }\n',
+    });
+    fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(dir, 'k/charts/leaky/secret.txt'));
+    const findings = lint(dir);
+    expect(JSON.stringify(findings)).not.toMatch(/topsecret/i);
+    const refused = findings.filter((f) => f.file === 'k/kustomization.yaml' && f.ruleId === 'parse-error');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ line: 2 });
+    expect(refused[0].message).toContain('Helm chart "leaky": secret.txt is a symbolic link out of the repository');
+  });
+
   it('helm.command cannot be set by a config inside the repository; MLLINT_HELM_COMMAND must be outside it', () => {
     const dir = chartTree();
     fs.writeFileSync(path.join(dir, 'helm'), '#!/bin/sh\necho pwned\n', { mode: 0o755 });
