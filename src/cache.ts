@@ -6,11 +6,15 @@
  * effective config (rules, overrides, policies, packs), the run settings (registry, node pools), the
  * discovery outcome, and the path and bytes of every linted file. The cache lives in the repository's
  * `.mllint-cache/` (with a `.gitignore` of its own), is written only inside a git repository, and a
- * corrupt or foreign entry is ignored, never trusted. Runs that read stdin or render kustomizations are
+ * corrupt or foreign entry is ignored, never trusted. The key also hashes a random secret kept outside
+ * the repository (`$XDG_CACHE_HOME/mllint/result-cache-key`, else `~/.cache/…`, mode 0600): everything
+ * else in the key can be computed by whoever writes the repository, so without it a pull request could
+ * commit an entry (a clean result) under the very name its run will look up. Runs that read stdin or render kustomizations are
  * not cached (their inputs are not plain files).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import { PACKAGE_JSON } from './package-root.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +42,50 @@ interface CacheInputs {
   sources: SourceInput[];
   /** Everything else that shaped the run (Helm charts skipped, unreadable paths, kustomize on/off). */
   extra: unknown;
+  /** Where the local secret is found (HOME, XDG_CACHE_HOME); default: process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * This user's secret part of every cache key (64 hex digits), created on first use; undefined when it
+ * cannot be read or created, or lies inside the repository (then nothing is cached).
+ */
+function localCacheSecret(env: Record<string, string | undefined>, repositoryRoot: string): string | undefined {
+  const home = env.HOME || os.homedir();
+  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(home, '.cache');
+  const file = path.join(base, 'mllint', 'result-cache-key');
+  const read = (): string | undefined => {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+      if (!fs.fstatSync(fd).isFile()) return undefined;
+      const text = fs.readFileSync(fd, 'utf8').trim();
+      return /^[0-9a-f]{64}$/.test(text) ? text : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  };
+  const inside = (p: string) => {
+    const rel = path.relative(path.resolve(repositoryRoot), p);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  };
+  try {
+    if (inside(path.resolve(file))) return undefined;
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    if (inside(fs.realpathSync(path.dirname(file)))) return undefined;
+  } catch {
+    return undefined;
+  }
+  const existing = read();
+  if (existing) return existing;
+  try {
+    fs.writeFileSync(file, `${crypto.randomBytes(32).toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
+  } catch {
+    // another run created it meanwhile, or it cannot be written: read what is there
+  }
+  return read();
 }
 
 let buildId: string | undefined;
@@ -71,9 +119,12 @@ export function cacheEntryFor(inputs: CacheInputs): CacheEntry | undefined {
   const root = gitRepositoryRoot(inputs.cwd);
   if (!root) return undefined;
   if (inputs.sources.some((s) => s.text !== undefined || !s.absPath || s.relocate || s.problem)) return undefined;
+  const secret = localCacheSecret(inputs.env ?? process.env, root);
+  if (!secret) return undefined;
   const { config } = inputs;
   const hash = crypto.createHash('sha256');
   hash.update(JSON.stringify({
+    secret,
     format: FORMAT,
     version: VERSION,
     build: mllintBuildId(),
