@@ -142,7 +142,8 @@ function describeYamlError(code: string, message: string): string {
     case 'TAB_AS_INDENT':
       return 'tab used for indentation; YAML indents with spaces';
     default:
-      return first;
+      // The yaml library records a stack overflow while composing (thousands of nested levels) as an error.
+      return /Maximum call stack size exceeded/i.test(first) ? 'nesting too deep to parse safely' : first;
   }
 }
 

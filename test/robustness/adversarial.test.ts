@@ -97,6 +97,14 @@ describe.skipIf(!built)('adversarial inputs through the CLI', () => {
     expect(run.report).toBeDefined();
   });
 
+  it('100,000-level flow nesting is a parse-error that says so, not a JavaScript stack message', () => {
+    const flow = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deeper}\ndata: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+    const run = mllint(tree({ 'flow.yaml': flow }));
+    expectClean(run, [1]);
+    const messages = parseErrors(run).map((f) => f.message);
+    expect(messages).toEqual(['nesting too deep to parse safely']);
+  });
+
   it(`a 100 MB file is reported (limit ${MAX_FILE_BYTES / 1048576} MiB), not parsed; a 1 MB single line is parsed`, () => {
     const dir = tree({ 'line.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: wide\n  namespace: ml\ndata:\n  blob: "${'x'.repeat(1 << 20)}"\n` }, (d) => {
       const fd = fs.openSync(path.join(d, 'huge.yaml'), 'w');
