@@ -13,7 +13,7 @@
  * Files are recorded relative to the baseline file's directory, so the baseline works from any
  * working directory. Reading and writing return values; nothing here throws for bad input.
  */
-import { repositoryRoots, writeFileNoFollow } from './config/trust.js';
+import { readBoundedFile, repositoryRoots, writeFileNoFollow } from './config/trust.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { identityParts } from './engine/identity.js';
@@ -100,15 +100,18 @@ export function serializeBaseline(baseline: Baseline): string {
 
 export type BaselineRead = { ok: true; baseline: Baseline } | { ok: false; message: string };
 
-/** Reads and checks a baseline file; problems are values with the file name, never exceptions. */
+/** Largest baseline read (a committed baseline is pull-request input: a `/dev/zero` link or a FIFO must not hang the run). */
+export const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads and checks a baseline file: a regular file (also through a symlink; never a device or FIFO) of at
+ * most MAX_BASELINE_BYTES. Problems are values with the file name, never exceptions.
+ */
 export function readBaseline(file: string): BaselineRead {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    return { ok: false, message: `cannot read baseline ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
-  }
-  return parseBaseline(text, file);
+  if (!fs.existsSync(file)) return { ok: false, message: `cannot read baseline ${file}: ENOENT` };
+  const read = readBoundedFile(file, { what: `baseline ${file}`, maxBytes: MAX_BASELINE_BYTES, roots: [], named: true });
+  if (!read.ok) return { ok: false, message: read.message };
+  return parseBaseline(read.bytes.toString('utf8'), file);
 }
 
 export function parseBaseline(text: string, file: string): BaselineRead {

@@ -3,6 +3,7 @@
  * rule, file, object and path (not line) — or rule, file and message for findings without an object.
  */
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -96,6 +97,18 @@ describe('baseline (CLI)', () => {
     const bad = await runCli(['check', '--baseline', 'bad.json', '.'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad\.json: not an mllint baseline/);
+  });
+
+  it('a baseline committed as a link to /dev/zero or as a FIFO is exit 2 at once, not a hang', async () => {
+    const dir = repo({ 'a.yaml': deployment('a', 'a:latest') });
+    fs.symlinkSync('/dev/zero', path.join(dir, 'zero.json'));
+    const zero = await runCli(['check', '--baseline', 'zero.json', '.'], { cwd: dir });
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toBe('mllint: baseline zero.json is not a regular file\n');
+    spawnSync('mkfifo', [path.join(dir, 'fifo.json')]);
+    const fifo = await runCli(['check', '--baseline', 'fifo.json', '.'], { cwd: dir });
+    expect(fifo.code).toBe(2);
+    expect(fifo.stderr).toBe('mllint: baseline fifo.json is not a regular file\n');
   });
 });
 
