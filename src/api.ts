@@ -7,6 +7,7 @@ import { splitHelmStream } from './loaders/helm.js';
 import { renderKustomizations } from './loaders/kustomize.js';
 import { findHelm, renderGitOps, type GitOpsPlan } from './render/index.js';
 import { kustomizeHelmLocator } from './render/kustomize-helm.js';
+import { HELM_BUDGET_MS } from './render/helm.js';
 import type { SourceInput } from './loaders/source.js';
 import { emptyConfig, loadConfig, type ConfigFile, type ConfigProblem } from './config/load.js';
 import { allRules, resolveRuleSettings } from './config/resolve.js';
@@ -46,6 +47,8 @@ export interface LintOptions {
   helmCommand?: string;
   /** `--helm`: `auto` renders charts, Argo CD and Flux objects (default, unless the config says `helm.enabled: false`); `off` skips them. */
   helm?: 'auto' | 'off';
+  /** All Helm chart renderings of the run together (ms); default HELM_BUDGET_MS. For tests. */
+  helmBudgetMs?: number;
   /** Environment for the trust boundary (`GITHUB_WORKSPACE`); default: process.env. */
   env?: Record<string, string | undefined>;
   /** Reuse and store results in the repository's `.mllint-cache/` (default: off for the library, on in the CLI). */
@@ -96,7 +99,9 @@ function prepareRun(paths: string[], options: LintOptions): Prepared {
   const kustomizeOn = options.kustomize ? options.kustomize === 'auto' : config.kustomize?.enabled !== false;
   const helmOn = options.helm ? options.helm === 'auto' : config.helm?.enabled !== false;
   const helm = helmOn ? findHelm(options.helmCommand ?? config.helm?.command, roots) : undefined;
-  const helmOptions = helm?.ok ? { exe: helm.exe, cwd, roots } : undefined;
+  // One rendering budget for every chart of the run (kustomize's own is KUSTOMIZE_BUDGET_MS).
+  const helmDeadline = Date.now() + (options.helmBudgetMs ?? HELM_BUDGET_MS);
+  const helmOptions = helm?.ok ? { exe: helm.exe, cwd, roots, deadline: helmDeadline } : undefined;
   const kustomizeOptions = kustomizeOn
     ? {
         cwd,
@@ -118,6 +123,7 @@ function prepareRun(paths: string[], options: LintOptions): Prepared {
       repositoryUrl: config.repositoryUrl,
       branches: [(options.env ?? process.env).GITHUB_BASE_REF, (options.env ?? process.env).GITHUB_HEAD_REF].filter((b): b is string => !!b),
       helm,
+      helmDeadline,
       kustomize: kustomizeOptions,
       charts: config.helm?.charts ? new Map(Object.entries(config.helm.charts)) : undefined,
     });

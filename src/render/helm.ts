@@ -30,6 +30,8 @@ import { childEnvironment, isInsideRepository, linkOutOfRepository, within } fro
 
 /** One chart rendering may take this long; past it, it is reported as failed. */
 export const HELM_TIMEOUT_MS = 120_000;
+/** All chart renderings of one run together may take this long (`HelmOptions.deadline`); later charts are not rendered. */
+export const HELM_BUDGET_MS = 600_000;
 /** Rendered output larger than this is refused (a chart looping over a huge range). */
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 /** Files looked at when checking that a chart stays inside the repository. */
@@ -62,6 +64,8 @@ export interface HelmOptions {
   /** The repository (config/trust.ts `repositoryRoots`): charts and values files must stay inside it. */
   roots: readonly string[];
   kubeVersion?: string;
+  /** `Date.now()` value after which no chart is rendered (the run's budget, HELM_BUDGET_MS from its start). */
+  deadline?: number;
 }
 
 export interface RenderedObject {
@@ -101,6 +105,9 @@ export function renderChart(request: HelmRenderRequest, options: HelmOptions): H
     );
   }
 
+  // A repository with many slow charts must not make the run unbounded: one budget for all of them.
+  const left = options.deadline === undefined ? HELM_TIMEOUT_MS : Math.min(HELM_TIMEOUT_MS, options.deadline - Date.now());
+  if (left <= 0) return fail(`${what} not rendered: rendering all Helm charts of a run may take ${HELM_BUDGET_MS / 1000}s at most`);
   let temp: string | undefined;
   try {
     temp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-helm-')));
@@ -123,10 +130,10 @@ export function renderChart(request: HelmRenderRequest, options: HelmOptions): H
     // The trust boundary's child environment (no secrets, proxies to nowhere, throw-away HOME and HELM_*
     // homes: no repositories, no registry logins), with plugins off and nothing to execute on PATH.
     const env: Record<string, string> = { ...childEnvironment(home, '/nonexistent'), HELM_PLUGINS: path.join(home, 'plugins'), HELM_NO_PLUGINS: '1' };
-    const result = spawnSync(options.exe, args, { cwd: temp, env, timeout: HELM_TIMEOUT_MS, maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const result = spawnSync(options.exe, args, { cwd: temp, env, timeout: left, maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     if (result.error) {
       const code = (result.error as NodeJS.ErrnoException).code;
-      return fail(`${what} not rendered: ${code === 'ETIMEDOUT' ? `helm timed out after ${HELM_TIMEOUT_MS / 1000}s` : code === 'ENOBUFS' ? 'helm output is larger than 64 MiB' : `cannot run helm (${code ?? result.error.message})`}`);
+      return fail(`${what} not rendered: ${code === 'ETIMEDOUT' ? (left < HELM_TIMEOUT_MS ? `rendering all Helm charts of a run may take ${HELM_BUDGET_MS / 1000}s at most` : `helm timed out after ${HELM_TIMEOUT_MS / 1000}s`) : code === 'ENOBUFS' ? 'helm output is larger than 64 MiB' : `cannot run helm (${code ?? result.error.message})`}`);
     }
     if (result.status !== 0) return fail(`helm could not render ${what}: ${describeHelmError(result.stderr, temp, options.cwd)}`);
     return { ok: true, ...renderedSource(result.stdout, request, options) };

@@ -64,6 +64,8 @@ export interface GitOpsOptions {
   /** Config `helm.charts`: chart directory (absolute) → values files (absolute), release, namespace. */
   charts?: Map<string, { values: string[]; releaseName?: string; namespace?: string; configFile: string }>;
   kubeVersion?: string;
+  /** `Date.now()` value after which no chart is rendered (helm.ts `HelmOptions.deadline`). */
+  helmDeadline?: number;
   /** The kustomize stage's options (absent when kustomize rendering is off): owners' kustomize overrides are rendered with them. */
   kustomize?: KustomizeOptions;
 }
@@ -171,7 +173,7 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
   const helm = options.helm;
   const helmOptions = (): HelmOptions | string => {
     if (!helm.ok) return `${helm.message}; install Helm 3 (or set MLLINT_HELM_COMMAND to its absolute path) to lint charts as rendered`;
-    return { exe: helm.exe, cwd: options.cwd, roots: options.roots, kubeVersion: options.kubeVersion };
+    return { exe: helm.exe, cwd: options.cwd, roots: options.roots, kubeVersion: options.kubeVersion, deadline: options.helmDeadline };
   };
 
   const problem = (p: OwnerProblem) => {

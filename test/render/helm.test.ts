@@ -255,6 +255,24 @@ describeHelm('Helm charts (real helm template)', () => {
     expect(refused[0].message).toContain('Helm chart "leaky": secret.txt is a symbolic link out of the repository');
   });
 
+  it('all charts of a run share one rendering budget: slow charts past it are findings, not an unbounded run', () => {
+    const slow = '{{- range $i := until 4000 }}{{ range $j := until 4000 }}{{ end }}{{ end }}\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: slow, namespace: default }\n';
+    const files: Record<string, string> = {};
+    for (const name of ['a', 'b', 'c']) {
+      files[`${name}/Chart.yaml`] = `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`;
+      files[`${name}/templates/cm.yaml`] = slow;
+    }
+    const dir = tree(files);
+    const started = Date.now();
+    const outcome = lintPaths(['.'], { cwd: dir, helmBudgetMs: 1000 });
+    const seconds = (Date.now() - started) / 1000;
+    if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
+    const renders = outcome.result.findings.filter((f) => f.ruleId === 'gitops-source-renders');
+    expect(renders.map((f) => f.file).sort()).toEqual(['a/Chart.yaml', 'b/Chart.yaml', 'c/Chart.yaml']);
+    for (const f of renders) expect(f.message).toContain('rendering all Helm charts of a run may take 600s at most');
+    expect(seconds).toBeLessThan(20);
+  });
+
   it('helm.command cannot be set by a config inside the repository; MLLINT_HELM_COMMAND must be outside it', () => {
     const dir = chartTree();
     fs.writeFileSync(path.join(dir, 'helm'), '#!/bin/sh\necho pwned\n', { mode: 0o755 });
