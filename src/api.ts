@@ -4,7 +4,7 @@
  */
 import { discoverFiles, type SkippedChart } from './loaders/files.js';
 import { splitHelmStream } from './loaders/helm.js';
-import { renderKustomizations } from './loaders/kustomize.js';
+import { KUSTOMIZE_BUDGET_MS, renderKustomizations } from './loaders/kustomize.js';
 import { findHelm, renderGitOps, type GitOpsPlan } from './render/index.js';
 import { kustomizeHelmLocator } from './render/kustomize-helm.js';
 import { HELM_BUDGET_MS } from './render/helm.js';
@@ -109,6 +109,7 @@ function prepareRun(paths: string[], options: LintOptions): Prepared {
         roots,
         helm: helmOptions?.exe,
         locateGenerated: helmOptions ? kustomizeHelmLocator(helmOptions) : undefined,
+        deadline: Date.now() + KUSTOMIZE_BUDGET_MS,
       }
     : undefined;
   const kustomize = kustomizeOptions ? renderKustomizations(discovery.files, kustomizeOptions) : undefined;

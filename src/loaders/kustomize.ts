@@ -65,6 +65,12 @@ export interface KustomizeOptions {
   helm?: string;
   /** Where a field of an object a generator made is written (Helm charts: their templates and values). */
   locateGenerated?: (kustomizationFile: string, generator: string, rendered: K8sObject, path: Path) => RelocatedPosition | undefined;
+  /**
+   * `Date.now()` value after which nothing more is rendered: one budget for the kustomize stage and every
+   * Argo CD / Flux overlay rendered later (each overlay is its own kustomize run). Default: each call
+   * gets KUSTOMIZE_BUDGET_MS.
+   */
+  deadline?: number;
 }
 
 export interface KustomizePlan {
@@ -191,7 +197,7 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
     }
   }
   if (command.ok && toRender.length > 0) {
-    const rendered = renderAll((entry) => (withHelm.has(entry) ? [...command.argv, '--enable-helm', '--helm-command', options.helm!] : command.argv), toRender, options.cwd);
+    const rendered = renderAll((entry) => (withHelm.has(entry) ? [...command.argv, '--enable-helm', '--helm-command', options.helm!] : command.argv), toRender, options.cwd, undefined, options.deadline);
     toRender.forEach((entry, i) => {
       const k = found.get(entry)!;
       const display = toDisplayPath(options.cwd, k.file);
@@ -278,7 +284,7 @@ export function renderWithOverlay(entryDir: string, overlay: KustomizeOverlay, o
     });
   }
   const argv = charted ? [...command.argv, '--enable-helm', '--helm-command', options.helm!] : command.argv;
-  const [r] = renderAll(() => argv, [entryDir], options.cwd, fields);
+  const [r] = renderAll(() => argv, [entryDir], options.cwd, fields, options.deadline);
   if (!r.ok) return { ok: 'failed', message: r.message };
   const rendered = renderedSource(r.text, r.wrapperDir, entry, toDisplayPath(options.cwd, entry.file), options.cwd, options.locateGenerated, { fields, positionOf: overlay.positionOf });
   const ownedFiles = [...rendered.origins, ...tree.flatMap((k) => [k.file, ...k.files])];
@@ -568,7 +574,9 @@ type Rendered = { ok: true; text: string; wrapperDir: string } | { ok: false; me
  * Renders every entry point, several at a time (kustomize's start-up dominates small renders): a short
  * Node child process runs the commands in parallel and writes each output to a file beside its wrapper.
  */
-function renderAll(argvFor: (entry: string) => string[], entries: string[], cwd: string, wrapperFields?: Record<string, unknown>): Rendered[] {
+function renderAll(argvFor: (entry: string) => string[], entries: string[], cwd: string, wrapperFields?: Record<string, unknown>, deadline?: number): Rendered[] {
+  const budget = deadline === undefined ? KUSTOMIZE_BUDGET_MS : Math.min(KUSTOMIZE_BUDGET_MS, deadline - Date.now());
+  if (budget <= 0) return entries.map(() => ({ ok: false, message: `not rendered: rendering all kustomizations of a run may take ${KUSTOMIZE_BUDGET_MS / 1000}s at most` }));
   let tempDir: string | undefined;
   try {
     tempDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-kustomize-')));
@@ -591,16 +599,18 @@ function renderAll(argvFor: (entry: string) => string[], entries: string[], cwd:
     let statuses: Array<{ status: number | null; error?: string }>;
     if (jobs.length === 1) {
       const job = jobs[0];
-      const result = spawnSync(job.argv[0], job.argv.slice(1), { cwd: job.cwd, env, timeout: KUSTOMIZE_TIMEOUT_MS, maxBuffer: MAX_RENDERED_BYTES, stdio: ['ignore', 'pipe', 'pipe'] });
+      const timeout = Math.min(KUSTOMIZE_TIMEOUT_MS, budget);
+      const result = spawnSync(job.argv[0], job.argv.slice(1), { cwd: job.cwd, env, timeout, maxBuffer: MAX_RENDERED_BYTES, stdio: ['ignore', 'pipe', 'pipe'] });
       fs.writeFileSync(job.out, result.stdout ?? '');
       fs.writeFileSync(job.err, result.stderr ?? '');
-      statuses = [{ status: result.status, error: result.error ? ((result.error as NodeJS.ErrnoException).code ?? result.error.message) : undefined }];
+      const code = result.error ? ((result.error as NodeJS.ErrnoException).code ?? result.error.message) : undefined;
+      statuses = [{ status: result.status, error: code === 'ETIMEDOUT' && timeout < KUSTOMIZE_TIMEOUT_MS ? 'EBUDGET' : code }];
     } else {
       const result = spawnSync(process.execPath, ['-e', PARALLEL_RUNNER], {
-        input: JSON.stringify({ jobs, limit, timeout: KUSTOMIZE_TIMEOUT_MS, budget: KUSTOMIZE_BUDGET_MS }),
+        input: JSON.stringify({ jobs, limit, timeout: KUSTOMIZE_TIMEOUT_MS, budget }),
         env,
         encoding: 'utf8',
-        timeout: Math.min(KUSTOMIZE_TIMEOUT_MS * Math.ceil(jobs.length / limit), KUSTOMIZE_BUDGET_MS) + 10_000,
+        timeout: Math.min(KUSTOMIZE_TIMEOUT_MS * Math.ceil(jobs.length / limit), budget) + 10_000,
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       statuses = result.status === 0 ? JSON.parse(result.stdout) : jobs.map(() => ({ status: null, error: result.error ? 'ETIMEDOUT' : 'runner failed' }));

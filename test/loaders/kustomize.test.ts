@@ -7,7 +7,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderKustomizations, resolveCommand, translatePath } from '../../src/loaders/kustomize.js';
+import { renderKustomizations, renderWithOverlay, resolveCommand, translatePath } from '../../src/loaders/kustomize.js';
 import { discoverFiles } from '../../src/loaders/files.js';
 import { lintPaths } from '../../src/api.js';
 import { makeTree, removeTree, runCli } from '../helpers.js';
@@ -43,6 +43,22 @@ function renderFixture() {
 }
 
 describeTool('kustomize rendering (real kubectl kustomize / kustomize build)', () => {
+  it('the kustomize stage and every Argo CD / Flux overlay share one rendering budget (deadline)', () => {
+    const dir = tree({
+      'app/kustomization.yaml': 'resources: [cm.yaml]\n',
+      'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: ml }\n',
+    });
+    const files = discoverFiles(['.'], { cwd: dir }).files;
+    expect(renderKustomizations(files, { cwd: dir, deadline: Date.now() + 600_000 }).sources[0].problem).toBeUndefined();
+    const late = renderKustomizations(files, { cwd: dir, deadline: Date.now() - 1 });
+    expect(late.sources[0].problem?.message).toMatch(/rendering all kustomizations of a run may take 600s at most/);
+    const overlay = { fields: { namePrefix: 'p-' }, positionOf: () => ({ line: 1, column: 1, endLine: 1, endColumn: 1 }) };
+    expect(renderWithOverlay(path.join(dir, 'app'), overlay, { cwd: dir, deadline: Date.now() + 600_000 }).ok).toBe(true);
+    const lateOverlay = renderWithOverlay(path.join(dir, 'app'), overlay, { cwd: dir, deadline: Date.now() - 1 });
+    expect(lateOverlay).toMatchObject({ ok: 'failed' });
+    expect(lateOverlay.ok === 'failed' && lateOverlay.message).toMatch(/may take 600s at most/);
+  });
+
   it('renders only the entry point (overlays/prod); base and overlay raw files are not linted separately', () => {
     const plan = renderFixture();
     expect(plan.sources.map((s) => s.display)).toEqual(['overlays/prod/kustomization.yaml']);
