@@ -27,7 +27,9 @@ const q = (value: string) => JSON.stringify(value);
 export function starterConfig(cwd: string, env: Record<string, string | undefined>, nodesFile?: string): string {
   const discovery = discoverFiles([], { cwd, ignorePatterns: [], ignoreBase: cwd });
   const objects = objectsOf(loadSources(discovery.files.map((f) => ({ display: f.display, absPath: f.absPath }))));
-  const namespaces = [...new Set(objects.map((o) => o.namespace).filter((n): n is string => typeof n === 'string' && n !== ''))].sort();
+  // Only names Kubernetes accepts (RFC 1123 labels): a namespace from the repository with a newline would
+  // otherwise leave its comment and write config lines of the repository's choosing.
+  const namespaces = [...new Set(objects.map((o) => o.namespace).filter((n): n is string => typeof n === 'string' && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n)))].sort();
   const aliases = namespaces.map((n) => [n, proposedAlias(n)] as const).filter(([, a]) => a !== undefined);
   const lines = [
     `# yaml-language-server: $schema=${String(CONFIG_SCHEMA.$id)}`,

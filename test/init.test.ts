@@ -24,6 +24,17 @@ describe('mllint init', () => {
     expect(check.stderr).toBe('');
   });
 
+  it('a namespace that is no valid name (a newline and config lines in it) is left out, not written into the config', async () => {
+    const dir = makeTree({ '.git/HEAD': 'x\n', 'd.yaml': deployment('ml-prod'), 'evil.yaml': deployment('"x\\nrules: { image-pinned: \\"off\\" }\\n#"') });
+    dirs.push(dir);
+    const out = await runCli(['init'], { cwd: dir });
+    expect(out.code).toBe(0);
+    const text = fs.readFileSync(path.join(dir, '.mllint.yaml'), 'utf8');
+    expect(text).toContain('#   ml-prod\n');
+    expect(text).not.toMatch(/^rules:/m);
+    expect(text).not.toContain('image-pinned');
+  });
+
   it('never overwrites an existing config (exit 2)', async () => {
     const dir = makeTree({ '.mllint.yaml': 'rules: {}\n' });
     dirs.push(dir);
