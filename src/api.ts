@@ -148,7 +148,7 @@ export function lintPaths(paths: string[], options: LintOptions = {}): LintOutco
 function lintPrepared(prepared: Extract<Prepared, { ok: true }>, options: LintOptions): LintOutcome {
   const { config, settings, sources, discovery, kustomizeOn, helmOn, helmCharts, cwd } = prepared;
 
-  const cacheInputs = { cwd, config, settings, sources, extra: { helmCharts, unreadable: discovery.unreadable, kustomizeOn, helmOn }, env: options.env };
+  const cacheInputs = { cwd, config, settings, sources, extra: { helmCharts, unreadable: discovery.unreadable, kustomizeOn, helmOn } };
   const cacheEntry = options.cache ? cacheEntryFor(cacheInputs) : undefined;
   const cachedResult = cacheEntry ? readCachedResult(cacheEntry) : undefined;
   if (cachedResult) return { ok: true, result: addFingerprints(cachedResult, cwd), config, cached: true };

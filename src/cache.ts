@@ -6,15 +6,15 @@
  * effective config (rules, overrides, policies, packs), the run settings (registry, node pools), the
  * discovery outcome, and the path and bytes of every linted file. The cache lives in the repository's
  * `.mllint-cache/` (with a `.gitignore` of its own), is written only inside a git repository, and a
- * corrupt or foreign entry is ignored, never trusted. The key also hashes a random secret kept outside
- * the repository (`$XDG_CACHE_HOME/mllint/result-cache-key`, else `~/.cache/…`, mode 0600): everything
- * else in the key can be computed by whoever writes the repository, so without it a pull request could
- * commit an entry (a clean result) under the very name its run will look up. Runs that read stdin or render kustomizations are
+ * corrupt or foreign entry is ignored, never trusted. Everything in the key can be computed by whoever
+ * writes the repository (npm even fixes the package's file times), so an entry is also sealed to the
+ * file mllint wrote: a hash of the key with the file's device, inode and birth time (nanoseconds), read
+ * from the open file. An entry a pull request commits is a file git created, with another inode and
+ * birth time: never taken for a result. Runs that read stdin or render kustomizations are
  * not cached (their inputs are not plain files).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import { PACKAGE_JSON } from './package-root.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,50 +42,6 @@ interface CacheInputs {
   sources: SourceInput[];
   /** Everything else that shaped the run (Helm charts skipped, unreadable paths, kustomize on/off). */
   extra: unknown;
-  /** Where the local secret is found (HOME, XDG_CACHE_HOME); default: process.env. */
-  env?: Record<string, string | undefined>;
-}
-
-/**
- * This user's secret part of every cache key (64 hex digits), created on first use; undefined when it
- * cannot be read or created, or lies inside the repository (then nothing is cached).
- */
-function localCacheSecret(env: Record<string, string | undefined>, repositoryRoot: string): string | undefined {
-  const home = env.HOME || os.homedir();
-  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(home, '.cache');
-  const file = path.join(base, 'mllint', 'result-cache-key');
-  const read = (): string | undefined => {
-    let fd: number | undefined;
-    try {
-      fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-      if (!fs.fstatSync(fd).isFile()) return undefined;
-      const text = fs.readFileSync(fd, 'utf8').trim();
-      return /^[0-9a-f]{64}$/.test(text) ? text : undefined;
-    } catch {
-      return undefined;
-    } finally {
-      if (fd !== undefined) fs.closeSync(fd);
-    }
-  };
-  const inside = (p: string) => {
-    const rel = path.relative(path.resolve(repositoryRoot), p);
-    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-  };
-  try {
-    if (inside(path.resolve(file))) return undefined;
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    if (inside(fs.realpathSync(path.dirname(file)))) return undefined;
-  } catch {
-    return undefined;
-  }
-  const existing = read();
-  if (existing) return existing;
-  try {
-    fs.writeFileSync(file, `${crypto.randomBytes(32).toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
-  } catch {
-    // another run created it meanwhile, or it cannot be written: read what is there
-  }
-  return read();
 }
 
 let buildId: string | undefined;
@@ -119,12 +75,9 @@ export function cacheEntryFor(inputs: CacheInputs): CacheEntry | undefined {
   const root = gitRepositoryRoot(inputs.cwd);
   if (!root) return undefined;
   if (inputs.sources.some((s) => s.text !== undefined || !s.absPath || s.relocate || s.problem)) return undefined;
-  const secret = localCacheSecret(inputs.env ?? process.env, root);
-  if (!secret) return undefined;
   const { config } = inputs;
   const hash = crypto.createHash('sha256');
   hash.update(JSON.stringify({
-    secret,
     format: FORMAT,
     version: VERSION,
     build: mllintBuildId(),
@@ -178,6 +131,11 @@ function cacheDirUsable(dir: string): boolean {
   }
 }
 
+/** The entry's key bound to the file that holds it (device, inode, birth time in ns): see the module comment. */
+function sealOf(key: string, stat: fs.BigIntStats): string {
+  return crypto.createHash('sha256').update(`${key}\0${stat.dev}\0${stat.ino}\0${stat.birthtimeNs}`).digest('hex');
+}
+
 /** Largest cache entry read back. */
 const MAX_CACHE_ENTRY_BYTES = 64 * 1024 * 1024;
 
@@ -185,10 +143,11 @@ const MAX_CACHE_ENTRY_BYTES = 64 * 1024 * 1024;
 export function readCachedResult(entry: CacheEntry): LintResult | undefined {
   let data: unknown;
   let fd: number | undefined;
+  let stat: fs.BigIntStats;
   try {
     fd = fs.openSync(entry.file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-    const stat = fs.fstatSync(fd);
-    if (!stat.isFile() || stat.size > MAX_CACHE_ENTRY_BYTES) return undefined;
+    stat = fs.fstatSync(fd, { bigint: true });
+    if (!stat.isFile() || stat.size > BigInt(MAX_CACHE_ENTRY_BYTES)) return undefined;
     data = JSON.parse(fs.readFileSync(fd, 'utf8'));
   } catch {
     return undefined;
@@ -196,8 +155,8 @@ export function readCachedResult(entry: CacheEntry): LintResult | undefined {
     if (fd !== undefined) fs.closeSync(fd);
   }
   if (typeof data !== 'object' || data === null) return undefined;
-  const { format, key, result } = data as { format?: unknown; key?: unknown; result?: LintResult };
-  if (format !== FORMAT || key !== entry.key || !result || !Array.isArray(result.findings)) return undefined;
+  const { format, key, seal, result } = data as { format?: unknown; key?: unknown; seal?: unknown; result?: LintResult };
+  if (format !== FORMAT || key !== entry.key || seal !== sealOf(entry.key, stat) || !result || !Array.isArray(result.findings)) return undefined;
   const s = result.summary as unknown as Record<string, unknown> | undefined;
   if (!s || !['files', 'resources', 'errors', 'warnings', 'infos'].every((k) => typeof s[k] === 'number')) return undefined;
   const wellFormed = result.findings.every(
@@ -216,8 +175,15 @@ export function writeCachedResult(entry: CacheEntry, result: LintResult): void {
     if (!fs.existsSync(ignoreFile)) fs.writeFileSync(ignoreFile, '# mllint result cache: safe to delete\n*\n', { flag: 'wx' });
     const temp = `${entry.file}.${process.pid}.tmp`;
     fs.rmSync(temp, { force: true });
-    // 'wx': O_CREAT | O_EXCL, which never follows a symlink; rename replaces a link, never its target.
-    fs.writeFileSync(temp, JSON.stringify({ format: FORMAT, key: entry.key, result }), { flag: 'wx' });
+    // 'wx': O_CREAT | O_EXCL, which never follows a symlink; rename replaces a link, never its target
+    // (and keeps the file's inode and birth time, which the seal names).
+    const fd = fs.openSync(temp, 'wx', 0o644);
+    try {
+      const seal = sealOf(entry.key, fs.fstatSync(fd, { bigint: true }));
+      fs.writeFileSync(fd, JSON.stringify({ format: FORMAT, key: entry.key, seal, result }));
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(temp, entry.file);
     pruneOldEntries(dir);
   } catch {
