@@ -28,6 +28,7 @@ import { readSourceText, type RelocatedPosition, type SourceInput } from './sour
 import { parseYamlDocuments } from './yaml.js';
 import { parseImageRef } from '../rules/utils/image-ref.js';
 import { re2FullMatch } from '../config/safe-match.js';
+import { HELM_RELEASE_NAME } from '../render/helm.js';
 import { childEnvironment, isInsideRepository, linkOutOfRepository, readBoundedFile, repositoryRoots, resolveProgram, type ProgramResult, type ProgramSpec } from '../config/trust.js';
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -478,6 +479,15 @@ function readKustomization(dir: string, repoRoots: readonly string[]): Kustomiza
       const vendored = name !== '' && !/[/\\]/.test(name) && places.some((p) => fs.existsSync(path.join(p, 'Chart.yaml')) && isInsideRepository(p, repoRoots));
       if (!vendored) {
         k.unvendoredCharts.push(name || '(no name)');
+        continue;
+      }
+      // kustomize passes releaseName to helm as a bare argument: "--post-renderer=./x.sh" would be a flag
+      // and helm would run that program. Nothing in the entry may look like a flag.
+      const flagLike = Object.entries(chart).find(([, v]) => (Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && x.trimStart().startsWith('-')));
+      const badRelease = typeof chart.releaseName === 'string' && !HELM_RELEASE_NAME.test(chart.releaseName);
+      if (flagLike || badRelease) {
+        const field = flagLike ? flagLike[0] : 'releaseName';
+        k.refused.push({ ref: `Helm chart "${name}": ${field} ${JSON.stringify(flagLike ? flagLike[1] : chart.releaseName)} is not a valid value (helm would read it as a flag or reject it)`, at: ['helmCharts', charts.indexOf(chart), field], why: 'unreadable' });
         continue;
       }
       // helm (run by kustomize) reads every file of the chart, following symlinks.

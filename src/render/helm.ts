@@ -34,6 +34,8 @@ export const HELM_TIMEOUT_MS = 120_000;
 export const HELM_BUDGET_MS = 600_000;
 /** Rendered output larger than this is refused (a chart looping over a huge range). */
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+/** Helm's own rule for release names (pkg/chartutil ValidateReleaseName: DNS-1123 subdomain, 53 characters). */
+export const HELM_RELEASE_NAME = /^(?=.{1,53}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** Files looked at when checking that a chart stays inside the repository. */
 const MAX_CHART_FILES = 20_000;
 
@@ -87,6 +89,9 @@ export function renderChart(request: HelmRenderRequest, options: HelmOptions): H
   });
   const what = `chart ${chartDisplay}${request.via ? ` (for ${request.via})` : ''}`;
 
+  if (!HELM_RELEASE_NAME.test(request.releaseName)) {
+    return fail(`${what} not rendered: release name ${JSON.stringify(request.releaseName)} is not a valid Helm release name (lower-case letters, digits, "-" and ".", at most 53 characters)`);
+  }
   const escape = chartEscape(request.chart.dir, options.roots);
   if (escape) return fail(`${what} not rendered: ${escape}; mllint reads nothing outside the repository`);
   for (const layer of request.layers) {
@@ -111,19 +116,23 @@ export function renderChart(request: HelmRenderRequest, options: HelmOptions): H
   let temp: string | undefined;
   try {
     temp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-helm-')));
-    const args = ['template', request.releaseName, request.chart.dir, '--include-crds', '--skip-tests'];
-    if (request.namespace) args.push('--namespace', request.namespace);
-    if (options.kubeVersion) args.push('--kube-version', options.kubeVersion);
+    // Every value from the repository is attached to its flag (`--flag=value`) and the positional
+    // arguments follow `--`: a release name "--post-renderer=./x.sh" must stay a name, never a flag
+    // (helm would run that program).
+    const args = ['template', '--include-crds', '--skip-tests'];
+    if (request.namespace) args.push(`--namespace=${request.namespace}`);
+    if (options.kubeVersion) args.push(`--kube-version=${options.kubeVersion}`);
     request.layers.forEach((layer, i) => {
       if (layer.valuesFile) {
-        args.push('--values', layer.file);
+        args.push(`--values=${layer.file}`);
       } else {
         const file = path.join(temp!, `values-${i}.json`);
         fs.writeFileSync(file, JSON.stringify(layer.values));
-        args.push('--values', file);
+        args.push(`--values=${file}`);
       }
     });
-    for (const set of request.sets) args.push(set.forceString ? '--set-string' : '--set', `${set.name}=${set.value.replace(/\\/g, '\\\\').replace(/,/g, '\\,')}`);
+    for (const set of request.sets) args.push(`${set.forceString ? '--set-string' : '--set'}=${set.name}=${set.value.replace(/\\/g, '\\\\').replace(/,/g, '\\,')}`);
+    args.push('--', request.releaseName, request.chart.dir);
     const home = path.join(temp, 'home');
     fs.mkdirSync(home, { mode: 0o700 });
     fs.mkdirSync(path.join(home, 'plugins'));

@@ -273,6 +273,26 @@ describeHelm('Helm charts (real helm template)', () => {
     expect(seconds).toBeLessThan(20);
   });
 
+  it('a release name that looks like a flag (--post-renderer=program) never reaches helm as a flag: no program runs', () => {
+    const marker = path.join(tree({}), 'PWNED');
+    const dir = chartTree({
+      'evil.sh': `#!/bin/sh\n/usr/bin/touch ${marker}\n/bin/cat\n`,
+      'apps/scorer.yaml': APP('    helm:\n      releaseName: "--post-renderer=EVIL"\n'),
+      'k/kustomization.yaml': 'helmCharts:\n  - name: inflated\n    releaseName: "--post-renderer=EVIL"\n',
+      'k/charts/inflated/Chart.yaml': 'apiVersion: v2\nname: inflated\nversion: 0.1.0\n',
+      'k/charts/inflated/values.yaml': 'x: 1\n',
+      'k/charts/inflated/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: ml }\n',
+    });
+    const evil = path.join(dir, 'evil.sh');
+    fs.chmodSync(evil, 0o755);
+    for (const file of ['apps/scorer.yaml', 'k/kustomization.yaml']) fs.writeFileSync(path.join(dir, file), fs.readFileSync(path.join(dir, file), 'utf8').replace('EVIL', evil));
+    const findings = lint(dir, 'repository: { url: https://git.example.com/ml/gitops }\n');
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(only(findings, 'gitops-source-renders').map((f) => f.message)).toContainEqual(expect.stringContaining('is not a valid Helm release name'));
+    const refused = findings.filter((f) => f.file === 'k/kustomization.yaml' && f.ruleId === 'parse-error');
+    expect(refused.map((f) => [f.line, f.message])).toEqual([[3, expect.stringContaining('releaseName "--post-renderer=')]]);
+  });
+
   it('helm.command cannot be set by a config inside the repository; MLLINT_HELM_COMMAND must be outside it', () => {
     const dir = chartTree();
     fs.writeFileSync(path.join(dir, 'helm'), '#!/bin/sh\necho pwned\n', { mode: 0o755 });
