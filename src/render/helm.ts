@@ -22,7 +22,7 @@ import { isPlainObject } from '../loaders/objects.js';
 import { parseYamlDocuments } from '../loaders/yaml.js';
 import { locatePath, prepareLocate, type LocatableText } from '../loaders/locate.js';
 import { toDisplayPath } from '../loaders/files.js';
-import type { RelocatedPosition, SourceInput } from '../loaders/source.js';
+import { MAX_FILE_BYTES, type RelocatedPosition, type SourceInput } from '../loaders/source.js';
 import { isNamespacedKind } from '../engine/kinds.js';
 import { TemplateText } from './templates.js';
 import { readText, ValuesLocator, valueAt, valuesFileLayer, type SetParameter, type ValuesLayer } from './values.js';
@@ -145,6 +145,8 @@ export function renderChart(request: HelmRenderRequest, options: HelmOptions): H
       return fail(`${what} not rendered: ${code === 'ETIMEDOUT' ? (left < HELM_TIMEOUT_MS ? `rendering all Helm charts of a run may take ${HELM_BUDGET_MS / 1000}s at most` : `helm timed out after ${HELM_TIMEOUT_MS / 1000}s`) : code === 'ENOBUFS' ? 'helm output is larger than 64 MiB' : `cannot run helm (${code ?? result.error.message})`}`);
     }
     if (result.status !== 0) return fail(`helm could not render ${what}: ${describeHelmError(result.stderr, temp, options.cwd)}`);
+    // The same cap as a file or a kustomization's rendered objects: parsing is what costs memory.
+    if (result.stdout.length > MAX_FILE_BYTES) return fail(`${what} not rendered: helm output is ${(result.stdout.length / 1048576).toFixed(1)} MiB; rendered charts over ${MAX_FILE_BYTES / 1048576} MiB are not parsed`);
     return { ok: true, ...renderedSource(result.stdout, request, options) };
   } catch (err) {
     return fail(`${what} not rendered: ${err instanceof Error ? err.message : String(err)}`);

@@ -293,6 +293,15 @@ describeHelm('Helm charts (real helm template)', () => {
     expect(refused.map((f) => [f.line, f.message])).toEqual([[3, expect.stringContaining('releaseName "--post-renderer=')]]);
   });
 
+  it('a chart rendering more than 16 MiB is one finding, not parsed (the cap of a file)', () => {
+    const dir = tree({
+      'big/Chart.yaml': 'apiVersion: v2\nname: big\nversion: 0.1.0\n',
+      'big/templates/cm.yaml': '{{- range $i := until 20 }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: c{{ $i }}, namespace: ml }\ndata: { blob: {{ repeat 1048576 "x" | quote }} }\n{{- end }}\n',
+    });
+    const renders = only(lint(dir), 'gitops-source-renders');
+    expect(renders.map((f) => [f.file, f.message])).toEqual([['big/Chart.yaml', expect.stringMatching(/helm output is 20\.\d MiB; rendered charts over 16 MiB are not parsed/)]]);
+  });
+
   it('helm.command cannot be set by a config inside the repository; MLLINT_HELM_COMMAND must be outside it', () => {
     const dir = chartTree();
     fs.writeFileSync(path.join(dir, 'helm'), '#!/bin/sh\necho pwned\n', { mode: 0o755 });
