@@ -256,7 +256,7 @@ describeHelm('Helm charts (real helm template)', () => {
   });
 
   it('all charts of a run share one rendering budget: slow charts past it are findings, not an unbounded run', () => {
-    const slow = '{{- range $i := until 4000 }}{{ range $j := until 4000 }}{{ end }}{{ end }}\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: slow, namespace: default }\n';
+    const slow = '{{- range $i := until 30000 }}{{ range $j := until 30000 }}{{ end }}{{ end }}\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: slow, namespace: default }\n';
     const files: Record<string, string> = {};
     for (const name of ['a', 'b', 'c']) {
       files[`${name}/Chart.yaml`] = `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`;
