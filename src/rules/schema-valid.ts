@@ -6,7 +6,7 @@ import { explainMissingSchema, validateObject, validatorFor, type SchemaError } 
 import type { LoadedObject } from '../types.js';
 import { apiValidationIssues } from './utils/api-validation.js';
 import { API_CHECKS } from '../knowledge/api-validation.js';
-import { crdFor, firstDisagreement } from './utils/crds.js';
+import { crdFor, firstDisagreement, servingSchemas } from './utils/crds.js';
 import { validateStructural } from './utils/structural-schema.js';
 import { apiVersionChange, isRemovedIn } from '../knowledge/api-versions.js';
 import { getAt } from '../engine/extract.js';
@@ -49,8 +49,9 @@ export default defineRule<SchemaValidOptions>({
         'in non-nullable fields pruned, and its `x-kubernetes-validations` CEL rules evaluated where mllint can (a ' +
         'rule that is false is an error with its message; rules using Kubernetes\' CEL libraries or regular ' +
         'expressions are skipped with one `info` per CRD; `format` is not checked). With several copies of one CRD ' +
-        'in the tree, the first that serves the object\'s version is used and named in the findings; when their schemas ' +
-        'differ, one `info` per CRD says so (on the first copy that differs). Besides the schema, the API server\'s static validation rules ' +
+        'in the tree (several releases kept side by side), the object is checked against every copy that serves its ' +
+        'version and only what every copy rejects is reported, naming the copies; when their schemas differ, one ' +
+        '`info` per CRD says so (on the first copy that differs). Besides the schema, the API server\'s static validation rules ' +
         '(option `apiServerRules`; the table below names each rule\'s source function): a selector must match its ' +
         'template\'s labels, pod `restartPolicy` per kind, container `restartPolicy` only `Always` on init containers, ' +
         'no probes on plain init containers, unique container names, an image per container, port numbers and ' +
@@ -126,7 +127,7 @@ spec:
       unknownField: 'unknown field "{{field}}" in {{parent}}{{hint}}; the API rejects it, or drops it when unknown fields are pruned{{via}}',
       apiRule: '{{message}}',
       celSkipped: '{{count}} x-kubernetes-validations rule(s) of CustomResourceDefinition {{crd}} use CEL that mllint cannot evaluate (Kubernetes CEL libraries, regular expressions, or too costly); they were not checked',
-      crdCopiesDisagree: 'the {{copies}} copies of CustomResourceDefinition {{name}} in the linted files do not all have the same schema (this one and {{file}} differ for version {{version}}); custom resources are checked against the first copy that serves their version',
+      crdCopiesDisagree: 'the {{copies}} copies of CustomResourceDefinition {{name}} in the linted files do not all have the same schema (this one and {{file}} differ for version {{version}}); custom resources are checked against every copy that serves their version, and only what all of them reject is reported',
       unknownKind: 'no schema is known for {{kind}} ({{apiVersion}}); objects of this kind are not schema-checked',
       wrongApiVersion: '{{kind}} is not served as "{{apiVersion}}"; use {{expected}}',
       unknownKindInGroup: '"{{apiVersion}}" has no kind "{{kind}}"{{hint}}; the API server rejects the object',
@@ -176,8 +177,29 @@ spec:
       // A version the CRD does not serve is deprecated-api's finding.
       if (!crd.version.served || !crd.version.schema) return reports;
       const result = validateStructural(crd.version.schema, object.object);
-      const via = crd.version.copies > 1 ? ` (schema of CustomResourceDefinition ${crd.version.name} in ${index.fileOf(crd.version.crd)})` : '';
-      reports.push(...errorReports(result.errors.filter((e) => options.unknownFields || e.keyword !== 'additionalProperties'), via, object.object));
+      const keep = (errors: SchemaError[]) => errors.filter((e) => options.unknownFields || e.keyword !== 'additionalProperties');
+      let found = errorReports(keep(result.errors), '', object.object);
+      // Copies of the CRD with other schemas (several releases side by side): the cluster runs whichever is
+      // applied, so only what every copy rejects is certain.
+      const schemas = servingSchemas(index, apiVersion, kind);
+      for (const other of schemas.slice(1)) {
+        if (found.length === 0) break;
+        if (!other.schema) {
+          found = [];
+          break;
+        }
+        const theirs = new Set(errorReports(keep(validateStructural(other.schema, object.object).errors), '', object.object).map(reportKey));
+        found = found.filter((r) => theirs.has(reportKey(r)));
+      }
+      let via = '';
+      if (schemas.length > 1) {
+        const files = schemas.map((v) => index.fileOf(v.crd));
+        const shown = files.slice(0, 3).join(', ') + (files.length > 3 ? ` and ${files.length - 3} more` : '');
+        via = ` (every copy of CustomResourceDefinition ${crd.version.name} in the tree rejects it: ${shown})`;
+      } else if (crd.version.copies > 1) {
+        via = ` (schema of CustomResourceDefinition ${crd.version.name} in ${index.fileOf(crd.version.crd)})`;
+      }
+      reports.push(...found.map((r) => ({ ...r, data: { ...r.data, via } })));
       if (result.celSkipped > 0 && firstCelSkip(index, crd.version.crd)) {
         reports.push({ messageId: 'celSkipped', data: { count: result.celSkipped, crd: crd.version.name }, path: ['kind'], maxSeverity: 'info' });
       }
@@ -225,6 +247,12 @@ function crdCopyReports(index: ResourceIndex, crd: LoadedObject): Report[] {
     path: ['spec', 'versions'],
     maxSeverity: 'info',
   }];
+}
+
+/** What a report says, without where the schema came from: equal keys are the same problem under two schemas. */
+function reportKey(report: Report): string {
+  const { via: _via, ...data } = (report.data ?? {}) as Record<string, unknown>;
+  return `${report.messageId}\u0000${JSON.stringify(report.path)}\u0000${JSON.stringify(data)}`;
 }
 
 /** Per run (per index): the id of the first object of each apiVersion/kind, computed once per kind. */

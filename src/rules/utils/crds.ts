@@ -106,6 +106,36 @@ export function crdFor(index: ResourceIndex, apiVersion: string, kind: string): 
   return defined ? { found: 'version', version: defined } : { found: 'noVersion', crds, versions: [...names] };
 }
 
+/** Per run (per index): the distinct serving schemas of each apiVersion/kind, computed once. */
+const servingPerIndex = new WeakMap<ResourceIndex, Map<string, CrdVersion[]>>();
+
+/**
+ * Every copy of a CRD in the tree that serves `apiVersion`/`kind`, one per distinct schema, in load order (the
+ * copy `crdFor` returns first). A tree that keeps several releases' CRDs side by side (`install/v0.10.0/`,
+ * `install/v0.15.2/`, `config/crd/`) has one entry per schema that differs; the cluster runs whichever copy is
+ * applied, so an object is certainly rejected only when every entry rejects it. A copy without a schema accepts
+ * anything. Empty when no copy serves the version.
+ */
+export function servingSchemas(index: ResourceIndex, apiVersion: string, kind: string): CrdVersion[] {
+  let cache = servingPerIndex.get(index);
+  if (!cache) servingPerIndex.set(index, (cache = new Map()));
+  const key = `${apiVersion}\u0000${kind}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const out: CrdVersion[] = [];
+  const slash = apiVersion.indexOf('/');
+  const crds = slash === -1 ? undefined : copiesOf(index).byGroupKind.get(`${apiVersion.slice(0, slash)}\u0000${kind}`);
+  const version = apiVersion.slice(slash + 1);
+  for (const crd of crds ?? []) {
+    for (const v of crdVersions(crd, crds?.length)) {
+      if (v.entry.name !== version || !v.served) continue;
+      if (!out.some((seen) => sameJson(seen.schema, v.schema))) out.push(v);
+    }
+  }
+  cache.set(key, out);
+  return out;
+}
+
 /**
  * For a CRD object: an earlier copy of the same CRD (group and kind) whose schema differs for a version both
  * define, with that version's name. Custom resources are checked against the earlier copy.
