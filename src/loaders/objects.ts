@@ -5,6 +5,7 @@
 import type { K8sObject, Path } from '../types.js';
 import { parseYamlDocuments, type ParsedDocument, type YamlProblem } from './yaml.js';
 import { fastParseDocuments, rememberParsedFast, textDigest } from './fast-yaml.js';
+import { isToolConfigDocument } from '../knowledge/tool-config-kinds.js';
 
 export interface ExtractedObject {
   docIndex: number;
@@ -18,9 +19,6 @@ export interface LoadedText {
   problems: YamlProblem[];
 }
 
-/** apiVersions of files that configure tools rather than describe cluster objects. */
-const TOOL_CONFIG_API_GROUPS = ['kustomize.config.k8s.io/', 'config.kubernetes.io/'];
-
 export function isK8sObject(value: unknown): value is K8sObject {
   if (!isPlainObject(value)) return false;
   return typeof value.apiVersion === 'string' && value.apiVersion !== '' && typeof value.kind === 'string' && value.kind !== '';
@@ -30,8 +28,9 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Kustomizations, skaffold and kind configs, kubeconfigs, …: see knowledge/tool-config-kinds.ts. */
 function isToolConfig(object: K8sObject): boolean {
-  return TOOL_CONFIG_API_GROUPS.some((group) => object.apiVersion.startsWith(group));
+  return isToolConfigDocument(object.apiVersion, object.kind);
 }
 
 export function loadText(text: string): LoadedText {

@@ -100,6 +100,18 @@ spec:
   ],
   invalid: [
     {
+      name: 'tool configuration documents (skaffold, kind, kubeconfig, audit policy, Gateway API conformance report) are not cluster objects; the Deployment beside them is',
+      files: {
+        'skaffold.yaml': 'apiVersion: skaffold/v2beta4\nkind: Config\nmetadata: { name: app }\nbuild: { artifacts: [{ image: app }] }\n',
+        'hack/kind.yaml': 'apiVersion: kind.x-k8s.io/v1alpha4\nkind: Cluster\nmetadata: { name: dev }\nnodes: [{ role: control-plane }]\n',
+        'hack/kubeconfig.yaml': 'apiVersion: v1\nkind: Config\nmetadata: { name: dev }\nclusters: []\ncontexts: []\nusers: []\n',
+        'hack/audit.yaml': 'apiVersion: audit.k8s.io/v1\nkind: Policy\nmetadata: { name: audit }\nrules: [{ level: Metadata }]\n',
+        'conformance/reports/v1/report.yaml': 'apiVersion: gateway.networking.k8s.io/v1\nkind: ConformanceReport\nmetadata: { name: r }\nmode: default\n',
+        'app.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  selector: { matchLabels: { app: a } }\n  template:\n    metadata: { labels: { app: a } }\n    spec: { containers: [{ name: a, image: "a:1" }] }\n',
+      },
+      errors: [{ file: 'app.yaml', line: 3 }],
+    },
+    {
       name: 'a CRD in the tree that says Namespaced wins over the Cluster… name; a folder no deployer covers',
       files: {
         'crds/clusterthing.yaml': `apiVersion: apiextensions.k8s.io/v1
