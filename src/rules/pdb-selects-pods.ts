@@ -3,6 +3,7 @@ import { namespaceOf, usesRuntimeLabels, withoutRuntimeLabels } from '../engine/
 import { getAt } from '../engine/extract.js';
 import { isEmptySelector, toLabelSelector } from '../engine/selector.js';
 import { isPlainObject } from '../loaders/objects.js';
+import { operatorMayCreate } from './utils/operator-made.js';
 import { describeSelector, workloadSelectorMiss } from './utils/selector-hints.js';
 import { describeObject } from './utils/objects.js';
 
@@ -32,7 +33,10 @@ export default defineRule<PdbSelectsPodsOptions>({
         '(`statefulset.kubernetes.io/pod-name`, `pod-template-hash`…) are in no template: they are left out of ' +
         'the match, and a selector of only such labels is not checked. The message names the closest workload: ' +
         'one that misses the selector by one label (a typo in a value, a label missing), or one in another ' +
-        'namespace that the selector does match.',
+        'namespace that the selector does match. ' +
+        'Not judged when a custom resource in scope may make the pods (mllint cannot see what an operator it does not ' +
+        'model creates): a label map inside its `spec` carries one of the selected labels (an aibrix RayClusterFleet\'s ' +
+        'nested template), or a selected key lives in its API domain (`cnpg.io/cluster` and a CloudNativePG Cluster).',
       fix:
         'Copy the labels from the workload\'s `spec.template.metadata.labels` into the PDB\'s ' +
         '`spec.selector.matchLabels`, and put the PDB in the workload\'s namespace.',
@@ -106,6 +110,7 @@ spec:
     if (usesRuntimeLabels(selector) && isEmptySelector(matchable)) return [];
 
     const namespace = namespaceOf(object);
+    if (operatorMayCreate(index, [namespace], matchable, object)) return [];
     const text = describeSelector(selector) || '{}';
     const miss = workloadSelectorMiss(index, object, namespace, matchable, [...selectorPath, 'matchLabels'], text);
     if (miss) return [miss];

@@ -2,6 +2,7 @@ import { defineRule } from './define-rule.js';
 import { namespaceOf, serviceSelectorOf } from '../engine/context.js';
 import { describeObject } from './utils/objects.js';
 import { describeSelector, workloadSelectorMiss } from './utils/selector-hints.js';
+import { operatorMayCreate } from './utils/operator-made.js';
 
 export type ServiceSelectsPodsOptions = Record<string, never>;
 
@@ -26,7 +27,10 @@ export default defineRule<ServiceSelectsPodsOptions>({
         'namespace, anywhere in the linted tree. Labels that controllers add at run time (' +
         '`statefulset.kubernetes.io/pod-name`, `pod-template-hash`, `controller-revision-hash`, …) are ignored. ' +
         'The finding points at the selector value that is off and names the closest workload: one that differs in ' +
-        'a single label value (a typo) or lacks a single label, or that matches in another namespace.',
+        'a single label value (a typo) or lacks a single label, or that matches in another namespace. ' +
+        'Not judged when a custom resource in scope may make the pods (mllint cannot see what an operator it does not ' +
+        'model creates): a label map inside its `spec` carries one of the selected labels (an aibrix RayClusterFleet\'s ' +
+        'nested template), or a selected key lives in its API domain (`cnpg.io/cluster` and a CloudNativePG Cluster).',
       fix: 'Correct the selector (or the pod template labels) so that they agree, and keep the Service in the namespace of its pods.',
       examples: {
         incorrect: `apiVersion: apps/v1
@@ -82,6 +86,8 @@ spec:
     const selector = serviceSelectorOf(object);
     if (!selector || index.workloadsForService(object).length > 0) return [];
     const namespace = namespaceOf(object);
+    // Pods an operator makes from a custom resource here (its nested template carries the labels).
+    if (operatorMayCreate(index, [namespace], selector, object)) return [];
     const text = describeSelector(selector);
 
     const miss = workloadSelectorMiss(index, object, namespace, selector, ['spec', 'selector'], text);

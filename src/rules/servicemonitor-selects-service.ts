@@ -16,6 +16,7 @@ import {
   type PortRef,
 } from './utils/ports.js';
 import { describeSelector, HINT_CANDIDATES, nearestSelectorMiss } from './utils/selector-hints.js';
+import { operatorMayCreate } from './utils/operator-made.js';
 
 export type ServiceMonitorSelectsServiceOptions = Record<string, never>;
 
@@ -76,7 +77,10 @@ export default defineRule<ServiceMonitorSelectsServiceOptions>({
         'the pod template labels of a workload in those namespaces, and each `podMetricsEndpoints[].port` ' +
         '(a container port name), `portNumber` or `targetPort` must be a container port of the selected pods. ' +
         'Findings are reported on the monitor, at the selector value or endpoint port that is off, naming the ' +
-        'closest candidate.',
+        'closest candidate. ' +
+        'Not judged when a custom resource in scope may make the pods (mllint cannot see what an operator it does not ' +
+        'model creates): a label map inside its `spec` carries one of the selected labels (an aibrix RayClusterFleet\'s ' +
+        'nested template), or a selected key lives in its API domain (`cnpg.io/cluster` and a CloudNativePG Cluster).',
       fix:
         'Label the Service (not only its pods) with what the selector asks for, add the Service namespace to ' +
         '`namespaceSelector.matchNames`, and name the metrics port of the Service as the endpoint `port` says.',
@@ -224,6 +228,7 @@ function checkServiceMonitor(monitor: LoadedObject, index: ResourceIndex, select
         fix: 'Add the selector labels to the metadata.labels of the Service that fronts these pods.',
       }];
     }
+    if (operatorMayCreate(index, scope.any ? undefined : scope.namespaces, selector, monitor)) return [];
     return selectorMissReports(selector, scope, lookups);
   }
 
@@ -282,7 +287,11 @@ function podsBehind(services: readonly LoadedObject[], index: ResourceIndex): { 
 function checkPodMonitor(monitor: LoadedObject, index: ResourceIndex, selector: LabelSelector, scope: Scope): Report[] {
   const lookups = podLookups(index, scope);
   const workloads = nearestInScope(monitor, index, scope, lookups.matching(selector), (w) => w.object);
-  if (workloads.length === 0) return selectorMissReports(selector, scope, lookups);
+  if (workloads.length === 0) {
+    // Pods an operator makes from a custom resource in scope (see utils/operator-made.ts).
+    if (operatorMayCreate(index, scope.any ? undefined : scope.namespaces, selector, monitor)) return [];
+    return selectorMissReports(selector, scope, lookups);
+  }
   const reports: Report[] = [];
   if (workloads.every((w) => index.isRemote(monitor, w.object))) return reports;
   const endpoints = getAt(monitor.object, ['spec', 'podMetricsEndpoints']);

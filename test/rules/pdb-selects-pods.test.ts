@@ -35,6 +35,28 @@ const byApp = (app: string) => `  selector:
 
 ruleTester(rule, {
   valid: [
+    {
+      name: 'pods an operator makes from a custom resource whose nested template carries the selected label',
+      yaml: `apiVersion: orchestration.aibrix.ai/v1alpha1
+kind: StormService
+metadata: { name: llama, namespace: llm }
+spec:
+  template:
+    spec:
+      roles:
+        - name: prefill
+          template:
+            metadata: { labels: { app: llama-prefill } }
+            spec: { containers: [{ name: vllm, image: "vllm:0.8" }] }
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: llama, namespace: llm }
+spec:
+  maxUnavailable: 1
+  selector: { matchLabels: { app: llama-prefill } }
+`,
+    },
     { name: 'same file', yaml: `${deployment('ml', '{ app: fraud-scorer }')}---\n${pdb('ml', byApp('fraud-scorer'))}` },
     {
       name: 'Deployment and PDB in different directories',

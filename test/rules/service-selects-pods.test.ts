@@ -57,6 +57,55 @@ ruleTester(rule, {
       name: 'no namespace: pods in another folder of the tree may be applied with it (it exists somewhere)',
       files: { 'samples/net/svc.yaml': bareService('web'), 'samples/app/deploy.yaml': bareDeployment('web') },
     },
+    {
+      name: 'pods an operator makes from a custom resource whose nested template carries the selected label (aibrix RayClusterFleet), even with a near miss among the linted workloads',
+      yaml: `apiVersion: ray.io/v1
+kind: RayCluster
+metadata: { name: other, namespace: llm }
+spec:
+  headGroupSpec:
+    template:
+      metadata: { labels: { ray.io/node-type: head } }
+      spec: { containers: [{ name: ray-head, image: "rayproject/ray:2.9.0" }] }
+---
+apiVersion: orchestration.aibrix.ai/v1alpha1
+kind: RayClusterFleet
+metadata: { name: qwen, namespace: llm }
+spec:
+  template:
+    metadata:
+      labels: { model.aibrix.ai/name: qwen }
+    spec:
+      headGroupSpec:
+        template:
+          metadata:
+            labels: { model.aibrix.ai/name: qwen }
+          spec: { containers: [{ name: ray-head, image: "vllm:0.8" }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: qwen, namespace: llm }
+spec:
+  selector: { model.aibrix.ai/name: qwen, ray.io/node-type: head }
+  ports: [{ port: 8000 }]
+`,
+    },
+    {
+      name: 'pods an operator labels under its own API domain (CloudNativePG Cluster, cnpg.io/cluster)',
+      yaml: `apiVersion: postgresql.cnpg.io/v1
+kind: Cluster
+metadata: { name: pg }
+spec: { instances: 3 }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: pg-lb }
+spec:
+  type: LoadBalancer
+  selector: { cnpg.io/cluster: pg, role: primary }
+  ports: [{ port: 5432 }]
+`,
+    },
     { name: 'same file', yaml: `${deployment('{ app: fraud-scorer, tier: scoring }')}---\n${service('    app: fraud-scorer')}` },
     {
       name: 'pods of an Argo Rollout',
@@ -142,6 +191,41 @@ spec:
       name: 'no namespace: a near miss in the same folder is named',
       files: { 'samples/app/svc.yaml': bareService('webb'), 'samples/app/deploy.yaml': bareDeployment('web') },
       errors: [{ messageId: 'valueDiffers', severity: 'error', file: 'samples/app/svc.yaml', line: 6, message: /closest: Deployment "web" has pods labelled app=web$/ }],
+    },
+    {
+      name: 'a custom resource is evidence only for the labels it writes or its own domain: a monitor, or a resource of another domain, does not excuse a typo',
+      yaml: `apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: { name: scorer, namespace: ml, labels: { app: fraud-scorrer } }
+spec:
+  selector: { matchLabels: { app: fraud-scorrer } }
+  podMetricsEndpoints: [{ port: metrics }]
+---
+apiVersion: example.org/v1
+kind: Widget
+metadata: { name: w, namespace: ml }
+spec:
+  template:
+    metadata: { labels: { app: widget } }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: fraud-scorer, namespace: ml }
+spec:
+  selector: { matchLabels: { app: fraud-scorer } }
+  template:
+    metadata: { labels: { app: fraud-scorer } }
+    spec: { containers: [{ name: scorer, image: "fraud-scorer:3.0.1" }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: fraud-scorer, namespace: ml }
+spec:
+  selector:
+    app: fraud-scorrer
+  ports: [{ port: 80 }]
+`,
+      errors: [{ messageId: 'valueDiffers', line: 29 }],
     },
     {
       name: 'typo in the label value: points at the value, names the closest workload',

@@ -59,12 +59,31 @@ const ENDPOINT_GRPC_METRICS = `${SELECT_APP}  endpoints:\n    - port: grpc-metri
 ruleTester(rule, {
   valid: [
     {
+<<<<<<< HEAD
       name: 'no namespace: a Service only in another sample folder says nothing about the endpoint port',
       files: { 'samples/a/monitor.yaml': bare(serviceMonitor(ENDPOINT_GRPC_METRICS)), 'samples/b/app.yaml': `${bare(deployment())}---\n${bare(service())}` },
     },
     {
       name: 'no namespace: a PodMonitor with pods only in another sample folder',
       files: { 'samples/a/monitor.yaml': bare(podMonitor(`${SELECT_APP}  podMetricsEndpoints:\n    - port: grpc-metrics\n`)), 'samples/b/app.yaml': bare(deployment()) },
+=======
+      name: 'a PodMonitor for pods an operator labels under its own domain (Dynamo graph, nvidia.com/dynamo-component)',
+      yaml: `apiVersion: nvidia.com/v1alpha1
+kind: DynamoGraphDeployment
+metadata: { name: qwen, namespace: llm }
+spec:
+  services:
+    Frontend: { replicas: 1 }
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: { name: frontend, namespace: llm }
+spec:
+  selector:
+    matchLabels: { nvidia.com/dynamo-component: Frontend }
+  podMetricsEndpoints: [{ port: http }]
+`,
+>>>>>>> 69f7d64 (Selectors whose pods or Services an unmodelled operator may create are not judged: a custom resource in scope whose spec carries a selected label in a nested label map, or whose API group is the domain of a selected key (service-selects-pods, pdb-selects-pods, servicemonitor-selects-service))
     },
     {
       name: 'own namespace, across directories',
