@@ -58,6 +58,21 @@ ruleTester(rule, {
       files: { 'samples/net/svc.yaml': bareService('web'), 'samples/app/deploy.yaml': bareDeployment('web') },
     },
     {
+      name: 'a selector key naming an operator kind, its value naming the resource (storm-service-name and a StormService)',
+      yaml: `apiVersion: orchestration.aibrix.ai/v1alpha1
+kind: StormService
+metadata: { name: qwen3-32b, namespace: bench }
+spec: { replicas: 1 }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: qwen3-32b, namespace: bench }
+spec:
+  selector: { storm-service-name: qwen3-32b }
+  ports: [{ port: 8000 }]
+`,
+    },
+    {
       name: 'pods an operator makes from a custom resource whose nested template carries the selected label (aibrix RayClusterFleet), even with a near miss among the linted workloads',
       yaml: `apiVersion: ray.io/v1
 kind: RayCluster

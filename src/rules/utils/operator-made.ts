@@ -8,7 +8,9 @@
  *   the selector's `matchLabels` pairs (`model.aibrix.ai/name: qwen` in a RayClusterFleet's nested template);
  * - a selector key lives in the resource's API domain: its prefix is the resource's group or a parent domain of
  *   it (`cnpg.io/cluster` and a `postgresql.cnpg.io` Cluster; `nvidia.com/dynamo-component` and a `nvidia.com`
- *   DynamoGraphDeployment). Operators label what they create under their own domain.
+ *   DynamoGraphDeployment). Operators label what they create under their own domain;
+ * - a selector key names the resource's kind and its value the resource (`storm-service-name: qwen` and the
+ *   StormService "qwen").
  * Kinds that only select or configure (monitors, routes, policies, certificates) and kinds mllint models as
  * workloads are not evidence. Built once per index; bounded walk per resource.
  */
@@ -85,6 +87,11 @@ function collectLabelPairs(root: unknown, pairs: Set<string>): void {
   }
 }
 
+/** `storm-service-name` → `stormservicename`: lower case, letters and digits only. */
+function squash(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
 /** `cnpg.io` for `cnpg.io/cluster`; undefined for unprefixed keys and the Kubernetes project's own prefixes. */
 function keyDomain(key: string): string | undefined {
   const slash = key.indexOf('/');
@@ -115,11 +122,15 @@ export function operatorMayCreate(
   const domains = [...Object.keys(selector.matchLabels ?? {}), ...(selector.matchExpressions ?? []).map((e) => e.key)]
     .map(keyDomain)
     .filter((d): d is string => d !== undefined);
+  const named = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => ({ key: squash(k.slice(k.indexOf('/') + 1)), value: v }));
   if (pairs.length === 0 && domains.length === 0) return undefined;
   for (const list of lists) {
     for (const evidence of list) {
       if (evidence.object === exclude) continue;
       if (pairs.some((p) => evidence.pairs.has(p)) || domains.some((d) => sameDomain(evidence.group, d))) return evidence.object;
+      // `storm-service-name: qwen` and the StormService "qwen": a key that names the kind, a value that names the object.
+      const kind = squash(evidence.object.kind);
+      if (named.some((n) => n.value === evidence.object.name && n.key.includes(kind))) return evidence.object;
     }
   }
   return undefined;
