@@ -48,6 +48,8 @@ export interface PodTemplate {
   servesTraffic: boolean;
   /** The controller injects probes into these pods (KubeRay, Knative, KServe). */
   probesInjected: boolean;
+  /** Ports the controller adds to the first container unless it declares one of that name (KubeRay `metrics`). */
+  injectedPorts: ReadonlyArray<{ name: string; containerPort: number }>;
   /** An overlay merged into the controller's own pod spec: judge only what is written. */
   partial: boolean;
   /** What these pods are in a multi-template kind ("leader", "Ray worker group \"gpu\"", "predictor"). */
@@ -242,6 +244,7 @@ export function podTemplatesOf(object: K8sObject, kinds: WorkloadKinds = DEFAULT
         longRunning: def.serving,
         servesTraffic: location.serving ?? def.serving,
         probesInjected: location.probesInjected === true,
+        injectedPorts: location.injectedPorts ?? [],
         partial: location.partial === true,
         role: roleName,
         index: out.length,

@@ -43,6 +43,11 @@ export interface PodTemplateLocation {
    * KServe `LLMInferenceService` over its config presets): only what is written can be judged, never what is missing.
    */
   partial?: boolean;
+  /**
+   * Ports the controller adds to the pod's first container when it declares no port of that name (KubeRay adds
+   * `metrics` 8080 to the Ray container, ray-operator/controllers/ray/common/pod.go).
+   */
+  injectedPorts?: Array<{ name: string; containerPort: number }>;
   /** Fields of the pod spec that hold a model-server container besides `containers` (KServe predictor `model`, `sklearn`…). */
   serverContainerFields?: string[];
 }
@@ -98,6 +103,9 @@ const RAY_WORKER_LABELS = { 'ray.io/node-type': 'worker', 'ray.io/group': '{item
 const RAY_SOURCE =
   'https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/config.html (Resources: num-cpus from the Ray container\'s CPU limit, requests = limits); kuberay docs/guidance/rayStartParams.md; labels and Service names: ray-project/kuberay ray-operator/controllers/ray/utils/constant.go, util.go (GenerateHeadServiceName, GenerateServeServiceName)';
 /** Ray cluster templates under a prefix (`spec` for RayCluster, `spec.rayClusterConfig`, `spec.rayClusterSpec`). */
+/** KubeRay's DefaultHeadPodTemplate/DefaultWorkerPodTemplate add `metrics` (utils.DefaultMetricsPort 8080) to the Ray container. */
+const RAY_INJECTED_PORTS = [{ name: 'metrics', containerPort: 8080 }];
+
 function rayTemplates(prefix: string, clusterLabel: boolean): PodTemplateLocation[] {
   const cluster: Record<string, string> = clusterLabel ? { 'ray.io/cluster': '{name}' } : {};
   return [
@@ -107,6 +115,7 @@ function rayTemplates(prefix: string, clusterLabel: boolean): PodTemplateLocatio
       replicas: { path: `${prefix}.headGroupSpec.replicas`, default: 1 },
       labels: { ...cluster, ...RAY_HEAD_LABELS },
       probesInjected: true,
+      injectedPorts: RAY_INJECTED_PORTS,
     },
     {
       path: `${prefix}.workerGroupSpecs[*].template`,
@@ -116,6 +125,7 @@ function rayTemplates(prefix: string, clusterLabel: boolean): PodTemplateLocatio
       labels: { ...cluster, ...RAY_WORKER_LABELS },
       serving: false,
       probesInjected: true,
+      injectedPorts: RAY_INJECTED_PORTS,
     },
   ];
 }

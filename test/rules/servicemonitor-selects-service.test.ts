@@ -59,14 +59,14 @@ const ENDPOINT_GRPC_METRICS = `${SELECT_APP}  endpoints:\n    - port: grpc-metri
 ruleTester(rule, {
   valid: [
     {
-<<<<<<< HEAD
       name: 'no namespace: a Service only in another sample folder says nothing about the endpoint port',
       files: { 'samples/a/monitor.yaml': bare(serviceMonitor(ENDPOINT_GRPC_METRICS)), 'samples/b/app.yaml': `${bare(deployment())}---\n${bare(service())}` },
     },
     {
       name: 'no namespace: a PodMonitor with pods only in another sample folder',
       files: { 'samples/a/monitor.yaml': bare(podMonitor(`${SELECT_APP}  podMetricsEndpoints:\n    - port: grpc-metrics\n`)), 'samples/b/app.yaml': bare(deployment()) },
-=======
+    },
+    {
       name: 'a PodMonitor for pods an operator labels under its own domain (Dynamo graph, nvidia.com/dynamo-component)',
       yaml: `apiVersion: nvidia.com/v1alpha1
 kind: DynamoGraphDeployment
@@ -83,7 +83,6 @@ spec:
     matchLabels: { nvidia.com/dynamo-component: Frontend }
   podMetricsEndpoints: [{ port: http }]
 `,
->>>>>>> 69f7d64 (Selectors whose pods or Services an unmodelled operator may create are not judged: a custom resource in scope whose spec carries a selected label in a nested label map, or whose API group is the domain of a selected key (service-selects-pods, pdb-selects-pods, servicemonitor-selects-service))
     },
     {
       name: 'own namespace, across directories',
@@ -138,6 +137,34 @@ spec:
       name: 'no namespace: a Service in the same folder is checked',
       files: { 'samples/a/monitor.yaml': bare(serviceMonitor(ENDPOINT_GRPC_METRICS)), 'samples/a/app.yaml': `${bare(deployment())}---\n${bare(service())}` },
       errors: [{ messageId: 'portMissing', file: 'samples/a/monitor.yaml', line: 10 }],
+    },
+    {
+      name: 'KubeRay adds the metrics port (8080) to the Ray container of heads and workers: a PodMonitor on port "metrics" or 8080 is right; "metricz" is not',
+      yaml: `apiVersion: ray.io/v1
+kind: RayCluster
+metadata: { name: rc, namespace: ray }
+spec:
+  headGroupSpec:
+    template:
+      spec: { containers: [{ name: ray-head, image: "rayproject/ray:2.9.0", ports: [{ name: gcs-server, containerPort: 6379 }] }] }
+  workerGroupSpecs:
+    - groupName: gpu
+      replicas: 1
+      template:
+        spec: { containers: [{ name: ray-worker, image: "rayproject/ray:2.9.0" }] }
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: { name: ray-workers, namespace: ray }
+spec:
+  selector:
+    matchLabels: { ray.io/node-type: worker }
+  podMetricsEndpoints:
+    - port: metrics
+    - portNumber: 8080
+    - port: metricz
+`,
+      errors: [{ messageId: 'podPortMissing', line: 23, message: /endpoint port "metricz" is not a container port of the selected pods of RayCluster "rc" \(ports: metrics \(8080\)\)/ }],
     },
     {
       name: 'endpoint port names no Service port, across directories',

@@ -50,6 +50,12 @@ export function containerPortsOf(workload: Workload): ContainerPort[] {
       });
     }
   }
+  // Ports the controller adds to the first container (KubeRay's `metrics`), unless one of that name is declared.
+  const first = workload.template.containers.find((c) => c.type === 'container');
+  for (const injected of workload.template.injectedPorts) {
+    if (!first || out.some((p) => p.name === injected.name)) continue;
+    out.push({ name: injected.name, number: injected.containerPort, protocol: 'TCP', container: first.name });
+  }
   return out;
 }
 
