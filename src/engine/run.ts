@@ -106,7 +106,7 @@ export function lint(input: LintInput): LintResult {
       return;
     }
     for (const problem of decoded.loaded.problems) {
-      engineFinding('parse-error', { file: source.display, absPath: source.absPath }, problem.message, sourceIndex, problem);
+      engineFinding('parse-error', { file: source.display, absPath: source.absPath }, problem.message, sourceIndex, problem, undefined, problem.maxSeverity);
     }
   });
   objects.push(...objectsOf(loadedSources));

@@ -50,7 +50,31 @@ export function loadTextWithDigest(text: string): { loaded: LoadedText; fastDige
       return { loaded, fastDigest };
     }
   }
-  return { loaded: fromDocuments(parseYamlDocuments(text)) };
+  const loaded = fromDocuments(parseYamlDocuments(text));
+  return { loaded: loaded.problems.length > 0 && GO_TEMPLATE_ACTION.test(text) ? asTemplate(loaded) : loaded };
+}
+
+/**
+ * A Go template action (`{{ .Values.x }}`, `{{- with … }}`, `{{ end }}`, `{{ include "…" . }}`): Helm files
+ * kept outside a chart's `templates/` (`files/*-patch.yaml`), goreleaser and krew manifests. Placeholders such
+ * as `{{model_name}}` in plain YAML strings do not count.
+ */
+const GO_TEMPLATE_ACTION = /\{\{-?\s*(?:[.$]|(?:if|else|end|with|range|include|template|define|block|toYaml|tpl|printf|default|quote|indent|nindent)\b|\/\*)/;
+
+/**
+ * A file that does not parse and contains Go template actions is a template, not a manifest: one `info`
+ * problem instead of a parse error per broken document, and none of its documents is linted (those that
+ * happen to parse hold template text, not values).
+ */
+function asTemplate(loaded: LoadedText): LoadedText {
+  const line = loaded.problems[0].line;
+  return {
+    objects: [],
+    problems: [{
+      message: 'a Go template ({{ … }} actions), not YAML as written: not linted; lint what it renders to (helm template … | mllint check -)',
+      line, column: 1, endLine: line, endColumn: 1, maxSeverity: 'info',
+    }],
+  };
 }
 
 function fromDocuments(docs: Iterable<ParsedDocument>): LoadedText {

@@ -28,6 +28,8 @@ export const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
 export interface YamlProblem {
   message: string;
   code?: string;
+  /** A cap on the finding's severity (a template file is `info`). */
+  maxSeverity?: 'info' | 'warning';
   line: number;
   column: number;
   endLine: number;

@@ -23,7 +23,10 @@ export default defineRule<Record<string, never>>({
         `excessive aliases (alias bombs), binary or non-UTF-8 content and objects with \`metadata\` but no ` +
         '`kind` or `apiVersion` are findings at the line where the problem is. The other documents of the ' +
         'file, and all other files, are still checked. A kustomization that cannot be rendered (a missing or ' +
-        'broken file, a missing tool, a remote resource) is reported here too, at the kustomization file.',
+        'broken file, a missing tool, a remote resource) is reported here too, at the kustomization file. A file ' +
+        'that does not parse and contains Go template actions (`{{ .Values.x }}`, `{{- with … }}`, `{{ end }}`: Helm ' +
+        'files kept outside a chart\'s `templates/`, goreleaser or krew manifests) is a template, not a manifest: one ' +
+        '`info` at its first broken line, and none of its documents is linted.',
       fix: 'Correct the syntax at the reported position. To lint a Helm chart, render it first: `helm template . | mllint check -`.',
     },
     optionsSchema: { type: 'object', additionalProperties: false, properties: {} },

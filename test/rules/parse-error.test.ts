@@ -20,6 +20,37 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'a Helm patch kept outside templates/ (Go template actions) is one info, not an error per broken document; none of its documents is linted',
+      files: {
+        'charts/x/files/deployment-patch.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: manager
+spec:
+  template:
+    spec:
+      containers:
+        - name: manager
+          resources:
+            {{- with .Values.manager.resources }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: manager
+  annotations:
+    {{- toYaml .Values.service.annotations | nindent 4 }}
+`,
+        'samples/model.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: "{{model_name}}" }\ndata:\n  a: [oops\n',
+      },
+      errors: [
+        { file: 'charts/x/files/deployment-patch.yaml', line: 11, severity: 'info', message: /Go template/ },
+        { file: 'samples/model.yaml', line: 5, severity: 'error' },
+      ],
+    },
+    {
       name: 'a mis-indented document is one mistake: its first error only, the next document still reports its own',
       yaml: 'apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: x\n    spec:\n      replicas: 1\n---\nkind: [oops\n',
       errors: [{ line: 1, message: /Implicit keys need to be on a single line|mapping/i }, { line: 8 }],
