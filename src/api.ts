@@ -4,7 +4,7 @@
  */
 import { discoverFiles, type SkippedChart } from './loaders/files.js';
 import { splitHelmStream } from './loaders/helm.js';
-import { KUSTOMIZE_BUDGET_MS, renderKustomizations } from './loaders/kustomize.js';
+import { renderKustomizations } from './loaders/kustomize.js';
 import { findHelm, renderGitOps, type GitOpsPlan } from './render/index.js';
 import { kustomizeHelmLocator } from './render/kustomize-helm.js';
 import { HELM_BUDGET_MS } from './render/helm.js';
@@ -17,7 +17,7 @@ import { lint, objectsOf } from './engine/run.js';
 import { loadSources } from './loaders/load-sources.js';
 import { onlineSourcesConfigured, resolveOnline } from './sources/index.js';
 import type { RunSettings } from './engine/settings.js';
-import { cacheEntryFor, readCachedResult, writeCachedResult } from './cache.js';
+import { cacheDirFor, cacheEntryFor, readCachedResult, TreeDigests, writeCachedResult } from './cache.js';
 import { fingerprintOf } from './engine/identity.js';
 import { gitRepositoryRoot } from './report-files.js';
 import fs from 'node:fs';
@@ -47,7 +47,7 @@ export interface LintOptions {
   helmCommand?: string;
   /** `--helm`: `auto` renders charts, Argo CD and Flux objects (default, unless the config says `helm.enabled: false`); `off` skips them. */
   helm?: 'auto' | 'off';
-  /** All Helm chart renderings of the run together (ms); default HELM_BUDGET_MS. For tests. */
+  /** All kustomize and Helm renderings of the run together (ms); default HELM_BUDGET_MS (600 s). For tests. */
   helmBudgetMs?: number;
   /** Environment for the trust boundary (`GITHUB_WORKSPACE`); default: process.env. */
   env?: Record<string, string | undefined>;
@@ -99,17 +99,21 @@ function prepareRun(paths: string[], options: LintOptions): Prepared {
   const kustomizeOn = options.kustomize ? options.kustomize === 'auto' : config.kustomize?.enabled !== false;
   const helmOn = options.helm ? options.helm === 'auto' : config.helm?.enabled !== false;
   const helm = helmOn ? findHelm(options.helmCommand ?? config.helm?.command, roots) : undefined;
-  // One rendering budget for every chart of the run (kustomize's own is KUSTOMIZE_BUDGET_MS).
-  const helmDeadline = Date.now() + (options.helmBudgetMs ?? HELM_BUDGET_MS);
-  const helmOptions = helm?.ok ? { exe: helm.exe, cwd, roots, deadline: helmDeadline } : undefined;
+  // One render time budget for every kustomize and helm render of the run, and one render cache.
+  const renderDeadline = Date.now() + (options.helmBudgetMs ?? HELM_BUDGET_MS);
+  const helmDeadline = renderDeadline;
+  const cacheDir = options.cache ? cacheDirFor(cwd) : undefined;
+  const digests = new TreeDigests();
+  const helmOptions = helm?.ok ? { exe: helm.exe, cwd, roots, deadline: helmDeadline, cacheDir, digests } : undefined;
   const kustomizeOptions = kustomizeOn
     ? {
         cwd,
         command: options.kustomizeCommand ?? config.kustomize?.command,
         roots,
+        cacheDir,
         helm: helmOptions?.exe,
         locateGenerated: helmOptions ? kustomizeHelmLocator(helmOptions) : undefined,
-        deadline: Date.now() + KUSTOMIZE_BUDGET_MS,
+        deadline: renderDeadline,
       }
     : undefined;
   const kustomize = kustomizeOptions ? renderKustomizations(discovery.files, kustomizeOptions) : undefined;
@@ -126,6 +130,8 @@ function prepareRun(paths: string[], options: LintOptions): Prepared {
       helm,
       helmDeadline,
       kustomize: kustomizeOptions,
+      cacheDir,
+      digests,
       charts: config.helm?.charts ? new Map(Object.entries(config.helm.charts)) : undefined,
     });
   }

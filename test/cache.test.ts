@@ -1,4 +1,5 @@
 /** The result cache: reused only for an identical run, never trusted when corrupt or foreign. */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,7 +47,7 @@ describe('result cache', () => {
     expect(reconfigured.result.findings.find((f) => f.ruleId === 'image-pinned')?.severity).toBe('warning');
   });
 
-  it('an entry committed to the repository is never used: an entry is sealed to the file mllint wrote', () => {
+  it('an entry committed to the repository is never used: an entry carries an HMAC under a secret in .git/', () => {
     // Everything in the key is computable from the repository and the published package, so a pull
     // request could commit a clean result under the name its CI run looks up; git creates that file.
     const dir = repo({ 'apps/pod.yaml': BROKEN_POD });
@@ -55,7 +56,7 @@ describe('result cache', () => {
     expect(run(dir).cached).toBe(true);
     const [file] = cacheFiles(dir);
     const entry = path.join(dir, '.mllint-cache', file);
-    const stored = JSON.parse(fs.readFileSync(entry, 'utf8'));
+    const stored = JSON.parse(fs.readFileSync(entry, 'utf8').split('\n').slice(1).join('\n'));
     const forged = { ...stored, result: { ...stored.result, findings: [], summary: { ...stored.result.summary, errors: 0, warnings: 0, infos: 0 } } };
     // As a checkout writes it: a new file under the same name.
     fs.rmSync(entry);
@@ -75,12 +76,44 @@ describe('result cache', () => {
     const afterCorrupt = run(dir);
     expect(afterCorrupt.cached).toBe(false);
     expect(afterCorrupt.result).toEqual(first.result);
-    const stored = JSON.parse(fs.readFileSync(entry, 'utf8'));
-    fs.writeFileSync(entry, JSON.stringify({ ...stored, key: 'someone-else' }));
+    // Entries are `HMAC\nJSON`: well-formed JSON under the right MAC but foreign or broken contents is refused too.
+    const sign = (body: unknown) => {
+      const text = JSON.stringify(body);
+      return `${crypto.createHmac('sha256', fs.readFileSync(path.join(dir, '.git', 'mllint-cache.key'))).update(text).digest('hex')}\n${text}`;
+    };
+    const stored = JSON.parse(fs.readFileSync(entry, 'utf8').split('\n').slice(1).join('\n'));
+    fs.writeFileSync(entry, sign({ ...stored, key: 'someone-else' }));
     expect(run(dir).cached).toBe(false);
-    fs.writeFileSync(entry, JSON.stringify({ ...stored, result: { findings: [{ ruleId: 1 }], summary: stored.result.summary } }));
+    fs.writeFileSync(entry, sign({ ...stored, result: { findings: [{ ruleId: 1 }], summary: stored.result.summary } }));
     expect(run(dir).cached).toBe(false);
     expect(run(dir).cached).toBe(true);
+  });
+
+  it('an entry mllint did not write is never read: a committed .mllint-cache under a predicted key is ignored', () => {
+    const dir = repo({ 'apps/pod.yaml': BROKEN_POD });
+    const first = run(dir);
+    expect(first.result.findings.length).toBeGreaterThan(0);
+    const [file] = cacheFiles(dir);
+    const entry = path.join(dir, '.mllint-cache', file);
+    const [, ...rest] = fs.readFileSync(entry, 'utf8').split('\n');
+    const stored = JSON.parse(rest.join('\n'));
+    const forged = JSON.stringify({ ...stored, result: { ...stored.result, findings: [], summary: { ...stored.result.summary, errors: 0, warnings: 0, infos: 0 } } });
+    // The attacker knows the key (same build, path and bytes on every runner) but not this clone's secret:
+    // a fresh clone has none yet, an unsigned entry, a plain hash or a MAC under another secret all fail.
+    fs.rmSync(path.join(dir, '.git', 'mllint-cache.key'));
+    for (const content of [forged, `${crypto.createHash('sha256').update(forged).digest('hex')}\n${forged}`, `${crypto.createHmac('sha256', Buffer.alloc(32)).update(forged).digest('hex')}\n${forged}`]) {
+      fs.writeFileSync(entry, content);
+      const again = run(dir);
+      expect(again.cached).toBe(false);
+      expect(again.result.findings).toEqual(first.result.findings);
+    }
+    expect(fs.statSync(path.join(dir, '.git', 'mllint-cache.key')).mode & 0o777).toBe(0o600);
+    // A key file that is a symbolic link (or not 32 bytes) is not used: nothing is cached.
+    const other = repo({ 'apps/pod.yaml': BROKEN_POD });
+    fs.symlinkSync(path.join(dir, '.git', 'mllint-cache.key'), path.join(other, '.git', 'mllint-cache.key'));
+    expect(run(other).cached).toBe(false);
+    expect(run(other).cached).toBe(false);
+    expect(cacheFiles(other)).toEqual([]);
   });
 
   it('is written only inside a repository, not for stdin, and not with --no-cache or MLLINT_CACHE=0', async () => {

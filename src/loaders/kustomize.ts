@@ -26,6 +26,10 @@ import { locatePath, parsePositionedYaml, prepareLocate, type LocatableText, typ
 import { isPlainObject } from './objects.js';
 import { readSourceText, type RelocatedPosition, type SourceInput } from './source.js';
 import { parseYamlDocuments } from './yaml.js';
+import { fastParseDocuments } from './fast-yaml.js';
+import crypto from 'node:crypto';
+import { programIdentity, readCachedRender, TreeDigests, writeCachedRender, type StoredRender } from '../cache.js';
+import { loadValues } from './objects.js';
 import { parseImageRef } from '../rules/utils/image-ref.js';
 import { re2FullMatch } from '../config/safe-match.js';
 import { HELM_RELEASE_NAME } from '../render/helm.js';
@@ -35,9 +39,10 @@ export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.ym
 
 /** Rendering a kustomization may take long (large trees); past this it is reported as failed. */
 export const KUSTOMIZE_TIMEOUT_MS = 120_000;
+/** All kustomize renders of a run together (the run may give a nearer deadline, shared with Helm). */
+export const KUSTOMIZE_BUDGET_MS = 600_000;
 
 /** All rendering of one run stops after this; entry points not rendered by then are reported. */
-export const KUSTOMIZE_BUDGET_MS = 600_000;
 
 /** Largest rendered output of one entry point (bytes); larger output is a problem, not parsed. */
 export const MAX_RENDERED_BYTES = 64 * 1024 * 1024;
@@ -56,6 +61,11 @@ export interface KustomizeOptions {
   command?: string;
   /** The repository (config/trust.ts `repositoryRoots`); default: computed from `cwd`. */
   roots?: string[];
+  /**
+   * Where renders are cached by their inputs' bytes (the result cache's directory, `.mllint-cache/`);
+   * undefined: every entry point is rendered.
+   */
+  cacheDir?: string;
   /** PATH to search (default: process.env.PATH). */
   envPath?: string;
   /**
@@ -101,6 +111,8 @@ interface Kustomization {
   hasHelmCharts: boolean;
   /** Files it refers to (resources, patches, generators' files, …). */
   files: string[];
+  /** Resource directories without a kustomization (kustomize reports them; their contents are inputs). */
+  otherDirs: string[];
 }
 
 /** Finds the kustomizations among the discovered files, renders the entry points. Never throws. */
@@ -176,21 +188,21 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
         unreadable: `${where}: ${first.ref}`,
       }[first.why];
       const message = `kustomization ${toDisplayPath(options.cwd, entry)} not rendered: ${reason}`;
-      results.set(entry, { display: toDisplayPath(options.cwd, holder.file), absPath: holder.file, text: '', problem: { message, line: holder.yaml.positionOf(first.at).line, maxSeverity: 'warning' } });
+      results.set(entry, withKey({ display: toDisplayPath(options.cwd, holder.file), absPath: holder.file, text: '', problem: { message, line: holder.yaml.positionOf(first.at).line, maxSeverity: 'warning' } }, 'refused'));
       if (refused.every((r) => r.why === 'remote')) {
         lintLocalPartsOnTheirOwn(entry, found, plan, lateEntries);
         for (const late of lateEntries) if (!order.includes(late)) order.push(late);
       }
     } else if (!command.ok) {
-      results.set(entry, problemSource(k, toDisplayPath(options.cwd, k.file), command.message));
+      results.set(entry, withKey(problemSource(k, toDisplayPath(options.cwd, k.file), command.message), 'no-command'));
     } else {
       const charted = treeOf(entry, found).map((dir) => found.get(dir)).filter((c): c is Kustomization => c !== undefined && c.hasHelmCharts);
       const unvendored = charted.find((c) => c.unvendoredCharts.length > 0);
       if (charted.length > 0 && !options.helm) {
-        results.set(entry, problemSource(charted[0], toDisplayPath(options.cwd, charted[0].file), `kustomization ${toDisplayPath(options.cwd, entry)} not rendered: it inflates Helm charts (helmCharts) and helm was not found on PATH; install Helm 3 (or set MLLINT_HELM_COMMAND), or run with --kustomize=off to lint the raw files`, 'helmCharts'));
+        results.set(entry, withKey(problemSource(charted[0], toDisplayPath(options.cwd, charted[0].file), `kustomization ${toDisplayPath(options.cwd, entry)} not rendered: it inflates Helm charts (helmCharts) and helm was not found on PATH; install Helm 3 (or set MLLINT_HELM_COMMAND), or run with --kustomize=off to lint the raw files`, 'helmCharts'), 'no-helm'));
       } else if (unvendored) {
         const name = unvendored.unvendoredCharts[0];
-        results.set(entry, problemSource(unvendored, toDisplayPath(options.cwd, unvendored.file), `kustomization ${toDisplayPath(options.cwd, entry)} not rendered: Helm chart "${name}" (helmCharts) is not vendored in the repository and mllint does not use the network; pull it into helmGlobals.chartHome (default charts/) and commit it`, 'helmCharts'));
+        results.set(entry, withKey(problemSource(unvendored, toDisplayPath(options.cwd, unvendored.file), `kustomization ${toDisplayPath(options.cwd, entry)} not rendered: Helm chart "${name}" (helmCharts) is not vendored in the repository and mllint does not use the network; pull it into helmGlobals.chartHome (default charts/) and commit it`, 'helmCharts'), 'unvendored'));
       } else {
         if (charted.length > 0) withHelm.add(entry);
         toRender.push(entry);
@@ -198,18 +210,52 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
     }
   }
   if (command.ok && toRender.length > 0) {
-    const rendered = renderAll((entry) => (withHelm.has(entry) ? [...command.argv, '--enable-helm', '--helm-command', options.helm!] : command.argv), toRender, options.cwd, undefined, options.deadline);
-    toRender.forEach((entry, i) => {
+    const argvFor = (entry: string) => (withHelm.has(entry) ? [...command.argv, '--enable-helm', '--helm-command', options.helm!] : command.argv);
+    const locatorFiles: LocatorFiles = { parsed: new Map(), kustomizations: new Map() };
+    // Renders cached by their inputs' bytes: only entry points whose trees changed are rendered again.
+    const digests = new TreeDigests();
+    const keys = new Map<string, string | undefined>();
+    const cached = new Map<string, StoredRender>();
+    for (const entry of toRender) {
+      const key = options.cacheDir ? renderCacheKey(entry, found, argvFor(entry), digests) : undefined;
+      keys.set(entry, key);
+      const hit = key && options.cacheDir ? readCachedRender(options.cacheDir, key) : undefined;
+      // An entry is mllint's own (authenticated in cache.ts); still, what it names must be in the repository.
+      if (hit && (hit.failure !== undefined ? hit.origins.length === 0 : path.isAbsolute(hit.wrapperDir) && hit.origins.every((o) => path.isAbsolute(o) && isInsideRepository(o, repoRoots)))) cached.set(entry, hit);
+    }
+    const misses = toRender.filter((entry) => !cached.has(entry));
+    const rendered = misses.length > 0 ? renderAll(argvFor, misses, options.cwd, undefined, options.deadline) : [];
+    // Kept only under the key of the bytes that were rendered: a tree that changed while kustomize read it
+    // hashes differently now, and that render is neither stored nor counted by its key.
+    if (options.cacheDir && misses.length > 0) {
+      const after = new TreeDigests();
+      for (const entry of misses) if (keys.get(entry) !== renderCacheKey(entry, found, argvFor(entry), after)) keys.set(entry, undefined);
+    }
+    toRender.forEach((entry) => {
       const k = found.get(entry)!;
       const display = toDisplayPath(options.cwd, k.file);
-      const r = rendered[i];
-      if (!r.ok) {
-        results.set(entry, problemSource(k, display, `kustomize could not render ${toDisplayPath(options.cwd, entry)}: ${r.message}`, r.message));
+      const key = keys.get(entry);
+      const hit = cached.get(entry);
+      if (hit) {
+        if (hit.failure !== undefined) {
+          results.set(entry, withKey(problemSource(k, display, `kustomize could not render ${toDisplayPath(options.cwd, entry)}: ${hit.failure}`, hit.failure), key));
+          return;
+        }
+        for (const file of hit.origins) plan.ownedFiles.add(file);
+        results.set(entry, lazyRenderedSource(hit, k, display, options.cwd, locatorFiles, key!, options.locateGenerated, () => renderAll(argvFor, [entry], options.cwd, undefined, options.deadline)[0]));
         return;
       }
-      const source = renderedSource(r.text, r.wrapperDir, k, display, options.cwd, options.locateGenerated);
+      const r = rendered[misses.indexOf(entry)];
+      if (!r.ok) {
+        // kustomize's own verdict on these inputs is kept; a timeout or a failure to start is not.
+        if (key && options.cacheDir && r.status !== undefined) writeCachedRender(options.cacheDir, key, { text: '', wrapperDir: '', origins: [], failure: r.message });
+        results.set(entry, withKey(problemSource(k, display, `kustomize could not render ${toDisplayPath(options.cwd, entry)}: ${r.message}`, r.message), r.status !== undefined ? key : undefined));
+        return;
+      }
+      const source = renderedSource(r.text, r.wrapperDir, k, display, options.cwd, locatorFiles, options.locateGenerated);
       for (const file of source.origins) plan.ownedFiles.add(file);
-      results.set(entry, source.input);
+      if (key && options.cacheDir) writeCachedRender(options.cacheDir, key, { text: r.text, wrapperDir: r.wrapperDir, origins: source.origins });
+      results.set(entry, key ? { ...source.input, cacheKey: key } : source.input);
     });
   }
   for (const entry of order) {
@@ -287,7 +333,7 @@ export function renderWithOverlay(entryDir: string, overlay: KustomizeOverlay, o
   const argv = charted ? [...command.argv, '--enable-helm', '--helm-command', options.helm!] : command.argv;
   const [r] = renderAll(() => argv, [entryDir], options.cwd, fields, options.deadline);
   if (!r.ok) return { ok: 'failed', message: r.message };
-  const rendered = renderedSource(r.text, r.wrapperDir, entry, toDisplayPath(options.cwd, entry.file), options.cwd, options.locateGenerated, { fields, positionOf: overlay.positionOf });
+  const rendered = renderedSource(r.text, r.wrapperDir, entry, toDisplayPath(options.cwd, entry.file), options.cwd, { parsed: new Map(), kustomizations: new Map() }, options.locateGenerated, { fields, positionOf: overlay.positionOf });
   const ownedFiles = [...rendered.origins, ...tree.flatMap((k) => [k.file, ...k.files])];
   return { ok: true, source: rendered.input, ownedFiles, notApplied };
 }
@@ -318,6 +364,85 @@ function isPatchFolder(k: Kustomization, file: string): boolean {
   const top = topFolder(file, false);
   if (top === undefined) return false;
   return !k.resourceFiles.some((f) => topFolder(f, false) === top) && !k.children.some((d) => topFolder(d, true) === top);
+}
+
+/** A source with the key the result cache counts it by (its content for a problem). */
+function withKey(source: SourceInput, key: string | undefined): SourceInput {
+  if (key === undefined) return source;
+  return { ...source, cacheKey: `${key}:${crypto.createHash('sha256').update(JSON.stringify(source.problem ?? null)).digest('hex')}` };
+}
+
+/**
+ * A cached render as a source, read and parsed only when the engine asks for its objects or positions
+ * (a result cache hit never does). When the entry no longer holds the output its header vouched for
+ * (pruned by another run meanwhile), the entry point is rendered again; if that fails, the source is
+ * kustomize's failure, as it would have been without the cache.
+ */
+function lazyRenderedSource(stored: StoredRender, k: Kustomization, display: string, cwd: string, files: LocatorFiles, key: string, locateGenerated: KustomizeOptions['locateGenerated'], renderAgain: () => Rendered): SourceInput {
+  let built: SourceInput | undefined;
+  let problem: SourceInput['problem'];
+  const build = (): SourceInput => {
+    if (built) return built;
+    let text = stored.text();
+    let wrapperDir = stored.wrapperDir;
+    if (text === undefined) {
+      const r = renderAgain();
+      if (r.ok) {
+        text = r.text;
+        wrapperDir = r.wrapperDir;
+      } else {
+        problem = problemSource(k, display, `kustomize could not render ${toDisplayPath(cwd, k.dir)}: ${r.message}`, r.message).problem;
+        text = '';
+      }
+    }
+    return (built = renderedSource(text, wrapperDir, k, display, cwd, files, locateGenerated).input);
+  };
+  return {
+    display,
+    absPath: k.file,
+    cacheKey: key,
+    get text() {
+      return build().text;
+    },
+    get loaded() {
+      return build().loaded;
+    },
+    get problem() {
+      return problem;
+    },
+    relocate: (docIndex, p) => build().relocate!(docIndex, p),
+  };
+}
+
+/**
+ * The inputs of rendering `entry`, hashed: the command and the identity of every program it runs
+ * (kustomize or kubectl, and helm for `--enable-helm`: see `programIdentity`), the entry point, and
+ * every file under each kustomization directory of its tree and under the other directories and files
+ * those name (vendored charts included). kustomize reads nothing else (remote and outside references are
+ * refused before rendering). Undefined when the tree cannot be hashed (see TreeDigests) or a program
+ * cannot be identified.
+ */
+function renderCacheKey(entry: string, found: Map<string, Kustomization>, argv: string[], digests: TreeDigests): string | undefined {
+  const hash = crypto.createHash('sha256');
+  const helmAt = argv.indexOf('--helm-command');
+  const programs = [argv[0], ...(helmAt !== -1 ? [argv[helmAt + 1]] : [])].map(programIdentity);
+  if (programs.some((p) => p === undefined)) return undefined;
+  hash.update(JSON.stringify({ format: 2, argv, programs, entry: safeRealpath(entry) }));
+  for (const dir of treeOf(entry, found).sort()) {
+    const k = found.get(dir);
+    if (!k) return undefined;
+    for (const d of [dir, ...k.otherDirs]) {
+      const digest = digests.dir(d);
+      if (digest === undefined) return undefined;
+      hash.update(`\0dir\0${d}\0${digest}`);
+    }
+    for (const file of k.files) {
+      const digest = digests.file(file);
+      if (digest === undefined) return undefined;
+      hash.update(`\0file\0${file}\0${digest}`);
+    }
+  }
+  return hash.digest('hex');
 }
 
 /** A problem at the kustomization's line that names `mentioned` (a resource, base, component or patch), else line 1. */
@@ -436,13 +561,13 @@ function referencesOf(value: Record<string, unknown>): Array<{ ref: string; at: 
 function readKustomization(dir: string, repoRoots: readonly string[]): Kustomization | undefined {
   const file = kustomizationFileIn(dir);
   if (!file) return undefined;
-  const k: Kustomization = { dir, file, yaml: parsePositionedYaml(''), value: {}, children: [], refused: [], files: [], resourceFiles: [], unvendoredCharts: [], hasHelmCharts: false };
+  const k: Kustomization = { dir, file, yaml: parsePositionedYaml(''), value: {}, children: [], refused: [], files: [], resourceFiles: [], unvendoredCharts: [], hasHelmCharts: false, otherDirs: [] };
   const read = readBoundedFile(file, { what: 'kustomization file', maxBytes: MAX_KUSTOMIZATION_BYTES, roots: repoRoots });
   if (!read.ok) {
     k.refused.push({ ref: read.message, at: [], why: 'unreadable' });
     return k;
   }
-  k.yaml = parsePositionedYaml(read.bytes.toString('utf8'));
+  k.yaml = lazyPositionedYaml(read.bytes.toString('utf8'));
   k.value = isPlainObject(k.yaml.value) ? k.yaml.value : {};
   for (const { ref, at, kind } of referencesOf(k.value)) {
     const target = path.resolve(dir, ref);
@@ -459,6 +584,7 @@ function readKustomization(dir: string, repoRoots: readonly string[]): Kustomiza
     }
     if (kind === 'resource' && isDirectory(target)) {
       if (kustomizationFileIn(target)) k.children.push(target);
+      else k.otherDirs.push(target);
     } else {
       // Inputs of the build (resources, patches, generators' files, …), not manifests of their own.
       k.files.push(target);
@@ -497,6 +623,18 @@ function readKustomization(dir: string, repoRoots: readonly string[]): Kustomiza
     }
   }
   return k;
+}
+
+/**
+ * A kustomization's value by the fast path (see fast-yaml.ts) when it is one plain document, its
+ * positions (the `yaml` AST) built only when a finding needs a line; anything else is parsed by `yaml`
+ * at once, as before. Most runs never ask a kustomization for a position.
+ */
+function lazyPositionedYaml(text: string): PositionedYaml {
+  const fast = fastParseDocuments(text);
+  if (!fast || fast.length !== 1) return parsePositionedYaml(text);
+  let full: PositionedYaml | undefined;
+  return { value: fast[0], errors: [], positionOf: (p, options) => (full ??= parsePositionedYaml(text)).positionOf(p, options) };
 }
 
 /**
@@ -578,7 +716,8 @@ export function resolveCommand(options: KustomizeOptions): Command {
   return { ok: true, argv: [...resolved.argv, ...KUSTOMIZE_FORCED_FLAGS] };
 }
 
-type Rendered = { ok: true; text: string; wrapperDir: string } | { ok: false; message: string };
+/** A failed render: `status` is kustomize's exit status when it ran to the end (undefined: timeout, not started). */
+type Rendered = { ok: true; text: string; wrapperDir: string } | { ok: false; message: string; status?: number };
 
 /**
  * Renders every entry point, several at a time (kustomize's start-up dominates small renders): a short
@@ -630,7 +769,7 @@ function renderAll(argvFor: (entry: string) => string[], entries: string[], cwd:
       if (error === 'ENOBUFS' || (status === 0 && fs.statSync(job.out).size > MAX_RENDERED_BYTES)) return { ok: false, message: `the rendered output is larger than ${MAX_RENDERED_BYTES / 1048576} MiB` };
       if (error === 'EBUDGET') return { ok: false, message: `not rendered: rendering all kustomizations of a run may take ${KUSTOMIZE_BUDGET_MS / 1000}s at most` };
       if (error) return { ok: false, message: error === 'ETIMEDOUT' ? `timed out after ${KUSTOMIZE_TIMEOUT_MS / 1000}s` : `cannot run ${path.basename(job.argv[0])} (${error})` };
-      if (status !== 0) return { ok: false, message: describeKustomizeError(fs.readFileSync(job.err, 'utf8'), job.wrapperDir, cwd) };
+      if (status !== 0) return { ok: false, message: describeKustomizeError(fs.readFileSync(job.err, 'utf8'), job.wrapperDir, cwd), status: typeof status === 'number' ? status : undefined };
       return { ok: true, text: fs.readFileSync(job.out, 'utf8'), wrapperDir: job.wrapperDir };
     });
   } catch (err) {
@@ -739,7 +878,7 @@ interface RenderedDoc {
   transformedIn: string[];
 }
 
-function renderedSource(text: string, wrapperDir: string, entry: Kustomization, display: string, cwd: string, locateGenerated?: KustomizeOptions['locateGenerated'], overlay?: KustomizeOverlay): { input: SourceInput; origins: string[] } {
+function renderedSource(text: string, wrapperDir: string, entry: Kustomization, display: string, cwd: string, files: LocatorFiles, locateGenerated?: KustomizeOptions['locateGenerated'], overlay?: KustomizeOverlay): { input: SourceInput; origins: string[] } {
   const docs: RenderedDoc[] = [];
   const origins = new Set<string>();
   // The annotations name paths relative to the wrapper, whose directory is gone by now: resolve them
@@ -750,9 +889,9 @@ function renderedSource(text: string, wrapperDir: string, entry: Kustomization, 
     const rel = path.relative(realEntry, abs);
     return path.resolve(entry.dir, rel);
   };
-  for (const doc of parseYamlDocuments(text)) {
-    if (!isPlainObject(doc.value) || typeof doc.value.kind !== 'string') continue;
-    const object = doc.value as K8sObject;
+  for (const value of renderedValues(text)) {
+    if (!isPlainObject(value) || typeof value.kind !== 'string') continue;
+    const object = value as K8sObject;
     const annotations = isPlainObject(object.metadata?.annotations) ? (object.metadata!.annotations as Record<string, unknown>) : undefined;
     const rendered: RenderedDoc = { object, transformedIn: [] };
     const origin = annotations ? yamlValue(annotations[ORIGIN_ANNOTATION]) : undefined;
@@ -778,7 +917,7 @@ function renderedSource(text: string, wrapperDir: string, entry: Kustomization, 
     if (rendered.originFile) origins.add(rendered.originFile);
     docs.push(rendered);
   }
-  const locator = new RenderedLocator(docs, entry, cwd, locateGenerated);
+  const locator = new RenderedLocator(docs, entry, cwd, files, locateGenerated);
   if (overlay) {
     // The wrapper's own fields are the overlay's: findings they cause point where the owner writes them.
     const owner = overlay.positionOf([]);
@@ -789,16 +928,41 @@ function renderedSource(text: string, wrapperDir: string, entry: Kustomization, 
       });
     }
   }
+  // One JSON document per object: docIndex i is docs[i]. The engine takes the objects as they read back
+  // from that JSON (dates as strings, as before), without parsing the text again.
+  const json = docs.map((d) => JSON.stringify(d.object));
+  const joined = json.join('\n---\n') + '\n';
   return {
     input: {
       display,
       absPath: entry.file,
-      // One JSON document per object: docIndex i is docs[i].
-      text: docs.map((d) => JSON.stringify(d.object)).join('\n---\n') + '\n',
+      text: joined,
+      loaded: { text: joined, loaded: loadValues(json.map((j) => JSON.parse(j))) },
       relocate: (docIndex, p) => locator.locate(docIndex, p),
     },
     origins: [...origins],
   };
+}
+
+/**
+ * The documents of `kustomize build` output, each by the fast path when it can (see fast-yaml.ts; the
+ * text is an emitter's, documents are separated by `---` lines at column 0, which no scalar of that
+ * output holds), else by `yaml`. One document per chunk, so one unusual document does not send the
+ * whole render to the slow parser.
+ */
+function renderedValues(text: string): unknown[] {
+  const values: unknown[] = [];
+  for (const chunk of text.split(/^---[ \t]*\r?$/m)) {
+    if (chunk.trim() === '') continue;
+    const fast = fastParseDocuments(chunk, { emitted: true });
+    values.push(...(fast ?? parseYamlDocuments(chunk).map((d) => d.value)));
+  }
+  return values;
+}
+
+/** A file's documents (fast path, else `yaml`). */
+function documentValues(text: string): unknown[] {
+  return fastParseDocuments(text) ?? parseYamlDocuments(text).map((d) => d.value);
 }
 
 function safeRealpath(p: string): string {
@@ -811,7 +975,7 @@ function safeRealpath(p: string): string {
 
 function yamlValue(text: unknown): unknown {
   if (typeof text !== 'string') return undefined;
-  return parseYamlDocuments(text)[0]?.value;
+  return documentValues(text)[0];
 }
 
 interface ParsedFile {
@@ -819,19 +983,32 @@ interface ParsedFile {
   located: LocatableText;
 }
 
+/**
+ * Files read to place findings, shared by the entry points of one run (overlays of the same bases read
+ * the same files): parsed once each, read only.
+ */
+interface LocatorFiles {
+  parsed: Map<string, ParsedFile | null>;
+  kustomizations: Map<string, PositionedYaml | null>;
+}
+
 /** Places findings of rendered objects in the files where their fields are written. */
 class RenderedLocator {
   /** Kustomizations that are not files (a wrapper with an owner's overlay): by the path the annotations give, with the file that writes them. */
   readonly virtual = new Map<string, { file: string; yaml: PositionedYaml }>();
-  private files = new Map<string, ParsedFile | null>();
-  private kustomizations = new Map<string, PositionedYaml | null>();
+  private files: Map<string, ParsedFile | null>;
+  private kustomizations: Map<string, PositionedYaml | null>;
 
   constructor(
     private docs: RenderedDoc[],
     private entry: Kustomization,
     private cwd: string,
+    shared: LocatorFiles,
     private locateGenerated?: KustomizeOptions['locateGenerated'],
-  ) {}
+  ) {
+    this.files = shared.parsed;
+    this.kustomizations = shared.kustomizations;
+  }
 
   locate(docIndex: number, p: Path): RelocatedPosition {
     const doc = this.docs[docIndex];
@@ -878,7 +1055,7 @@ class RenderedLocator {
   private parsed(file: string): ParsedFile | null {
     if (!this.files.has(file)) {
       const decoded = readSourceText({ display: file, absPath: file });
-      this.files.set(file, decoded.ok ? { values: parseYamlDocuments(decoded.text).map((d) => d.value), located: prepareLocate(decoded.text) } : null);
+      this.files.set(file, decoded.ok ? { values: documentValues(decoded.text), located: prepareLocate(decoded.text) } : null);
     }
     return this.files.get(file) ?? null;
   }
@@ -960,7 +1137,7 @@ class RenderedLocator {
         const hit = parsed ? matchInPatch(parsed.values, rendered, names, entry.targeted, p, renderedValue) : undefined;
         if (hit && parsed) return this.at(entry.file, locatePath(parsed.located, hit.docIndex, hit.path));
       } else if (entry.inline !== undefined) {
-        const hit = matchInPatch(parseYamlDocuments(entry.inline).map((d) => d.value), rendered, names, entry.targeted, p, renderedValue);
+        const hit = matchInPatch(documentValues(entry.inline), rendered, names, entry.targeted, p, renderedValue);
         if (hit) return this.at(file, this.inlinePosition(file, k, entry.at, entry.inline, hit));
       }
     }

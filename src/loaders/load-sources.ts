@@ -31,6 +31,8 @@ export const MIN_CORES_FOR_WORKERS = 4;
 const STALL_MS = 20_000;
 
 export function loadSource(source: SourceInput): LoadedSource {
+  const pre = source.loaded;
+  if (pre && !source.problem && pre.text === source.text) return { ok: true, loaded: pre.loaded };
   const decoded = readSourceText(source);
   return decoded.ok ? { ok: true, ...loadTextWithDigest(decoded.text) } : decoded;
 }

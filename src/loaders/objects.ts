@@ -43,7 +43,7 @@ export function loadTextWithDigest(text: string): { loaded: LoadedText; fastDige
   // else, including every broken document and every half object (which needs its line), goes to `yaml`.
   const fast = fastParseDocuments(text);
   if (fast) {
-    const loaded = fromDocuments(fast.map((value, index) => ({ index, value, errors: [], line: 0 })));
+    const loaded = loadValues(fast);
     if (loaded.problems.length === 0) {
       const fastDigest = textDigest(text);
       rememberParsedFast(fastDigest);
@@ -75,6 +75,11 @@ function asTemplate(loaded: LoadedText): LoadedText {
       line, column: 1, endLine: line, endColumn: 1, maxSeverity: 'info',
     }],
   };
+}
+
+/** Already parsed documents (e.g. rendered output), as `loadText` would take them in. */
+export function loadValues(values: unknown[]): LoadedText {
+  return fromDocuments(values.map((value, index) => ({ index, value, errors: [], line: 0 })));
 }
 
 function fromDocuments(docs: Iterable<ParsedDocument>): LoadedText {

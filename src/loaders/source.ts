@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { decodeManifest, type Decoded } from './decode.js';
 import type { Path, Position } from '../types.js';
+import type { LoadedText } from './objects.js';
 
 export interface SourceInput {
   /** What findings show as `file`: relative to the working directory, `/`-separated; `-` for stdin. */
@@ -9,6 +10,17 @@ export interface SourceInput {
   absPath?: string;
   /** Text given directly; when absent, the file is read from `absPath`. */
   text?: string;
+  /**
+   * What the result cache counts this source by instead of its file's bytes (a rendered kustomization:
+   * the hash of the render's inputs). Sources with `text`, `problem` or `relocate` and no key are not cached.
+   */
+  cacheKey?: string;
+  /**
+   * The documents of `text`, already loaded (rendered output), and the text they were loaded from: the
+   * engine does not parse `text` again while it is that same text (a copy of the source with another
+   * `text`, e.g. a namespace filled in, is parsed anew).
+   */
+  loaded?: { text: string; loaded: LoadedText };
   /**
    * A source that could not be produced (e.g. a kustomization that failed to render): one finding of
    * `ruleId` (default `parse-error`).

@@ -17,6 +17,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import { programIdentity, readCachedRender, TreeDigests, writeCachedRender } from '../cache.js';
 import type { K8sObject, Path } from '../types.js';
 import { isPlainObject } from '../loaders/objects.js';
 import { parseYamlDocuments } from '../loaders/yaml.js';
@@ -68,6 +70,10 @@ export interface HelmOptions {
   kubeVersion?: string;
   /** `Date.now()` value after which no chart is rendered (the run's budget, HELM_BUDGET_MS from its start). */
   deadline?: number;
+  /** Where renders are cached by their inputs (`.mllint-cache/`); undefined: every chart is rendered. */
+  cacheDir?: string;
+  /** Digests shared by the renders of a run (a chart rendered for several owners is hashed once). */
+  digests?: TreeDigests;
 }
 
 export interface RenderedObject {
@@ -110,9 +116,17 @@ export function renderChart(request: HelmRenderRequest, options: HelmOptions): H
     );
   }
 
+  const key = options.cacheDir ? helmCacheKey(request, options) : undefined;
+  const hit = key ? readCachedRender(options.cacheDir!, key) : undefined;
+  if (hit && hit.origins.length === 0) {
+    if (hit.failure !== undefined) return fail(`helm could not render ${what}: ${hit.failure}`);
+    const text = hit.text();
+    if (text !== undefined) return { ok: true, ...renderedSource(text, request, options) };
+  }
   // A repository with many slow charts must not make the run unbounded: one budget for all of them.
   const left = options.deadline === undefined ? HELM_TIMEOUT_MS : Math.min(HELM_TIMEOUT_MS, options.deadline - Date.now());
   if (left <= 0) return fail(`${what} not rendered: rendering all Helm charts of a run may take ${HELM_BUDGET_MS / 1000}s at most`);
+
   let temp: string | undefined;
   try {
     temp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-helm-')));
@@ -144,15 +158,51 @@ export function renderChart(request: HelmRenderRequest, options: HelmOptions): H
       const code = (result.error as NodeJS.ErrnoException).code;
       return fail(`${what} not rendered: ${code === 'ETIMEDOUT' ? (left < HELM_TIMEOUT_MS ? `rendering all Helm charts of a run may take ${HELM_BUDGET_MS / 1000}s at most` : `helm timed out after ${HELM_TIMEOUT_MS / 1000}s`) : code === 'ENOBUFS' ? 'helm output is larger than 64 MiB' : `cannot run helm (${code ?? result.error.message})`}`);
     }
-    if (result.status !== 0) return fail(`helm could not render ${what}: ${describeHelmError(result.stderr, temp, options.cwd)}`);
+    // Kept only under the key of the bytes helm read: inputs that changed meanwhile hash differently now.
+    const keep = key !== undefined && helmCacheKey(request, { ...options, digests: undefined }) === key;
+    if (result.status !== 0) {
+      const failure = describeHelmError(result.stderr, temp, options.cwd);
+      if (keep) writeCachedRender(options.cacheDir!, key, { text: '', wrapperDir: '', origins: [], failure });
+      return fail(`helm could not render ${what}: ${failure}`);
+    }
     // The same cap as a file or a kustomization's rendered objects: parsing is what costs memory.
     if (result.stdout.length > MAX_FILE_BYTES) return fail(`${what} not rendered: helm output is ${(result.stdout.length / 1048576).toFixed(1)} MiB; rendered charts over ${MAX_FILE_BYTES / 1048576} MiB are not parsed`);
+    if (keep) writeCachedRender(options.cacheDir!, key, { text: result.stdout, wrapperDir: '', origins: [] });
     return { ok: true, ...renderedSource(result.stdout, request, options) };
   } catch (err) {
     return fail(`${what} not rendered: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     if (temp) fs.rmSync(temp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The inputs of one `helm template`, hashed: the helm program's identity (see cache.ts
+ * `programIdentity`), the release, namespace, Kubernetes version, `--set`s, each values layer (a values
+ * file's path and bytes, inline values as JSON) and every file of the chart directory (its vendored
+ * subcharts included). helm reads nothing else here (no repositories, plugins or network). Undefined
+ * when the chart holds a symbolic link or is too large to hash, or helm cannot be identified.
+ */
+function helmCacheKey(request: HelmRenderRequest, options: HelmOptions): string | undefined {
+  const helm = programIdentity(options.exe);
+  if (!helm) return undefined;
+  const digests = options.digests ?? new TreeDigests();
+  const chart = digests.dir(request.chart.dir);
+  if (chart === undefined) return undefined;
+  const layers: unknown[] = [];
+  for (const layer of request.layers) {
+    if (!layer.valuesFile) {
+      layers.push({ inline: layer.values });
+      continue;
+    }
+    const digest = digests.file(layer.file);
+    if (digest === undefined) return undefined;
+    layers.push({ file: layer.file, digest });
+  }
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify({ format: 1, what: 'helm template --include-crds --skip-tests', helm, chart: [request.chart.dir, chart], release: request.releaseName, namespace: request.namespace ?? null, kubeVersion: options.kubeVersion ?? null, layers, sets: request.sets }))
+    .digest('hex');
 }
 
 /** Reads the chart's name from Chart.yaml (undefined when there is no readable Chart.yaml). */

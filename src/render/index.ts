@@ -68,6 +68,9 @@ export interface GitOpsOptions {
   helmDeadline?: number;
   /** The kustomize stage's options (absent when kustomize rendering is off): owners' kustomize overrides are rendered with them. */
   kustomize?: KustomizeOptions;
+  /** The run's render cache folder and input digests, shared with the kustomize stage (see helm.ts `HelmOptions`). */
+  cacheDir?: string;
+  digests?: HelmOptions['digests'];
 }
 
 const HELM_SPEC: ProgramSpec = {
@@ -173,7 +176,7 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
   const helm = options.helm;
   const helmOptions = (): HelmOptions | string => {
     if (!helm.ok) return `${helm.message}; install Helm 3 (or set MLLINT_HELM_COMMAND to its absolute path) to lint charts as rendered`;
-    return { exe: helm.exe, cwd: options.cwd, roots: options.roots, kubeVersion: options.kubeVersion, deadline: options.helmDeadline };
+    return { exe: helm.exe, cwd: options.cwd, roots: options.roots, kubeVersion: options.kubeVersion, deadline: options.helmDeadline, cacheDir: options.cacheDir, digests: options.digests };
   };
 
   const problem = (p: OwnerProblem) => {
@@ -451,6 +454,8 @@ function withNamespace(source: SourceInput, namespace: string, override: boolean
   });
   return {
     ...source,
+    // The namespace comes from the owner, not from the render's inputs: not counted by the render's key.
+    cacheKey: undefined,
     text: docs.map((v) => JSON.stringify(v ?? null)).join('\n---\n') + '\n',
     relocate: (docIndex, p) => {
       if (injected.has(docIndex) && p.length === 2 && p[0] === 'metadata' && p[1] === 'namespace') return nsWhere();

@@ -2,6 +2,7 @@
  * Kustomize rendering with the real `kubectl kustomize` (or `kustomize build`): entry points only,
  * findings placed where the field is written (overlay or base), failures as findings.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -276,6 +277,136 @@ describeTool('kustomize rendering (real kubectl kustomize / kustomize build)', (
     const run = spawnSync(process.execPath, [bin, 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, MLLINT_WORKERS: '2' } });
     const files = JSON.parse(run.stdout).findings.map((f: { file: string; ruleId: string }) => `${f.file} ${f.ruleId}`);
     expect(files).toEqual(expect.arrayContaining(['broken/kustomization.yaml parse-error', 'remote/kustomization.yaml parse-error', 'apps/pod.yaml image-pinned']));
+  });
+
+  it("a multi-line kustomize error (klog's err=< … > form) becomes its message, without klog's time stamp", () => {
+    const dir = tree({
+      'p/kustomization.yaml': 'resources:\n  - pod.yaml\npatches:\n  - path: missing-patch.yaml\n',
+      'p/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n    - name: a\n      image: a:1.0.0\n',
+    });
+    const outcome = lintPaths(['.'], { cwd: dir });
+    if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
+    const error = outcome.result.findings.find((f) => f.ruleId === 'parse-error');
+    expect(error?.message).toMatch(/^kustomize could not render p: .*missing-patch\.yaml.*no such file or directory/);
+    expect(error?.message).not.toMatch(/run\.go|err=<|^kustomize could not render p: E\d{4} /);
+  });
+
+  it('caches renders by their inputs and the whole result by their keys; any changed input renders again', () => {
+    const dir = tree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'base/kustomization.yaml': 'resources:\n  - pod.yaml\n',
+      'base/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: scorer\n  namespace: ml\nspec:\n  containers:\n    - name: scorer\n      image: scorer:latest\n',
+      'prod/kustomization.yaml': 'resources:\n  - ../base\nimages:\n  - name: scorer\n    newTag: 1.2.3\n',
+      'dev/kustomization.yaml': 'resources:\n  - ../base\n',
+      'broken/kustomization.yaml': 'resources:\n  - missing.yaml\n',
+    });
+    const run = () => {
+      const outcome = lintPaths(['.'], { cwd: dir, cache: true });
+      if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
+      return outcome;
+    };
+    const summary = (o: ReturnType<typeof run>) => o.result.findings.map((f) => `${f.ruleId} ${f.file}:${f.line} ${f.message}`).sort();
+    const first = run();
+    expect(first.cached).toBe(false);
+    expect(summary(first).filter((s) => s.startsWith('image-pinned'))).toEqual([expect.stringMatching(/^image-pinned base\/pod\.yaml:9 /)]);
+    const cacheDir = path.join(dir, '.mllint-cache');
+    expect(fs.readdirSync(cacheDir).filter((f) => f.startsWith('render-')).length).toBe(3); // prod, dev, and broken's failure
+    const second = run();
+    expect(second.cached).toBe(true);
+    expect(summary(second)).toEqual(summary(first));
+
+    // Without the result, the cached renders give the same findings (parsed and placed again).
+    for (const f of fs.readdirSync(cacheDir).filter((f) => f.startsWith('result-'))) fs.rmSync(path.join(cacheDir, f));
+    const fromRenders = run();
+    expect(fromRenders.cached).toBe(false);
+    expect(summary(fromRenders)).toEqual(summary(first));
+
+    // A base file changes: both overlays render again (dev's :latest becomes :2.0, prod keeps its tag).
+    fs.writeFileSync(path.join(dir, 'base/pod.yaml'), fs.readFileSync(path.join(dir, 'base/pod.yaml'), 'utf8').replace('scorer:latest', 'scorer:2.0'));
+    const changed = run();
+    expect(changed.cached).toBe(false);
+    expect(summary(changed).filter((s) => s.startsWith('image-pinned'))).toEqual([]);
+    // The missing file appears: the failure is not served from the cache.
+    fs.writeFileSync(path.join(dir, 'broken/missing.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: ml\n');
+    expect(run().result.findings.filter((f) => f.file === 'broken/kustomization.yaml')).toEqual([]);
+    // A tree holding a symbolic link is not hashed: rendered every time, never served from a cache.
+    fs.symlinkSync(path.join(dir, 'base/pod.yaml'), path.join(dir, 'dev/link.yaml'));
+    const linked = run();
+    expect(run().cached).toBe(false);
+    expect(summary(run())).toEqual(summary(linked));
+  });
+
+  it('a render entry mllint did not write, or one naming files outside the repository, is not used; a changed kustomize binary renders again', () => {
+    const dir = tree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'base/kustomization.yaml': 'resources:\n  - pod.yaml\n',
+      'base/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: scorer\n  namespace: ml\nspec:\n  containers:\n    - name: scorer\n      image: scorer:latest\n',
+      'prod/kustomization.yaml': 'resources:\n  - ../base\n',
+      'broken/kustomization.yaml': 'resources:\n  - missing.yaml\n',
+    });
+    // A kubectl that counts its runs (outside the repository, as mllint requires).
+    const bin = tree({});
+    const log = path.join(bin, 'runs.log');
+    fs.writeFileSync(path.join(bin, 'kubectl'), `#!/bin/sh\necho run >> '${log}'\nexec '${fs.realpathSync(tool.ok ? tool.argv[0] : 'kubectl')}' "$@"\n`, { mode: 0o755 });
+    const command = tool.ok && path.basename(tool.argv[0]) === 'kubectl' ? `${path.join(bin, 'kubectl')} kustomize` : undefined;
+    const runs = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0);
+    const cacheDir = path.join(dir, '.mllint-cache');
+    const run = () => {
+      for (const f of fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir).filter((n) => n.startsWith('result-')) : []) fs.rmSync(path.join(cacheDir, f));
+      const outcome = lintPaths(['.'], { cwd: dir, cache: true, kustomizeCommand: command });
+      if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
+      return outcome.result.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`).sort();
+    };
+    const first = run();
+    expect(first).toContain('image-pinned base/pod.yaml:9');
+    expect(first).toContain('parse-error broken/kustomization.yaml:2');
+    const renders = fs.readdirSync(cacheDir).filter((n) => n.startsWith('render-')).map((n) => path.join(cacheDir, n));
+    expect(renders).toHaveLength(2); // prod's objects and broken's failure
+    // An entry is `HMAC(meta)\nmeta\ntext`; meta names the text's length and SHA-256.
+    const parts = (file: string) => {
+      const [, meta, ...text] = fs.readFileSync(file, 'utf8').split('\n');
+      return { meta: JSON.parse(meta), text: text.join('\n') };
+    };
+    const entry = renders.find((f) => parts(f).text.includes('scorer:latest'))!;
+    const { meta, text } = parts(entry);
+    const original = fs.readFileSync(entry);
+    const secret = fs.readFileSync(path.join(dir, '.git', 'mllint-cache.key'));
+    const sign = (m: Record<string, unknown>, t: string, key: Buffer = secret) => {
+      const line = JSON.stringify({ ...m, textBytes: Buffer.byteLength(t), textSha256: crypto.createHash('sha256').update(t).digest('hex') });
+      return `${crypto.createHmac('sha256', key).update(line).digest('hex')}\n${line}\n${t}`;
+    };
+    if (command) {
+      const before = runs();
+      expect(run()).toEqual(first);
+      expect(runs()).toBe(before); // both served from the render cache (kustomize's failure too)
+    }
+    // Forged renders: the same key, a harmless pod (hiding the finding), and more.
+    const harmless = text.replace('scorer:latest', 'scorer:1.0.0');
+    const signedLine = fs.readFileSync(entry, 'utf8').split('\n').slice(0, 2).join('\n');
+    for (const forged of [
+      sign(meta, harmless, crypto.randomBytes(32)), // another secret
+      `${'0'.repeat(64)}\n${sign(meta, harmless).split('\n').slice(1).join('\n')}`, // no valid MAC
+      `${signedLine}\n${harmless}`, // mllint's own header, other text: its hash does not match
+      sign({ ...meta, origins: ['/etc/passwd'] }, harmless), // signed, but names a file outside
+      sign({ ...meta, wrapperDir: 'relative' }, harmless),
+    ]) {
+      fs.writeFileSync(entry, forged);
+      expect(run()).toEqual(first);
+    }
+    // The check itself: the same forgery signed properly is used (so the cases above fail for their reason).
+    fs.writeFileSync(entry, sign(meta, harmless));
+    expect(run()).not.toContain('image-pinned base/pod.yaml:9');
+    fs.writeFileSync(entry, original);
+    if (command) {
+      // The kustomize program changed (an upgrade): its renders are not reused.
+      const before = runs();
+      expect(run()).toEqual(first);
+      expect(runs()).toBe(before);
+      const later = new Date(Date.now() + 5000);
+      fs.utimesSync(path.join(bin, 'kubectl'), later, later);
+      expect(run()).toEqual(first);
+      expect(runs()).toBe(before + 2); // both entry points
+    }
   });
 
   it('renders several entry points (in parallel), each with its own findings; one failing does not affect the others', () => {
