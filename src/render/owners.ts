@@ -30,7 +30,7 @@ import { parseYamlDocuments } from '../loaders/yaml.js';
 import type { RelocatedPosition } from '../loaders/source.js';
 import type { SetParameter, ValuesLayer } from './values.js';
 import { readText, valuesFileLayer } from './values.js';
-import { within } from '../config/trust.js';
+import { isInsideRepository, within } from '../config/trust.js';
 import { isPinnedRevision } from '../rules/utils/argocd.js';
 
 const isInside = (root: string, candidate: string) => within(candidate, root);
@@ -180,7 +180,9 @@ function pointsHere(repoURL: string | undefined, dir: string | undefined, repo: 
 /** Resolves a path of the repository; undefined when it leaves the repository. */
 function inRepo(repo: RepoContext, rel: string): string | undefined {
   const abs = path.resolve(repo.root, rel.replace(/^\.?\//, ''));
-  return isInside(repo.root, abs) ? abs : undefined;
+  // Also through symlinks: a linked folder out of the repository leaves it (Argo CD refuses
+  // out-of-bounds symlinks too).
+  return isInside(repo.root, abs) && isInsideRepository(abs, repo.roots) ? abs : undefined;
 }
 
 /** Argo CD Application → what it deploys from this repository. */

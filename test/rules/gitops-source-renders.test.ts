@@ -87,6 +87,20 @@ describe('gitops-source-renders: Argo CD Applications', () => {
     expect(f[0].message).toContain('leaves the repository');
   });
 
+  it('a path that is a symbolic link to a folder out of the repository leaves it too (not silently empty)', () => {
+    const outside = makeTree({ 'pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: outside, namespace: x }\nspec: { containers: [{ name: c, image: "nginx:latest" }] }\n' });
+    dirs.push(outside);
+    const text = app('scorer', '    repoURL: https://github.com/acme/ml-gitops\n    path: linked\n');
+    const dir = makeTree({ '.mllint.yaml': CONFIG, 'argocd/scorer.yaml': text });
+    dirs.push(dir);
+    fs.symlinkSync(outside, path.join(dir, 'linked'));
+    const outcome = lintPaths(['.'], { cwd: dir });
+    if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
+    const f = only(outcome.result.findings, 'gitops-source-renders');
+    expect(f.map((x) => [x.file, x.line, x.message])).toEqual([['argocd/scorer.yaml', lineOf(text, 'path: linked'), 'Application argocd/scorer: path "linked" leaves the repository']]);
+    expect(outcome.result.findings.filter((x) => x.resource?.name === 'outside')).toEqual([]);
+  });
+
   it('a directory source is linted as the Application applies it: destination namespace, recurse, include/exclude', () => {
     const text = app('web', '    repoURL: https://github.com/acme/ml-gitops\n    path: apps/web\n    directory:\n      recurse: true\n      exclude: "*-test.yaml"\n', 'ml-web');
     const { findings } = lint({
