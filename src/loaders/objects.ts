@@ -39,6 +39,10 @@ export function loadText(text: string): LoadedText {
 
 /** `loadText`, plus the digest of the text when the fast path parsed it (see fast-yaml.ts). */
 export function loadTextWithDigest(text: string): { loaded: LoadedText; fastDigest?: string } {
+  // `replicas: {{.Replicas}}` parses (as a flow mapping) but is a template value, not a manifest's.
+  const templateLine = unquotedTemplateLine(text);
+  // (A file that does not parse and has template action lines is caught below, after parsing.)
+  if (templateLine !== undefined) return { loaded: asTemplate({ objects: [], problems: [{ message: '', line: templateLine, column: 1, endLine: templateLine, endColumn: 1 }] }) };
   // The js-yaml fast path gives the same data as `yaml` for plain manifests (see fast-yaml.ts); anything
   // else, including every broken document and every half object (which needs its line), goes to `yaml`.
   const fast = fastParseDocuments(text);
@@ -51,15 +55,33 @@ export function loadTextWithDigest(text: string): { loaded: LoadedText; fastDige
     }
   }
   const loaded = fromDocuments(parseYamlDocuments(text));
-  return { loaded: loaded.problems.length > 0 && GO_TEMPLATE_ACTION.test(text) ? asTemplate(loaded) : loaded };
+  return { loaded: loaded.problems.length > 0 && text.includes('{{') && TEMPLATE_ACTION_LINE.test(text) ? asTemplate(loaded) : loaded };
 }
 
 /**
- * A Go template action (`{{ .Values.x }}`, `{{- with … }}`, `{{ end }}`, `{{ include "…" . }}`): Helm files
- * kept outside a chart's `templates/` (`files/*-patch.yaml`), goreleaser and krew manifests. Placeholders such
- * as `{{model_name}}` in plain YAML strings do not count.
+ * A line that is a Go template action (`{{- with .Values.x }}`, `{{ toYaml . | nindent 4 }}`, `- {{ .X }}`): Helm
+ * files kept outside a chart's `templates/` (`files/*-patch.yaml`), goreleaser and krew manifests. Actions inside
+ * quoted values (`"{{ $labels.instance }}"`) and placeholders such as `{{model_name}}` do not count.
  */
-const GO_TEMPLATE_ACTION = /\{\{-?\s*(?:[.$]|(?:if|else|end|with|range|include|template|define|block|toYaml|tpl|printf|default|quote|indent|nindent)\b|\/\*)/;
+const TEMPLATE_ACTION_LINE = /^[ \t]*(?:-[ \t]+)?\{\{-?[ \t]*(?:[.$]|(?:if|else|end|with|range|include|template|define|block|toYaml|tpl|printf|default|quote|indent|nindent)\b|\/\*)/m;
+
+/** A Go template action written as a plain (unquoted) YAML value: `key: {{ .X }}` or `- {{ .X }}`. */
+const UNQUOTED_TEMPLATE_VALUE = /^[ \t]*(?:-[ \t]+|[^\s#'"-][^#\n]*?:[ \t]+)\{\{-?[ \t]*(?:[.$]|(?:if|with|range|include|template|toYaml)\b)/m;
+
+/**
+ * The 1-based line of the first Go template action used as a plain YAML value, if any. YAML reads
+ * `{{.Replicas}}` as a nested flow mapping, which no manifest means: the file is a template (clusterloader2,
+ * goreleaser, Helm) even when it parses. Quoted actions (`"{{ $labels.instance }}"` in alert annotations,
+ * Argo Workflows parameters) are values and do not count.
+ */
+function unquotedTemplateLine(text: string): number | undefined {
+  if (!text.includes('{{')) return undefined;
+  const match = UNQUOTED_TEMPLATE_VALUE.exec(text);
+  if (!match) return undefined;
+  let line = 1;
+  for (let i = 0; i < match.index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
 
 /**
  * A file that does not parse and contains Go template actions is a template, not a manifest: one `info`

@@ -26,7 +26,9 @@ export default defineRule<Record<string, never>>({
         'broken file, a missing tool, a remote resource) is reported here too, at the kustomization file. A file ' +
         'that does not parse and contains Go template actions (`{{ .Values.x }}`, `{{- with … }}`, `{{ end }}`: Helm ' +
         'files kept outside a chart\'s `templates/`, goreleaser or krew manifests) is a template, not a manifest: one ' +
-        '`info` at its first broken line, and none of its documents is linted.',
+        '`info` at its first broken line, and none of its documents is linted; so is a file with an unquoted action as a ' +
+        'value (`replicas: {{.Replicas}}` parses as a nested mapping, which no manifest means). Quoted actions ' +
+        '(`"{{ $labels.instance }}"`) are values.',
       fix: 'Correct the syntax at the reported position. To lint a Helm chart, render it first: `helm template . | mllint check -`.',
     },
     optionsSchema: { type: 'object', additionalProperties: false, properties: {} },

@@ -20,6 +20,17 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'a template whose actions happen to parse (replicas: {{.Replicas}} is a flow mapping) is one info too; quoted actions in values are not templates',
+      files: {
+        'perf/raycluster.yaml': 'apiVersion: ray.io/v1\nkind: RayCluster\nmetadata:\n  name: {{.Name}}\nspec:\n  workerGroupSpecs:\n  - replicas: {{.Replicas}}\n',
+        'alerts.yaml': 'apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: { name: r }\nspec:\n  groups:\n  - name: g\n    rules:\n    - alert: Down\n      expr: up == 0\n      annotations:\n        summary: "{{ $labels.instance }} is down"\n  - [oops\n',
+      },
+      errors: [
+        { file: 'alerts.yaml', line: 12, severity: 'error' },
+        { file: 'perf/raycluster.yaml', line: 4, severity: 'info', message: /Go template/ },
+      ],
+    },
+    {
       name: 'a Helm patch kept outside templates/ (Go template actions) is one info, not an error per broken document; none of its documents is linted',
       files: {
         'charts/x/files/deployment-patch.yaml': `apiVersion: apps/v1
