@@ -7,8 +7,10 @@
  * Why not `fetch`: Node 20's global fetch cannot take a custom CA per request without importing undici,
  * and its abort errors say little; `node:https` takes `ca` directly and honours NODE_EXTRA_CA_CERTS.
  */
+import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import tls from 'node:tls';
 
 /** Answers larger than this are refused (bytes); registry answers are a few kilobytes. */
@@ -51,6 +53,37 @@ export function displayUrl(url: string | URL): string {
   }
 }
 
+/**
+ * True for link-local addresses (IPv4 169.254.0.0/16, IPv6 fe80::/10, and IPv4-mapped forms): where
+ * cloud providers serve instance metadata and credentials (169.254.169.254, fd00:ec2::254 aside). With
+ * `--check-images` the image hosts come from the manifests, i.e. from the pull request, so a manifest
+ * could otherwise make a CI job ask the metadata service. No registry or MLflow server lives there.
+ */
+export function isLinkLocal(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  const ip = mapped ? mapped[1]! : address;
+  if (net.isIPv4(ip)) return ip.startsWith('169.254.');
+  if (net.isIPv6(ip)) return /^fe[89ab][0-9a-f]:/i.test(ip) || /^fd00:ec2::254$/i.test(ip);
+  return false;
+}
+
+/** dns.lookup that refuses link-local answers (see `isLinkLocal`), so a host name cannot reach them either. */
+const guardedLookup: net.LookupFunction = (hostname, options, callback) => {
+  dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) return callback(err, '', 0);
+    const list = addresses as dns.LookupAddress[];
+    const refused = list.find((a) => isLinkLocal(a.address));
+    if (refused) {
+      const error = Object.assign(new Error('link-local address refused'), { code: 'ELINKLOCAL' });
+      return callback(error, '', 0);
+    }
+    if ((options as dns.LookupOptions).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
+    const first = list[0];
+    if (!first) return callback(Object.assign(new Error('no address'), { code: 'ENOTFOUND' }), '', 0);
+    callback(null, first.address, first.family);
+  });
+};
+
 /** Counts the connections opened by this module (tests verify `--offline` opens none). */
 export const connectionCounter = { opened: 0 };
 
@@ -66,6 +99,9 @@ export function request(url: string | URL, options: HttpRequest): Promise<HttpAn
     return Promise.reject(new OnlineError(`unsupported URL scheme "${target.protocol}"`, 'unreachable'));
   }
   const client = target.protocol === 'https:' ? https : http;
+  if (isLinkLocal(target.hostname.replace(/^\[|\]$/g, ''))) {
+    return Promise.reject(new OnlineError('link-local address refused (where cloud metadata lives; no registry is there)', 'unreachable'));
+  }
   return new Promise<HttpAnswer>((resolve, reject) => {
     let settled = false;
     const fail = (error: OnlineError) => {
@@ -85,6 +121,7 @@ export function request(url: string | URL, options: HttpRequest): Promise<HttpAn
         // A body goes with its length: WSGI servers (MLflow's) do not read chunked request bodies.
         headers: { 'user-agent': 'mllint', ...(options.body !== undefined ? { 'content-length': String(Buffer.byteLength(options.body)) } : {}), ...(options.headers ?? {}) },
         agent: false,
+        lookup: guardedLookup,
         ...(target.protocol === 'https:' && options.ca ? { ca: [...tls.rootCertificates, options.ca] } : {}),
       },
       (res) => {
@@ -120,6 +157,8 @@ function describeNetworkError(err: NodeJS.ErrnoException): string {
   switch (err.code) {
     case 'ECONNREFUSED':
       return 'connection refused';
+    case 'ELINKLOCAL':
+      return 'link-local address refused (where cloud metadata lives; no registry is there)';
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return 'host name not found';
