@@ -36,7 +36,7 @@ export default defineRule<PdbSelectsPodsOptions>({
         'namespace that the selector does match. ' +
         'Not judged when a custom resource in scope may make the pods (mllint cannot see what an operator it does not ' +
         'model creates): a label map inside its `spec` carries one of the selected labels (an aibrix RayClusterFleet\'s ' +
-        'nested template), or a selected key lives in its API domain (`cnpg.io/cluster` and a CloudNativePG Cluster), or a selected key names its kind and the value the resource (`storm-service-name: qwen`).',
+        'nested template), or a selected key lives in its API domain (`cnpg.io/cluster` and a CloudNativePG Cluster), or a selected key names its kind (`storm-service-name`, `redisfailovers-role`).',
       fix:
         'Copy the labels from the workload\'s `spec.template.metadata.labels` into the PDB\'s ' +
         '`spec.selector.matchLabels`, and put the PDB in the workload\'s namespace.',

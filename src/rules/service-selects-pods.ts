@@ -30,7 +30,7 @@ export default defineRule<ServiceSelectsPodsOptions>({
         'a single label value (a typo) or lacks a single label, or that matches in another namespace. ' +
         'Not judged when a custom resource in scope may make the pods (mllint cannot see what an operator it does not ' +
         'model creates): a label map inside its `spec` carries one of the selected labels (an aibrix RayClusterFleet\'s ' +
-        'nested template), or a selected key lives in its API domain (`cnpg.io/cluster` and a CloudNativePG Cluster), or a selected key names its kind and the value the resource (`storm-service-name: qwen`).',
+        'nested template), or a selected key lives in its API domain (`cnpg.io/cluster` and a CloudNativePG Cluster), or a selected key names its kind (`storm-service-name`, `redisfailovers-role`).',
       fix: 'Correct the selector (or the pod template labels) so that they agree, and keep the Service in the namespace of its pods.',
       examples: {
         incorrect: `apiVersion: apps/v1

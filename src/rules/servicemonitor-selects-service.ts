@@ -80,7 +80,7 @@ export default defineRule<ServiceMonitorSelectsServiceOptions>({
         'closest candidate. ' +
         'Not judged when a custom resource in scope may make the pods (mllint cannot see what an operator it does not ' +
         'model creates): a label map inside its `spec` carries one of the selected labels (an aibrix RayClusterFleet\'s ' +
-        'nested template), or a selected key lives in its API domain (`cnpg.io/cluster` and a CloudNativePG Cluster), or a selected key names its kind and the value the resource (`storm-service-name: qwen`).',
+        'nested template), or a selected key lives in its API domain (`cnpg.io/cluster` and a CloudNativePG Cluster), or a selected key names its kind (`storm-service-name`, `redisfailovers-role`).',
       fix:
         'Label the Service (not only its pods) with what the selector asks for, add the Service namespace to ' +
         '`namespaceSelector.matchNames`, and name the metrics port of the Service as the endpoint `port` says.',

@@ -54,6 +54,21 @@ spec:
 ruleTester(rule, {
   valid: [
     {
+      name: 'a selector key naming an operator kind (redisfailovers-role and a Spotahome RedisFailover)',
+      yaml: `apiVersion: databases.spotahome.com/v1
+kind: RedisFailover
+metadata: { name: my-cluster }
+spec: { redis: { replicas: 3 } }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: redis-my-cluster }
+spec:
+  selector: { app.kubernetes.io/component: redis, app.kubernetes.io/name: my-cluster, redisfailovers-role: master }
+  ports: [{ port: 6379 }]
+`,
+    },
+    {
       name: 'no namespace: pods in another folder of the tree may be applied with it (it exists somewhere)',
       files: { 'samples/net/svc.yaml': bareService('web'), 'samples/app/deploy.yaml': bareDeployment('web') },
     },

@@ -9,8 +9,8 @@
  * - a selector key lives in the resource's API domain: its prefix is the resource's group or a parent domain of
  *   it (`cnpg.io/cluster` and a `postgresql.cnpg.io` Cluster; `nvidia.com/dynamo-component` and a `nvidia.com`
  *   DynamoGraphDeployment). Operators label what they create under their own domain;
- * - a selector key names the resource's kind and its value the resource (`storm-service-name: qwen` and the
- *   StormService "qwen").
+ * - a selector key names the resource's kind (`storm-service-name` and a StormService, `redisfailovers-role` and
+ *   a Spotahome RedisFailover).
  * Kinds that only select or configure (monitors, routes, policies, certificates) and kinds mllint models as
  * workloads are not evidence. Built once per index; bounded walk per resource.
  */
@@ -128,9 +128,10 @@ export function operatorMayCreate(
     for (const evidence of list) {
       if (evidence.object === exclude) continue;
       if (pairs.some((p) => evidence.pairs.has(p)) || domains.some((d) => sameDomain(evidence.group, d))) return evidence.object;
-      // `storm-service-name: qwen` and the StormService "qwen": a key that names the kind, a value that names the object.
+      // `storm-service-name: qwen` and the StormService "qwen", `redisfailovers-role: master` and a RedisFailover:
+      // a key that names the kind is the operator's label (kinds of 5+ letters, so `app` or `job` never match).
       const kind = squash(evidence.object.kind);
-      if (named.some((n) => n.value === evidence.object.name && n.key.includes(kind))) return evidence.object;
+      if (kind.length >= 5 && named.some((n) => n.key.includes(kind))) return evidence.object;
     }
   }
   return undefined;
