@@ -55,7 +55,8 @@ export function measure(command, argv, options = {}) {
   const timeFile = path.join(os.tmpdir(), `mllint-bench-${process.pid}.time`);
   const load = os.loadavg()[0];
   const started = process.hrtime.bigint();
-  const spawnOptions = { cwd: options.cwd ?? ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...options.env }, input: options.input };
+  // `discardStdout`: a tool whose report can outgrow any buffer (kube-score's JSON at 50k documents) writes to /dev/null.
+  const spawnOptions = { cwd: options.cwd ?? ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...options.env }, input: options.input, ...(options.discardStdout ? { stdio: ['pipe', 'ignore', 'pipe'] } : {}) };
   const child = hasTime ? spawnSync(TIME, ['-f', '%e %M %U %S', '-o', timeFile, command, ...argv], spawnOptions) : spawnSync(command, argv, spawnOptions);
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   let rssMb = null;

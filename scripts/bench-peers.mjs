@@ -321,7 +321,7 @@ for (const input of inputs) {
     // is not a Kubernetes object (a kustomization, a values file): it gets the files whose documents all are.
     const objectFiles = input.generated ? files : files.filter((f) => onlyObjects(path.join(input.tree, f)));
     row.kubeScoreFiles = objectFiles.length;
-    row.tools.kubeScore = repeat(`kube-score score -o json (${objectFiles.length} files)`, reps, peers.kubeScore.exe, ['score', '-o', 'json', ...objectFiles], opts);
+    row.tools.kubeScore = repeat(`kube-score score -o json (${objectFiles.length} files)`, reps, peers.kubeScore.exe, ['score', '-o', 'json', ...objectFiles], { ...opts, discardStdout: true });
   }
   if (peers.checkov.ok && !(input.docs > CHECKOV_MAX)) {
     const checkovReps = input.docs >= 10000 ? 1 : Math.min(reps, 3);
