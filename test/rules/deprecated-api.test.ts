@@ -38,6 +38,11 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'the pre-0.11 cert-manager API group (certmanager.k8s.io), still in old kubebuilder scaffolds',
+      yaml: 'apiVersion: certmanager.k8s.io/v1alpha1\nkind: Issuer\nmetadata: { name: selfsigned, namespace: system }\nspec: { selfSigned: {} }\n',
+      errors: [{ messageId: 'crdReplaced', line: 1, severity: 'warning', message: 'Issuer "certmanager.k8s.io/v1alpha1" was replaced by cert-manager.io/v1 in cert-manager 0.11; a cluster running it rejects this object' }],
+    },
+    {
       name: 'removed: error naming the removing release and the replacement (default kubernetesVersion)',
       yaml: pdb('policy/v1beta1'),
       errors: [{ messageId: 'removed', line: 1, column: 13, path: 'apiVersion', severity: 'error', message: 'PodDisruptionBudget "policy/v1beta1" is no longer served since Kubernetes 1.25 (kubernetesVersion is 1.34); use policy/v1' }],
