@@ -68,15 +68,18 @@ const TEMPLATE_ACTION_LINE = /^[ \t]*(?:-[ \t]+)?\{\{-?[ \t]*(?:[.$]|(?:if|else|
 /** A Go template action written as a plain (unquoted) YAML value: `key: {{ .X }}` or `- {{ .X }}`. */
 const UNQUOTED_TEMPLATE_VALUE = /^[ \t]*(?:-[ \t]+|[^\s#'"-][^#\n]*?:[ \t]+)\{\{-?[ \t]*(?:[.$]|(?:if|with|range|include|template|toYaml)\b)/m;
 
+/** Helm's built-in objects in an action (`PREFIX{{ .Values.replicas }}`, `"{{ .Release.Namespace }}"`): only a Helm template says that. */
+const HELM_OBJECT = /\{\{-?[^}\n]{0,200}?\.(?:Values|Release|Chart|Capabilities)\b/;
+
 /**
- * The 1-based line of the first Go template action used as a plain YAML value, if any. YAML reads
+ * The 1-based line of the first Go template action used as a plain YAML value, or naming Helm's objects, if any. YAML reads
  * `{{.Replicas}}` as a nested flow mapping, which no manifest means: the file is a template (clusterloader2,
  * goreleaser, Helm) even when it parses. Quoted actions (`"{{ $labels.instance }}"` in alert annotations,
  * Argo Workflows parameters) are values and do not count.
  */
 function unquotedTemplateLine(text: string): number | undefined {
   if (!text.includes('{{')) return undefined;
-  const match = UNQUOTED_TEMPLATE_VALUE.exec(text);
+  const match = UNQUOTED_TEMPLATE_VALUE.exec(text) ?? HELM_OBJECT.exec(text);
   if (!match) return undefined;
   let line = 1;
   for (let i = 0; i < match.index; i++) if (text.charCodeAt(i) === 10) line++;

@@ -27,7 +27,7 @@ export default defineRule<Record<string, never>>({
         'that does not parse and contains Go template actions (`{{ .Values.x }}`, `{{- with … }}`, `{{ end }}`: Helm ' +
         'files kept outside a chart\'s `templates/`, goreleaser or krew manifests) is a template, not a manifest: one ' +
         '`info` at its first broken line, and none of its documents is linted; so is a file with an unquoted action as a ' +
-        'value (`replicas: {{.Replicas}}` parses as a nested mapping, which no manifest means). Quoted actions ' +
+        'value (`replicas: {{.Replicas}}` parses as a nested mapping, which no manifest means), or one naming Helm\'s objects (`{{ .Values.x }}`, `{{ .Release.Namespace }}`). Other quoted actions ' +
         '(`"{{ $labels.instance }}"`) are values.',
       fix: 'Correct the syntax at the reported position. To lint a Helm chart, render it first: `helm template . | mllint check -`.',
     },

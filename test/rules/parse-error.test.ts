@@ -22,11 +22,13 @@ ruleTester(rule, {
     {
       name: 'a template whose actions happen to parse (replicas: {{.Replicas}} is a flow mapping) is one info too; quoted actions in values are not templates',
       files: {
+        'k8s/helm-servers/patch.yaml': 'apiVersion: mlops.seldon.io/v1alpha1\nkind: Server\nmetadata: { name: mlserver }\nspec:\n  replicas: HACK_REMOVE_ME{{ .Values.mlserver.replicas }}\n',
         'perf/raycluster.yaml': 'apiVersion: ray.io/v1\nkind: RayCluster\nmetadata:\n  name: {{.Name}}\nspec:\n  workerGroupSpecs:\n  - replicas: {{.Replicas}}\n',
         'alerts.yaml': 'apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: { name: r }\nspec:\n  groups:\n  - name: g\n    rules:\n    - alert: Down\n      expr: up == 0\n      annotations:\n        summary: "{{ $labels.instance }} is down"\n  - [oops\n',
       },
       errors: [
         { file: 'alerts.yaml', line: 12, severity: 'error' },
+        { file: 'k8s/helm-servers/patch.yaml', line: 5, severity: 'info', message: /Go template/ },
         { file: 'perf/raycluster.yaml', line: 4, severity: 'info', message: /Go template/ },
       ],
     },
