@@ -455,7 +455,7 @@ export function expandApplicationSet(owner: Owner, repo: RepoContext): { apps: A
       if (Array.isArray(g.git.directories)) {
         const includes = globs(g.git.directories, false);
         const excludes = globs(g.git.directories, true);
-        for (const dir of listDirectories(repo.root, 6)) {
+        for (const dir of listRepoEntries(repo.root, 6, 'directories', 5000)) {
           if (!includes.some((glob) => globMatch(dir, glob)) || excludes.some((glob) => globMatch(dir, glob))) continue;
           paramSets.push({ path: pathParams(dir) });
         }
@@ -464,7 +464,7 @@ export function expandApplicationSet(owner: Owner, repo: RepoContext): { apps: A
         // list in it) gives its keys as parameters, with `path` the file's directory.
         const includes = globs(g.git.files as unknown[], false);
         const excludes = globs(g.git.files as unknown[], true);
-        for (const file of listRepoFiles(repo.root, 6)) {
+        for (const file of listRepoEntries(repo.root, 6, 'files', 20_000)) {
           if (!/\.(json|ya?ml)$/i.test(file) || !includes.some((glob) => globMatch(file, glob)) || excludes.some((glob) => globMatch(file, glob))) continue;
           const read = readText(path.join(repo.root, file), repo.roots);
           const parsed = read.ok ? parseYamlDocuments(read.text)[0] : undefined;
@@ -490,33 +490,14 @@ export function expandApplicationSet(owner: Owner, repo: RepoContext): { apps: A
   return { apps, problems };
 }
 
-/** Directories of the repository (relative, `/`-separated), to a depth, skipping dot folders. */
-function listDirectories(root: string, maxDepth: number): string[] {
+/**
+ * Directories or files of the repository (relative, `/`-separated, sorted), to a depth, skipping dot folders
+ * and node_modules; at most `cap` entries (the ApplicationSet git generators' candidates).
+ */
+function listRepoEntries(root: string, maxDepth: number, want: 'directories' | 'files', cap: number): string[] {
   const out: string[] = [];
   const walk = (dir: string, rel: string, depth: number) => {
-    if (depth > maxDepth || out.length > 5000) return;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules') continue;
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      out.push(r);
-      walk(path.join(dir, e.name), r, depth + 1);
-    }
-  };
-  walk(root, '', 1);
-  return out.sort();
-}
-
-/** Files of the repository (relative, `/`-separated), to a depth, skipping dot folders; at most 20,000. */
-function listRepoFiles(root: string, maxDepth: number): string[] {
-  const out: string[] = [];
-  const walk = (dir: string, rel: string, depth: number) => {
-    if (depth > maxDepth || out.length > 20_000) return;
+    if (depth > maxDepth || out.length > cap) return;
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -526,8 +507,10 @@ function listRepoFiles(root: string, maxDepth: number): string[] {
     for (const e of entries) {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(path.join(dir, e.name), r, depth + 1);
-      else if (e.isFile()) out.push(r);
+      if (e.isDirectory()) {
+        if (want === 'directories') out.push(r);
+        walk(path.join(dir, e.name), r, depth + 1);
+      } else if (want === 'files' && e.isFile()) out.push(r);
     }
   };
   walk(root, '', 1);
