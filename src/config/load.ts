@@ -18,7 +18,8 @@ import { defaultSeverity } from './resolve.js';
 import { compilePolicySchema, policyToRule, type PolicyRule, type PolicySpec } from './policies.js';
 import { isInsideRepository, readBoundedFile, repositoryRoots, untrustedSettings } from './trust.js';
 
-export const CONFIG_FILE_NAMES = ['.mllint.yaml', 'mllint.config.yaml', 'rules.config.yaml'];
+export { CONFIG_FILE_NAMES } from './names.js';
+import { CONFIG_FILE_NAMES } from './names.js';
 const SEVERITIES = ['off', 'info', 'warning', 'error'];
 
 export interface ConfigProblem {

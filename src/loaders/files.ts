@@ -7,6 +7,7 @@
  * templates rather than YAML.
  */
 import { gitWorkTree, readBoundedFile } from '../config/trust.js';
+import { CONFIG_FILE_NAMES } from '../config/names.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -149,8 +150,8 @@ function walk(
       }
       walk(absPath, realPath, realRoot, layers, visited, result, addFile, options);
     } else if (isFile && YAML_EXTENSION.test(entry.name)) {
-      // FIFOs, sockets and devices are never opened: only regular files get here.
-      if (isIgnored(layers, absPath, false)) continue;
+      // FIFOs, sockets and devices are never opened: only regular files get here. mllint's own config is no manifest.
+      if (CONFIG_FILE_NAMES.includes(entry.name) || isIgnored(layers, absPath, false)) continue;
       addFile(absPath, realPath);
     }
   }

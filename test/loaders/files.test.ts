@@ -24,6 +24,11 @@ describe('discoverFiles', () => {
     expect(names(dir)).toEqual(['C.YAML', 'a/x.yaml', 'b.yml']);
   });
 
+  it("skips mllint's own config files (.mllint.yaml, mllint.config.yaml, rules.config.yaml), not look-alikes", () => {
+    const dir = tree({ '.mllint.yaml': 'rules: {}\n', 'apps/mllint.config.yaml': 'rules: {}\n', 'rules.config.yaml': 'rules: {}\n', 'apps/my.mllint.yaml': 'a: 1\n', 'apps/pod.yaml': 'a: 1\n' });
+    expect(names(dir)).toEqual(['apps/my.mllint.yaml', 'apps/pod.yaml']);
+  });
+
   it('honours .gitignore, .mllintignore (nested too) and config ignore globs', () => {
     const dir = tree({
       '.gitignore': 'rendered/\n',
