@@ -223,19 +223,7 @@ function argumentUri<T>(template: PodTemplate, parse: (word: string) => T | unde
  * serve -m models:/fraud/3`). Only `models:/` URIs name a registered model.
  */
 export function modelUriOf(template: PodTemplate): ModelUri | undefined {
-  for (const name of MODEL_URI_ENV) {
-    const hit = literalEnv(template, name);
-    const parsed = hit ? parseModelUri(hit.value) : undefined;
-    if (parsed && hit) return { ...parsed, path: hit.path, field: name };
-  }
-  for (const ref of template.containers) {
-    const storageUri = ref.container.storageUri;
-    if (typeof storageUri !== 'string') continue;
-    const parsed = parseModelUri(storageUri);
-    if (parsed) return { ...parsed, path: [...ref.path, 'storageUri'], field: 'storageUri' };
-  }
-  const arg = argumentUri(template, parseModelUri);
-  return arg ? { ...arg.parsed, path: arg.path, field: arg.field } : undefined;
+  return locateUri(template, parseModelUri);
 }
 
 /**
@@ -243,17 +231,26 @@ export function modelUriOf(template: PodTemplate): ModelUri | undefined {
  * `MLFLOW_MODEL_URI`, else a KServe `storageUri`, else the server's arguments.
  */
 export function artifactUriOf(template: PodTemplate): LocatedArtifactUri | undefined {
+  return locateUri(template, parseArtifactUri);
+}
+
+/**
+ * The first URI `parse` accepts in a pod template, with where it was written: env `MODEL_URI` /
+ * `MLFLOW_MODEL_URI`, else a KServe `storageUri` (on the predictor's model container), else the server's
+ * arguments. One search order for registered-model and artifact URIs alike.
+ */
+function locateUri<T extends object>(template: PodTemplate, parse: (uri: string) => T | undefined): (T & { path: Path; field: string }) | undefined {
   for (const name of MODEL_URI_ENV) {
     const hit = literalEnv(template, name);
-    const parsed = hit ? parseArtifactUri(hit.value) : undefined;
+    const parsed = hit ? parse(hit.value) : undefined;
     if (parsed && hit) return { ...parsed, path: hit.path, field: name };
   }
   for (const ref of template.containers) {
     const storageUri = ref.container.storageUri;
-    const parsed = typeof storageUri === 'string' ? parseArtifactUri(storageUri) : undefined;
+    const parsed = typeof storageUri === 'string' ? parse(storageUri) : undefined;
     if (parsed) return { ...parsed, path: [...ref.path, 'storageUri'], field: 'storageUri' };
   }
-  const arg = argumentUri(template, parseArtifactUri);
+  const arg = argumentUri(template, parse);
   return arg ? { ...arg.parsed, path: arg.path, field: arg.field } : undefined;
 }
 
