@@ -18,3 +18,6 @@ await build({
   // CommonJS packages inside an ES module bundle call require() for Node built-ins.
   banner: { js: "import { createRequire as __mllintCreateRequire } from 'node:module'; const require = __mllintCreateRequire(import.meta.url);" },
 });
+
+// The package's own JSON Schemas, compiled ahead of time (see scripts/compile-schemas.mjs).
+await import('./compile-schemas.mjs');

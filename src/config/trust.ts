@@ -272,7 +272,9 @@ export function readBoundedFile(file: string, options: { what: string; maxBytes:
   const { what, maxBytes } = options;
   let real: string;
   try {
-    real = fs.realpathSync(file);
+    // realpath(3): one call, where fs.realpathSync walks the path with an lstat per component in JavaScript
+    // (the GitOps owner scan reads every file of the tree through here: 0.1 s of a 2,000-file run).
+    real = fs.realpathSync.native(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return { ok: false, message: code === 'ENOENT' || code === 'ENOTDIR' ? `${what} not found` : `cannot read ${what} (${code ?? 'error'})` };

@@ -78,6 +78,8 @@ interface PendingFinding {
   maxSeverity?: Severity;
 }
 
+const NO_IDS: ReadonlySet<string> = new Set();
+
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 function capSeverity(configured: Severity, cap: Severity | undefined): Severity {
@@ -149,6 +151,16 @@ export function lint(input: LintInput): LintResult {
   };
   /** Per rule that declares `needs`: the objects it ran on (for idle rules). */
   const ranObjects = new Map<Rule<any>, LoadedObject[]>();
+  /** Per object: the rules its mllint.io/ignore annotations name (read once; most objects have none). */
+  const ignoredOn = new Map<number, ReadonlySet<string>>();
+  const ignoredFor = (object: LoadedObject): ReadonlySet<string> => {
+    let ignored = ignoredOn.get(object.id);
+    if (!ignored) {
+      const own = ignoredRulesOf(object, index);
+      ignoredOn.set(object.id, (ignored = own.size > 0 ? own : NO_IDS));
+    }
+    return ignored;
+  };
   const ruleList = input.rules ?? RULES;
   for (const [ruleIndex, rule] of ruleList.entries()) {
     input.progress?.('checking rules', ruleIndex, ruleList.length);
@@ -159,10 +171,16 @@ export function lint(input: LintInput): LintResult {
       const source = allSources[object.source.fileIndex];
       const setting = input.ruleSettings.settingFor(rule.meta.id, { file: source.display, absPath: source.absPath, namespace: object.namespace });
       if (setting.severity === 'off') continue;
-      note(ranOn, object.id, rule.meta.id);
-      if (rule.meta.needs) ranObjects.set(rule, [...(ranObjects.get(rule) ?? []), object]);
+      const ignored = ignoredFor(object);
+      // Which rules ran matters only where an annotation may have silenced them (suppression-valid).
+      if (ignored.size > 0) note(ranOn, object.id, rule.meta.id);
+      if (rule.meta.needs) {
+        const ran = ranObjects.get(rule);
+        if (ran) ran.push(object);
+        else ranObjects.set(rule, [object]);
+      }
       for (const finding of runRule(rule, object, index, setting.options, settings)) {
-        if (isSuppressed(finding.ruleId, ignoredRulesOf(object, index))) {
+        if (isSuppressed(finding.ruleId, ignored)) {
           suppressed++;
           note(silencedOn, object.id, finding.ruleId);
           continue;

@@ -116,6 +116,24 @@ function documentsOf(text: string): Array<{ index: number; value: unknown }> {
   return fastParseDocuments(text)?.map((value, index) => ({ index, value })) ?? parseYamlDocuments(text);
 }
 
+/**
+ * Argo CD and Flux annotation and label keys (`argocd.argoproj.io/sync-wave:`, `kustomize.toolkit.fluxcd.io/reconcile:`)
+ * written as block mapping keys: such a line names the groups without being an owner's apiVersion.
+ */
+const GITOPS_KEY_LINE = /^[ ]*(?:-[ ]+)*[A-Za-z0-9.-]*(?:argoproj|fluxcd)\.io\/[A-Za-z0-9._/-]*:(?=[ \t\r\n]|$)/gm;
+
+/**
+ * Whether a file may hold an Argo CD or Flux object (its apiVersion names argoproj.io or fluxcd.io). Files that
+ * mention the groups only in annotation keys (sync waves are on most objects of an Argo CD repository) are not
+ * parsed a second time: half of a generated 10k-document tree was. Conservative: any other mention, in any
+ * form, still means "parse it".
+ */
+function mayHoldOwner(text: string): boolean {
+  if (!text.includes('argoproj.io') && !text.includes('fluxcd.io')) return false;
+  const rest = text.replace(GITOPS_KEY_LINE, '');
+  return rest.includes('argoproj.io') || rest.includes('fluxcd.io');
+}
+
 export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kustomizeSources: SourceInput[], options: GitOpsOptions): GitOpsPlan {
   const plan: GitOpsPlan = { sources: [], replaced: new Map(), ownedFiles: new Set(), renderedCharts: new Set() };
   const configuredUrl = options.repositoryUrl ?? gitOriginUrl(options.root);
@@ -129,7 +147,7 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
     const read = readText(f.absPath, options.roots);
     if (!read.ok) continue;
     const text = read.text;
-    if (!text.includes('argoproj.io') && !text.includes('fluxcd.io')) continue;
+    if (!mayHoldOwner(text)) continue;
     const docs = documentsOf(text);
     for (const doc of docs) {
       if (!isPlainObject(doc.value) || typeof doc.value.kind !== 'string' || typeof doc.value.apiVersion !== 'string') continue;
