@@ -21,3 +21,5 @@ await build({
 
 // The package's own JSON Schemas, compiled ahead of time (see scripts/compile-schemas.mjs).
 await import('./compile-schemas.mjs');
+// The Kubernetes API models, one entry per kind (see scripts/bundle-models.mjs).
+await import('./bundle-models.mjs');

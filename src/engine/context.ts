@@ -15,21 +15,30 @@ export interface Workload {
   template: PodTemplate;
 }
 
-/** Objects of one kind in one namespace, with an inverted label index for selector lookups. */
+/**
+ * Objects of one kind in one namespace, with an inverted label index for selector lookups. The index is
+ * built on the first lookup: most sets (every kind but Services and workloads) are only ever listed.
+ */
 class LabelledSet<T> {
   readonly all: T[] = [];
-  private readonly byLabel = new Map<string, T[]>();
-  private readonly byKey = new Map<string, T[]>();
+  private labelsOf: Labels[] = [];
+  private byLabel: Map<string, T[]> | undefined;
+  private byKey: Map<string, T[]> | undefined;
 
   add(item: T, labels: Labels): void {
     this.all.push(item);
+    if (this.byLabel) this.indexLabels(item, labels);
+    else this.labelsOf.push(labels);
+  }
+
+  private indexLabels(item: T, labels: Labels): void {
     for (const [k, v] of Object.entries(labels)) {
       const key = `${k}\u0000${v}`;
-      let list = this.byLabel.get(key);
-      if (!list) this.byLabel.set(key, (list = []));
+      let list = this.byLabel!.get(key);
+      if (!list) this.byLabel!.set(key, (list = []));
       list.push(item);
-      let withKey = this.byKey.get(k);
-      if (!withKey) this.byKey.set(k, (withKey = []));
+      let withKey = this.byKey!.get(k);
+      if (!withKey) this.byKey!.set(k, (withKey = []));
       withKey.push(item);
     }
   }
@@ -39,14 +48,22 @@ class LabelledSet<T> {
    * expression (items carrying the key), else everything.
    */
   candidates(selector: LabelSelector): T[] {
+    if (!this.byLabel) {
+      this.byLabel = new Map();
+      this.byKey = new Map();
+      this.all.forEach((item, i) => this.indexLabels(item, this.labelsOf[i]));
+      this.labelsOf = [];
+    }
+    const byLabel = this.byLabel;
+    const byKey = this.byKey!;
     let best: T[] | undefined;
     for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-      const list = this.byLabel.get(`${k}\u0000${v}`) ?? [];
+      const list = byLabel.get(`${k}\u0000${v}`) ?? [];
       if (!best || list.length < best.length) best = list;
     }
     for (const expr of selector.matchExpressions ?? []) {
       if (expr.operator !== 'Exists' && expr.operator !== 'In') continue;
-      const list = this.byKey.get(expr.key) ?? [];
+      const list = byKey.get(expr.key) ?? [];
       if (!best || list.length < best.length) best = list;
     }
     return best ?? this.all;

@@ -239,8 +239,20 @@ function positiveInt(value: Located<string> | undefined): Located<number> | unde
   return n >= 1 ? { value: n, path: value.path } : undefined;
 }
 
-/** The inference server a container runs, with its model and parallelism; undefined when none is recognised. */
+/** Per container (the index's pod templates are built once): several rules ask about each container. */
+const recognised = new WeakMap<ContainerRef, RecognisedServer | null>();
+
+/**
+ * The inference server a container runs, with its model and parallelism; undefined when none is recognised.
+ * The result is shared between callers (read it, do not change it).
+ */
 export function recogniseServer(ref: ContainerRef): RecognisedServer | undefined {
+  let server = recognised.get(ref);
+  if (server === undefined) recognised.set(ref, (server = readServer(ref) ?? null));
+  return server ?? undefined;
+}
+
+function readServer(ref: ContainerRef): RecognisedServer | undefined {
   if (ref.type !== 'container') return undefined;
   const tokens = tokensOf(ref);
   const found = findServer(ref, tokens);

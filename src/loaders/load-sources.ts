@@ -12,10 +12,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { loadTextWithDigest, type LoadedText } from './objects.js';
 import { readSourceText, type SourceInput } from './source.js';
 import { rememberParsedFast } from './fast-yaml.js';
+import { internStrings, type StringPool } from './intern.js';
 import type { ProgressCallback } from '../progress.js';
 
 export type LoadedSource = { ok: true; loaded: LoadedText; fastDigest?: string } | { ok: false; message: string; line: number };
@@ -30,17 +32,24 @@ export const MIN_CORES_FOR_WORKERS = 4;
 /** A pool that makes no progress for this long is abandoned; the main thread loads the rest. */
 const STALL_MS = 20_000;
 
-export function loadSource(source: SourceInput): LoadedSource {
+/** One source's documents; with a `pool`, their strings are the run's shared ones (see intern.ts). */
+export function loadSource(source: SourceInput, pool?: StringPool): LoadedSource {
   const pre = source.loaded;
-  if (pre && !source.problem && pre.text === source.text) return { ok: true, loaded: pre.loaded };
+  if (pre && !source.problem && pre.text === source.text) return pooledStrings({ ok: true, loaded: pre.loaded }, pool);
   const decoded = readSourceText(source);
-  return decoded.ok ? { ok: true, ...loadTextWithDigest(decoded.text) } : decoded;
+  return decoded.ok ? pooledStrings({ ok: true, ...loadTextWithDigest(decoded.text) }, pool) : decoded;
+}
+
+function pooledStrings(loaded: LoadedSource, pool: StringPool | undefined): LoadedSource {
+  if (pool && loaded.ok) for (const extracted of loaded.loaded.objects) internStrings(extracted.object, pool);
+  return loaded;
 }
 
 export function loadSources(sources: readonly SourceInput[], progress?: ProgressCallback): LoadedSource[] {
-  return loadInParallel(sources, progress) ?? sources.map((source, i) => {
+  const pool: StringPool = new Map();
+  return loadInParallel(sources, pool, progress) ?? sources.map((source, i) => {
     progress?.('parsing files', i, sources.length);
-    return loadSource(source);
+    return loadSource(source, pool);
   });
 }
 
@@ -61,12 +70,14 @@ const WORKER_URL = pathToFileURL(
   [path.join(HERE, 'parse-worker.js'), path.join(HERE, 'loaders', 'parse-worker.js')].find((f) => fs.existsSync(f)) ?? path.join(HERE, 'parse-worker.js'),
 );
 
-function loadInParallel(sources: readonly SourceInput[], progress?: ProgressCallback): LoadedSource[] | undefined {
+function loadInParallel(sources: readonly SourceInput[], pool: StringPool, progress?: ProgressCallback): LoadedSource[] | undefined {
   const disk = sources.map((s, i) => ({ s, i })).filter(({ s }) => s.text === undefined && s.absPath !== undefined);
   const count = Math.min(workerCount(disk.length), disk.length);
   if (count < 1) return undefined;
   if (!fs.existsSync(fileURLToPath(WORKER_URL))) return undefined; // running from sources (tests): no compiled worker
 
+  // Loaded only for a pool: most runs (and every cold start) have none.
+  const { MessageChannel, receiveMessageOnPort, Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
   const results: Array<LoadedSource | undefined> = new Array(sources.length);
   // [0] next file to claim, [1] workers finished, [2] files delivered (progress).
   const shared = new Int32Array(new SharedArrayBuffer(12));
@@ -92,7 +103,7 @@ function loadInParallel(sources: readonly SourceInput[], progress?: ProgressCall
     const job = Atomics.add(shared, 0, 1);
     if (job >= jobs.length) break;
     progress?.('parsing files', job, jobs.length);
-    results[disk[job].i] = loadSource(sources[disk[job].i]);
+    results[disk[job].i] = loadSource(sources[disk[job].i], pool);
   }
   // Wait for the workers, never forever.
   let lastProgress = Atomics.load(shared, 2);
@@ -111,12 +122,12 @@ function loadInParallel(sources: readonly SourceInput[], progress?: ProgressCall
       const [job, payload] = message.message as [number, LoadedSource | string];
       const loaded = typeof payload === 'string' ? (JSON.parse(payload) as LoadedSource) : payload;
       if (typeof job !== 'number' || !disk[job] || !loaded) continue;
-      results[disk[job].i] = loaded;
+      results[disk[job].i] = pooledStrings(loaded, pool);
       if (loaded.ok && loaded.fastDigest) rememberParsedFast(loaded.fastDigest);
     }
     port.close();
   }
   for (const worker of workers) void worker.terminate();
   // Text sources (stdin), and anything a worker did not deliver, are loaded here.
-  return sources.map((source, i) => results[i] ?? loadSource(source));
+  return sources.map((source, i) => results[i] ?? loadSource(source, pool));
 }

@@ -7,11 +7,23 @@
  * Why not `fetch`: Node 20's global fetch cannot take a custom CA per request without importing undici,
  * and its abort errors say little; `node:https` takes `ca` directly and honours NODE_EXTRA_CA_CERTS.
  */
-import dns from 'node:dns';
-import http from 'node:http';
-import https from 'node:https';
-import net from 'node:net';
-import tls from 'node:tls';
+import type dns from 'node:dns';
+import type http from 'node:http';
+import type net from 'node:net';
+import { createRequire } from 'node:module';
+
+// The network modules load on the first request or address check: most runs make none, and loading
+// node:http, node:https and node:tls took about 10 ms of every cold start.
+const nodeRequire = createRequire(import.meta.url);
+const builtin = <T>(id: string): (() => T) => {
+  let module: T | undefined;
+  return () => (module ??= nodeRequire(id) as T);
+};
+const dnsModule = builtin<typeof import('node:dns')>('node:dns');
+const httpModule = builtin<typeof import('node:http')>('node:http');
+const httpsModule = builtin<typeof import('node:https')>('node:https');
+const netModule = builtin<typeof import('node:net')>('node:net');
+const tlsModule = builtin<typeof import('node:tls')>('node:tls');
 
 /** Answers larger than this are refused (bytes); registry answers are a few kilobytes. */
 export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
@@ -62,14 +74,14 @@ export function displayUrl(url: string | URL): string {
 export function isLinkLocal(address: string): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   const ip = mapped ? mapped[1]! : address;
-  if (net.isIPv4(ip)) return ip.startsWith('169.254.');
-  if (net.isIPv6(ip)) return /^fe[89ab][0-9a-f]:/i.test(ip) || /^fd00:ec2::254$/i.test(ip);
+  if (netModule().isIPv4(ip)) return ip.startsWith('169.254.');
+  if (netModule().isIPv6(ip)) return /^fe[89ab][0-9a-f]:/i.test(ip) || /^fd00:ec2::254$/i.test(ip);
   return false;
 }
 
 /** dns.lookup that refuses link-local answers (see `isLinkLocal`), so a host name cannot reach them either. */
 const guardedLookup: net.LookupFunction = (hostname, options, callback) => {
-  dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+  dnsModule().lookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, '', 0);
     const list = addresses as dns.LookupAddress[];
     const refused = list.find((a) => isLinkLocal(a.address));
@@ -98,7 +110,7 @@ export function request(url: string | URL, options: HttpRequest): Promise<HttpAn
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     return Promise.reject(new OnlineError(`unsupported URL scheme "${target.protocol}"`, 'unreachable'));
   }
-  const client = target.protocol === 'https:' ? https : http;
+  const client = target.protocol === 'https:' ? httpsModule() : httpModule();
   if (isLinkLocal(target.hostname.replace(/^\[|\]$/g, ''))) {
     return Promise.reject(new OnlineError('link-local address refused (where cloud metadata lives; no registry is there)', 'unreachable'));
   }
@@ -122,7 +134,7 @@ export function request(url: string | URL, options: HttpRequest): Promise<HttpAn
         headers: { 'user-agent': 'mllint', ...(options.body !== undefined ? { 'content-length': String(Buffer.byteLength(options.body)) } : {}), ...(options.headers ?? {}) },
         agent: false,
         lookup: guardedLookup,
-        ...(target.protocol === 'https:' && options.ca ? { ca: [...tls.rootCertificates, options.ca] } : {}),
+        ...(target.protocol === 'https:' && options.ca ? { ca: [...tlsModule().rootCertificates, options.ca] } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -4,7 +4,9 @@
  * Node ≥ 20.19 can `require` ES modules (without top-level await) synchronously.
  */
 import { createRequire } from 'node:module';
+import fs from 'node:fs';
 import path from 'node:path';
+import { packageFile } from '../../package-root.js';
 
 const nodeRequire = createRequire(import.meta.url);
 
@@ -51,10 +53,29 @@ export function packageRoot(pkg: string): string | null {
 export function requirePackageFile(pkg: string, file: string): unknown {
   const load = bundled(`${pkg}/${file}`);
   if (load) return load();
+  const prebuilt = prebuiltModel(pkg, file);
+  if (prebuilt !== undefined) return prebuilt;
   const root = packageRoot(pkg);
   if (!root) return undefined;
   try {
     return nodeRequire(path.join(root, file));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The same file from the build's bundle of the API model packages (dist/models/, written by
+ * scripts/bundle-models.mjs: one ES module per kind plus shared chunks, a few files to load instead of
+ * about 60 CommonJS modules per kind), or undefined when the build has no such entry.
+ */
+function prebuiltModel(pkg: string, file: string): unknown {
+  if (!file.endsWith('.js')) return undefined;
+  const entry = packageFile('dist', 'models', pkg, `${file.slice(0, -3)}.mjs`);
+  if (!fs.existsSync(entry)) return undefined;
+  try {
+    const namespace = nodeRequire(entry) as { default?: unknown };
+    return namespace.default ?? namespace; // the package's CommonJS exports
   } catch {
     return undefined;
   }
