@@ -173,6 +173,21 @@ export class ResourceIndex {
   }
 
   /**
+   * Whether `to` is tied to `from` tightly enough for a certain verdict: both name their namespace, or they
+   * come from one file or render. Files of one directory are not (a folder of independent samples is
+   * applied one file at a time), so a near miss found only there is a hint for a warning, not an error.
+   */
+  isClose(from: LoadedObject, to: LoadedObject): boolean {
+    const p = this.proximity(from, to);
+    return p === 'namespace' || p === 'file';
+  }
+
+  /** Whether an object of `kind` named `name` in `from`'s namespace is close to `from` (see `isClose`). */
+  hasCloseNamed(from: LoadedObject, kind: string, name: string): boolean {
+    return (this.nameIndex.get(nameKey(kind, namespaceOf(from), name)) ?? []).some((o) => this.isClose(from, o));
+  }
+
+  /**
    * The items nearest to `from`: those of the tightest Proximity present (the order is kept). Every
    * cross-object lookup that starts from an object goes through here, so "without a namespace, the tightest
    * evidence wins" holds for each rule alike.

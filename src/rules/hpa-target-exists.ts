@@ -72,7 +72,7 @@ spec:
     messages: {
       noTarget: 'scaleTargetRef must name the kind and name of the workload to scale',
       missing: 'scales {{kind}} "{{name}}", which is not among the linted objects of namespace "{{namespace}}"; unless it is applied from elsewhere, the autoscaler scales nothing',
-      typo: 'scales {{kind}} "{{name}}", which does not exist in namespace "{{namespace}}"; did you mean "{{candidate}}"?',
+      typo: 'scales {{kind}} "{{name}}", which is not among the linted objects of namespace "{{namespace}}"; did you mean "{{candidate}}"?',
       wrongKind: 'scales {{kind}} "{{name}}", but "{{name}}" in namespace "{{namespace}}" is a {{actualKind}}',
       notScalable: 'scales {{kind}} "{{name}}", but a {{kind}} has no replica count an HPA could set',
     },
@@ -89,12 +89,18 @@ spec:
     if (NOT_SCALABLE.has(kind)) return [{ messageId: 'notScalable', data, path: [...refPath, 'kind'] }];
     if (index.find(kind, namespace, name)) return [];
 
+    // Evidence from the same directory only (no namespace, other files: a folder of samples) is a hint for a
+    // warning; the same file, render or named namespace makes it certain (see ResourceIndex.isClose).
     const otherKind = SCALABLE_KINDS.map((k) => index.findFor(object, k, name)).find((o) => o !== undefined && !index.isRemote(object, o));
     if (otherKind) {
-      return [{ messageId: 'wrongKind', data: { ...data, actualKind: otherKind.kind }, path: [...refPath, 'kind'] }];
+      const certain = index.isClose(object, otherKind);
+      return [{ messageId: 'wrongKind', data: { ...data, actualKind: otherKind.kind }, path: [...refPath, 'kind'], ...(certain ? {} : { maxSeverity: 'warning' as const }) }];
     }
     const candidate = closestString(name, index.namesNearFor(object, kind, name));
-    if (candidate) return [{ messageId: 'typo', data: { ...data, candidate }, path: [...refPath, 'name'] }];
+    if (candidate) {
+      const certain = index.hasCloseNamed(object, kind, candidate);
+      return [{ messageId: 'typo', data: { ...data, candidate }, path: [...refPath, 'name'], ...(certain ? {} : { maxSeverity: 'warning' as const }) }];
+    }
     // The target may be applied from elsewhere (another repository, an operator): likely wrong, not certain.
     return [{ messageId: 'missing', data, path: [...refPath, 'name'], maxSeverity: 'warning' }];
   },

@@ -91,13 +91,14 @@ spec:
     for (const backend of backendsOf(object.object)) {
       const service = index.findFor(object, 'Service', backend.name);
       if (!service) {
-        const hint = missingServiceHint(object, backend.name, namespace, index);
+        const { hint, certain } = missingServiceHint(object, backend.name, namespace, index);
         reports.push({
           messageId: 'serviceMissing',
           data: { service: backend.name, namespace, hint },
           path: backend.namePath,
-          // Without a near miss, the Service may be created elsewhere (an operator, another repository).
-          ...(hint === '' ? { maxSeverity: 'warning' as const } : {}),
+          // Without a near miss in the same file, render or named namespace, the Service may be created
+          // elsewhere (an operator, another repository, another sample of the folder).
+          ...(certain ? {} : { maxSeverity: 'warning' as const }),
         });
         continue;
       }
@@ -120,15 +121,20 @@ spec:
   },
 });
 
-function missingServiceHint(ingress: LoadedObject, name: string, namespace: string, index: ResourceIndex): string {
+/**
+ * The hint for a missing backend Service, and whether it makes the finding certain: a near miss in the same
+ * file, render or named namespace (see `ResourceIndex.isClose`), or a Service of that name in another named
+ * namespace. A near miss found only in the same directory is a hint, not proof (a folder of samples).
+ */
+function missingServiceHint(ingress: LoadedObject, name: string, namespace: string, index: ResourceIndex): { hint: string; certain: boolean } {
   // Names of Services near the Ingress (not from an unrelated folder when it has no namespace); a small
   // namespace compared name by name, a large one through the typo index (bounded cost per backend).
   const close = closestString(name, index.namesNearFor(ingress, 'Service', name));
-  if (close !== undefined) return `; did you mean "${close}"?`;
+  if (close !== undefined) return { hint: `; did you mean "${close}"?`, certain: index.hasCloseNamed(ingress, 'Service', close) };
   const elsewhere = index.findAnywhere('Service', name).find((s) => namespaceOf(s) !== namespace);
   return elsewhere
-    ? `; a Service "${name}" exists in namespace "${namespaceOf(elsewhere)}", but an Ingress routes only to Services of its own namespace`
-    : '';
+    ? { hint: `; a Service "${name}" exists in namespace "${namespaceOf(elsewhere)}", but an Ingress routes only to Services of its own namespace`, certain: true }
+    : { hint: '', certain: false };
 }
 
 /** The Service backends of an Ingress (v1 and the older v1beta1 shape), with the paths of their fields. */

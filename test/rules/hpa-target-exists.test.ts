@@ -63,14 +63,24 @@ ${hpa('Rollout', 'fraud-scorer')}`,
       errors: [{ messageId: 'missing', severity: 'warning', file: 'samples/a/hpa.yaml', line: 9 }],
     },
     {
-      name: 'no namespace: the same folder gives the wrong kind',
+      name: 'no namespace: another file of the same folder suggests the wrong kind (a warning: a folder of samples is applied file by file)',
       files: { 'samples/a/hpa.yaml': bare(hpa('Deployment', 'web')), 'samples/a/web.yaml': bare(workload('StatefulSet', 'web')) },
-      errors: [{ messageId: 'wrongKind', file: 'samples/a/hpa.yaml', line: 8 }],
+      errors: [{ messageId: 'wrongKind', severity: 'warning', file: 'samples/a/hpa.yaml', line: 8 }],
     },
     {
-      name: 'no namespace: a near name in the same folder is a hint',
+      name: 'no namespace: the same file gives the wrong kind (error)',
+      files: { 'samples/a/web.yaml': `${bare(workload('StatefulSet', 'web'))}---\n${bare(hpa('Deployment', 'web'))}` },
+      errors: [{ messageId: 'wrongKind', severity: 'error', file: 'samples/a/web.yaml', line: 23 }],
+    },
+    {
+      name: 'no namespace: a near name in another file of the same folder is a hint, as a warning',
       files: { 'samples/a/hpa.yaml': bare(hpa('Deployment', 'web')), 'samples/a/webb.yaml': bare(workload('Deployment', 'webb')) },
-      errors: [{ messageId: 'typo', file: 'samples/a/hpa.yaml', line: 9, message: /"webb"/ }],
+      errors: [{ messageId: 'typo', severity: 'warning', file: 'samples/a/hpa.yaml', line: 9, message: /"webb"/ }],
+    },
+    {
+      name: 'no namespace: a near name in the same file is a typo (error)',
+      files: { 'samples/a/web.yaml': `${bare(workload('Deployment', 'webb'))}---\n${bare(hpa('Deployment', 'web'))}` },
+      errors: [{ messageId: 'typo', severity: 'error', file: 'samples/a/web.yaml', line: 24, message: /did you mean "webb"/ }],
     },
     {
       name: 'no such Deployment',
@@ -85,7 +95,7 @@ ${hpa('Rollout', 'fraud-scorer')}`,
       files: { 'apps/fraud/deployment.yaml': workload('Deployment', 'fraud-scorer'), 'autoscaling/fraud-hpa.yaml': hpa('Deployment', 'fraud-scorrer') },
       errors: [{
         messageId: 'typo', file: 'autoscaling/fraud-hpa.yaml', line: 10,
-        message: 'scales Deployment "fraud-scorrer", which does not exist in namespace "ml-serving-prod"; did you mean "fraud-scorer"?',
+        message: 'scales Deployment "fraud-scorrer", which is not among the linted objects of namespace "ml-serving-prod"; did you mean "fraud-scorer"?',
       }],
     },
     {

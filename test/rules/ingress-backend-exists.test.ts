@@ -96,9 +96,22 @@ spec:
       errors: [{ messageId: 'serviceMissing', severity: 'warning', file: 'samples/a/ingress.yaml', line: 15, message: /namespace "default"$/ }],
     },
     {
-      name: 'no namespace: a near Service name in the same folder is a hint',
+      name: 'no namespace: a near Service name in another file of the same folder is a hint, not proof (a folder of samples)',
       files: { 'samples/a/ingress.yaml': bare(ingress(backend('web-svc', 'number: 80'))), 'samples/a/service.yaml': bare(service('webb-svc')) },
-      errors: [{ messageId: 'serviceMissing', severity: 'error', file: 'samples/a/ingress.yaml', line: 15, message: /did you mean "webb-svc"\?$/ }],
+      errors: [{ messageId: 'serviceMissing', severity: 'warning', file: 'samples/a/ingress.yaml', line: 15, message: /did you mean "webb-svc"\?$/ }],
+    },
+    {
+      name: 'no namespace: a near Service name in the same file is a typo (error)',
+      files: { 'samples/a/app.yaml': `${bare(service('webb-svc'))}---\n${bare(ingress(backend('web-svc', 'number: 80')))}` },
+      errors: [{ messageId: 'serviceMissing', severity: 'error', file: 'samples/a/app.yaml', line: 26, message: /did you mean "webb-svc"\?$/ }],
+    },
+    {
+      name: 'no namespace: a near name in the same folder, among many sample files, stays a warning',
+      files: {
+        ...Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`samples/sample-${i}.yaml`, bare(service(`cluster-${i}-head-svc`))])),
+        'samples/ingress.yaml': bare(ingress(backend('cluster-1-head', 'number: 8265'))),
+      },
+      errors: [{ messageId: 'serviceMissing', severity: 'warning', file: 'samples/ingress.yaml', line: 15 }],
     },
     {
       name: 'no namespace: of two Services named alike, the one in the same folder is checked',
