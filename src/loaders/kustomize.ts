@@ -113,6 +113,11 @@ interface Kustomization {
   files: string[];
   /** Resource directories without a kustomization (kustomize reports them; their contents are inputs). */
   otherDirs: string[];
+  /**
+   * Kustomization directories named by a commented-out list entry (`#- ../prometheus`): optional parts the
+   * scaffold ships disabled (kubebuilder's prometheus, webhook, certmanager, network-policy).
+   */
+  disabledChildren: string[];
 }
 
 /** Finds the kustomizations among the discovered files, renders the entry points. Never throws. */
@@ -147,10 +152,15 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
   }
   // A kustomize Component cannot be built alone: it is only an entry point of the overlays that use it.
   const isComponent = (dir: string) => found.get(dir)?.value.kind === 'Component';
-  let entries = roots.filter((dir) => !referenced.has(dir) && !isComponent(dir));
+  // A part another kustomization lists only in a comment (`#- ../prometheus`) is shipped disabled: it is
+  // not deployed, so it is no entry point, and its own files are not linted raw either (unless it holds
+  // CRDs, which are knowledge for checking custom resources).
+  const disabled = new Set<string>();
+  for (const k of found.values()) for (const dir of k.disabledChildren) if (!referenced.has(dir) && found.has(dir) && !holdsCrds(dir, found, repoRoots)) disabled.add(dir);
+  let entries = roots.filter((dir) => !referenced.has(dir) && !isComponent(dir) && !disabled.has(dir));
   // A cycle leaves no entry point: render its members anyway, kustomize will explain.
   const reachable = new Set<string>();
-  for (const entry of entries) for (const dir of treeOf(entry, found)) reachable.add(dir);
+  for (const entry of [...entries, ...disabled]) for (const dir of treeOf(entry, found)) reachable.add(dir);
   entries = [...entries, ...roots.filter((dir) => !reachable.has(dir) && !isComponent(dir))];
 
   for (const k of found.values()) {
@@ -465,6 +475,54 @@ function problemSource(k: Kustomization, display: string, message: string, menti
   return { display, absPath: k.file, text: '', problem: { message, line } };
 }
 
+/**
+ * Local paths of commented-out list entries of a kustomization (`#- ../prometheus`, `  # - ../webhook`):
+ * the way kubebuilder and similar scaffolds ship an optional part disabled. Entries with a `:` (a
+ * commented-out `- path: patch.yaml` or a URL) and anything that is not a relative path are left out.
+ */
+export function commentedOutEntries(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/^[ \t]*#+[ \t]*-[ \t]+([^\s#:'"]+)[ \t]*$/gm)) {
+    const ref = m[1];
+    if (!path.isAbsolute(ref) && !ref.startsWith('~')) out.push(ref);
+  }
+  return out;
+}
+
+/**
+ * Whether a kustomization tree lists a CustomResourceDefinition among its resource files (a quick look at
+ * each file's first bytes). CRDs are knowledge for checking custom resources, so a disabled part holding
+ * them (kubebuilder's `#- ../crd` when CRDs are installed another way) is still linted.
+ */
+function holdsCrds(dir: string, found: Map<string, Kustomization>, repoRoots: readonly string[]): boolean {
+  for (const d of treeOf(dir, found)) {
+    for (const file of found.get(d)?.resourceFiles ?? []) {
+      if (/^kind:[ \t]*["']?CustomResourceDefinition\b/m.test(headOf(file, repoRoots))) return true;
+    }
+  }
+  return false;
+}
+
+/** The first CRD_SNIFF_BYTES of a regular file inside the repository (symlinks resolved first), else ''. */
+function headOf(file: string, repoRoots: readonly string[]): string {
+  let fd: number | undefined;
+  try {
+    const real = fs.realpathSync(file);
+    if (!isInsideRepository(real, repoRoots)) return '';
+    fd = fs.openSync(real, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    if (!fs.fstatSync(fd).isFile()) return '';
+    const buf = Buffer.alloc(CRD_SNIFF_BYTES);
+    return buf.subarray(0, fs.readSync(fd, buf, 0, CRD_SNIFF_BYTES, 0)).toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** How much of a resource file `holdsCrds` reads. */
+const CRD_SNIFF_BYTES = 64 * 1024;
+
 function treeOf(entry: string, found: Map<string, Kustomization>): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
@@ -561,14 +619,19 @@ function referencesOf(value: Record<string, unknown>): Array<{ ref: string; at: 
 function readKustomization(dir: string, repoRoots: readonly string[]): Kustomization | undefined {
   const file = kustomizationFileIn(dir);
   if (!file) return undefined;
-  const k: Kustomization = { dir, file, yaml: parsePositionedYaml(''), value: {}, children: [], refused: [], files: [], resourceFiles: [], unvendoredCharts: [], hasHelmCharts: false, otherDirs: [] };
+  const k: Kustomization = { dir, file, yaml: parsePositionedYaml(''), value: {}, children: [], refused: [], files: [], resourceFiles: [], unvendoredCharts: [], hasHelmCharts: false, otherDirs: [], disabledChildren: [] };
   const read = readBoundedFile(file, { what: 'kustomization file', maxBytes: MAX_KUSTOMIZATION_BYTES, roots: repoRoots });
   if (!read.ok) {
     k.refused.push({ ref: read.message, at: [], why: 'unreadable' });
     return k;
   }
-  k.yaml = lazyPositionedYaml(read.bytes.toString('utf8'));
+  const text = read.bytes.toString('utf8');
+  k.yaml = lazyPositionedYaml(text);
   k.value = isPlainObject(k.yaml.value) ? k.yaml.value : {};
+  for (const ref of commentedOutEntries(text)) {
+    const target = path.resolve(dir, ref);
+    if (target !== dir && isInsideRepository(target, repoRoots) && isDirectory(target) && kustomizationFileIn(target)) k.disabledChildren.push(target);
+  }
   for (const { ref, at, kind } of referencesOf(k.value)) {
     const target = path.resolve(dir, ref);
     // kustomize tries a resource that is not a local path as a repository (`example.com/org/repo`).

@@ -242,6 +242,34 @@ describeTool('kustomize rendering (real kubectl kustomize / kustomize build)', (
     ]);
   });
 
+  it('a part another kustomization lists only in a comment (#- ../monitoring) is shipped disabled: no entry point, not linted; a disabled part holding CRDs still is', () => {
+    const pod = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: ml\nspec:\n  containers:\n    - name: x\n      image: ${name}:latest\n`;
+    const crd = 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: gadgets.example.org\nspec:\n  group: example.org\n  names: { kind: Gadget, plural: gadgets }\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema: { type: object }\n';
+    const dir = tree({
+      // The scaffold's default overlay: the monitoring and extras parts commented out, CRDs installed another way.
+      'config/default/kustomization.yaml': 'resources:\n- ../manager\n#- ../crd\n# [MONITORING] uncomment to scrape the manager\n#- ../monitoring\n  # - ../extras\n# - path: not-a-folder.yaml\n',
+      'config/manager/kustomization.yaml': 'resources: [pod.yaml]\n',
+      'config/manager/pod.yaml': pod('manager'),
+      'config/monitoring/kustomization.yaml': 'resources: [pod.yaml]\n',
+      'config/monitoring/pod.yaml': pod('monitor'),
+      'config/extras/kustomization.yaml': 'resources: [pod.yaml]\n',
+      'config/extras/pod.yaml': pod('extras'),
+      'config/crd/kustomization.yaml': 'resources: [bases/gadgets.yaml, pod.yaml]\n',
+      'config/crd/bases/gadgets.yaml': crd,
+      'config/crd/pod.yaml': pod('crdpod'),
+      // A part nobody mentions, even in a comment, is still an entry point of its own.
+      'config/samples/kustomization.yaml': 'resources: [pod.yaml]\n',
+      'config/samples/pod.yaml': pod('sample'),
+    });
+    const outcome = lintPaths(['.'], { cwd: dir });
+    if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
+    expect(outcome.result.findings.filter((f) => f.ruleId === 'image-pinned').map((f) => `${f.file}:${f.line}`).sort()).toEqual([
+      'config/crd/pod.yaml:9',
+      'config/manager/pod.yaml:9',
+      'config/samples/pod.yaml:9',
+    ]);
+  });
+
   it('a multi-line kustomize error (klog err=<…>) is reported whole, at the line of the entry it names', () => {
     const dir = tree({
       'overlay/kustomization.yaml': 'resources: [pod.yaml]\npatches:\n  - path: generated-patch.yaml\n',
