@@ -13,8 +13,18 @@
  */
 const PLACEHOLDER = /\$\{[A-Za-z_][A-Za-z0-9_]*(?:(?::?[-=?+])[^}]*)?\}|\$\([A-Za-z_][A-Za-z0-9_]*\)/;
 
+/**
+ * A template action: Go templates (Helm `{{ .Values.x }}`, `{{- toYaml … }}`), Jinja and Argo Workflows
+ * (`{{inputs.parameters.x}}`). A manifest holding one is a template some tool renders first (a kustomize
+ * tree that generates a Helm chart's templates, a workflow step's resource), so the value is not final.
+ * Sources: pkg.go.dev/text/template ("Actions"); helm.sh/docs/chart_template_guide/;
+ * argo-workflows.readthedocs.io/en/latest/variables/.
+ */
+const TEMPLATE_ACTION = /\{\{[^{}]*\}\}/;
+
 /** Whether a string holds a placeholder of one of the forms above (`$${…}`/`$$(…)` escapes excluded). */
 export function hasPlaceholder(text: string): boolean {
+  if (TEMPLATE_ACTION.test(text)) return true;
   const m = PLACEHOLDER.exec(text);
   if (!m) return false;
   // `$$(VAR)` is the Kubernetes escape for a literal `$(VAR)`; look for an unescaped one further on.

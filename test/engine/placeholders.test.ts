@@ -70,6 +70,40 @@ describe('template placeholders', () => {
     for (const text of ['$$(PORT)', 'price: $5', '${}', '$ {X}', 'pa$$word', '${1abc}', 'plain']) expect(hasPlaceholder(text), text).toBe(false);
   });
 
+  it('recognises template actions (Helm/Go, Jinja, Argo Workflows) anywhere in a value', () => {
+    for (const text of ['{{ .Values.replicas }}', 'KEEP_{{ .Values.server.replicas }}', '{{- toJson .Values.podSpec }}', '{{inputs.parameters.count}}', 'img:{{ tag }}']) expect(hasPlaceholder(text), text).toBe(true);
+    for (const text of ['{ a: 1 }', '{{ unterminated', 'json {"a":{"b":1}}', '}} {{']) expect(hasPlaceholder(text), text).toBe(false);
+  });
+
+  it('values holding template actions (Jinja/Ansible, Argo parameters, Helm text rendered by kustomize) get no finding', () => {
+    // Line numbers matter: replicas 7, minReadySeconds 8, image 17, memory 20; the literal `busybox` on 22 is still judged.
+    const findings = lintAll(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: server
+  namespace: ml
+spec:
+  replicas: "KEEP_{{ server_replicas }}"
+  minReadySeconds: "{{ min_ready }}"
+  selector:
+    matchLabels: { app: server }
+  template:
+    metadata:
+      labels: { app: server }
+    spec:
+      containers:
+        - name: server
+          image: "{{ server_image }}"
+          resources:
+            limits:
+              memory: "{{ server_memory }}"
+        - name: helper
+          image: busybox
+`);
+    expect(findings.filter((f) => [7, 8, 17, 20].includes(f.line)).map((f) => `${f.line} ${f.ruleId} ${f.message}`)).toEqual([]);
+    expect(findings.filter((f) => f.ruleId === 'image-pinned').map((f) => f.line)).toEqual([22]);
+  });
+
   it('reports nothing built on a placeholder, and still checks the literal values beside them', () => {
     const findings = lintAll(TEMPLATED);
     const onPlaceholderLines = findings.filter((f) => [7, 17, 18, 23, 26, 41, 45].includes(f.line));
