@@ -103,6 +103,7 @@ export class ResourceIndex {
   private readonly namesAnywhere = new Map<string, Map<string, LoadedObject[]>>();
   private pdbWorkloads: Map<number, Workload[]> | undefined;
   private pdbsByWorkload: Map<number, LoadedObject[]> | undefined;
+  private servicesByWorkload: Map<number, LoadedObject[]> | undefined;
   private hpasByTarget: Map<string, LoadedObject[]> | undefined;
   private readonly typoNames = new Map<string, TypoIndex<string>>();
   private readonly typoLabelValues = new Map<string, TypoIndex<Workload>>();
@@ -467,6 +468,18 @@ export class ResourceIndex {
       this.serviceWorkloads.set(service.id, selected);
     }
     return selected;
+  }
+
+  /**
+   * Services that select a workload's pods (see `workloadsForService`: each Service's nearest matches; the
+   * inverse map is built once, on first use).
+   */
+  servicesFor(workload: LoadedObject): readonly LoadedObject[] {
+    if (!this.servicesByWorkload) {
+      this.servicesByWorkload = new Map();
+      for (const service of this.byKind('Service')) for (const w of this.workloadsForService(service)) push(this.servicesByWorkload, w.object.id, service);
+    }
+    return this.servicesByWorkload.get(workload.id) ?? [];
   }
 
   /** Workloads of any namespace whose pod template labels match a selector (for "it is in namespace X" hints; indexed on first use). */

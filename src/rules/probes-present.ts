@@ -1,6 +1,7 @@
 import { defineRule, type Report } from './define-rule.js';
 import { WORKLOAD_KINDS } from '../engine/extract.js';
 import { isLongRunning, probeOf, servesModel, servingContainers } from './utils/serving.js';
+import type { ContainerRef } from '../engine/extract.js';
 import { modelOf } from '../engine/models.js';
 
 export type ProbesPresentOptions = Record<string, never>;
@@ -26,7 +27,11 @@ export default defineRule<ProbesPresentOptions>({
         'Every regular container (not init or ephemeral containers) of the pod templates of a long-running ' +
         'workload — Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Argo Rollout, the leader ' +
         'of a LeaderWorkerSet, a configured serving kind, and a Pod whose `restartPolicy` is `Always` (the default) ' +
-        '— must have a `readinessProbe` and a `livenessProbe`. Jobs, CronJobs, JobSets, RayJobs and Pods with ' +
+        '— that answers must have a `readinessProbe` and a `livenessProbe`. A container answers when it declares a ' +
+        'port or serves a model, or, when no container of the pod declares a port, when a linted Service selects ' +
+        'the pod; a container with only a readiness probe is told to add a liveness probe. A sidecar without ports ' +
+        'beside a container that has them, and a pod with no port and no Service (an agent, a debug pod), are not ' +
+        'checked. Jobs, CronJobs, JobSets, RayJobs and Pods with ' +
         '`restartPolicy: Never`/`OnFailure` run to completion and are not checked; nor are workers reached through ' +
         'their leader or head (LWS workers), nor pods whose controller injects probes (KServe, Knative, KubeRay) or ' +
         'merges the template into its own (Seldon `Server`, KServe `LLMInferenceService`). Their declared probes ' +
@@ -84,14 +89,23 @@ spec:
     },
   },
 
-  check({ object, template, settings }) {
+  check({ object, template, settings, index }) {
     // Workers reached through a leader/head, and pods whose controller injects probes (KubeRay, Knative, KServe), are skipped.
     if (!template || !isLongRunning(template) || !template.servesTraffic || template.probesInjected) return [];
     const reports: Report[] = [];
     const model = modelOf(object, template, settings);
-    for (const ref of servingContainers(template)) {
+    const containers = servingContainers(template);
+    // The containers that answer: those that declare a port or serve a model; when no container declares a
+    // port, all of them if a Service selects the pod (it sends traffic to undeclared ports too). A sidecar
+    // without ports beside them, or a pod with no port and no Service (an agent, a debug pod running `sleep`),
+    // answers nobody: only a readiness probe it already has says otherwise (then it wants a liveness probe too).
+    const anyPort = containers.some(declaresPort);
+    let selected: boolean | undefined;
+    const answers = (ref: ContainerRef) => declaresPort(ref) || servesModel(template, ref, model) || (!anyPort && (selected ??= index.servicesFor(object).length > 0));
+    for (const ref of containers) {
       const readiness = probeOf(ref, 'readinessProbe');
       const liveness = probeOf(ref, 'livenessProbe');
+      if (!answers(ref) && (!readiness || liveness)) continue;
       // Model wording only for containers that serve a model.
       const data = { container: ref.name, before: servesModel(template, ref, model) ? 'before the model is loaded' : 'before it can answer' };
       if (!readiness && !liveness) reports.push({ messageId: 'missingBoth', data, path: [...ref.path, 'readinessProbe'] });
@@ -101,3 +115,9 @@ spec:
     return reports;
   },
 });
+
+/** Whether a container lists at least one port in `ports`. */
+function declaresPort(ref: ContainerRef): boolean {
+  const ports = ref.container.ports;
+  return Array.isArray(ports) && ports.length > 0;
+}

@@ -84,6 +84,37 @@ spec:
       storageUri: gs://models/sentiment/3
 `,
     },
+    {
+      name: 'a node agent (DaemonSet) and a debug pod with no port, no probe and no Service answer nobody',
+      yaml: `apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: weights-prefetch, namespace: ml-system }
+spec:
+  selector: { matchLabels: { app: weights-prefetch } }
+  template:
+    metadata: { labels: { app: weights-prefetch } }
+    spec:
+      containers:
+        - name: prefetch
+          image: registry.example.com/ops/prefetch:2.4.0
+          livenessProbe: { exec: { command: [cat, /tmp/alive] } }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: shell, namespace: ml-system }
+spec:
+  containers:
+    - name: shell
+      image: registry.example.com/ops/toolbox:1.3.0
+      command: [sleep, "86400"]
+`,
+    },
+    {
+      name: 'a sidecar without ports beside a probed container that declares one',
+      yaml: `${deployment(READY + LIVE)}        - name: log-shipper
+          image: registry.example.com/ops/shipper:5.1.0
+`,
+    },
     { name: 'not a workload', yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata:\n  livenessProbe: none\n' },
     { name: 'containers that are not mappings are skipped', yaml: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: odd }\nspec:\n  template:\n    spec:\n      containers: [null, 42, "text"]\n' },
     { name: 'a workload without a pod spec', yaml: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: d }\nspec: null\n' },
@@ -140,9 +171,33 @@ spec:
       readinessProbe: { tcpSocket: { port: 8080 } }
 `,
       errors: [
-        { messageId: 'missingBoth', line: 21, message: /^container "metrics-exporter"/ },
+        // The exporter declares no port beside a container that does: nothing sends it traffic, nothing to probe.
+        // The bare Pod declares no port either, but its readiness probe says it answers: it wants a liveness probe too.
         { messageId: 'missingLiveness', line: 29, path: 'spec.containers[0].livenessProbe' },
       ],
+    },
+    {
+      name: 'no container declares a port, but a Service in the file selects the pod: every container answers',
+      yaml: `apiVersion: v1
+kind: Service
+metadata: { name: scorer, namespace: ml-serving-prod }
+spec:
+  selector: { app: scorer }
+  ports: [{ port: 80, targetPort: 8080 }]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: scorer, namespace: ml-serving-prod }
+spec:
+  selector: { matchLabels: { app: scorer } }
+  template:
+    metadata: { labels: { app: scorer } }
+    spec:
+      containers:
+        - name: scorer
+          image: registry.example.com/ml/fraud-scorer:3.0.1
+`,
+      errors: [{ messageId: 'missingBoth', line: 17, message: /^container "scorer"/ }],
     },
     {
       name: 'ReplicaSet in a List',
@@ -158,6 +213,7 @@ items:
           containers:
             - name: a
               image: a:1.0.0
+              ports: [{ containerPort: 9000 }]
               livenessProbe: { exec: { command: [true] } }
 `,
       errors: [{ messageId: 'missingReadiness', line: 11 }],
