@@ -29,9 +29,9 @@ export default defineRule<ProbesPresentOptions>({
         'of a LeaderWorkerSet, a configured serving kind, and a Pod whose `restartPolicy` is `Always` (the default) ' +
         '— that answers must have a `readinessProbe` and a `livenessProbe`. A container answers when it declares a ' +
         'port or serves a model, or, when no container of the pod declares a port, when a linted Service selects ' +
-        'the pod; a container with only a readiness probe is told to add a liveness probe. A sidecar without ports ' +
-        'beside a container that has them, and a pod with no port and no Service (an agent, a debug pod), are not ' +
-        'checked. Jobs, CronJobs, JobSets, RayJobs and Pods with ' +
+        'the pod. A container that answers nobody (a sidecar without ports beside a container that has them, a ' +
+        'pod with no port and no Service: an agent, a debug pod) needs no readiness probe; a missing liveness ' +
+        'probe there is advice (info). Jobs, CronJobs, JobSets, RayJobs and Pods with ' +
         '`restartPolicy: Never`/`OnFailure` run to completion and are not checked; nor are workers reached through ' +
         'their leader or head (LWS workers), nor pods whose controller injects probes (KServe, Knative, KubeRay) or ' +
         'merges the template into its own (Seldon `Server`, KServe `LLMInferenceService`). Their declared probes ' +
@@ -84,6 +84,8 @@ spec:
         'container "{{container}}" has neither a readinessProbe nor a livenessProbe: the pod may join its Service\'s endpoints {{before}}, and a hung container is never restarted',
       missingReadiness:
         'container "{{container}}" has no readinessProbe: the pod may join its Service\'s endpoints as soon as it starts, {{before}}, and stays there when it stops answering',
+      missingLivenessNoTraffic:
+        'container "{{container}}" has no livenessProbe: if it hangs it is never restarted (it declares no port and no linted Service selects its pod, so it needs no readiness probe)',
       missingLiveness:
         'container "{{container}}" has no livenessProbe: if it hangs it is never restarted, and the pod stays Running while serving nothing',
     },
@@ -98,14 +100,18 @@ spec:
     // The containers that answer: those that declare a port or serve a model; when no container declares a
     // port, all of them if a Service selects the pod (it sends traffic to undeclared ports too). A sidecar
     // without ports beside them, or a pod with no port and no Service (an agent, a debug pod running `sleep`),
-    // answers nobody: only a readiness probe it already has says otherwise (then it wants a liveness probe too).
+    // answers nobody (a readiness probe it already has says otherwise): no readiness probe is needed, and a
+    // missing liveness probe is advice (info).
     const anyPort = containers.some(declaresPort);
     let selected: boolean | undefined;
     const answers = (ref: ContainerRef) => declaresPort(ref) || servesModel(template, ref, model) || (!anyPort && (selected ??= index.servicesFor(object).length > 0));
     for (const ref of containers) {
       const readiness = probeOf(ref, 'readinessProbe');
       const liveness = probeOf(ref, 'livenessProbe');
-      if (!answers(ref) && (!readiness || liveness)) continue;
+      if (!readiness && !answers(ref)) {
+        if (!liveness) reports.push({ messageId: 'missingLivenessNoTraffic', data: { container: ref.name }, path: [...ref.path, 'livenessProbe'], fix: LIVENESS_FIX, maxSeverity: 'info' });
+        continue;
+      }
       // Model wording only for containers that serve a model.
       const data = { container: ref.name, before: servesModel(template, ref, model) ? 'before the model is loaded' : 'before it can answer' };
       if (!readiness && !liveness) reports.push({ messageId: 'missingBoth', data, path: [...ref.path, 'readinessProbe'] });

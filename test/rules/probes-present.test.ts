@@ -85,34 +85,10 @@ spec:
 `,
     },
     {
-      name: 'a node agent (DaemonSet) and a debug pod with no port, no probe and no Service answer nobody',
-      yaml: `apiVersion: apps/v1
-kind: DaemonSet
-metadata: { name: weights-prefetch, namespace: ml-system }
-spec:
-  selector: { matchLabels: { app: weights-prefetch } }
-  template:
-    metadata: { labels: { app: weights-prefetch } }
-    spec:
-      containers:
-        - name: prefetch
-          image: registry.example.com/ops/prefetch:2.4.0
-          livenessProbe: { exec: { command: [cat, /tmp/alive] } }
----
-apiVersion: v1
-kind: Pod
-metadata: { name: shell, namespace: ml-system }
-spec:
-  containers:
-    - name: shell
-      image: registry.example.com/ops/toolbox:1.3.0
-      command: [sleep, "86400"]
-`,
-    },
-    {
-      name: 'a sidecar without ports beside a probed container that declares one',
+      name: 'a sidecar without ports, with a liveness probe, beside a probed container that declares one',
       yaml: `${deployment(READY + LIVE)}        - name: log-shipper
           image: registry.example.com/ops/shipper:5.1.0
+          livenessProbe: { exec: { command: [cat, /tmp/alive] } }
 `,
     },
     { name: 'not a workload', yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata:\n  livenessProbe: none\n' },
@@ -171,10 +147,37 @@ spec:
       readinessProbe: { tcpSocket: { port: 8080 } }
 `,
       errors: [
-        // The exporter declares no port beside a container that does: nothing sends it traffic, nothing to probe.
+        // The exporter declares no port beside a container that does: nothing sends it traffic, a liveness probe is advice.
         // The bare Pod declares no port either, but its readiness probe says it answers: it wants a liveness probe too.
-        { messageId: 'missingLiveness', line: 29, path: 'spec.containers[0].livenessProbe' },
+        { messageId: 'missingLivenessNoTraffic', severity: 'info', line: 21, message: /^container "metrics-exporter" has no livenessProbe/ },
+        { messageId: 'missingLiveness', severity: 'warning', line: 29, path: 'spec.containers[0].livenessProbe' },
       ],
+    },
+    {
+      name: 'a node agent (DaemonSet) with a liveness probe, and a debug pod, with no port and no Service: no readiness needed, liveness is advice',
+      yaml: `apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: weights-prefetch, namespace: ml-system }
+spec:
+  selector: { matchLabels: { app: weights-prefetch } }
+  template:
+    metadata: { labels: { app: weights-prefetch } }
+    spec:
+      containers:
+        - name: prefetch
+          image: registry.example.com/ops/prefetch:2.4.0
+          livenessProbe: { exec: { command: [cat, /tmp/alive] } }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: shell, namespace: ml-system }
+spec:
+  containers:
+    - name: shell
+      image: registry.example.com/ops/toolbox:1.3.0
+      command: [sleep, "86400"]
+`,
+      errors: [{ messageId: 'missingLivenessNoTraffic', severity: 'info', line: 19, path: 'spec.containers[0].livenessProbe' }],
     },
     {
       name: 'no container declares a port, but a Service in the file selects the pod: every container answers',
