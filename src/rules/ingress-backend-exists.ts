@@ -39,7 +39,8 @@ export default defineRule<IngressBackendExistsOptions>({
       checks:
         '`spec.defaultBackend` and every `spec.rules[].http.paths[].backend` of a `networking.k8s.io/v1` Ingress ' +
         '(and `serviceName`/`servicePort` of the older v1beta1 API): the Service must exist in the Ingress ' +
-        'namespace, anywhere in the linted tree, and `port.number` must be one of its `ports[].port`, `port.name` ' +
+        'namespace, anywhere in the linted tree (a namespace where the tree has no Service at all is managed ' +
+        'elsewhere: no finding without a near miss), and `port.number` must be one of its `ports[].port`, `port.name` ' +
         'one of its `ports[].name`. Resource backends are skipped; an ExternalName Service without ports accepts any port.',
       fix: 'Correct the Service name or port (a port name such as `http` survives port renumbering), or add the missing Service.',
       examples: {
@@ -92,6 +93,9 @@ spec:
       const service = index.findFor(object, 'Service', backend.name);
       if (!service) {
         const { hint, certain } = missingServiceHint(object, backend.name, namespace, index);
+        // A namespace where the linted tree has no Service at all (istio-system, an operator's namespace) is
+        // managed elsewhere: without a hint, nothing says the Service is missing.
+        if (hint === '' && index.inNamespace('Service', namespace).length === 0) continue;
         reports.push({
           messageId: 'serviceMissing',
           data: { service: backend.name, namespace, hint },

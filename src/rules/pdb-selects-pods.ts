@@ -25,7 +25,8 @@ export default defineRule<PdbSelectsPodsOptions>({
         'The usual causes are a label renamed in the Deployment but not in the PDB, a typo in a label value, or ' +
         'a PDB copied into the wrong namespace. The API server accepts all of them silently.',
       checks:
-        'Every PodDisruptionBudget: `spec.selector` must be present, and must match the pod template labels of at ' +
+        'Every PodDisruptionBudget (one in a namespace where the linted tree runs no workload at all is managed ' +
+        'elsewhere and not reported): `spec.selector` must be present, and must match the pod template labels of at ' +
         'least one workload (Deployment, StatefulSet, ReplicaSet, DaemonSet, Job, CronJob, Pod, KServe ' +
         'InferenceService) in the same namespace anywhere in the linted tree (`matchLabels` and ' +
         '`matchExpressions`). In `policy/v1` an empty selector (`selector: {}`) selects every pod of the ' +
@@ -127,6 +128,8 @@ spec:
       }];
     }
     // Pods may come from elsewhere (operators, other repositories): likely wrong, not certain.
+    // A namespace where the linted tree runs no workload at all is managed elsewhere: nothing says the pods are missing.
+    if (index.workloadsInNamespace(namespace).length === 0) return [];
     return [{ messageId: 'noMatch', data: { selector: text, namespace }, path: selectorPath, maxSeverity: 'warning' }];
   },
 });

@@ -26,6 +26,7 @@ export default defineRule<ServiceSelectsPodsOptions>({
         '(Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod, KServe InferenceService) in its ' +
         'namespace, anywhere in the linted tree. Labels that controllers add at run time (' +
         '`statefulset.kubernetes.io/pod-name`, `pod-template-hash`, `controller-revision-hash`, …) are ignored. ' +
+        'A namespace where the linted tree runs no workload at all is managed elsewhere and not reported. ' +
         'The finding points at the selector value that is off and names the closest workload: one that differs in ' +
         'a single label value (a typo) or lacks a single label, or that matches in another namespace. ' +
         'Not judged when a custom resource in scope may make the pods (mllint cannot see what an operator it does not ' +
@@ -104,6 +105,9 @@ spec:
         fix: `Put the Service in namespace "${other}", next to its pods.`,
       }];
     }
+    // A namespace where the linted tree runs no workload at all is managed elsewhere (istio-system, an
+    // operator's namespace): nothing says the pods are missing.
+    if (index.workloadsInNamespace(namespace).length === 0) return [];
     // Pods may come from elsewhere (operators, other repositories): likely wrong, not certain.
     return [{ messageId: 'noMatch', data: { selector: text, namespace }, path: ['spec', 'selector'], maxSeverity: 'warning' }];
   },

@@ -71,7 +71,9 @@ export default defineRule<ServiceMonitorSelectsServiceOptions>({
       checks:
         'ServiceMonitor (`monitoring.coreos.com/v1`): `spec.selector` (matchLabels and matchExpressions; an empty ' +
         'selector selects every Service) must match the labels of at least one Service in the namespaces of ' +
-        '`spec.namespaceSelector` (`any: true`: every namespace; `matchNames`; default: the monitor\'s own). Each ' +
+        '`spec.namespaceSelector` (`any: true`: every namespace; `matchNames`; default: the monitor\'s own; namespaces ' +
+        'where the linted tree has no Service at all — no workload, for a PodMonitor — are managed elsewhere and not ' +
+        'reported). Each ' +
         '`endpoints[].port` must be the name of a port of a selected Service; each `endpoints[].targetPort` must be ' +
         'a container port (name or number) of the pods those Services select. PodMonitor: the selector must match ' +
         'the pod template labels of a workload in those namespaces, and each `podMetricsEndpoints[].port` ' +
@@ -340,5 +342,8 @@ function selectorMissReports<T>(selector: LabelSelector, scope: Scope, lookups: 
       fix: `Add "${namespaceOf(object)}" to spec.namespaceSelector.matchNames.`,
     }];
   }
+  // Namespaces where the linted tree has no target at all (ingress-nginx, an operator's namespace) are managed
+  // elsewhere: nothing says the targets are missing.
+  if (!scope.any && lookups.matching({}, 1).length === 0) return [];
   return [{ messageId: 'noTarget', data: { selector: text || '{}', target, where: scope.where }, path: ['spec', 'selector'], maxSeverity: 'warning' }];
 }

@@ -49,6 +49,10 @@ ruleTester(rule, {
       name: 'port by name, Service in another directory',
       files: { 'apps/fraud/service.yaml': service(), 'ingress/fraud.yaml': ingress(backend('fraud-scorer', 'name: http')) },
     },
+    {
+      name: 'no Service at all in the Ingress namespace (istio-system, an operator\'s namespace): it is managed elsewhere',
+      files: { 'a/service.yaml': service('other', 'apps'), 'b/ingress.yaml': ingress(backend('istio-ingressgateway', 'number: 80'), 'istio-system') },
+    },
     { name: 'port by number', yaml: `${service()}---\n${ingress(backend('fraud-scorer', 'number: 80'))}` },
     {
       name: 'defaultBackend and a resource backend',
@@ -148,9 +152,9 @@ spec:
       errors: [{ messageId: 'serviceMissing', line: 16, message: /exists in namespace "ml-serving-staging", but an Ingress routes only to Services of its own namespace$/ }],
     },
     {
-      name: 'no Service at all',
-      yaml: ingress(backend('fraud-scorer', 'number: 80')),
-      errors: [{ messageId: 'serviceMissing', line: 16, message: 'backend Service "fraud-scorer" is not among the linted objects of namespace "ml-serving-prod"' }],
+      name: 'a Service missing from a namespace that has other Services in the tree',
+      files: { 'a/service.yaml': service('feature-store'), 'b/ingress.yaml': ingress(backend('fraud-scorer', 'number: 80')) },
+      errors: [{ messageId: 'serviceMissing', severity: 'warning', file: 'b/ingress.yaml', line: 16, message: 'backend Service "fraud-scorer" is not among the linted objects of namespace "ml-serving-prod"' }],
     },
     {
       name: 'port number is the container port, not the Service port',

@@ -36,6 +36,10 @@ const byApp = (app: string) => `  selector:
 ruleTester(rule, {
   valid: [
     {
+      name: 'a namespace where the tree runs no workload at all is managed elsewhere',
+      files: { 'a/deploy.yaml': deployment('ml', '{ app: a }'), 'b/pdb.yaml': pdb('ml-other', '  selector: {}\n') },
+    },
+    {
       name: 'pods an operator makes from a custom resource whose nested template carries the selected label',
       yaml: `apiVersion: orchestration.aibrix.ai/v1alpha1
 kind: StormService
@@ -141,9 +145,9 @@ spec:
       errors: [{ messageId: 'noMatch', line: 26 }],
     },
     {
-      name: 'policy/v1 empty selector in a namespace without workloads',
-      files: { 'a/deploy.yaml': deployment('ml', '{ app: a }'), 'b/pdb.yaml': pdb('ml-other', '  selector: {}\n') },
-      errors: [{ messageId: 'noMatch', file: 'b/pdb.yaml', line: 8, message: 'selector {} matches the pod labels of no linted workload in namespace "ml-other"; unless its pods come from elsewhere (an operator, another repository), the budget protects nothing' }],
+      name: 'a selector matching nothing in a namespace that runs other workloads',
+      files: { 'a/deploy.yaml': deployment('ml', '{ app: a }'), 'b/pdb.yaml': pdb('ml', '  selector: { matchLabels: { tier: batch } }\n') },
+      errors: [{ messageId: 'noMatch', file: 'b/pdb.yaml', line: 8, message: 'selector tier=batch matches the pod labels of no linted workload in namespace "ml"; unless its pods come from elsewhere (an operator, another repository), the budget protects nothing' }],
     },
     {
       name: 'malformed: a selector that is a list',

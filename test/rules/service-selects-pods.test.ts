@@ -54,6 +54,10 @@ spec:
 ruleTester(rule, {
   valid: [
     {
+      name: 'a namespace where the tree runs no workload at all (istio-system, an operator\'s namespace) is managed elsewhere',
+      yaml: service('    app: fraud-scorer'),
+    },
+    {
       name: 'a selector key naming an operator kind (redisfailovers-role and a Spotahome RedisFailover)',
       yaml: `apiVersion: databases.spotahome.com/v1
 kind: RedisFailover
@@ -307,9 +311,9 @@ spec:
       errors: [{ messageId: 'noMatch', line: 23, path: 'spec.selector', message: 'selector app=fraud-scorer matches the pod labels of no linted workload in namespace "ml-serving-prod"; unless its pods come from elsewhere (an operator, another repository), the Service has no endpoints' }],
     },
     {
-      name: 'no workloads at all',
-      yaml: service('    app: fraud-scorer'),
-      errors: [{ messageId: 'noMatch', line: 7 }],
+      name: 'nothing matches in a namespace that runs other workloads',
+      yaml: `${service('    app: fraud-scorer')}---\n${deployment('{ app: feature-store }')}`,
+      errors: [{ messageId: 'noMatch', severity: 'warning', line: 7 }],
     },
     {
       name: 'several Services, one broken, across files',

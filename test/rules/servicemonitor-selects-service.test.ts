@@ -59,6 +59,10 @@ const ENDPOINT_GRPC_METRICS = `${SELECT_APP}  endpoints:\n    - port: grpc-metri
 ruleTester(rule, {
   valid: [
     {
+      name: 'no Service at all in the monitored namespace (another chart installs them): nothing says they are missing',
+      yaml: serviceMonitor(`${SELECT_APP}  endpoints:\n    - port: metrics\n`),
+    },
+    {
       name: 'no namespace: a Service only in another sample folder says nothing about the endpoint port',
       files: { 'samples/a/monitor.yaml': bare(serviceMonitor(ENDPOINT_GRPC_METRICS)), 'samples/b/app.yaml': `${bare(deployment())}---\n${bare(service())}` },
     },
@@ -253,9 +257,14 @@ spec:
       errors: [{ messageId: 'podLabelsOnly', line: 7, message: /^selector tier=scoring matches no Service in any namespace, only the pods of Deployment "fraud-scorer" in namespace "ml-serving-prod"/ }],
     },
     {
-      name: 'no Services anywhere',
-      yaml: serviceMonitor(`${SELECT_APP}  endpoints:\n    - port: metrics\n`),
-      errors: [{ messageId: 'noTarget', line: 7 }],
+      name: 'no matching Service in a namespace that holds other Services',
+      yaml: `${serviceMonitor(`${SELECT_APP}  endpoints:\n    - port: metrics\n`)}---
+apiVersion: v1
+kind: Service
+metadata: { name: feature-store, namespace: ml-serving-prod, labels: { app: feature-store } }
+spec: { selector: { app: feature-store }, ports: [{ name: http, port: 80 }] }
+`,
+      errors: [{ messageId: 'noTarget', severity: 'warning', line: 7 }],
     },
     {
       name: 'targetPort endpoint that no pod exposes',
