@@ -3,7 +3,8 @@
  * declares, its footprint and load time, each with where it was found so findings can point there.
  */
 import type { LoadedObject, Path } from '../types.js';
-import type { PodTemplate } from './extract.js';
+import type { ContainerRef, PodTemplate } from './extract.js';
+import { isModelApiEnv } from '../knowledge/model-clients.js';
 import { isPlainObject } from '../loaders/objects.js';
 import { namespaceOf } from './context.js';
 import type { RegistryModel, RegistryVersion, RunSettings } from './settings.js';
@@ -170,9 +171,9 @@ interface EnvHit {
   path: Path;
 }
 
-function literalEnv(template: PodTemplate, name: string): EnvHit | undefined {
+function literalEnv(template: PodTemplate, name: string, accept: (ref: ContainerRef) => boolean = () => true): EnvHit | undefined {
   for (const ref of template.containers) {
-    if (ref.type !== 'container') continue;
+    if (ref.type !== 'container' || !accept(ref)) continue;
     const env = ref.container.env;
     if (!Array.isArray(env)) continue;
     // With a name listed twice the kubelet keeps the last entry (a later patch appended it): read that one.
@@ -184,6 +185,12 @@ function literalEnv(template: PodTemplate, name: string): EnvHit | undefined {
     }
   }
   return undefined;
+}
+
+/** Whether a container's literal env points it at a model API served elsewhere (see knowledge/model-clients.ts). */
+function callsModelApi(ref: ContainerRef): boolean {
+  const env = ref.container.env;
+  return Array.isArray(env) && env.some((e) => isPlainObject(e) && typeof e.name === 'string' && typeof e.value === 'string' && isModelApiEnv(e.name, e.value));
 }
 
 function annotation(object: LoadedObject, template: PodTemplate | undefined, key: string): Located<string> | undefined {
@@ -259,7 +266,8 @@ export function modelOf(object: LoadedObject, template: PodTemplate | undefined,
   const uri = template ? modelUriOf(template) : undefined;
   const artifact = template && !uri ? artifactUriOf(template) : undefined;
   const registered = artifact ? registeredVersionOf(settings.registry, artifact) : undefined;
-  const nameEnv = template ? literalEnv(template, 'MODEL_NAME') : undefined;
+  // A MODEL_NAME beside a URL of a model API (LLM_BASE_URL, OPENAI_API_BASE…) is the model a client calls.
+  const nameEnv = template ? literalEnv(template, 'MODEL_NAME', (ref) => !callsModelApi(ref)) : undefined;
   const name: Located<string> | undefined =
     annotation(object, template, MODEL_ANNOTATION) ??
     (nameEnv ? { value: nameEnv.value, path: nameEnv.path, source: 'env' } : undefined) ??

@@ -113,6 +113,23 @@ spec:
       }],
     },
     {
+      name: 'MODEL_NAME beside the URL of a model API (an agent calling a model server): a client, advice without inference wording',
+      yaml: deployment(`          env:
+            - { name: LLM_BASE_URL, value: "http://llm-server:8000/v1" }
+            - { name: MODEL_NAME, value: "hosted/llama-3-8b-instruct" }
+${cpu('"1"', '"1"')}`),
+      errors: [{ messageId: 'tightLimitOther', line: 25, severity: 'info', message: /which may slow it down$/ }],
+    },
+    {
+      name: 'MODEL_NAME beside a storage endpoint (a server downloading its model from S3): still a model server',
+      yaml: deployment(`          env:
+            - { name: AWS_ENDPOINT_URL, value: "http://minio.storage:9000" }
+            - { name: S3_ENDPOINT, value: "http://minio.storage:9000" }
+            - { name: MODEL_NAME, value: fraud-detector }
+${cpu('"1"', '"1"')}`),
+      errors: [{ messageId: 'tightLimit', line: 26, severity: 'warning', message: /adds latency to inference; remove/ }],
+    },
+    {
       name: 'a container of a workload annotated with its model gets inference wording',
       yaml: deployment(cpu('"1"', '1200m')).replace('  namespace: ml-serving-prod\n', '  namespace: ml-serving-prod\n  annotations: { mllint.io/model: fraud-detector }\n'),
       errors: [{ messageId: 'tightLimit', line: 23, severity: 'warning', message: /adds latency to inference; remove/ }],
