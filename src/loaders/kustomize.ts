@@ -47,6 +47,19 @@ export const KUSTOMIZE_BUDGET_MS = 600_000;
 /** Largest rendered output of one entry point (bytes); larger output is a problem, not parsed. */
 export const MAX_RENDERED_BYTES = 64 * 1024 * 1024;
 
+/**
+ * kustomize is a Go program that spends about 40% of its CPU collecting garbage on trees of large CRDs
+ * (KServe's overlays). A render whose inputs (the files its kustomizations name, and the resource
+ * directories) total at most this many bytes runs with Go's collector off until the heap nears
+ * GO_HEAP_LIMIT (GOGC=off, GOMEMLIMIT): the same bytes out, 40% less CPU (KServe `config/overlays/all`,
+ * 7.6 MB out: 5.6 s to 3.4 s, peak RSS 450 to 560 MB). Larger trees keep Go's default: once the live heap
+ * outgrows the limit the collector runs all the time (a 32 MB tree of CRDs took 2.2× the CPU).
+ */
+export const GC_TUNED_MAX_INPUT_BYTES = 8 * 1024 * 1024;
+const GO_HEAP_LIMIT = '512MiB';
+/** Files looked at when adding up a tree's input bytes; past it the tree counts as large. */
+const MAX_SIZED_FILES = 5_000;
+
 const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
 const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
 const FORBIDDEN_FLAGS = /^--(enable-alpha-plugins|enable-exec|enable-helm|enable-star|helm-command|mount|network|as-current-user|env\b|load-restrictor)/;
@@ -234,7 +247,8 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
       if (hit && (hit.failure !== undefined ? hit.origins.length === 0 : path.isAbsolute(hit.wrapperDir) && hit.origins.every((o) => path.isAbsolute(o) && isInsideRepository(o, repoRoots)))) cached.set(entry, hit);
     }
     const misses = toRender.filter((entry) => !cached.has(entry));
-    const rendered = misses.length > 0 ? renderAll(argvFor, misses, options.cwd, undefined, options.deadline) : [];
+    const inputBytes = (entry: string) => treeInputBytes(entry, found);
+    const rendered = misses.length > 0 ? renderAll(argvFor, misses, options.cwd, inputBytes, undefined, options.deadline) : [];
     // Kept only under the key of the bytes that were rendered: a tree that changed while kustomize read it
     // hashes differently now, and that render is neither stored nor counted by its key.
     if (options.cacheDir && misses.length > 0) {
@@ -252,7 +266,7 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
           return;
         }
         for (const file of hit.origins) plan.ownedFiles.add(file);
-        results.set(entry, lazyRenderedSource(hit, k, display, options.cwd, locatorFiles, key!, options.locateGenerated, () => renderAll(argvFor, [entry], options.cwd, undefined, options.deadline)[0]));
+        results.set(entry, lazyRenderedSource(hit, k, display, options.cwd, locatorFiles, key!, options.locateGenerated, () => renderAll(argvFor, [entry], options.cwd, inputBytes, undefined, options.deadline)[0]));
         return;
       }
       const r = rendered[misses.indexOf(entry)];
@@ -341,7 +355,7 @@ export function renderWithOverlay(entryDir: string, overlay: KustomizeOverlay, o
     });
   }
   const argv = charted ? [...command.argv, '--enable-helm', '--helm-command', options.helm!] : command.argv;
-  const [r] = renderAll(() => argv, [entryDir], options.cwd, fields, options.deadline);
+  const [r] = renderAll(() => argv, [entryDir], options.cwd, (dir) => treeInputBytes(dir, found), fields, options.deadline);
   if (!r.ok) return { ok: 'failed', message: r.message };
   const rendered = renderedSource(r.text, r.wrapperDir, entry, toDisplayPath(options.cwd, entry.file), options.cwd, { parsed: new Map(), kustomizations: new Map() }, options.locateGenerated, { fields, positionOf: overlay.positionOf });
   const ownedFiles = [...rendered.origins, ...tree.flatMap((k) => [k.file, ...k.files])];
@@ -535,6 +549,45 @@ function treeOf(entry: string, found: Map<string, Kustomization>): string[] {
     stack.push(...(found.get(dir)?.children ?? []));
   }
   return out;
+}
+
+/**
+ * The bytes kustomize reads to render `entry`: its kustomizations' files, the files they name and the files
+ * under the resource directories without a kustomization (each once). Infinity past MAX_SIZED_FILES files.
+ */
+function treeInputBytes(entry: string, found: Map<string, Kustomization>): number {
+  const files = new Set<string>();
+  const walk = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (files.size > MAX_SIZED_FILES) return;
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else files.add(full);
+    }
+  };
+  for (const dir of treeOf(entry, found)) {
+    const k = found.get(dir);
+    if (!k) continue;
+    files.add(k.file);
+    for (const file of k.files) files.add(file);
+    for (const other of k.otherDirs) walk(other);
+  }
+  if (files.size > MAX_SIZED_FILES) return Infinity;
+  let bytes = 0;
+  for (const file of files) {
+    try {
+      bytes += fs.lstatSync(file).size;
+    } catch {
+      // missing: kustomize reports it
+    }
+  }
+  return bytes;
 }
 
 function kustomizationFileIn(dir: string): string | undefined {
@@ -786,7 +839,7 @@ type Rendered = { ok: true; text: string; wrapperDir: string } | { ok: false; me
  * Renders every entry point, several at a time (kustomize's start-up dominates small renders): a short
  * Node child process runs the commands in parallel and writes each output to a file beside its wrapper.
  */
-function renderAll(argvFor: (entry: string) => string[], entries: string[], cwd: string, wrapperFields?: Record<string, unknown>, deadline?: number): Rendered[] {
+function renderAll(argvFor: (entry: string) => string[], entries: string[], cwd: string, inputBytes: (entry: string) => number, wrapperFields?: Record<string, unknown>, deadline?: number): Rendered[] {
   const budget = deadline === undefined ? KUSTOMIZE_BUDGET_MS : Math.min(KUSTOMIZE_BUDGET_MS, deadline - Date.now());
   if (budget <= 0) return entries.map(() => ({ ok: false, message: `not rendered: rendering all kustomizations of a run may take ${KUSTOMIZE_BUDGET_MS / 1000}s at most` }));
   let tempDir: string | undefined;
@@ -802,7 +855,8 @@ function renderAll(argvFor: (entry: string) => string[], entries: string[], cwd:
         `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${JSON.stringify(ref)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n` +
           Object.entries(wrapperFields ?? {}).map(([k, v]) => `${k}: ${JSON.stringify(v)}\n`).join(''),
       );
-      return { argv: [...argvFor(entry), wrapperDir], cwd: realEntry, out: path.join(tempDir!, `w${i}.out`), err: path.join(tempDir!, `w${i}.err`), wrapperDir };
+      const goEnv: Record<string, string> = inputBytes(entry) <= GC_TUNED_MAX_INPUT_BYTES ? { GOGC: 'off', GOMEMLIMIT: GO_HEAP_LIMIT } : {};
+      return { argv: [...argvFor(entry), wrapperDir], cwd: realEntry, out: path.join(tempDir!, `w${i}.out`), err: path.join(tempDir!, `w${i}.err`), wrapperDir, goEnv };
     });
     const home = path.join(tempDir, 'home');
     fs.mkdirSync(home, { mode: 0o700 });
@@ -812,7 +866,7 @@ function renderAll(argvFor: (entry: string) => string[], entries: string[], cwd:
     if (jobs.length === 1) {
       const job = jobs[0];
       const timeout = Math.min(KUSTOMIZE_TIMEOUT_MS, budget);
-      const result = spawnSync(job.argv[0], job.argv.slice(1), { cwd: job.cwd, env, timeout, maxBuffer: MAX_RENDERED_BYTES, stdio: ['ignore', 'pipe', 'pipe'] });
+      const result = spawnSync(job.argv[0], job.argv.slice(1), { cwd: job.cwd, env: { ...env, ...job.goEnv }, timeout, maxBuffer: MAX_RENDERED_BYTES, stdio: ['ignore', 'pipe', 'pipe'] });
       fs.writeFileSync(job.out, result.stdout ?? '');
       fs.writeFileSync(job.err, result.stderr ?? '');
       const code = result.error ? ((result.error as NodeJS.ErrnoException).code ?? result.error.message) : undefined;
@@ -843,7 +897,7 @@ function renderAll(argvFor: (entry: string) => string[], entries: string[], cwd:
   }
 }
 
-/** Runs `jobs` (argv, cwd, out, err files) at most `limit` at a time; prints [{ status, error }]. */
+/** Runs `jobs` (argv, cwd, out, err files, goEnv added to its environment) at most `limit` at a time; prints [{ status, error }]. */
 const PARALLEL_RUNNER = `
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -867,7 +921,7 @@ process.stdin.on('data', (d) => (input += d)).on('end', () => {
       running++;
       const out = fs.openSync(job.out, 'w');
       const err = fs.openSync(job.err, 'w');
-      const child = spawn(job.argv[0], job.argv.slice(1), { cwd: job.cwd, stdio: ['ignore', out, err] });
+      const child = spawn(job.argv[0], job.argv.slice(1), { cwd: job.cwd, env: { ...process.env, ...job.goEnv }, stdio: ['ignore', out, err] });
       const timer = setTimeout(() => { results[i] = { status: null, error: left < timeout ? 'EBUDGET' : 'ETIMEDOUT' }; child.kill('SIGKILL'); }, Math.min(timeout, left));
       let settled = false;
       const done = (result) => {
