@@ -124,10 +124,37 @@ const DATE_KEY = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[^:]*:(?:[ \r]|$)/; // Date key
 /** Implicit keys over 1024 characters are errors in `yaml`. */
 const MAX_FAST_LINE = 1000;
 const LONE_CR = /\r(?!\n)/;
+/** The start of a line whose value is a quoted scalar: indentation, dashes, an optional short plain key. */
+const SHORT_KEY_QUOTE = /^[ ]*(?:-[ ]+)*(?:[\w./-]{1,200}:[ ]+)?["']/;
+const AFTER_CLOSING_QUOTE = /^(?:[ ]*|[ ]+#.*)\r?$/;
+
+/**
+ * Whether a line of MAX_FAST_LINE characters or more holds no implicit key longer than `yaml` allows:
+ * a line inside a scalar over several lines (blanked in `text`), or `key: "…"` / `- '…'` whose quoted
+ * scalar (the kustomize and go-yaml way of writing a long one-line string) closes on the line with nothing
+ * but a comment after it, so that no `:` follows it.
+ */
+function isLongScalarLine(original: string, text: string, start: number, end: number): boolean {
+  if (text.slice(start, end).trim() === '') return true;
+  const open = SHORT_KEY_QUOTE.exec(original.slice(start, start + 300));
+  if (!open) return false;
+  const quote = original[start + open[0].length - 1];
+  let i = start + open[0].length;
+  for (; i < end; i++) {
+    const c = original[i];
+    if (quote === '"' && c === '\\') i++;
+    else if (c === quote) {
+      if (quote === "'" && original[i + 1] === "'") i++;
+      else break;
+    }
+  }
+  return i < end && AFTER_CLOSING_QUOTE.test(original.slice(i + 1, end));
+}
 const ONE_FLOW_SEQUENCE = /^\[[^:\n]*\][ \r]*$/;
 
 const NODE_START = String.raw`(^[ ]*(?:-[ ]+)*|[:?-][ ]+|[[{,][ ]*)`;
-const CLOSED_QUOTED = new RegExp(`${NODE_START}('(?:[^'\n]|'')*'|"(?:[^"\\\n]|\\.)*")`, 'gm');
+// Built from template literals: `\\\\.` there is `\\.` (a backslash escape such as `\"`) in the expression.
+const CLOSED_QUOTED = new RegExp(`${NODE_START}('(?:[^'\\n]|'')*'|"(?:[^"\\\\\\n]|\\\\.)*")`, 'gm');
 const UNCLOSED_QUOTED = new RegExp(`${NODE_START}('(?:[^'\\n]|'')*$|"(?:[^"\\\\\\n]|\\\\.)*$)`, 'm');
 /** `key: plain value…` on one line: the value, when it starts like a plain scalar. */
 const PLAIN_VALUE = /^([ ]*(?:-[ ]+)*[\w./-]+:[ ]+)([^\s'"[\]{}|>&!*?%@`#,-][^\n]*)$/gm;
@@ -178,7 +205,7 @@ export function needsFullParser(original: string, options: FastParseOptions = {}
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
-    if (end - start >= MAX_FAST_LINE) return true;
+    if (end - start >= MAX_FAST_LINE && !isLongScalarLine(original, text, start, end)) return true;
     const first = text[start];
     // Directives, top-level block scalars or flow sequences, document end markers.
     if (first === '%' || first === '|' || first === '>' || first === '[' || text.startsWith('...', start)) return true;

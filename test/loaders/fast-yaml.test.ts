@@ -209,6 +209,30 @@ describe('fast-yaml: agreement with the yaml parser', () => {
     expect(needsFullParser("a: 'x\n---\n  y'\n")).toBe(true);
   });
 
+  it('takes long one-line quoted scalars and escaped quotes (release bundles: ConfigMap examples, shell scripts in args), and agrees', () => {
+    const script = `#!/bin/sh\\nif [ \\"$MODE\\" = \\"x\\" ]; then\\n  echo \\"# not a comment & no anchor !tag\\" \\n${'  echo \\"step\\"; # more\\n'.repeat(80)}fi\\n`;
+    const bundle = [
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n',
+      `  _example: "${'#'.repeat(40)}\\n# EXAMPLE\\n${'# key: value, {a: b} & *x !y\\n'.repeat(60)}"\n`,
+      `  quoted: 'it''s ${'long: text # '.repeat(120)}'   # a comment\n`,
+      '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: i\n    args:\n',
+      `    - "${script}"\n`,
+      `    - "short \\"quoted\\" #1 &a !b"\n`,
+      '    env:\n    - name: X\n      value: |\n', `        ${'long block content: # & ! '.repeat(80)}\n`,
+    ].join('');
+    expect(bundle.split('\n').some((line) => line.length > 2000)).toBe(true);
+    expect(needsFullParser(bundle)).toBe(false);
+    expect(assertAgrees(bundle)).toBe(true);
+    // Still for `yaml`: a long line where a key could end past 1024 characters, or with more after the quote.
+    const long = 'x'.repeat(1100);
+    for (const text of [
+      `"${long}": 1\n`, `- "${long}": 1\n`, `a:\n  - '${long}' : 1\n`, `${long}: 1\n`, `a: b\n${long}\n`,
+      `a: "${long}" b\n`, `a: "${long}"#c\n`, `a: ["${long}", b]\n`, `a: "${long}\n`, `a: "b\\"c"\nd: &e f\n`, `- "b\\" #"\n- !t x\n`,
+    ]) {
+      expect(needsFullParser(text), text.slice(0, 40)).toBe(true);
+    }
+  });
+
   it('agrees on generated documents dumped in many styles', () => {
     const key = fc.oneof(fc.constantFrom(...TRICKY_SCALARS), fc.string({ maxLength: 8 }), fc.constantFrom('apiVersion', 'kind', 'metadata', 'name', 'image'));
     const leaf = fc.oneof(fc.constantFrom(...TRICKY_SCALARS), fc.string({ maxLength: 12 }), fc.integer(), fc.double({ noNaN: false }), fc.boolean(), fc.constant(null));
