@@ -18,6 +18,7 @@ import { mergeSameLocation, namedPath } from './identity.js';
 import { EMPTY_SETTINGS, type RunSettings } from './settings.js';
 import { checkSuppressions, ignoredRulesOf, isSuppressed } from './suppress.js';
 import { idleReason, type IdleRule } from './idle.js';
+import { collectGarbage, COLLECT_FROM_OBJECTS } from './memory.js';
 import suppressionRule from '../rules/suppression-valid.js';
 import type { ProgressCallback } from '../progress.js';
 
@@ -72,13 +73,27 @@ interface PendingFinding {
   /** Either a document path to locate, or an explicit position. */
   locate?: { docIndex: number; path: Path; key?: boolean };
   position?: Position;
-  object?: LoadedObject;
+  /** What the finding shows of its object (not the object: its data is released before findings are located). */
+  resource?: ObjectFacts;
   objectPath?: Path;
   /** From the rule's report: the highest severity this finding may have. */
   maxSeverity?: Severity;
 }
 
 const NO_IDS: ReadonlySet<string> = new Set();
+
+/** An object as a finding names it, taken when the finding is made. */
+interface ObjectFacts {
+  identity: NonNullable<Finding['resource']>;
+  /** `namedPath` of the finding's path in the object (computed while the object is at hand). */
+  namedPath?: string;
+}
+
+function factsOf(object: LoadedObject, objectPath: Path | undefined): ObjectFacts {
+  const identity: NonNullable<Finding['resource']> = { apiVersion: object.apiVersion, kind: object.kind, name: object.name };
+  if (object.namespace !== undefined) identity.namespace = object.namespace;
+  return objectPath ? { identity, namedPath: namedPath(object.object, objectPath) } : { identity };
+}
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
@@ -87,8 +102,34 @@ function capSeverity(configured: Severity, cap: Severity | undefined): Severity 
 }
 
 export function lint(input: LintInput): LintResult {
-  const settings = input.settings ?? EMPTY_SETTINGS;
   const pending: PendingFinding[] = [];
+  // 1–3. Load, index and check. The documents, the index and what rules cached about objects are held by
+  // this call only, so they are garbage before the findings are located (step 4 reads files again).
+  const { allSources, resources, suppressed, idle } = checkSources(input, pending);
+  // A large run's documents are dead from here on: collect them before locating adds its own garbage.
+  if (resources >= COLLECT_FROM_OBJECTS) collectGarbage();
+  const findings = locateFindings(pending, allSources, input.progress);
+  findings.sort(compareFindings);
+  const merged = mergeSameLocation(findings);
+
+  return {
+    files: [...new Set(input.sources.map((s) => s.display))], // a chart rendered for two Applications is one file
+    findings: merged,
+    ...(idle.length > 0 ? { idle } : {}),
+    summary: {
+      files: input.sources.length,
+      resources,
+      errors: merged.filter((f) => f.severity === 'error').length,
+      warnings: merged.filter((f) => f.severity === 'warning').length,
+      infos: merged.filter((f) => f.severity === 'info').length,
+      suppressed,
+    },
+  };
+}
+
+/** Steps 1–3 of `lint`: every finding but positions goes to `pending`. */
+function checkSources(input: LintInput, pending: PendingFinding[]): { allSources: SourceInput[]; resources: number; suppressed: number; idle: IdleRule[] } {
+  const settings = input.settings ?? EMPTY_SETTINGS;
   const objects: LoadedObject[] = [];
   let suppressed = 0;
 
@@ -207,19 +248,31 @@ export function lint(input: LintInput): LintResult {
         message: formatMessage(suppressionRule.meta.messages[report.messageId], report.data),
         fix: suppressionRule.meta.remediation,
         sourceIndex: object.source.fileIndex,
-        object,
+        resource: factsOf(object, report.path),
         objectPath: report.path,
         locate: { docIndex: object.source.docIndex, path: [...object.source.basePath, ...report.path] },
       });
     }
   }
 
-  input.progress?.('locating findings', 0, 0);
+  const idle: IdleRule[] = [];
+  for (const [rule, ran] of ranObjects) {
+    for (const need of rule.meta.needs ?? []) {
+      const reason = idleReason(need, ran, index, settings);
+      if (reason) idle.push({ ruleId: rule.meta.id, need, reason });
+    }
+  }
+  return { allSources, resources: objects.length, suppressed, idle };
+}
+
+/** Step 4 of `lint`: positions, computed only for findings; the findings unsorted. */
+function locateFindings(pending: PendingFinding[], allSources: readonly SourceInput[], progress: ProgressCallback | undefined): Finding[] {
+  progress?.('locating findings', 0, 0);
   // 4. Positions, computed only for findings: each file with findings is parsed once more, here.
   // One file's text at a time (pending in file order), so a large tree's texts are never all held.
   const located = new Map<number, LocatableText | null>();
   pending.sort((a, b) => a.sourceIndex - b.sourceIndex);
-  const findings: Finding[] = pending.map((p) => {
+  return pending.map((p): Finding => {
     const source = allSources[p.sourceIndex];
     let position = p.position;
     let file = source.display;
@@ -246,44 +299,17 @@ export function lint(input: LintInput): LintResult {
       file,
       ...position,
     };
-    if (p.object) {
-      finding.resource = { apiVersion: p.object.apiVersion, kind: p.object.kind, name: p.object.name };
-      if (p.object.namespace !== undefined) finding.resource.namespace = p.object.namespace;
-    }
+    if (p.resource) finding.resource = p.resource.identity;
     if (p.objectPath) {
       finding.path = renderPath(p.objectPath);
       finding.pathSegments = [...p.objectPath];
-      if (p.object) finding.namedPath = namedPath(p.object.object, p.objectPath);
+      if (p.resource) finding.namedPath = p.resource.namedPath;
     }
     if (p.fix) finding.fix = p.fix;
-    if (source.via && p.object) finding.via = source.via;
+    if (source.via && p.resource) finding.via = source.via;
     if (p.messageId) finding.messageId = p.messageId;
     return finding;
   });
-  findings.sort(compareFindings);
-  const merged = mergeSameLocation(findings);
-
-  const idle: IdleRule[] = [];
-  for (const [rule, ran] of ranObjects) {
-    for (const need of rule.meta.needs ?? []) {
-      const reason = idleReason(need, ran, index, settings);
-      if (reason) idle.push({ ruleId: rule.meta.id, need, reason });
-    }
-  }
-
-  return {
-    files: [...new Set(input.sources.map((s) => s.display))], // a chart rendered for two Applications is one file
-    findings: merged,
-    ...(idle.length > 0 ? { idle } : {}),
-    summary: {
-      files: input.sources.length,
-      resources: objects.length,
-      errors: merged.filter((f) => f.severity === 'error').length,
-      warnings: merged.filter((f) => f.severity === 'warning').length,
-      infos: merged.filter((f) => f.severity === 'info').length,
-      suppressed,
-    },
-  };
 }
 
 function runRule(
@@ -293,7 +319,7 @@ function runRule(
   options: Record<string, unknown>,
   settings: RunSettings,
 ): Omit<PendingFinding, 'severity'>[] {
-  const base = { sourceIndex: object.source.fileIndex, object };
+  const base = { sourceIndex: object.source.fileIndex };
   const toLocate = (path: Path) => ({ docIndex: object.source.docIndex, path: [...object.source.basePath, ...path] });
   try {
     // A rule about pod templates sees each template of the object (an LWS leader, then its worker…);
@@ -315,6 +341,7 @@ function runRule(
     }
     return reports.map((report) => ({
       ...base,
+      resource: factsOf(object, report.path),
       ruleId: rule.meta.id,
       messageId: report.messageId,
       message: formatMessage(rule.meta.messages[report.messageId] ?? report.messageId, report.data),
@@ -325,7 +352,7 @@ function runRule(
     }));
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    return [{ ...base, ruleId: 'rule-error', message: `rule "${rule.meta.id}" failed on this object: ${reason}`, locate: toLocate([]), objectPath: [] }];
+    return [{ ...base, resource: factsOf(object, []), ruleId: 'rule-error', message: `rule "${rule.meta.id}" failed on this object: ${reason}`, locate: toLocate([]), objectPath: [] }];
   }
 }
 

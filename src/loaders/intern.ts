@@ -31,16 +31,19 @@ function pooled(pool: StringPool, value: string): string {
 /**
  * Replaces, in place, every string inside `root` (array items and object property values; keys are
  * V8's own internalized strings already) by the pool's equal string. Iterative, so nesting depth cannot
- * overflow the stack; an object reached twice (YAML aliases share nodes) is visited once.
+ * overflow the stack; an object reached twice (YAML aliases share nodes) is visited once, unless the
+ * caller knows `root` is a tree (`tree: true`: the js-yaml fast path, which takes no anchors).
  */
-export function internStrings(root: unknown, pool: StringPool): void {
+export function internStrings(root: unknown, pool: StringPool, options: { tree?: boolean } = {}): void {
   if (root === null || typeof root !== 'object') return;
   const stack: object[] = [root];
-  const seen = new Set<object>();
+  const seen = options.tree ? undefined : new Set<object>();
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (seen.has(node)) continue;
-    seen.add(node);
+    if (seen) {
+      if (seen.has(node)) continue;
+      seen.add(node);
+    }
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
         const item: unknown = node[i];

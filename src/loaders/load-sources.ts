@@ -37,7 +37,7 @@ export function loadSource(source: SourceInput, pool?: StringPool): LoadedSource
   const pre = source.loaded;
   if (pre && !source.problem && pre.text === source.text) return pooledStrings({ ok: true, loaded: pre.loaded }, pool);
   const decoded = readSourceText(source);
-  return decoded.ok ? pooledStrings({ ok: true, ...loadTextWithDigest(decoded.text) }, pool) : decoded;
+  return decoded.ok ? { ok: true, ...loadTextWithDigest(decoded.text, pool) } : decoded;
 }
 
 function pooledStrings(loaded: LoadedSource, pool: StringPool | undefined): LoadedSource {

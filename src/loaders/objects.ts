@@ -6,6 +6,7 @@ import type { K8sObject, Path } from '../types.js';
 import { parseYamlDocuments, type ParsedDocument, type YamlProblem } from './yaml.js';
 import { fastParseDocuments, rememberParsedFast, textDigest } from './fast-yaml.js';
 import { isToolConfigDocument } from '../knowledge/tool-config-kinds.js';
+import { internStrings, type StringPool } from './intern.js';
 
 export interface ExtractedObject {
   docIndex: number;
@@ -37,8 +38,11 @@ export function loadText(text: string): LoadedText {
   return loadTextWithDigest(text).loaded;
 }
 
-/** `loadText`, plus the digest of the text when the fast path parsed it (see fast-yaml.ts). */
-export function loadTextWithDigest(text: string): { loaded: LoadedText; fastDigest?: string } {
+/**
+ * `loadText`, plus the digest of the text when the fast path parsed it (see fast-yaml.ts). With a `pool`,
+ * the objects' strings are the pool's (see intern.ts).
+ */
+export function loadTextWithDigest(text: string, pool?: StringPool): { loaded: LoadedText; fastDigest?: string } {
   // `replicas: {{.Replicas}}` parses (as a flow mapping) but is a template value, not a manifest's.
   const templateLine = unquotedTemplateLine(text);
   // (A file that does not parse and has template action lines is caught below, after parsing.)
@@ -51,10 +55,13 @@ export function loadTextWithDigest(text: string): { loaded: LoadedText; fastDige
     if (loaded.problems.length === 0) {
       const fastDigest = textDigest(text);
       rememberParsedFast(fastDigest);
+      // js-yaml's documents are trees (the fast path takes no anchors): no node is reached twice.
+      if (pool) for (const extracted of loaded.objects) internStrings(extracted.object, pool, { tree: true });
       return { loaded, fastDigest };
     }
   }
   const loaded = fromDocuments(parseYamlDocuments(text));
+  if (pool) for (const extracted of loaded.objects) internStrings(extracted.object, pool);
   return { loaded: loaded.problems.length > 0 && text.includes('{{') && TEMPLATE_ACTION_LINE.test(text) ? asTemplate(loaded) : loaded };
 }
 
