@@ -158,6 +158,14 @@ export function registryVersionFor(model: RegistryModel, target: DeploymentTarge
 }
 
 /** The registry stage a namespace deploys: config `stageByNamespace` globs, else `staging` for *staging*, else production. */
+/**
+ * Whether the stage of a namespace is configured (a `stageByNamespace` pattern, `*` included, matches it)
+ * rather than guessed from its name by `stageForNamespace`.
+ */
+export function stageIsConfigured(namespace: string, settings: RunSettings): boolean {
+  return Object.keys(settings.stageByNamespace).some((pattern) => pattern === '*' || globMatch(namespace, pattern));
+}
+
 export function stageForNamespace(namespace: string, settings: RunSettings): string {
   const entries = Object.entries(settings.stageByNamespace);
   for (const [pattern, stage] of entries) if (pattern !== '*' && globMatch(namespace, pattern)) return stage;

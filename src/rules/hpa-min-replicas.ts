@@ -1,7 +1,7 @@
 import { defineRule, type Report } from './define-rule.js';
 import { namespaceOf, type ResourceIndex } from '../engine/context.js';
 import { getAt } from '../engine/extract.js';
-import { stageForNamespace } from '../engine/models.js';
+import { stageForNamespace, stageIsConfigured } from '../engine/models.js';
 import type { LoadedObject } from '../types.js';
 import { budgetOf, hpaMinReplicas, replicaFloor, SCALABLE_KINDS, selectedPods, type Budget } from './utils/disruption.js';
 import { describeObject } from './utils/objects.js';
@@ -49,7 +49,9 @@ export default defineRule<HpaMinReplicasOptions>({
         '`ScaledObject` whose target in the tree serves a model (declares one, runs a recognised inference server, ' +
         'or asks for GPUs) must not scale it to zero: `minReplicaCount` 0 or unset (KEDA\'s default is 0), or an ' +
         '`idleReplicaCount` of 0; nor may a Knative Service serving a model leave its revision template without ' +
-        'an `autoscaling.knative.dev/min-scale` of at least 1 (Knative scales to zero by default).',
+        'an `autoscaling.knative.dev/min-scale` of at least 1 (Knative scales to zero by default). These scale-to-zero ' +
+        'findings are warnings when `registry.stageByNamespace` maps the namespace to such a stage, and advice ' +
+        '(info) when the stage is only guessed from the namespace\'s name.',
       fix:
         'Write `minReplicas` on every HPA, at least `minAvailable + 1` of the workload\'s PDB (or switch the PDB to ' +
         '`maxUnavailable: 1`); keep `minReplicas: 1` or more on production InferenceServices and scale to zero ' +
@@ -114,10 +116,9 @@ spec:
     if (object.kind === 'InferenceService') {
       const path = ['spec', 'predictor', 'minReplicas'];
       if (getAt(object.object, path) !== 0) return [];
-      const namespace = namespaceOf(object);
-      const stage = stageForNamespace(namespace, settings);
-      if (!options.noScaleToZeroStages.includes(stage)) return [];
-      return [{ messageId: 'kserveScaleToZero', data: { namespace, stage }, path, maxSeverity: 'warning' }];
+      const where = noZeroStage(object, options, settings);
+      if (!where) return [];
+      return [{ messageId: 'kserveScaleToZero', data: { namespace: where.namespace, stage: where.stage }, path, maxSeverity: where.severity }];
     }
 
     const path = ['spec', 'minReplicas'];
@@ -188,11 +189,17 @@ function blockingPdb(
   return undefined;
 }
 
-/** Whether the namespace's registry stage is one where a model must not scale to zero. */
-function noZeroStage(object: LoadedObject, options: HpaMinReplicasOptions, settings: RunSettings): { namespace: string; stage: string } | undefined {
+/**
+ * Whether the namespace's registry stage is one where a model must not scale to zero, and how sure that is:
+ * a stage configured in `registry.stageByNamespace` makes scale-to-zero likely wrong (warning); a stage
+ * only guessed from the namespace's name (every name without "staging" is production) leaves it advice
+ * (info): scaling a sample or a dev model to zero is a deliberate choice.
+ */
+function noZeroStage(object: LoadedObject, options: HpaMinReplicasOptions, settings: RunSettings): { namespace: string; stage: string; severity: 'warning' | 'info' } | undefined {
   const namespace = namespaceOf(object);
   const stage = stageForNamespace(namespace, settings);
-  return options.noScaleToZeroStages.includes(stage) ? { namespace, stage } : undefined;
+  if (!options.noScaleToZeroStages.includes(stage)) return undefined;
+  return { namespace, stage, severity: stageIsConfigured(namespace, settings) ? 'warning' : 'info' };
 }
 
 /**
@@ -210,14 +217,15 @@ function checkScaledObject(object: LoadedObject, index: ResourceIndex, options: 
   if (!target || index.isRemote(object, target)) return [];
   const templates = index.podTemplatesOf(target).filter((t) => t.longRunning && t.servesTraffic);
   if (!templates.some((t) => servesModel(target, t, settings))) return [];
-  const data = { target: describeObject(target), ...where };
+  const data = { target: describeObject(target), namespace: where.namespace, stage: where.stage };
+  const maxSeverity = where.severity;
   const min = getAt(object.object, ['spec', 'minReplicaCount']);
   if (min === 0 || min === undefined || min === null) {
     const path: Path = min === undefined || min === null ? ['spec'] : ['spec', 'minReplicaCount'];
-    return [{ messageId: 'kedaScaleToZero', data: { ...data, field: min === 0 ? 'minReplicaCount 0' : 'minReplicaCount unset (KEDA default 0)' }, path }];
+    return [{ messageId: 'kedaScaleToZero', data: { ...data, field: min === 0 ? 'minReplicaCount 0' : 'minReplicaCount unset (KEDA default 0)' }, path, maxSeverity }];
   }
   if (getAt(object.object, ['spec', 'idleReplicaCount']) === 0) {
-    return [{ messageId: 'kedaScaleToZero', data: { ...data, field: 'idleReplicaCount 0' }, path: ['spec', 'idleReplicaCount'] }];
+    return [{ messageId: 'kedaScaleToZero', data: { ...data, field: 'idleReplicaCount 0' }, path: ['spec', 'idleReplicaCount'], maxSeverity }];
   }
   return [];
 }
@@ -235,9 +243,9 @@ function checkKnative(object: LoadedObject, index: ResourceIndex, options: HpaMi
     const value = template.annotations[key];
     if (value === undefined) continue;
     if (/^\s*0*[1-9]\d*\s*$/.test(value)) return [];
-    return [{ messageId: 'knativeScaleToZero', data: { what: `${key}: "${value}"`, ...where }, path: [...template.metadataPath, 'annotations', key] }];
+    return [{ messageId: 'knativeScaleToZero', data: { what: `${key}: "${value}"`, namespace: where.namespace, stage: where.stage }, path: [...template.metadataPath, 'annotations', key], maxSeverity: where.severity }];
   }
   const annotations = getAt(object.object, [...template.metadataPath, 'annotations']);
   const path: Path = annotations !== undefined ? [...template.metadataPath, 'annotations'] : template.metadataPath;
-  return [{ messageId: 'knativeScaleToZero', data: { what: 'no autoscaling.knative.dev/min-scale', ...where }, path }];
+  return [{ messageId: 'knativeScaleToZero', data: { what: 'no autoscaling.knative.dev/min-scale', namespace: where.namespace, stage: where.stage }, path, maxSeverity: where.severity }];
 }

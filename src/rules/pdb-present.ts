@@ -2,7 +2,8 @@ import { defineRule } from './define-rule.js';
 import { getAt, WORKLOAD_KINDS } from '../engine/extract.js';
 import type { Path } from '../types.js';
 import { replicaFloor } from './utils/disruption.js';
-import { isLongRunning } from './utils/serving.js';
+import { isLongRunning, servesModel, servingContainers } from './utils/serving.js';
+import { modelOf } from '../engine/models.js';
 
 export interface PdbPresentOptions {
   minReplicas: number;
@@ -28,7 +29,8 @@ export default defineRule<PdbPresentOptions>({
         'least `minReplicas` replicas: `spec.replicas` (default 1), or the `maxReplicas` of the HPA that scales ' +
         'them (a drain at peak traffic meets that many), or the predictor\'s `minReplicas`. Such a workload must have its pod template labels matched by ' +
         'some PodDisruptionBudget in its namespace, anywhere in the linted tree. Single-replica workloads are left ' +
-        'alone: a PDB cannot keep one replica up during a drain without blocking it.',
+        'alone: a PDB cannot keep one replica up during a drain without blocking it. The finding is a warning for ' +
+        'workloads that serve a model (slow to come back) and advice (info) for others.',
       fix:
         'Add a PodDisruptionBudget in the same namespace with `maxUnavailable: 1` and `selector.matchLabels` equal ' +
         'to the pod template labels.',
@@ -85,7 +87,7 @@ spec:
     },
   },
 
-  check({ object, template, index, options }) {
+  check({ object, template, index, options, settings }) {
     if (!template || !isLongRunning(template) || !template.servesTraffic || template.definition.pdb !== true) return [];
     const floor = replicaFloor({ object, template }, index);
     if (!floor) return [];
@@ -95,7 +97,11 @@ spec:
     if (replicas < options.minReplicas) return [];
     if (index.pdbsFor(object).length > 0) return [];
     const path: Path = template.replicasPath ?? ['metadata', 'name'];
-    if (floor.hpa) return [{ messageId: 'noPdbHpa', data: { hpa: floor.hpa.name, replicas }, path }];
-    return [{ messageId: 'noPdb', data: { replicas }, path }];
+    // A model server evicted everywhere at once is down until a model loads again: likely to hurt (warning).
+    // Other workloads come back as fast as they start: a budget is advice (info).
+    const model = modelOf(object, template, settings);
+    const doubt = servingContainers(template).some((ref) => servesModel(template, ref, model)) ? {} : { maxSeverity: 'info' as const };
+    if (floor.hpa) return [{ messageId: 'noPdbHpa', data: { hpa: floor.hpa.name, replicas }, path, ...doubt }];
+    return [{ messageId: 'noPdb', data: { replicas }, path, ...doubt }];
   },
 });

@@ -127,10 +127,10 @@ ruleTester(rule, {
       errors: [{ messageId: 'belowMinimum', line: 8, message: 'minReplicas 1 is below the required minimum of 2' }],
     },
     {
-      name: 'InferenceService scaling to zero in production',
+      name: 'InferenceService scaling to zero in a namespace only guessed to be production: advice (info)',
       yaml: isvc('ml-serving-prod', 0),
       errors: [{
-        messageId: 'kserveScaleToZero', line: 8, column: 18, path: 'spec.predictor.minReplicas',
+        messageId: 'kserveScaleToZero', line: 8, column: 18, path: 'spec.predictor.minReplicas', severity: 'info',
         message: 'predictor minReplicas 0 in namespace "ml-serving-prod" (stage production) lets KServe scale the model to zero; the first request after a quiet period waits for a cold start and the model load',
       }],
     },
@@ -138,7 +138,13 @@ ruleTester(rule, {
       name: 'InferenceService in a namespace that the config maps to production',
       yaml: isvc('ml-serving-staging-eu', 0),
       settings: { stageByNamespace: { 'ml-serving-staging-eu': 'production' } },
-      errors: [{ messageId: 'kserveScaleToZero', line: 8 }],
+      errors: [{ messageId: 'kserveScaleToZero', line: 8, severity: 'warning' }],
+    },
+    {
+      name: 'a catch-all stage pattern configures every namespace: a warning',
+      yaml: isvc('ml-serving-prod', 0),
+      settings: { stageByNamespace: { 'ml-serving-staging*': 'staging', '*': 'production' } },
+      errors: [{ messageId: 'kserveScaleToZero', line: 8, severity: 'warning' }],
     },
     {
       name: 'option: no scale to zero in staging either',
@@ -197,7 +203,13 @@ ruleTester(rule, {
     {
       name: 'KEDA minReplicaCount 0',
       yaml: gpuServer('gpu-srv') + scaledObject('  minReplicaCount: 0\n'),
-      errors: [{ messageId: 'kedaScaleToZero', line: 19, message: /minReplicaCount 0 lets KEDA scale Deployment "gpu-srv" to zero/ }],
+      errors: [{ messageId: 'kedaScaleToZero', line: 19, severity: 'info', message: /minReplicaCount 0 lets KEDA scale Deployment "gpu-srv" to zero/ }],
+    },
+    {
+      name: 'KEDA minReplicaCount 0 in a namespace configured as production: a warning',
+      yaml: gpuServer('gpu-srv') + scaledObject('  minReplicaCount: 0\n'),
+      settings: { stageByNamespace: { 'ml*': 'production' } },
+      errors: [{ messageId: 'kedaScaleToZero', line: 19, severity: 'warning' }],
     },
     {
       name: 'KEDA minReplicaCount unset (default 0): at spec',
@@ -212,7 +224,7 @@ ruleTester(rule, {
     {
       name: 'Knative without min-scale',
       yaml: knative(''),
-      errors: [{ messageId: 'knativeScaleToZero', line: 6 }],
+      errors: [{ messageId: 'knativeScaleToZero', line: 6, severity: 'info' }],
     },
     {
       name: 'Knative min-scale "0"',

@@ -69,8 +69,13 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'three replicas, no PDB',
+      name: 'three replicas of a container serving no known model, no PDB: advice (info)',
       yaml: workload('  replicas: 3\n'),
+      errors: [{ messageId: 'noPdb', line: 7, severity: 'info' }],
+    },
+    {
+      name: 'three replicas of a model server (recognised image), no PDB: a warning',
+      yaml: workload('  replicas: 3\n').replace('fraud-scorer:3.0.1', 'vllm/vllm-openai:v0.10.1'),
       errors: [{
         messageId: 'noPdb', line: 7, column: 13, path: 'spec.replicas', severity: 'warning',
         message: '3 replicas and no PodDisruptionBudget selecting their pods; a node drain may evict all of them at once',
@@ -98,7 +103,7 @@ ruleTester(rule, {
     {
       name: 'InferenceService predictor minReplicas',
       yaml: isvc(2),
-      errors: [{ messageId: 'noPdb', line: 6, path: 'spec.predictor.minReplicas' }],
+      errors: [{ messageId: 'noPdb', line: 6, path: 'spec.predictor.minReplicas', severity: 'warning' }],
     },
     { name: 'option: minReplicas 3', yaml: workload('  replicas: 3\n'), options: { minReplicas: 3 }, errors: [{ messageId: 'noPdb', line: 7 }] },
   ],
