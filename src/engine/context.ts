@@ -596,8 +596,15 @@ function createdServicesOf(owner: LoadedObject, kinds: WorkloadKinds, firstId: n
   const out: LoadedObject[] = [];
   for (const service of def.services) {
     const override = service.nameFrom ? getAt(owner.object, parseTablePath(service.nameFrom)) : undefined;
-    const name = typeof override === 'string' && override !== '' ? override : service.name.replace(/\{name\}/g, owner.name);
+    const named = typeof override === 'string' && override !== '';
+    if (!named && service.onlyNamed) continue;
+    const name = named ? override : service.name.replace(/\{name\}/g, owner.name);
     const labels: Record<string, string> = {};
+    // User labels first: the controller's own labels win on a clash.
+    const userLabels = service.labelsFrom ? getAt(owner.object, parseTablePath(service.labelsFrom)) : undefined;
+    if (userLabels !== null && typeof userLabels === 'object' && !Array.isArray(userLabels)) {
+      for (const [k, v] of Object.entries(userLabels)) if (typeof v === 'string') labels[k] = v;
+    }
     for (const [k, v] of Object.entries(service.labels ?? {})) labels[k] = v.replace(/\{name\}/g, owner.name);
     out.push({
       id: firstId - out.length,

@@ -59,8 +59,12 @@ export interface CreatedService {
   name: string;
   /** A field of the object that, when set, names the Service instead (`spec.headGroupSpec.headService.metadata.name`). */
   nameFrom?: string;
+  /** The Service exists only when `nameFrom` is set (no default name is known: KubeRay names it after a RayCluster with a random suffix). */
+  onlyNamed?: boolean;
   /** Labels the controller puts on the Service (for ServiceMonitors). */
   labels?: Record<string, string>;
+  /** A field of the object whose string map the controller copies into the Service's labels (user labels of a custom head Service). */
+  labelsFrom?: string;
 }
 
 export interface WorkloadKindDef {
@@ -101,7 +105,12 @@ const KSERVE_MODEL_FIELDS = ['model', 'sklearn', 'xgboost', 'tensorflow', 'pytor
 const RAY_HEAD_LABELS = { 'ray.io/node-type': 'head', 'ray.io/group': 'headgroup', 'ray.io/is-ray-node': 'yes' };
 const RAY_WORKER_LABELS = { 'ray.io/node-type': 'worker', 'ray.io/group': '{item}', 'ray.io/is-ray-node': 'yes' };
 const RAY_SOURCE =
-  'https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/config.html (Resources: num-cpus from the Ray container\'s CPU limit, requests = limits); kuberay docs/guidance/rayStartParams.md; labels and Service names: ray-project/kuberay ray-operator/controllers/ray/utils/constant.go, util.go (GenerateHeadServiceName, GenerateServeServiceName)';
+  'https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/config.html (Resources: num-cpus from the Ray container\'s CPU limit, requests = limits); kuberay docs/guidance/rayStartParams.md; labels and Service names: ray-project/kuberay ray-operator/controllers/ray/utils/constant.go, util.go (GenerateHeadServiceName, GenerateServeServiceName), common/service.go (HeadServiceLabels, BuildHeadServiceForRayService, BuildServeServiceForRayService: user labels of a custom Service are kept, the defaults win)';
+/** Labels KubeRay puts on a RayCluster's head Service (common/service.go HeadServiceLabels). */
+const RAY_HEAD_SERVICE_LABELS = {
+  'ray.io/cluster': '{name}', 'ray.io/node-type': 'head', 'ray.io/identifier': '{name}-head',
+  'app.kubernetes.io/name': 'kuberay', 'app.kubernetes.io/created-by': 'kuberay-operator',
+};
 /** Ray cluster templates under a prefix (`spec` for RayCluster, `spec.rayClusterConfig`, `spec.rayClusterSpec`). */
 /** KubeRay's DefaultHeadPodTemplate/DefaultWorkerPodTemplate add `metrics` (utils.DefaultMetricsPort 8080) to the Ray container. */
 const RAY_INJECTED_PORTS = [{ name: 'metrics', containerPort: 8080 }];
@@ -252,7 +261,10 @@ export const WORKLOAD_KINDS_TABLE: readonly WorkloadKindDef[] = [
     cpuLimitSizesRuntime: true,
     labels: { 'app.kubernetes.io/name': 'kuberay', 'app.kubernetes.io/created-by': 'kuberay-operator' },
     runtimeLabels: ['ray.io/identifier', 'ray.io/serve', 'ray.io/worker-group-replica-name', 'ray.io/worker-group-replica-index', 'ray.io/replica-host-index'],
-    services: [{ name: '{name}-head-svc', nameFrom: 'spec.headGroupSpec.headService.metadata.name', labels: { 'ray.io/cluster': '{name}', 'ray.io/node-type': 'head' } }],
+    services: [{
+      name: '{name}-head-svc', nameFrom: 'spec.headGroupSpec.headService.metadata.name', labelsFrom: 'spec.headGroupSpec.headService.metadata.labels',
+      labels: RAY_HEAD_SERVICE_LABELS,
+    }],
   },
   {
     // The RayCluster is named <service>-<random suffix>: no ray.io/cluster label is known from the manifest.
@@ -262,7 +274,24 @@ export const WORKLOAD_KINDS_TABLE: readonly WorkloadKindDef[] = [
     cpuLimitSizesRuntime: true,
     labels: { 'app.kubernetes.io/name': 'kuberay', 'app.kubernetes.io/created-by': 'kuberay-operator' },
     runtimeLabels: ['ray.io/identifier', 'ray.io/serve', 'ray.io/worker-group-replica-name', 'ray.io/worker-group-replica-index', 'ray.io/replica-host-index'],
-    services: [{ name: '{name}-head-svc' }, { name: '{name}-serve-svc' }],
+    services: [
+      // The RayService's own head Service (BuildHeadServiceForRayService).
+      {
+        name: '{name}-head-svc',
+        labels: { 'ray.io/originated-from-cr-name': '{name}', 'ray.io/originated-from-crd': 'RayService', 'ray.io/node-type': 'head', 'ray.io/identifier': '{name}-head' },
+      },
+      // The head Service of the RayCluster it creates: named by headService.metadata.name when set (else after the cluster's random name).
+      {
+        name: '', onlyNamed: true, nameFrom: 'spec.rayClusterConfig.headGroupSpec.headService.metadata.name',
+        labelsFrom: 'spec.rayClusterConfig.headGroupSpec.headService.metadata.labels',
+        labels: { 'ray.io/node-type': 'head', 'app.kubernetes.io/name': 'kuberay', 'app.kubernetes.io/created-by': 'kuberay-operator' },
+      },
+      // The serve Service (BuildServeServiceForRayService), renamed by spec.serveService.metadata.name.
+      {
+        name: '{name}-serve-svc', nameFrom: 'spec.serveService.metadata.name', labelsFrom: 'spec.serveService.metadata.labels',
+        labels: { 'ray.io/originated-from-cr-name': '{name}', 'ray.io/originated-from-crd': 'RayService', 'ray.io/serve': '{name}-serve' },
+      },
+    ],
   },
   {
     group: 'ray.io', kind: 'RayJob', versions: ['v1'], serving: false,

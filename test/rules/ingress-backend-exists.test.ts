@@ -39,8 +39,27 @@ const backend = (name: string, port: string) => `              service:
 /** The same text without its `namespace:` line (a samples monorepo). */
 const bare = (yaml: string) => yaml.replace(/^  namespace: .*\n/m, '');
 
+/** A RayService in ml-serving-prod; `head` is inserted under headGroupSpec. */
+const rayService = (head: string) => `apiVersion: ray.io/v1
+kind: RayService
+metadata: { name: summarizer, namespace: ml-serving-prod }
+spec:
+  rayClusterConfig:
+    headGroupSpec:
+${head}      template:
+        spec: { containers: [{ name: ray-head, image: "rayproject/ray:2.40.0" }] }
+`;
+
 ruleTester(rule, {
   valid: [
+    {
+      name: 'the head Service KubeRay creates for a RayService cluster takes the name given in headService.metadata.name',
+      yaml: `${rayService('      headService:\n        metadata: { name: summarizer-head }\n')}---\n${ingress(backend('summarizer-head', 'number: 8265'))}`,
+    },
+    {
+      name: 'the default Services of a RayService: <name>-head-svc and <name>-serve-svc',
+      yaml: `${rayService('')}---\n${ingress(backend('summarizer-head-svc', 'number: 8265'))}---\n${ingress(backend('summarizer-serve-svc', 'number: 8000'))}`,
+    },
     {
       name: 'no namespace: a Service of that name only in another sample folder says nothing about its ports',
       files: { 'samples/a/ingress.yaml': bare(ingress(backend('fraud-scorer', 'name: grpc'))), 'samples/b/service.yaml': bare(service()) },
@@ -94,6 +113,11 @@ spec:
     { name: 'rules without http', yaml: 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: { name: x }\nspec:\n  rules: [{ host: a.example.com }, null]\n' },
   ],
   invalid: [
+    {
+      name: 'without headService.metadata.name, a RayService creates no Service named after the RayService itself',
+      yaml: `${rayService('')}---\n${ingress(backend('summarizer', 'number: 8265'))}`,
+      errors: [{ messageId: 'serviceMissing', line: 25 }],
+    },
     {
       name: 'no namespace: a near Service name in another sample folder is no hint (the finding stays a warning)',
       files: { 'samples/a/ingress.yaml': bare(ingress(backend('web-svc', 'number: 80'))), 'samples/b/service.yaml': bare(service('webb-svc')) },

@@ -56,6 +56,27 @@ const SELECT_APP = '  selector:\n    matchLabels:\n      app: fraud-scorer\n';
 const bare = (yaml: string) => yaml.replace(/^  namespace: .*\n/m, '');
 const ENDPOINT_GRPC_METRICS = `${SELECT_APP}  endpoints:\n    - port: grpc-metrics\n`;
 
+const rayService = (headService: string) => `apiVersion: ray.io/v1
+kind: RayService
+metadata: { name: chat, namespace: llm }
+spec:
+  serveConfigV2: |
+    applications: []
+  rayClusterConfig:
+    headGroupSpec:
+${headService}      template:
+        spec: { containers: [{ name: ray-head, image: "rayproject/ray:2.40.0", ports: [{ name: dashboard, containerPort: 8265 }] }] }
+`;
+const headMonitor = (labels: string) => `apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: { name: ray-heads, namespace: llm }
+spec:
+  selector:
+    matchLabels: ${labels}
+  endpoints:
+    - port: metrics
+`;
+
 ruleTester(rule, {
   valid: [
     {
@@ -135,8 +156,25 @@ spec:
     },
     { name: 'another API group with the same kind', yaml: 'apiVersion: example.com/v1\nkind: ServiceMonitor\nmetadata: { name: x }\nspec:\n  selector: { matchLabels: { app: none } }\n' },
     { name: 'endpoints not a list, spec null', yaml: `${service()}---\n${serviceMonitor(`${SELECT_APP}  endpoints: metrics\n`)}---\napiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata: { name: y }\nspec: null\n` },
+    {
+      name: 'KubeRay creates a head Service for a RayService, labelled ray.io/node-type=head (no Service object in the tree)',
+      yaml: `${rayService('')}---\n${headMonitor('{ ray.io/node-type: head }')}`,
+    },
+    {
+      name: 'the head Service of the RayService cluster keeps the labels given in headService.metadata.labels',
+      yaml: `${rayService('      headService:\n        metadata: { name: chat-head, labels: { team: llm } }\n')}---\n${headMonitor('{ team: llm, ray.io/node-type: head }')}`,
+    },
+    {
+      name: 'the serve Service of a RayService carries ray.io/serve=<name>-serve',
+      yaml: `${rayService('')}---\n${headMonitor('{ ray.io/serve: chat-serve }')}`,
+    },
   ],
   invalid: [
+    {
+      name: 'a label KubeRay does not put on the Services of a RayService is still no match',
+      yaml: `${rayService('')}---\n${headMonitor('{ ray.io/node-type: worker }')}`,
+      errors: [{ messageId: 'noTarget', line: 16 }],
+    },
     {
       name: 'no namespace: a Service in the same folder is checked',
       files: { 'samples/a/monitor.yaml': bare(serviceMonitor(ENDPOINT_GRPC_METRICS)), 'samples/a/app.yaml': `${bare(deployment())}---\n${bare(service())}` },
