@@ -3,7 +3,10 @@
  * the cluster will see, so no finding may be built on it.
  *
  * - envsubst / shell parameter expansion, as used by tutorials (`envsubst < x.yaml | kubectl apply -f -`):
- *   `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:=default}`, `${VAR:?message}`, `${VAR:+alt}`.
+ *   `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:=default}`, `${VAR:?message}`, `${VAR:+alt}`;
+ *   and the bare form `$VAR` when it is the whole value (`image: $IMG`, `hf-token: $HF_TOKEN`): envsubst replaces
+ *   `$VARIABLE` as well as `${VARIABLE}`. A bare `$VAR` inside a longer string is not taken for one: shell
+ *   scripts in `args` and regexes use `$` too.
  *   Source: GNU gettext manual, "envsubst Invocation"; POSIX Shell Command Language §2.6.2 "Parameter Expansion".
  * - `$(VAR)`: kustomize `vars:` substitution (any string field), Kubernetes dependent environment
  *   variables in `command`, `args` and `env[].value` (resolved by the kubelet from the container's
@@ -11,6 +14,8 @@
  *   Sources: kubectl.docs.kubernetes.io/references/kustomize/kustomization/vars/;
  *   kubernetes.io/docs/tasks/inject-data-application/define-interdependent-environment-variables/.
  */
+/** A whole value that is one bare envsubst reference (`$HF_TOKEN`). */
+const BARE_WHOLE = /^\s*\$[A-Za-z_][A-Za-z0-9_]*\s*$/;
 const PLACEHOLDER = /\$\{[A-Za-z_][A-Za-z0-9_]*(?:(?::?[-=?+])[^}]*)?\}|\$\([A-Za-z_][A-Za-z0-9_]*\)/;
 
 /**
@@ -25,6 +30,7 @@ const TEMPLATE_ACTION = /\{\{[^{}]*\}\}/;
 /** Whether a string holds a placeholder of one of the forms above (`$${…}`/`$$(…)` escapes excluded). */
 export function hasPlaceholder(text: string): boolean {
   if (TEMPLATE_ACTION.test(text)) return true;
+  if (BARE_WHOLE.test(text)) return true;
   const m = PLACEHOLDER.exec(text);
   if (!m) return false;
   // `$$(VAR)` is the Kubernetes escape for a literal `$(VAR)`; look for an unescaped one further on.

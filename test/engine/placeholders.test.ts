@@ -104,6 +104,17 @@ spec:
     expect(findings.filter((f) => f.ruleId === 'image-pinned').map((f) => f.line)).toEqual([22]);
   });
 
+  it('takes a bare $VAR for a placeholder only when it is the whole value', () => {
+    for (const text of ['$HF_TOKEN', ' $img ', '$_X1']) expect(hasPlaceholder(text), text).toBe(true);
+    for (const text of ['$1', '$', 'echo $HOME', 'repo/app:$TAG', '$HF_TOKEN extra', '^/api/(.*)$']) expect(hasPlaceholder(text), text).toBe(false);
+  });
+
+  it('a Secret whose data value is one bare envsubst reference is not reported as invalid base64; a literal one still is', () => {
+    const secret = (value: string) => `apiVersion: v1\nkind: Secret\nmetadata: { name: hub-token, namespace: ml }\ndata:\n  token: ${value}\n`;
+    expect(lintAll(secret('$HUB_TOKEN')).filter((f) => f.severity === 'error')).toEqual([]);
+    expect(lintAll(secret('"not base64!"')).filter((f) => f.ruleId === 'schema-valid').map((f) => `${f.line} ${f.severity}`)).toEqual(['5 error']);
+  });
+
   it('reports nothing built on a placeholder, and still checks the literal values beside them', () => {
     const findings = lintAll(TEMPLATED);
     const onPlaceholderLines = findings.filter((f) => [7, 17, 18, 23, 26, 41, 45].includes(f.line));
