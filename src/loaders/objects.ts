@@ -46,7 +46,7 @@ export function loadTextWithDigest(text: string, pool?: StringPool): { loaded: L
   // `replicas: {{.Replicas}}` parses (as a flow mapping) but is a template value, not a manifest's.
   const templateLine = unquotedTemplateLine(text);
   // (A file that does not parse and has template action lines is caught below, after parsing.)
-  if (templateLine !== undefined) return { loaded: asTemplate({ objects: [], problems: [{ message: '', line: templateLine, column: 1, endLine: templateLine, endColumn: 1 }] }) };
+  if (templateLine !== undefined) return { loaded: asTemplate({ objects: [], problems: [{ message: '', line: templateLine, column: 1, endLine: templateLine, endColumn: 1 }] }, GO_TEMPLATE_MESSAGE) };
   // The js-yaml fast path gives the same data as `yaml` for plain manifests (see fast-yaml.ts); anything
   // else, including every broken document and every half object (which needs its line), goes to `yaml`.
   const fast = fastParseDocuments(text);
@@ -62,8 +62,25 @@ export function loadTextWithDigest(text: string, pool?: StringPool): { loaded: L
   }
   const loaded = fromDocuments(parseYamlDocuments(text));
   if (pool) for (const extracted of loaded.objects) internStrings(extracted.object, pool);
-  return { loaded: loaded.problems.length > 0 && text.includes('{{') && TEMPLATE_ACTION_LINE.test(text) ? asTemplate(loaded) : loaded };
+  if (loaded.problems.length === 0) return { loaded };
+  if (text.includes('{{') && TEMPLATE_ACTION_LINE.test(text)) return { loaded: asTemplate(loaded, GO_TEMPLATE_MESSAGE) };
+  if (text.includes('${') && INTERPOLATION_LINE.test(text)) return { loaded: asTemplate(loaded, INTERPOLATION_MESSAGE) };
+  if (text.includes('%{') && DIRECTIVE_LINE.test(text)) return { loaded: asTemplate(loaded, INTERPOLATION_MESSAGE) };
+  return { loaded };
 }
+
+/**
+ * A line that is nothing but one `${ … }` interpolation (`${indent(4, yamlencode(labels))}`, `${EXTRA_ARGS}`):
+ * a Terraform `templatefile()` or envsubst template that splices YAML text in, so the file is YAML only once
+ * rendered. Source: developer.hashicorp.com/terraform/language/functions/templatefile (string templates:
+ * interpolation `${ … }`, directives `%{ if … }`/`%{ for … }`/`%{ endif }`).
+ */
+const INTERPOLATION_LINE = /^[ \t]*(?:-[ \t]+)?\$\{[^}\n]*\}[ \t]*$/m;
+/** A Terraform template directive line (`%{ if x }`, `%{~ for k, v in m ~}`, `%{ endfor }`). */
+const DIRECTIVE_LINE = /^[ \t]*(?:-[ \t]+)?%\{~?[ \t]*(?:if|else|endif|for|endfor)\b/m;
+
+const GO_TEMPLATE_MESSAGE = 'a Go template ({{ … }} actions), not YAML as written: not linted; lint what it renders to (helm template … | mllint check -)';
+const INTERPOLATION_MESSAGE = 'a template (${ … } lines that splice YAML in, as Terraform templatefile or envsubst do), not YAML as written: not linted; lint what it renders to';
 
 /**
  * A line that is a Go template action (`{{- with .Values.x }}`, `{{ toYaml . | nindent 4 }}`, `- {{ .X }}`): Helm
@@ -94,16 +111,17 @@ function unquotedTemplateLine(text: string): number | undefined {
 }
 
 /**
- * A file that does not parse and contains Go template actions is a template, not a manifest: one `info`
+ * A file that does not parse and contains Go template actions (or whole-line `${ … }` interpolations, Terraform
+ * directives) is a template, not a manifest: one `info`
  * problem instead of a parse error per broken document, and none of its documents is linted (those that
  * happen to parse hold template text, not values).
  */
-function asTemplate(loaded: LoadedText): LoadedText {
+function asTemplate(loaded: LoadedText, message: string): LoadedText {
   const line = loaded.problems[0].line;
   return {
     objects: [],
     problems: [{
-      message: 'a Go template ({{ … }} actions), not YAML as written: not linted; lint what it renders to (helm template … | mllint check -)',
+      message,
       line, column: 1, endLine: line, endColumn: 1, maxSeverity: 'info',
     }],
   };

@@ -96,18 +96,25 @@ export function parseYamlDocuments(text: string): ParsedDocument[] {
     const start = toPosition(doc.range[0]);
     const line = start.line;
     if (doc.errors.length > 0) {
+      // A broken document whose top-level map names neither apiVersion nor kind is not a Kubernetes object
+      // (a Helm values file, a tool config): the tool that reads it may fail or drop a value, but nothing
+      // says that tool runs — likely wrong, not certain (a warning at most).
+      const notManifest = isMap(doc.contents) && !doc.contents.items.some((pair) => isScalar(pair.key) && (pair.key.value === 'apiVersion' || pair.key.value === 'kind'));
       return {
         index,
         value: undefined,
         line,
         // The first error of a document is the mistake; the rest are the parser's cascade after it.
-        errors: doc.errors.slice(0, 1).map((e) => {
+        errors: doc.errors.slice(0, 1).map((e): YamlProblem => {
           // An unclosed bracket or quote is reported where the parser gave up (often the next `---`):
           // point at the document's last written character instead.
           const lastContent = lastNonSpace(text, doc.range[0], Math.min(e.pos[0], text.length));
           const a = toPosition(e.pos[0] >= doc.range[1] || text.startsWith('---', e.pos[0]) ? lastContent : e.pos[0]);
           const b = toPosition(Math.max(e.pos[1], e.pos[0] + 1));
-          return { message: describeYamlError(e.code, e.message), code: e.code, line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+          const message = notManifest && e.code === 'DUPLICATE_KEY'
+            ? 'duplicate key: a map repeats a key in a YAML file that is not a Kubernetes object; readers such as Helm keep only the last one, so the earlier value is silently lost'
+            : describeYamlError(e.code, e.message);
+          return { message, code: e.code, line: a.line, column: a.col, endLine: b.line, endColumn: b.col, ...(notManifest ? { maxSeverity: 'warning' as const } : {}) };
         }),
       };
     }

@@ -17,8 +17,31 @@ ruleTester(rule, {
     { name: 'YAML that is not a Kubernetes object', yaml: 'replicaCount: 2\nimage:\n  tag: 1.0\n' },
     { name: 'anchors and merge keys', yaml: 'x: &d { a: 1 }\ny:\n  <<: *d\n  b: 2\n' },
     { name: 'YAML 1.1 booleans and octals', yaml: 'enabled: yes\nmode: 0755\nflag: on\n' },
+    { name: 'envsubst placeholders inside values that parse are no parse problem', yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: "${NAME}" }\ndata:\n  model: ${MODEL_ID}\n' },
   ],
   invalid: [
+    {
+      name: 'a repeated key in YAML that is no Kubernetes object (chart values) is a warning; in a manifest it stays an error',
+      files: {
+        'deploy/values-prod.yaml': 'monitoring:\n  enabled: true\nreplicaCount: 2\nmonitoring:\n  enabled: false\n',
+        'deploy/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec:\n  containers: [{ name: a, image: "a:1" }]\nspec: {}\n',
+      },
+      errors: [
+        { file: 'deploy/pod.yaml', line: 6, severity: 'error', message: /duplicate key/ },
+        { file: 'deploy/values-prod.yaml', line: 4, severity: 'warning', message: /not a Kubernetes object; readers such as Helm keep only the last one/ },
+      ],
+    },
+    {
+      name: 'a Terraform templatefile (whole-line ${ … } interpolation, %{ } directives) that breaks YAML is one info, not an error',
+      files: {
+        'infra/cluster-values.yaml': 'head:\n  labels:\n    tier: head\n    ${indent(4, yamlencode(extra_labels))}\n  serviceAccount: ${sa_name}\n',
+        'infra/pool.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: pool }\ndata:\n%{ for k, v in pools ~}\n  ${k}: ${v}\n%{ endfor ~}\n',
+      },
+      errors: [
+        { file: 'infra/cluster-values.yaml', line: 4, severity: 'info', message: /a template \(\$\{ … \} lines/ },
+        { file: 'infra/pool.yaml', line: 5, severity: 'info', message: /a template/ },
+      ],
+    },
     {
       name: 'a template whose actions happen to parse (replicas: {{.Replicas}} is a flow mapping) is one info too; quoted actions in values are not templates',
       files: {
