@@ -22,9 +22,12 @@ export default defineRule<CronjobSafeConcurrencyOptions>({
       why:
         'With the default `concurrencyPolicy: Allow`, a retraining run that outlasts its interval overlaps with the ' +
         'next one: two jobs compete for the same GPUs and write the same model version. Without ' +
-        '`startingDeadlineSeconds`, a controller outage or a suspended CronJob leaves missed runs that start in a burst ' +
-        'when it recovers, and after more than 100 missed schedules the controller stops scheduling the CronJob ' +
-        'altogether. Without an explicit `backoffLimit`, a failing job is retried 6 times, each a full training run.',
+        '`startingDeadlineSeconds`, the most recently missed run still starts when the controller recovers from an outage ' +
+        'or the CronJob is resumed, however late that is (the CronJob controller v2, the default since Kubernetes 1.21, ' +
+        'starts only the latest missed schedule; more than 100 missed schedules only raise a `TooManyMissedTimes` ' +
+        'event — kubernetes pkg/controller/cronjob/utils.go). Without an explicit `backoffLimit`, a failing job is ' +
+        'retried 6 times, each a full training run. The last two are advice (`info`): whether a late run or six retries ' +
+        'hurt depends on the job.',
       checks:
         'Every CronJob: `spec.concurrencyPolicy` must be `Forbid` or `Replace` (unset means `Allow`; accepted with ' +
         '`allowConcurrent`); `spec.startingDeadlineSeconds` must be set (unless `requireStartingDeadline` is false) and ' +
@@ -92,7 +95,7 @@ spec:
     messages: {
       concurrencyUnset: 'concurrencyPolicy is not set, so it is Allow: a run that outlasts its interval overlaps with the next; set Forbid or Replace',
       concurrencyAllow: 'concurrencyPolicy is {{policy}}: a run that outlasts its interval overlaps with the next; set Forbid or Replace',
-      noStartingDeadline: 'startingDeadlineSeconds is not set: missed runs start in a burst after an outage, and after 100 missed schedules the CronJob stops',
+      noStartingDeadline: 'startingDeadlineSeconds is not set: after a controller outage or a suspension, the latest missed run still starts, however late',
       shortStartingDeadline: 'startingDeadlineSeconds is {{seconds}}, below {{min}}: the controller checks schedules about every 10 seconds and may skip runs',
       noBackoffLimit: 'the job template does not set backoffLimit, so a failing run is retried 6 times',
     },
@@ -112,7 +115,8 @@ spec:
     }
     const deadline = getAt(spec, ['startingDeadlineSeconds']);
     if (deadline === undefined || deadline === null) {
-      if (options.requireStartingDeadline) reports.push({ messageId: 'noStartingDeadline', path: ['spec', 'startingDeadlineSeconds'] });
+      // Advice: whether a late run hurts depends on the job.
+      if (options.requireStartingDeadline) reports.push({ messageId: 'noStartingDeadline', path: ['spec', 'startingDeadlineSeconds'], maxSeverity: 'info' });
     } else if (typeof deadline === 'number' && deadline < options.minStartingDeadlineSeconds) {
       reports.push({
         messageId: 'shortStartingDeadline',
@@ -124,7 +128,8 @@ spec:
     const perIndex = getAt(spec, ['jobTemplate', 'spec', 'backoffLimitPerIndex']);
     const unset = (value: unknown) => value === undefined || value === null;
     if (options.requireBackoffLimit && unset(backoffLimit) && unset(perIndex)) {
-      reports.push({ messageId: 'noBackoffLimit', path: ['spec', 'jobTemplate', 'spec', 'backoffLimit'] });
+      // Advice: six retries are Kubernetes' default, and right for many jobs.
+      reports.push({ messageId: 'noBackoffLimit', path: ['spec', 'jobTemplate', 'spec', 'backoffLimit'], maxSeverity: 'info' });
     }
     return reports;
   },

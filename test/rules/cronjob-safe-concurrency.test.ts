@@ -35,9 +35,10 @@ ruleTester(rule, {
       name: 'nothing set: three findings at spec and jobTemplate.spec',
       yaml: cronJob('', ''),
       errors: [
-        { messageId: 'concurrencyUnset', line: 6, path: 'spec.concurrencyPolicy' },
-        { messageId: 'noStartingDeadline', line: 6, path: 'spec.startingDeadlineSeconds' },
-        { messageId: 'noBackoffLimit', line: 9, path: 'spec.jobTemplate.spec.backoffLimit' },
+        { messageId: 'concurrencyUnset', line: 6, path: 'spec.concurrencyPolicy', severity: 'warning' },
+        // Advice (info), and true of the CronJob controller v2: only the latest missed run starts, late; no burst, no stop after 100.
+        { messageId: 'noStartingDeadline', line: 6, path: 'spec.startingDeadlineSeconds', severity: 'info', message: 'startingDeadlineSeconds is not set: after a controller outage or a suspension, the latest missed run still starts, however late' },
+        { messageId: 'noBackoffLimit', line: 9, path: 'spec.jobTemplate.spec.backoffLimit', severity: 'info' },
       ],
     },
     {
