@@ -9,6 +9,7 @@ import type { ContainerRef, PodTemplate } from './extract.js';
 import { isPlainObject } from '../loaders/objects.js';
 import { INFERENCE_SERVERS, type InferenceServerDef } from '../knowledge/inference-servers.js';
 import { MODEL_SIZES } from '../knowledge/model-sizes.js';
+import { isIdleCommand } from '../knowledge/idle-commands.js';
 
 export interface Located<T> {
   value: T;
@@ -156,6 +157,15 @@ function matchesCommand(tokens: Token[], start: number, sequence: string[]): boo
 }
 
 /** Where the server's own arguments start and end in the tokens, and which server it is. */
+/**
+ * Whether the container's command and args do nothing but wait (`sleep infinity`, `tail -f /dev/null`, a
+ * `while true; do sleep …; done` loop; see knowledge/idle-commands.ts): a toolbox, debug or benchmark-client
+ * container that serves nothing, whatever its image. False when neither command nor args is written.
+ */
+export function isIdleContainer(ref: ContainerRef): boolean {
+  return isIdleCommand(tokensOf(ref).map((t) => t.text));
+}
+
 function findServer(ref: ContainerRef, tokens: Token[]): { server: InferenceServerDef; start: number; end: number } | undefined {
   for (const server of INFERENCE_SERVERS) {
     for (const sequence of server.commands) {
@@ -169,6 +179,8 @@ function findServer(ref: ContainerRef, tokens: Token[]): { server: InferenceServ
   }
   const image = typeof ref.container.image === 'string' ? imageRepository(ref.container.image) : '';
   if (image === '') return undefined;
+  // A server's image kept alive with `sleep infinity` (the Triton SDK image for benchmark clients) runs no server.
+  if (isIdleCommand(tokens.map((t) => t.text))) return undefined;
   const byImage = INFERENCE_SERVERS.find((s) => s.images.some((re) => re.test(image)));
   if (!byImage) return undefined;
   // The image's entrypoint is the server: its arguments are `args` (a `command` that is not the server replaces it).

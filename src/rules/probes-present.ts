@@ -3,6 +3,7 @@ import { WORKLOAD_KINDS } from '../engine/extract.js';
 import { isLongRunning, probeOf, servesModel, servingContainers } from './utils/serving.js';
 import type { ContainerRef } from '../engine/extract.js';
 import { modelOf } from '../engine/models.js';
+import { isIdleContainer } from '../engine/servers.js';
 
 export type ProbesPresentOptions = Record<string, never>;
 
@@ -34,11 +35,14 @@ export default defineRule<ProbesPresentOptions>({
         'probe there is advice (info). Jobs, CronJobs, JobSets, RayJobs and Pods with ' +
         '`restartPolicy: Never`/`OnFailure` run to completion and are not checked; nor are workers reached through ' +
         'their leader or head (LWS workers), nor pods whose controller injects probes (KServe, Knative, KubeRay) or ' +
-        'merges the template into its own (Seldon `Server`, KServe `LLMInferenceService`). Their declared probes ' +
+        'merges the template into its own (Seldon `Server`, KServe `LLMInferenceService`), nor containers that only ' +
+        'wait (`sleep infinity`, `tail -f /dev/null`, a `while true; do sleep …; done` loop: toolboxes and benchmark ' +
+        'clients that serve nothing, whatever their image). Their declared probes ' +
         'are still checked by `probe-port-exists` and `liveness-survives-model-load`. A missing probe is a ' +
         'warning (the pod runs; whether it is hurt depends on the server), and messages speak of loading a model ' +
         'only for containers that serve one: KServe\'s model server, the container that declares the model, a ' +
-        'known model-server image (vLLM, TGI, Triton, TorchServe, …) or a container that requests an accelerator.',
+        'known model-server image (vLLM, TGI, Triton, TorchServe, …) or a container that requests an accelerator ' +
+        '(unless it runs a command of its own and declares no port: a GPU smoke test such as `nvidia-smi` or a CUDA sample loop).',
       fix:
         'Add a `readinessProbe` that succeeds only when the model is loaded and can answer (e.g. `GET /ready` or ' +
         'the gRPC health service) and a `livenessProbe` on a cheap endpoint that fails when the server hangs. ' +
@@ -106,6 +110,8 @@ spec:
     let selected: boolean | undefined;
     const answers = (ref: ContainerRef) => declaresPort(ref) || servesModel(template, ref, model) || (!anyPort && (selected ??= index.servicesFor(object).length > 0));
     for (const ref of containers) {
+      // A container that only waits (`sleep infinity`, a toolbox or benchmark client) has nothing to probe.
+      if (isIdleContainer(ref)) continue;
       const readiness = probeOf(ref, 'readinessProbe');
       const liveness = probeOf(ref, 'livenessProbe');
       if (!readiness && !answers(ref)) {

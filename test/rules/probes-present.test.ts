@@ -29,6 +29,20 @@ ${probes}`;
 
 ruleTester(rule, {
   valid: [
+    {
+      name: 'containers that only wait have nothing to probe: a server image kept alive as a benchmark client, a GPU toolbox loop, tail -f /dev/null',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: { name: perf-client, namespace: bench }
+spec:
+  containers:
+    - name: client
+      image: nvcr.io/nvidia/tritonserver:24.08-py3-sdk
+      command: ["sleep", "infinity"]
+---
+${deployment('').replace('          ports: [{ name: http, containerPort: 8080 }]\n', '          command: ["/bin/bash", "-c"]\n          args: ["trap : TERM; while true; do sleep 600; done & wait"]\n          resources: { limits: { nvidia.com/gpu: 1 } }\n')}---
+${deployment('').replace('name: scorer\n  namespace', 'name: shell\n  namespace').replace('          ports: [{ name: http, containerPort: 8080 }]\n', '          args: ["tail", "-f", "/dev/null"]\n')}`,
+    },
     { name: 'both probes', yaml: deployment(READY + LIVE) },
     { name: 'StatefulSet with both probes', yaml: deployment(LIVE + READY, 'StatefulSet') },
     {
@@ -122,6 +136,16 @@ spec:
       ],
     },
     {
+      name: 'a GPU container that listens on no port (a CUDA sample in a loop) is no model server: plain wording; a server image whose command runs the server is one',
+      yaml: `${deployment('').replace('          ports: [{ name: http, containerPort: 8080 }]\n', '          command: ["sh", "-c", "while true; do ./vector-add; sleep 5; done"]\n          resources: { limits: { nvidia.com/gpu: 1 } }\n')}---
+${deployment('').replace('name: scorer\n  namespace', 'name: triton\n  namespace').replace('registry.example.com/ml/fraud-scorer:3.0.1', 'nvcr.io/nvidia/tritonserver:24.08-py3').replace('          ports:', '          command: ["tritonserver", "--model-repository=/models"]\n          ports:')}`,
+      errors: [
+        // No port and no Service: it answers nobody, so only the liveness advice, with no model wording.
+        { messageId: 'missingLivenessNoTraffic', line: 14, severity: 'info', message: /^container "scorer"/ },
+        { messageId: 'missingBoth', line: 32, message: /before the model is loaded/ },
+      ],
+    },
+    {
       name: 'liveness missing',
       yaml: deployment(READY),
       errors: [{ messageId: 'missingLiveness', line: 14, path: 'spec.template.spec.containers[0].livenessProbe', message: /never restarted/ }],
@@ -175,7 +199,7 @@ spec:
   containers:
     - name: shell
       image: registry.example.com/ops/toolbox:1.3.0
-      command: [sleep, "86400"]
+      command: [/opt/toolbox/watch-queue]
 `,
       errors: [{ messageId: 'missingLivenessNoTraffic', severity: 'info', line: 19, path: 'spec.containers[0].livenessProbe' }],
     },
