@@ -41,3 +41,29 @@ export function isToolConfigDocument(apiVersion: string, kind: string): boolean 
     (f.apiVersion.endsWith('/') ? apiVersion.startsWith(f.apiVersion) : apiVersion === f.apiVersion) &&
     (f.kinds.includes('*') || f.kinds.includes(kind)));
 }
+
+/**
+ * Pod templates that a tool merges into pods it builds itself, kept as `kind: Pod` files: nothing applies them
+ * with kubectl, and the tool fills in what they leave out (image, command, resources, even the container).
+ *
+ * - Spark on Kubernetes (`spark.kubernetes.driver.podTemplateFile` / `executor.podTemplateFile`), and EMR on
+ *   EKS, which passes them on: the driver and executor containers are named `spark-kubernetes-driver` and
+ *   `spark-kubernetes-executor` (Spark's defaults, which EMR on EKS requires). Source: spark.apache.org/docs/latest/running-on-kubernetes.html
+ *   ("Pod Template"; Spark sets image, resources and command, "Spark does not do any validation after
+ *   unmarshalling these template files"); docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/pod-templates.html.
+ */
+export const TOOL_POD_TEMPLATE_CONTAINERS: ReadonlySet<string> = new Set(['spark-kubernetes-driver', 'spark-kubernetes-executor']);
+
+/**
+ * Whether a `v1 Pod` document is a pod template for a tool (see TOOL_POD_TEMPLATE_CONTAINERS): one of its
+ * containers has a tool's container name, or its spec has no `containers` at all (a template that only adds
+ * node selectors, tolerations or volumes, which the tool completes; a Pod meant for kubectl always has containers).
+ */
+export function isToolPodTemplate(object: { apiVersion: string; kind: string; spec?: unknown }): boolean {
+  if (object.apiVersion !== 'v1' || object.kind !== 'Pod') return false;
+  const spec = object.spec;
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return false;
+  const containers = (spec as Record<string, unknown>).containers;
+  if (containers === undefined) return Object.keys(spec).length > 0;
+  return Array.isArray(containers) && containers.some((c) => typeof c === 'object' && c !== null && TOOL_POD_TEMPLATE_CONTAINERS.has(String((c as Record<string, unknown>).name)));
+}

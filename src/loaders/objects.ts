@@ -5,7 +5,7 @@
 import type { K8sObject, Path } from '../types.js';
 import { parseYamlDocuments, type ParsedDocument, type YamlProblem } from './yaml.js';
 import { fastParseDocuments, rememberParsedFast, textDigest } from './fast-yaml.js';
-import { isToolConfigDocument } from '../knowledge/tool-config-kinds.js';
+import { isToolConfigDocument, isToolPodTemplate } from '../knowledge/tool-config-kinds.js';
 import { internStrings, type StringPool } from './intern.js';
 
 export interface ExtractedObject {
@@ -29,9 +29,9 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Kustomizations, skaffold and kind configs, kubeconfigs, …: see knowledge/tool-config-kinds.ts. */
+/** Kustomizations, skaffold and kind configs, kubeconfigs, Spark pod templates, …: see knowledge/tool-config-kinds.ts. */
 function isToolConfig(object: K8sObject): boolean {
-  return isToolConfigDocument(object.apiVersion, object.kind);
+  return isToolConfigDocument(object.apiVersion, object.kind) || isToolPodTemplate(object);
 }
 
 export function loadText(text: string): LoadedText {

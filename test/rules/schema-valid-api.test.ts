@@ -17,6 +17,13 @@ ${spec}`;
 ruleTester(rule, {
   valid: [
     {
+      name: 'Spark pod templates (containers named spark-kubernetes-driver/executor, or no containers at all) are completed by Spark, not applied',
+      files: {
+        'spark/executor-template.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: exec-tpl }\nspec:\n  nodeSelector: { pool: gpu }\n  containers:\n    - name: spark-kubernetes-executor\n      volumeMounts: [{ name: scratch, mountPath: /scratch }]\n  volumes: [{ name: scratch, emptyDir: {} }]\n',
+        'spark/driver-template.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: driver-tpl }\nspec:\n  nodeSelector: { pool: cpu }\n  tolerations: [{ key: dedicated, operator: Exists }]\n',
+      },
+    },
+    {
       name: 'a native sidecar (init container with restartPolicy Always) may have probes; GPU limit alone; env that extends itself',
       yaml: pod(`      initContainers:
         - name: proxy
@@ -83,6 +90,11 @@ spec: { selector: { matchLabels: { app: a } }, template: { metadata: { labels: {
     },
   ],
   invalid: [
+    {
+      name: 'a Pod with an ordinary container and no image is still rejected',
+      yaml: 'apiVersion: v1\nkind: Pod\nmetadata: { name: p, namespace: ml }\nspec:\n  containers:\n    - name: worker\n      command: ["run"]\n',
+      errors: [{ messageId: 'apiRule', line: 6, severity: 'error', message: 'container "worker" has no image; the API server rejects the pod' }],
+    },
     {
       name: 'selector that does not select the template',
       yaml: pod(`      containers: [{ name: scorer, image: scorer:1.0.0 }]
