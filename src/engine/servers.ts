@@ -9,7 +9,7 @@ import type { ContainerRef, PodTemplate } from './extract.js';
 import { isPlainObject } from '../loaders/objects.js';
 import { INFERENCE_SERVERS, type InferenceServerDef } from '../knowledge/inference-servers.js';
 import { MODEL_SIZES } from '../knowledge/model-sizes.js';
-import { isIdleCommand } from '../knowledge/idle-commands.js';
+import { isGpuDiagnosticCommand, isIdleCommand } from '../knowledge/idle-commands.js';
 
 export interface Located<T> {
   value: T;
@@ -164,6 +164,11 @@ function matchesCommand(tokens: Token[], start: number, sequence: string[]): boo
  */
 export function isIdleContainer(ref: ContainerRef): boolean {
   return isIdleCommand(tokensOf(ref).map((t) => t.text));
+}
+
+/** Whether the container runs only GPU diagnostics or samples (`nvidia-smi`, CUDA `vectorAdd`; knowledge/idle-commands.ts). */
+export function isGpuDiagnosticContainer(ref: ContainerRef): boolean {
+  return isGpuDiagnosticCommand(tokensOf(ref).map((t) => t.text));
 }
 
 function findServer(ref: ContainerRef, tokens: Token[]): { server: InferenceServerDef; start: number; end: number } | undefined {

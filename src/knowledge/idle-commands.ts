@@ -10,6 +10,16 @@
  * built-ins (`:`, `trap`, `exec`), and the utilities `true`, `wait`, `echo`.
  */
 
+/**
+ * GPU diagnostics and samples: they exercise a GPU and exit or loop, serving nothing. Sources: NVIDIA System
+ * Management Interface (`nvidia-smi`), DCGM (`dcgmi`), NVIDIA/cuda-samples (`vectorAdd`, `deviceQuery`,
+ * `bandwidthTest`), NVIDIA/nccl-tests (`all_reduce_perf` …), NVIDIA/nvbandwidth.
+ */
+const GPU_DIAGNOSTICS = new Set([
+  'nvidia-smi', 'dcgmi', 'vectorAdd', 'vector-add', 'vectoradd', 'deviceQuery', 'bandwidthTest', 'nvbandwidth',
+  'all_reduce_perf', 'all_gather_perf', 'alltoall_perf', 'broadcast_perf', 'reduce_scatter_perf', 'sendrecv_perf',
+]);
+
 /** Programs that only wait. `tail` counts only as `tail -f /dev/null` (see `isIdleCommand`). */
 const WAITING = new Set(['sleep', 'wait', 'pause']);
 /** Words that may surround the waiting: loop keywords, no-ops, `exec`, messages. */
@@ -22,6 +32,18 @@ const SEPARATOR = new Set([';', '&&', '||', '&', '|']);
  * loop keyword / no-op / `echo` / `trap` around them, and at least one of them waits. Empty input: false.
  */
 export function isIdleCommand(words: readonly string[]): boolean {
+  return onlyRuns(words, WAITING);
+}
+
+/**
+ * Whether shell words run nothing but GPU diagnostics or samples (`nvidia-smi`, a `vectorAdd` loop, NCCL
+ * tests; see GPU_DIAGNOSTICS), possibly with waiting around them: a GPU smoke test, not a model server.
+ */
+export function isGpuDiagnosticCommand(words: readonly string[]): boolean {
+  return onlyRuns(words, GPU_DIAGNOSTICS) || (onlyRuns(words, new Set([...GPU_DIAGNOSTICS, ...WAITING])) && words.some((w) => GPU_DIAGNOSTICS.has(w.slice(w.lastIndexOf('/') + 1))));
+}
+
+function onlyRuns(words: readonly string[], programs: ReadonlySet<string>): boolean {
   if (words.length === 0) return false;
   let waits = false;
   let start = true; // at the start of a simple command
@@ -41,13 +63,13 @@ export function isIdleCommand(words: readonly string[]): boolean {
       if (name === 'echo' || name === 'trap' || name === 'true' || name === 'false' || name === ':') skipRest = true;
       continue;
     }
-    if (WAITING.has(name)) {
+    if (programs.has(name)) {
       waits = true;
       skipRest = true;
       start = false;
       continue;
     }
-    if (name === 'tail' && words[i + 1] === '-f' && words[i + 2] === '/dev/null') {
+    if (programs === WAITING && name === 'tail' && words[i + 1] === '-f' && words[i + 2] === '/dev/null') {
       waits = true;
       skipRest = true;
       start = false;

@@ -46,8 +46,8 @@ export default defineRule<CpuLimitThrottlingOptions>({
         'judged. With `allowExclusiveCpus`, a container whose request equals its limit in whole CPUs is accepted: ' +
         'on nodes with the static CPU manager policy it gets dedicated cores and is not throttled that way. ' +
         'Severity: a warning for a container that serves a model (a recognised inference server, KServe\'s model server, ' +
-        'the container a model annotation or `MODEL_*` env names, or one given GPUs/TPUs that does not just run a ' +
-        'command of its own on no declared port, nor only wait with `sleep`), where throttling shows up as ' +
+        'the container a model annotation or `MODEL_*` env names, or one given GPUs/TPUs that does not only run GPU ' +
+        'diagnostics such as `nvidia-smi`, nor only wait with `sleep`), where throttling shows up as ' +
         'inference tail latency; `info` for every other container (controllers, sidecars such as kube-rbac-proxy, web ' +
         'apps): there a tight limit is often a deliberate bound on a small helper, and whether its latency matters is ' +
         'not known. The Ray container of a KubeRay pod (RayCluster, RayService) is not judged on its limit: KubeRay ' +

@@ -42,7 +42,7 @@ export default defineRule<ProbesPresentOptions>({
         'warning (the pod runs; whether it is hurt depends on the server), and messages speak of loading a model ' +
         'only for containers that serve one: KServe\'s model server, the container that declares the model, a ' +
         'known model-server image (vLLM, TGI, Triton, TorchServe, …) or a container that requests an accelerator ' +
-        '(unless it runs a command of its own and declares no port: a GPU smoke test such as `nvidia-smi` or a CUDA sample loop).',
+        '(unless it only runs GPU diagnostics such as `nvidia-smi` or a CUDA sample loop).',
       fix:
         'Add a `readinessProbe` that succeeds only when the model is loaded and can answer (e.g. `GET /ready` or ' +
         'the gRPC health service) and a `livenessProbe` on a cheap endpoint that fails when the server hangs. ' +

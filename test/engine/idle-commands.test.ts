@@ -1,6 +1,6 @@
 /** Containers that only wait (knowledge/idle-commands.ts): toolboxes and benchmark clients serve nothing. */
 import { describe, expect, it } from 'vitest';
-import { isIdleCommand } from '../../src/knowledge/idle-commands.js';
+import { isGpuDiagnosticCommand, isIdleCommand } from '../../src/knowledge/idle-commands.js';
 import { shellWords } from '../../src/engine/servers.js';
 
 describe('isIdleCommand', () => {
@@ -28,5 +28,12 @@ describe('isIdleCommand', () => {
       'python -m http.server & sleep infinity',
       'echo hello',
     ]) expect(isIdleCommand(shellWords(script)), script).toBe(false);
+  });
+
+  it('GPU diagnostics and samples, alone or in a loop, are no server; a Python launcher is not a diagnostic', () => {
+    for (const script of ['nvidia-smi', 'while true; do /samples/vectorAdd; done', 'nvidia-smi -L && sleep infinity', '/opt/nccl-tests/build/all_reduce_perf -b 8 -e 1G'])
+      expect(isGpuDiagnosticCommand(shellWords(script)), script).toBe(true);
+    for (const script of ['sleep infinity', 'python3 launch.py --model_path /models/sd', 'nvidia-smi; python serve.py', ''])
+      expect(isGpuDiagnosticCommand(shellWords(script)), script).toBe(false);
   });
 });

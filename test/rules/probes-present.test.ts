@@ -136,7 +136,7 @@ spec:
       ],
     },
     {
-      name: 'a GPU container that listens on no port (a CUDA sample in a loop) is no model server: plain wording; a server image whose command runs the server is one',
+      name: 'a GPU container that only runs a CUDA sample in a loop is no model server: plain wording; a server image whose command runs the server is one',
       yaml: `${deployment('').replace('          ports: [{ name: http, containerPort: 8080 }]\n', '          command: ["sh", "-c", "while true; do ./vector-add; sleep 5; done"]\n          resources: { limits: { nvidia.com/gpu: 1 } }\n')}---
 ${deployment('').replace('name: scorer\n  namespace', 'name: triton\n  namespace').replace('registry.example.com/ml/fraud-scorer:3.0.1', 'nvcr.io/nvidia/tritonserver:24.08-py3').replace('          ports:', '          command: ["tritonserver", "--model-repository=/models"]\n          ports:')}`,
       errors: [
@@ -144,6 +144,11 @@ ${deployment('').replace('name: scorer\n  namespace', 'name: triton\n  namespace
         { messageId: 'missingLivenessNoTraffic', line: 14, severity: 'info', message: /^container "scorer"/ },
         { messageId: 'missingBoth', line: 32, message: /before the model is loaded/ },
       ],
+    },
+    {
+      name: 'a GPU container that runs its own launcher and declares no port still serves a model',
+      yaml: deployment('').replace('          ports: [{ name: http, containerPort: 8080 }]\n', '          command: ["sh", "-c"]\n          args: ["python3 launch.py --model_path /models/sd"]\n          resources: { limits: { nvidia.com/gpu: 1 } }\n'),
+      errors: [{ messageId: 'missingBoth', line: 14, message: /before the model is loaded/ }],
     },
     {
       name: 'liveness missing',

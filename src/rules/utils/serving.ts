@@ -8,7 +8,7 @@ import type { ModelInfo } from '../../engine/models.js';
 import { isPlainObject } from '../../loaders/objects.js';
 import { parseQuantity } from './quantity.js';
 import { KSERVE_PREDICTOR_RESOURCE_DEFAULTS } from '../../knowledge/platform-defaults.js';
-import { isIdleContainer, recogniseServer } from '../../engine/servers.js';
+import { isGpuDiagnosticContainer, isIdleContainer, recogniseServer } from '../../engine/servers.js';
 import { containerGpus } from './gpus.js';
 
 /** Kubernetes defaults for unset probe fields. */
@@ -57,8 +57,8 @@ export function modelContainer(template: PodTemplate, model: ModelInfo | undefin
 /**
  * Whether a container serves a model, so that messages may speak of model loading and inference: KServe's
  * model server, the container that declares the model (see `modelContainer`), a recognised inference server
- * (engine/servers.ts, by image or command), or a container given GPUs or TPUs (unless it runs a command of its
- * own and declares no port: a GPU smoke test or batch loop). Never a
+ * (engine/servers.ts, by image or command), or a container given GPUs or TPUs (unless it only runs GPU
+ * diagnostics such as `nvidia-smi` or a CUDA sample). Never a
  * container that only waits (`sleep infinity`: a toolbox or benchmark client, see knowledge/idle-commands.ts).
  */
 export function servesModel(template: PodTemplate, ref: ContainerRef, model: ModelInfo | undefined): boolean {
@@ -66,24 +66,13 @@ export function servesModel(template: PodTemplate, ref: ContainerRef, model: Mod
   if (template.kind === 'InferenceService' && (typeof ref.path[ref.path.length - 1] === 'string' || ref.name === 'kserve-container')) return true;
   if (model !== undefined && modelContainer(template, model) === ref) return true;
   if (recogniseServer(ref) !== undefined) return true;
-  // An accelerator alone does not make a server: a container that runs a command of its own (not a recognised
-  // server) and listens on no declared port is a GPU smoke test, a training or batch loop (`nvidia-smi`, a CUDA
-  // sample). Without a written command the image's entrypoint runs (Ray workers, custom server images).
-  if (!declaresPort(ref) && writesCommand(ref)) return false;
+  // An accelerator does not make a GPU smoke test (`nvidia-smi`, a CUDA sample loop) a model server.
+  if (isGpuDiagnosticContainer(ref)) return false;
   if ((containerGpus(ref)?.count ?? 0) > 0) return true;
   const resources = ref.container.resources;
   return isPlainObject(resources) && ['requests', 'limits'].some((s) => isPlainObject(resources[s]) && (resources[s] as Record<string, unknown>)['google.com/tpu'] !== undefined);
 }
 
-function writesCommand(ref: ContainerRef): boolean {
-  const { command, args } = ref.container;
-  return (Array.isArray(command) && command.length > 0) || (Array.isArray(args) && args.length > 0);
-}
-
-function declaresPort(ref: ContainerRef): boolean {
-  const ports = ref.container.ports;
-  return Array.isArray(ports) && ports.some((p) => isPlainObject(p) && p.containerPort !== undefined);
-}
 
 function startsWith(path: readonly (string | number)[], prefix: readonly (string | number)[]): boolean {
   return prefix.length <= path.length && prefix.every((segment, i) => path[i] === segment);
