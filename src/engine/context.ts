@@ -250,6 +250,35 @@ export class ResourceIndex {
     return from.source.fileIndex === to.source.fileIndex ? '' : ` (in ${this.fileOf(to)})`;
   }
 
+  /** Display paths of what was in the tree but not linted: template files, broken YAML, unrendered chart directories. */
+  private unlinted: readonly string[] = [];
+
+  /**
+   * Record what mllint could not lint (see `unlintedNear`): display paths of files that are templates or do not
+   * parse, and of skipped Helm charts' directories.
+   */
+  setUnlinted(paths: readonly string[]): void {
+    this.unlinted = paths;
+  }
+
+  /**
+   * An unlinted file or chart (see `setUnlinted`) that may hold what an object refers to, or undefined: one in
+   * the object's own directory, or — when that directory is not at the top of the tree — anywhere under its
+   * parent directory (a blueprint folder with `ingress/` next to the charts it routes to). Cross-object rules
+   * say nothing about a referent that is missing from the linted objects when such a file is near: the
+   * template or chart may define it.
+   */
+  unlintedNear(object: LoadedObject): string | undefined {
+    if (this.unlinted.length === 0) return undefined;
+    const dir = dirOf(this.fileOf(object));
+    const parent = dir === '' ? undefined : dirOf(dir);
+    return this.unlinted.find((path) => {
+      const at = dirOf(path);
+      if (at === dir) return true;
+      return parent !== undefined && parent !== '' && (at === parent || at.startsWith(`${parent}/`));
+    });
+  }
+
   /** The display path of the file an object was loaded from (`?` when the index was built without files). */
   fileOf(object: LoadedObject): string {
     return this.files[object.source.fileIndex] ?? '?';

@@ -181,6 +181,12 @@ function checkSources(input: LintInput, pending: PendingFinding[]): { allSources
 
   // 2. Index once; 3. run every enabled rule over the objects of its kinds.
   const index = new ResourceIndex(objects, allSources.map((s) => s.display), settings.workloadKinds?.length ? new WorkloadKinds(settings.workloadKinds) : DEFAULT_WORKLOAD_KINDS);
+  // What the tree holds but mllint did not lint (templates, broken YAML, unrendered charts) may define what a rule finds missing.
+  index.setUnlinted([
+    ...input.sources.filter((_, i) => !loadedSources[i].ok || loadedSources[i].loaded.problems.length > 0).map((s) => s.display),
+    // A chart's `templates` directory: the chart directory holds it (dirOf of `chart/templates` is `chart`).
+    ...(input.helmCharts ?? []).map((chart) => chart.display),
+  ]);
   const workloadObjects = objects.filter((o) => index.podTemplatesOf(o).length > 0);
   /** Per object: the rules that ran on it, and those whose findings its mllint.io/ignore silenced. */
   const ranOn = new Map<number, Set<string>>();

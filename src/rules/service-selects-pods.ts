@@ -31,7 +31,8 @@ export default defineRule<ServiceSelectsPodsOptions>({
         'a single label value (a typo) or lacks a single label, or that matches in another namespace. ' +
         'Not judged when a custom resource in scope may make the pods (mllint cannot see what an operator it does not ' +
         'model creates): a label map inside its `spec` carries one of the selected labels (an aibrix RayClusterFleet\'s ' +
-        'nested template), or a selected key lives in its API domain (`cnpg.io/cluster` and a CloudNativePG Cluster), or a selected key names its kind (`storm-service-name`, `redisfailovers-role`).',
+        'nested template), or a selected key lives in its API domain (`cnpg.io/cluster` and a CloudNativePG Cluster), or a selected key names its kind (`storm-service-name`, `redisfailovers-role`). ' +
+        'Nor when nothing matches and a file next to it was not linted — a Go or `${…}` template, YAML that does not parse, an unrendered Helm chart — in its directory or, below the top level, anywhere under the parent directory: that file may define what is missing (mllint reports the skipped file itself).',
       fix: 'Correct the selector (or the pod template labels) so that they agree, and keep the Service in the namespace of its pods.',
       examples: {
         incorrect: `apiVersion: apps/v1
@@ -108,6 +109,8 @@ spec:
     // A namespace where the linted tree runs no workload at all is managed elsewhere (istio-system, an
     // operator's namespace): nothing says the pods are missing.
     if (index.workloadsInNamespace(namespace).length === 0) return [];
+    // A template or unrendered chart nearby was not linted: it may hold the pods.
+    if (index.unlintedNear(object) !== undefined) return [];
     // Pods may come from elsewhere (operators, other repositories): likely wrong, not certain.
     return [{ messageId: 'noMatch', data: { selector: text, namespace }, path: ['spec', 'selector'], maxSeverity: 'warning' }];
   },

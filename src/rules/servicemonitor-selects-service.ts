@@ -82,7 +82,8 @@ export default defineRule<ServiceMonitorSelectsServiceOptions>({
         'closest candidate. ' +
         'Not judged when a custom resource in scope may make the pods (mllint cannot see what an operator it does not ' +
         'model creates): a label map inside its `spec` carries one of the selected labels (an aibrix RayClusterFleet\'s ' +
-        'nested template), or a selected key lives in its API domain (`cnpg.io/cluster` and a CloudNativePG Cluster), or a selected key names its kind (`storm-service-name`, `redisfailovers-role`).',
+        'nested template), or a selected key lives in its API domain (`cnpg.io/cluster` and a CloudNativePG Cluster), or a selected key names its kind (`storm-service-name`, `redisfailovers-role`). ' +
+        'Nor when nothing matches and a file next to it was not linted — a Go or `${…}` template, YAML that does not parse, an unrendered Helm chart — in its directory or, below the top level, anywhere under the parent directory: that file may define what is missing (mllint reports the skipped file itself).',
       fix:
         'Label the Service (not only its pods) with what the selector asks for, add the Service namespace to ' +
         '`namespaceSelector.matchNames`, and name the metrics port of the Service as the endpoint `port` says.',
@@ -130,9 +131,11 @@ spec:
     if (!isPlainObject(rawSelector)) return []; // a required field: schema-valid's finding
     const selector = toLabelSelector(rawSelector);
     const scope = scopeOf(object, index);
-    return object.kind === 'ServiceMonitor'
+    const reports = object.kind === 'ServiceMonitor'
       ? checkServiceMonitor(object, index, selector, scope)
       : checkPodMonitor(object, index, selector, scope);
+    // Nothing selected, and a template or unrendered chart nearby was not linted: it may define the targets.
+    return index.unlintedNear(object) !== undefined ? reports.filter((r) => r.messageId !== 'noTarget') : reports;
   },
 });
 

@@ -53,6 +53,14 @@ ${head}      template:
 ruleTester(rule, {
   valid: [
     {
+      name: 'a blueprint folder whose app is a template mllint skipped: the Service the Ingress routes to may be defined there',
+      files: {
+        'blueprints/search/ingress/ingress.yaml': ingress(backend('search-api', 'number: 80')),
+        'blueprints/search/ui/service.yaml': service('search-ui'),
+        'blueprints/search/api/deployment.yaml': 'apiVersion: apps/v1\\nkind: Deployment\\nmetadata:\\n  name: {{ .Values.name }}\\n{{- with .Values.extra }}\\n  {{- toYaml . | nindent 2 }}\\n{{- end }}\\n',
+      },
+    },
+    {
       name: 'the head Service KubeRay creates for a RayService cluster takes the name given in headService.metadata.name',
       yaml: `${rayService('      headService:\n        metadata: { name: summarizer-head }\n')}---\n${ingress(backend('summarizer-head', 'number: 8265'))}`,
     },

@@ -58,6 +58,14 @@ ruleTester(rule, {
       yaml: service('    app: fraud-scorer'),
     },
     {
+      name: 'the pods may be in a file next to the Service that mllint skipped as a template (a load-test StatefulSet written as a Go template)',
+      files: {
+        'bench/load/headless.yaml': service('    role: load'),
+        'bench/load/other.yaml': deployment('{ app: other }', 'ml-serving-prod', 'other'),
+        'bench/load/statefulset.yaml': 'apiVersion: apps/v1\\nkind: StatefulSet\\nmetadata:\\n  name: {{ .Name }}\\nspec:\\n  replicas: {{ .Replicas }}\\n  template:\\n    metadata:\\n      labels: { role: load }\\n',
+      },
+    },
+    {
       name: 'a selector key naming an operator kind (redisfailovers-role and a Spotahome RedisFailover)',
       yaml: `apiVersion: databases.spotahome.com/v1
 kind: RedisFailover
@@ -216,6 +224,15 @@ spec:
     { name: 'spec is null', yaml: 'apiVersion: v1\nkind: Service\nmetadata: { name: x }\nspec: null\n' },
   ],
   invalid: [
+    {
+      name: 'a template in an unrelated top-level folder is no excuse: still reported',
+      files: {
+        'apps/svc.yaml': service('    role: load'),
+        'apps/other.yaml': deployment('{ app: other }', 'ml-serving-prod', 'other'),
+        'bench/statefulset.yaml': 'apiVersion: apps/v1\\nkind: StatefulSet\\nmetadata:\\n  name: {{ .Name }}\\nspec:\\n  replicas: {{ .Replicas }}\\n  template:\\n    metadata:\\n      labels: { role: load }\\n',
+      },
+      errors: [{ messageId: 'noMatch', file: 'apps/svc.yaml', line: 7, severity: 'warning' }],
+    },
     {
       name: 'no namespace: a near miss in an unrelated folder is no hint, the finding stays a warning',
       files: { 'samples/net/svc.yaml': bareService('webb'), 'samples/app/deploy.yaml': bareDeployment('web') },
