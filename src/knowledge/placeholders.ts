@@ -4,7 +4,7 @@
  *
  * - envsubst / shell parameter expansion, as used by tutorials (`envsubst < x.yaml | kubectl apply -f -`):
  *   `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:=default}`, `${VAR:?message}`, `${VAR:+alt}`;
- *   and the bare form `$VAR` when it is the whole value (`image: $IMG`, `hf-token: $HF_TOKEN`): envsubst replaces
+ *   and the bare form `$VAR` in capitals when it is the whole value (`image: $IMG`, `hf-token: $HF_TOKEN`): envsubst replaces
  *   `$VARIABLE` as well as `${VARIABLE}`. A bare `$VAR` inside a longer string is not taken for one: shell
  *   scripts in `args` and regexes use `$` too.
  *   Source: GNU gettext manual, "envsubst Invocation"; POSIX Shell Command Language §2.6.2 "Parameter Expansion".
@@ -14,8 +14,8 @@
  *   Sources: kubectl.docs.kubernetes.io/references/kustomize/kustomization/vars/;
  *   kubernetes.io/docs/tasks/inject-data-application/define-interdependent-environment-variables/.
  */
-/** A whole value that is one bare envsubst reference (`$HF_TOKEN`). */
-const BARE_WHOLE = /^\s*\$[A-Za-z_][A-Za-z0-9_]*\s*$/;
+/** A whole value that is one bare envsubst reference in capitals (`$HF_TOKEN`; `$ecretPassw0rd` is a value). */
+const BARE_WHOLE = /^\s*\$[A-Z_][A-Z0-9_]*\s*$/;
 const PLACEHOLDER = /\$\{[A-Za-z_][A-Za-z0-9_]*(?:(?::?[-=?+])[^}]*)?\}|\$\([A-Za-z_][A-Za-z0-9_]*\)/;
 
 /**

@@ -30,7 +30,7 @@ export default defineRule<NoSecretLiteralsInEnvOptions>({
         'SECRET, TOKEN, API_KEY, ACCESS_KEY, PRIVATE_KEY, CREDENTIALS, …; matched as whole name parts, so ' +
         '`MAX_TOKENS` and `TOKENIZERS_PARALLELISM` do not match) and the value is not obviously configuration: empty ' +
         'values, booleans, numbers, durations, file paths, `$(VAR)`/`${VAR}`/`$VAR` references, the variable\'s own name, placeholders (`<…>`, `{{ … }}`, ' +
-        '`****`, `REPLACE_ME`) and URLs without a password are ' +
+        '`****`, `REPLACE_ME`), stand-in keys for servers that check none (`EMPTY` as vLLM documents, `dummy`, `not-needed`) and URLs without a password are ' +
         'accepted, as are names where a part such as TTL, FILE, PATH, NAME, URL, ID or ENABLED follows the word ' +
         '(`TOKEN_TTL`, `DB_PASSWORD_FILE`, `SECRET_NAME`) or MAX/MIN/NUM precedes it (`MAX_TOKEN`). A trailing ' +
         'index still counts (`DB_PASSWORD2`). A name ending in a bare `KEY` (`AZURE_STORAGE_KEY`) counts when the ' +

@@ -76,6 +76,10 @@ ruleTester(rule, {
       yaml: deployment(entry('DB_PASSWORD', '<set-by-vault-agent>') + entry('API_TOKEN', '{{ .Values.token }}') + entry('SECRET', '********') + entry('HF_TOKEN', 'REPLACE_ME')),
     },
     {
+      name: 'stand-in keys for a local OpenAI-compatible server that checks none',
+      yaml: deployment(entry('OPENAI_API_KEY', 'EMPTY') + entry('LLM_API_KEY', 'dummy') + entry('EMBEDDINGS_API_KEY', 'not-needed')),
+    },
+    {
       name: 'envsubst-style $VAR and the variable\'s own name as the value (sample manifests)',
       yaml: deployment(entry('HF_TOKEN', '$HF_TOKEN') + entry('NGC_API_KEY', '${NGC_API_KEY}') + entry('API_TOKEN', 'api_token')),
     },
@@ -89,13 +93,15 @@ ruleTester(rule, {
       yaml: deployment(
         entry('FEATURE_DB_PASSWORD2', 'n0t-a-placeholder-9f3k') + entry('AZURE_STORAGE_KEY', 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3A=') +
           entry('ARTIFACTS_CONNECTION', 'DefaultEndpointsProtocol=https;AccountName=ml;AccountKey=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==;EndpointSuffix=core.windows.net') +
-          entry('WEBHOOK_KEY', 'a8f3k29dk3lq0x7z'),
+          entry('WEBHOOK_KEY', 'a8f3k29dk3lq0x7z') + entry('ADMIN_PASSWORD', 'changeme'),
       ),
       errors: [
         { messageId: 'secretName', line: 18, message: /\(PASSWORD\)/ },
         { messageId: 'secretName', line: 20, message: /\(STORAGE_KEY\)/ },
         { messageId: 'secretValue', line: 22, message: /an Azure connection string with an account key/ },
         { messageId: 'secretName', line: 24, message: /\(KEY\)/ },
+        // A weak default password is a real credential, not a stand-in.
+        { messageId: 'secretName', line: 26, message: /"ADMIN_PASSWORD"/ },
       ],
     },
     {

@@ -94,6 +94,9 @@ export function isObviouslyNotSecret(value: string, name?: string): boolean {
   if (/^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(v) || /^\$\{[^}]+\}$/.test(v) || /^\$[A-Z_][A-Z0-9_]*$/.test(v)) return true;
   // Placeholders filled in by a later step (envsubst, a templating tool, a human): not a credential yet.
   if (/^<[^<>]+>$/.test(v) || /^\{\{.*\}\}$/.test(v) || /^(\*+|x{3,}|replace[_-]?me|to[_-]?be[_-]?replaced|placeholder|redacted)$/i.test(v)) return true;
+  // Stand-in keys for servers that check none: vLLM's OpenAI-compatible server documents api_key="EMPTY"
+  // (docs.vllm.ai, OpenAI-Compatible Server), clients of local servers are given "dummy", "not-needed", "no-key".
+  if (/^(dummy|fake|empty|none|null|unused|not[_-]?(needed|used|required|set)|no[_-]?key([_-]?required)?|sk-no-key-required)$/i.test(v)) return true;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && urlPassword(v) === undefined) return true; // a URL without a password
   return false;
 }
