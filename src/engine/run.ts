@@ -183,7 +183,11 @@ function checkSources(input: LintInput, pending: PendingFinding[]): { allSources
   const index = new ResourceIndex(objects, allSources.map((s) => s.display), settings.workloadKinds?.length ? new WorkloadKinds(settings.workloadKinds) : DEFAULT_WORKLOAD_KINDS);
   // What the tree holds but mllint did not lint (templates, broken YAML, unrendered charts) may define what a rule finds missing.
   index.setUnlinted([
-    ...input.sources.filter((_, i) => !loadedSources[i].ok || loadedSources[i].loaded.problems.length > 0).map((s) => s.display),
+    // (A broken document that is not a Kubernetes object — chart values, a tool config — defines nothing.)
+    ...input.sources.filter((_, i) => {
+      const loaded = loadedSources[i];
+      return !loaded.ok || loaded.loaded.problems.some((p) => !p.notManifest);
+    }).map((s) => s.display),
     // A chart's `templates` directory: the chart directory holds it (dirOf of `chart/templates` is `chart`).
     ...(input.helmCharts ?? []).map((chart) => chart.display),
   ]);

@@ -30,6 +30,8 @@ export interface YamlProblem {
   code?: string;
   /** A cap on the finding's severity (a template file is `info`). */
   maxSeverity?: 'info' | 'warning';
+  /** The broken document names neither apiVersion nor kind at its top: not a Kubernetes object (values, tool config). */
+  notManifest?: boolean;
   line: number;
   column: number;
   endLine: number;
@@ -114,7 +116,7 @@ export function parseYamlDocuments(text: string): ParsedDocument[] {
           const message = notManifest && e.code === 'DUPLICATE_KEY'
             ? 'duplicate key: a map repeats a key in a YAML file that is not a Kubernetes object; readers such as Helm keep only the last one, so the earlier value is silently lost'
             : describeYamlError(e.code, e.message);
-          return { message, code: e.code, line: a.line, column: a.col, endLine: b.line, endColumn: b.col, ...(notManifest ? { maxSeverity: 'warning' as const } : {}) };
+          return { message, code: e.code, line: a.line, column: a.col, endLine: b.line, endColumn: b.col, ...(notManifest ? { maxSeverity: 'warning' as const, notManifest: true } : {}) };
         }),
       };
     }

@@ -122,6 +122,14 @@ spec:
   ],
   invalid: [
     {
+      name: 'a chart values file with a repeated key next door defines no Service: the missing backend is still reported',
+      files: {
+        'blueprints/search/ingress/ingress.yaml': ingress(backend('search-api', 'number: 80')),
+        'blueprints/search/helm/values.yaml': 'replicaCount: 1\nservice:\n  port: 80\nservice:\n  port: 8080\n',
+      },
+      errors: [{ messageId: 'serviceMissing', file: 'blueprints/search/ingress/ingress.yaml', line: 16, severity: 'warning' }],
+    },
+    {
       name: 'without headService.metadata.name, a RayService creates no Service named after the RayService itself',
       yaml: `${rayService('')}---\n${ingress(backend('summarizer', 'number: 8265'))}`,
       errors: [{ messageId: 'serviceMissing', line: 25 }],
