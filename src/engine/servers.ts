@@ -120,7 +120,8 @@ function tokensOf(ref: ContainerRef): Token[] {
         shell = true;
         return;
       }
-      if (shell && (text === '-c' || text === '-ec' || text === '-ce' || text === '-exc' || text === '-xc')) return;
+      // Shell options before the script (`bash -c -- "<script>"`: `--` ends the options).
+      if (shell && (text === '-c' || text === '-ec' || text === '-ce' || text === '-exc' || text === '-xc' || text === '--')) return;
       if (shell || /\s/.test(text.trim())) {
         for (const word of shellWords(text).slice(0, MAX_TOKENS)) out.push({ text: word, path });
       } else out.push({ text, path });

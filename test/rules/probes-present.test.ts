@@ -39,6 +39,11 @@ spec:
     - name: client
       image: nvcr.io/nvidia/tritonserver:24.08-py3-sdk
       command: ["sleep", "infinity"]
+    - name: shell
+      image: tensorflow/tensorflow:2.14.0
+      command: ["/bin/bash", "-c", "--"]
+      args: ["while true; do sleep infinity; done;"]
+      resources: { limits: { google.com/tpu: 4 } }
 ---
 ${deployment('').replace('          ports: [{ name: http, containerPort: 8080 }]\n', '          command: ["/bin/bash", "-c"]\n          args: ["trap : TERM; while true; do sleep 600; done & wait"]\n          resources: { limits: { nvidia.com/gpu: 1 } }\n')}---
 ${deployment('').replace('name: scorer\n  namespace', 'name: shell\n  namespace').replace('          ports: [{ name: http, containerPort: 8080 }]\n', '          args: ["tail", "-f", "/dev/null"]\n')}`,
