@@ -88,6 +88,16 @@ const HINT_NAMES = 64;
 
 const PROXIMITY_RANK: Record<Proximity, number> = { namespace: 0, file: 0, directory: 1, tree: 2 };
 
+/** A source mllint cannot lint unrendered (see ResourceIndex.setUnlinted). */
+export interface UnlintedSource {
+  /** Display path: the template file, or a chart's `templates` directory. */
+  display: string;
+  /** A template file's text. */
+  text?: string;
+  /** A chart's name. */
+  chartName?: string;
+}
+
 export class ResourceIndex {
   readonly objects: readonly LoadedObject[];
   private readonly kindIndex = new Map<string, LoadedObject[]>();
@@ -250,33 +260,37 @@ export class ResourceIndex {
     return from.source.fileIndex === to.source.fileIndex ? '' : ` (in ${this.fileOf(to)})`;
   }
 
-  /** Display paths of what was in the tree but not linted: template files, broken YAML, unrendered chart directories. */
-  private unlinted: readonly string[] = [];
+  /** What was in the tree but cannot be linted unrendered: template files (with their text) and unrendered charts. */
+  private unlinted: readonly UnlintedSource[] = [];
 
   /**
-   * Record what mllint could not lint (see `unlintedNear`): display paths of files that are templates or do not
-   * parse, and of skipped Helm charts' directories.
+   * Record what mllint could not lint (see `unlintedNear`): template files (Go actions, `${…}` lines) with their
+   * text, and skipped Helm charts (display path of their `templates` directory, chart name).
    */
-  setUnlinted(paths: readonly string[]): void {
-    this.unlinted = paths;
+  setUnlinted(sources: readonly UnlintedSource[]): void {
+    this.unlinted = sources;
   }
 
   /**
-   * An unlinted file or chart (see `setUnlinted`) that may hold what an object refers to, or undefined: one in
-   * the object's own directory, or — when that directory is not at the top of the tree — anywhere under its
-   * parent directory (a blueprint folder with `ingress/` next to the charts it routes to). Cross-object rules
-   * say nothing about a referent that is missing from the linted objects when such a file is near: the
-   * template or chart may define it.
+   * An unlinted template or chart (see `setUnlinted`) that may define what an object refers to, or undefined. It
+   * must be near — in the object's own directory, or, when that directory is not at the top of the tree, anywhere
+   * under its parent directory (a blueprint folder with `ingress/` next to the charts it routes to) — and show
+   * evidence: a template file whose text contains every one of `evidence` (a Service name, the selected label
+   * values), or a chart whose name is one of them or contained in one (Helm names objects after the release and
+   * chart). Cross-object rules then say nothing about a referent missing from the linted objects.
    */
-  unlintedNear(object: LoadedObject): string | undefined {
-    if (this.unlinted.length === 0) return undefined;
+  unlintedNear(object: LoadedObject, evidence: readonly string[]): string | undefined {
+    if (this.unlinted.length === 0 || evidence.length === 0) return undefined;
     const dir = dirOf(this.fileOf(object));
     const parent = dir === '' ? undefined : dirOf(dir);
-    return this.unlinted.find((path) => {
+    const near = (path: string) => {
       const at = dirOf(path);
       if (at === dir) return true;
       return parent !== undefined && parent !== '' && (at === parent || at.startsWith(`${parent}/`));
-    });
+    };
+    return this.unlinted.find((u) => near(u.display) && (u.text !== undefined
+      ? evidence.every((e) => u.text!.includes(e))
+      : u.chartName !== undefined && u.chartName !== '' && evidence.some((e) => e.includes(u.chartName!))))?.display;
   }
 
   /** The display path of the file an object was loaded from (`?` when the index was built without files). */

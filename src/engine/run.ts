@@ -181,15 +181,14 @@ function checkSources(input: LintInput, pending: PendingFinding[]): { allSources
 
   // 2. Index once; 3. run every enabled rule over the objects of its kinds.
   const index = new ResourceIndex(objects, allSources.map((s) => s.display), settings.workloadKinds?.length ? new WorkloadKinds(settings.workloadKinds) : DEFAULT_WORKLOAD_KINDS);
-  // What the tree holds but mllint did not lint (templates, broken YAML, unrendered charts) may define what a rule finds missing.
+  // What the tree holds but mllint cannot lint without rendering it (templates, unrendered charts) may define what a
+  // rule finds missing. (Broken YAML is not counted: it is reported as an error, and once fixed it is linted.)
   index.setUnlinted([
-    // (A broken document that is not a Kubernetes object — chart values, a tool config — defines nothing.)
-    ...input.sources.filter((_, i) => {
+    ...input.sources.flatMap((source, i) => {
       const loaded = loadedSources[i];
-      return !loaded.ok || loaded.loaded.problems.some((p) => !p.notManifest);
-    }).map((s) => s.display),
-    // A chart's `templates` directory: the chart directory holds it (dirOf of `chart/templates` is `chart`).
-    ...(input.helmCharts ?? []).map((chart) => chart.display),
+      return loaded.ok && loaded.loaded.problems.some((p) => p.template === true) ? [{ display: source.display, text: source.text }] : [];
+    }),
+    ...(input.helmCharts ?? []).map((chart) => ({ display: chart.display, chartName: chart.chartName })),
   ]);
   const workloadObjects = objects.filter((o) => index.podTemplatesOf(o).length > 0);
   /** Per object: the rules that ran on it, and those whose findings its mllint.io/ignore silenced. */

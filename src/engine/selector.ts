@@ -72,3 +72,15 @@ export function selectorMatches(selector: LabelSelector, labels: Labels): boolea
   }
   return true;
 }
+
+/**
+ * The values a selector asks for: every `matchLabels` value and the values of `In` expressions (the text a
+ * template that makes the selected objects would have to contain). Empty for a selector with none.
+ */
+export function selectorValues(selector: LabelSelector): string[] {
+  const values = Object.values(selector.matchLabels ?? {});
+  for (const requirement of selector.matchExpressions ?? []) {
+    if (requirement.operator === 'In' && requirement.values?.length === 1) values.push(requirement.values[0]);
+  }
+  return values.filter((v) => v !== '');
+}

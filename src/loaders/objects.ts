@@ -122,7 +122,7 @@ function asTemplate(loaded: LoadedText, message: string): LoadedText {
     objects: [],
     problems: [{
       message,
-      line, column: 1, endLine: line, endColumn: 1, maxSeverity: 'info',
+      line, column: 1, endLine: line, endColumn: 1, maxSeverity: 'info', template: true,
     }],
   };
 }

@@ -30,8 +30,8 @@ export interface YamlProblem {
   code?: string;
   /** A cap on the finding's severity (a template file is `info`). */
   maxSeverity?: 'info' | 'warning';
-  /** The broken document names neither apiVersion nor kind at its top: not a Kubernetes object (values, tool config). */
-  notManifest?: boolean;
+  /** The file is a template (Go actions, `${…}` lines): YAML only once rendered, which mllint does not do. */
+  template?: boolean;
   line: number;
   column: number;
   endLine: number;
@@ -98,10 +98,12 @@ export function parseYamlDocuments(text: string): ParsedDocument[] {
     const start = toPosition(doc.range[0]);
     const line = start.line;
     if (doc.errors.length > 0) {
-      // A broken document whose top-level map names neither apiVersion nor kind is not a Kubernetes object
-      // (a Helm values file, a tool config): the tool that reads it may fail or drop a value, but nothing
-      // says that tool runs — likely wrong, not certain (a warning at most).
-      const notManifest = isMap(doc.contents) && !doc.contents.items.some((pair) => isScalar(pair.key) && (pair.key.value === 'apiVersion' || pair.key.value === 'kind'));
+      // A document that parsed but repeats a key, and whose top-level map names neither apiVersion nor kind, is
+      // not a Kubernetes object (a Helm values file, a tool config): the tool that reads it keeps the last value,
+      // but nothing says that tool runs — likely wrong, not certain (a warning at most). A syntax error may have
+      // swallowed the apiVersion and kind lines, so it says nothing about what the document is: it stays an error.
+      const onlyDuplicates = doc.errors.every((e) => e.code === 'DUPLICATE_KEY');
+      const notManifest = onlyDuplicates && isMap(doc.contents) && !doc.contents.items.some((pair) => isScalar(pair.key) && (pair.key.value === 'apiVersion' || pair.key.value === 'kind'));
       return {
         index,
         value: undefined,
@@ -116,7 +118,7 @@ export function parseYamlDocuments(text: string): ParsedDocument[] {
           const message = notManifest && e.code === 'DUPLICATE_KEY'
             ? 'duplicate key: a map repeats a key in a YAML file that is not a Kubernetes object; readers such as Helm keep only the last one, so the earlier value is silently lost'
             : describeYamlError(e.code, e.message);
-          return { message, code: e.code, line: a.line, column: a.col, endLine: b.line, endColumn: b.col, ...(notManifest ? { maxSeverity: 'warning' as const, notManifest: true } : {}) };
+          return { message, code: e.code, line: a.line, column: a.col, endLine: b.line, endColumn: b.col, ...(notManifest ? { maxSeverity: 'warning' as const } : {}) };
         }),
       };
     }

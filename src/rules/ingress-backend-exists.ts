@@ -43,7 +43,7 @@ export default defineRule<IngressBackendExistsOptions>({
         'elsewhere: no finding without a near miss), and `port.number` must be one of its `ports[].port`, `port.name` ' +
         'one of its `ports[].name`. Resource backends are skipped; an ExternalName Service without ports accepts any port. ' +
         'A missing Service with no near-miss name is not reported when a file next to the Ingress was not linted — a Go ' +
-        'or `${…}` template, YAML that does not parse, an unrendered Helm chart — in its directory or, below the top ' +
+        'or `${…}` template whose text has the Service name, or an unrendered Helm chart whose name is in it — in its directory or, below the top ' +
         'level, anywhere under the parent directory: that file may define it (mllint reports the skipped file itself).',
       fix: 'Correct the Service name or port (a port name such as `http` survives port renumbering), or add the missing Service.',
       examples: {
@@ -100,7 +100,7 @@ spec:
         // managed elsewhere: without a hint, nothing says the Service is missing.
         if (hint === '' && index.inNamespace('Service', namespace).length === 0) continue;
         // No near miss, and a template or unrendered chart nearby was not linted: it may define the Service.
-        if (hint === '' && index.unlintedNear(object) !== undefined) continue;
+        if (hint === '' && index.unlintedNear(object, [backend.name]) !== undefined) continue;
         reports.push({
           messageId: 'serviceMissing',
           data: { service: backend.name, namespace, hint },

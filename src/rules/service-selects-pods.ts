@@ -1,5 +1,6 @@
 import { defineRule } from './define-rule.js';
 import { namespaceOf, serviceSelectorOf } from '../engine/context.js';
+import { selectorValues } from '../engine/selector.js';
 import { describeObject } from './utils/objects.js';
 import { describeSelector, workloadSelectorMiss } from './utils/selector-hints.js';
 import { operatorMayCreate } from './utils/operator-made.js';
@@ -32,7 +33,7 @@ export default defineRule<ServiceSelectsPodsOptions>({
         'Not judged when a custom resource in scope may make the pods (mllint cannot see what an operator it does not ' +
         'model creates): a label map inside its `spec` carries one of the selected labels (an aibrix RayClusterFleet\'s ' +
         'nested template), or a selected key lives in its API domain (`cnpg.io/cluster` and a CloudNativePG Cluster), or a selected key names its kind (`storm-service-name`, `redisfailovers-role`). ' +
-        'Nor when nothing matches and a file next to it was not linted — a Go or `${…}` template, YAML that does not parse, an unrendered Helm chart — in its directory or, below the top level, anywhere under the parent directory: that file may define what is missing (mllint reports the skipped file itself).',
+        'Nor when nothing matches and a file next to it was not linted — a Go or `${…}` template whose text has every selected value, or an unrendered Helm chart whose name is in one — in its directory or, below the top level, anywhere under the parent directory: that file may define what is missing (mllint reports the skipped file itself).',
       fix: 'Correct the selector (or the pod template labels) so that they agree, and keep the Service in the namespace of its pods.',
       examples: {
         incorrect: `apiVersion: apps/v1
@@ -110,7 +111,7 @@ spec:
     // operator's namespace): nothing says the pods are missing.
     if (index.workloadsInNamespace(namespace).length === 0) return [];
     // A template or unrendered chart nearby was not linted: it may hold the pods.
-    if (index.unlintedNear(object) !== undefined) return [];
+    if (index.unlintedNear(object, selectorValues(selector)) !== undefined) return [];
     // Pods may come from elsewhere (operators, other repositories): likely wrong, not certain.
     return [{ messageId: 'noMatch', data: { selector: text, namespace }, path: ['spec', 'selector'], maxSeverity: 'warning' }];
   },

@@ -1,7 +1,7 @@
 import { defineRule, type Report } from './define-rule.js';
 import { namespaceOf, type ResourceIndex, type Workload } from '../engine/context.js';
 import { getAt } from '../engine/extract.js';
-import { isEmptySelector, toLabelSelector, type LabelSelector, type Labels } from '../engine/selector.js';
+import { isEmptySelector, selectorValues, toLabelSelector, type LabelSelector, type Labels } from '../engine/selector.js';
 import { isPlainObject } from '../loaders/objects.js';
 import type { LoadedObject, Path } from '../types.js';
 import { describeObject, describeObjects, describeObjectWithNamespace } from './utils/objects.js';
@@ -83,7 +83,7 @@ export default defineRule<ServiceMonitorSelectsServiceOptions>({
         'Not judged when a custom resource in scope may make the pods (mllint cannot see what an operator it does not ' +
         'model creates): a label map inside its `spec` carries one of the selected labels (an aibrix RayClusterFleet\'s ' +
         'nested template), or a selected key lives in its API domain (`cnpg.io/cluster` and a CloudNativePG Cluster), or a selected key names its kind (`storm-service-name`, `redisfailovers-role`). ' +
-        'Nor when nothing matches and a file next to it was not linted — a Go or `${…}` template, YAML that does not parse, an unrendered Helm chart — in its directory or, below the top level, anywhere under the parent directory: that file may define what is missing (mllint reports the skipped file itself).',
+        'Nor when nothing matches and a file next to it was not linted — a Go or `${…}` template whose text has every selected value, or an unrendered Helm chart whose name is in one — in its directory or, below the top level, anywhere under the parent directory: that file may define what is missing (mllint reports the skipped file itself).',
       fix:
         'Label the Service (not only its pods) with what the selector asks for, add the Service namespace to ' +
         '`namespaceSelector.matchNames`, and name the metrics port of the Service as the endpoint `port` says.',
@@ -135,7 +135,7 @@ spec:
       ? checkServiceMonitor(object, index, selector, scope)
       : checkPodMonitor(object, index, selector, scope);
     // Nothing selected, and a template or unrendered chart nearby was not linted: it may define the targets.
-    return index.unlintedNear(object) !== undefined ? reports.filter((r) => r.messageId !== 'noTarget') : reports;
+    return index.unlintedNear(object, selectorValues(selector)) !== undefined ? reports.filter((r) => r.messageId !== 'noTarget') : reports;
   },
 });
 

@@ -24,7 +24,7 @@ describe('loadText', () => {
   });
 
   it('resolves anchors, aliases and merge keys', () => {
-    const text = 'apiVersion: v1\nkind: Pod\nmetadata: &m { name: p, labels: { a: "1" } }\nspec:\n  first: *m\n  second: { <<: *m, name: q }\n';
+    const text = 'apiVersion: example.com/v1\nkind: Widget\nmetadata: &m { name: p, labels: { a: "1" } }\nspec:\n  first: *m\n  second: { <<: *m, name: q }\n';
     const [o] = loadText(text).objects;
     expect(o.object.spec).toEqual({ first: { name: "p", labels: { a: "1" } }, second: { name: "q", labels: { a: "1" } } });
   });

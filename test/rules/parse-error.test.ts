@@ -32,6 +32,11 @@ ruleTester(rule, {
       ],
     },
     {
+      name: 'a syntax error may swallow the apiVersion and kind lines: it stays an error whatever keys were read',
+      yaml: 'metadata:\n  name: [broken\napiVersion: v1\nkind: Pod\n',
+      errors: [{ line: 3, severity: 'error' }],
+    },
+    {
       name: 'a Terraform templatefile (whole-line ${ … } interpolation, %{ } directives) that breaks YAML is one info, not an error',
       files: {
         'infra/cluster-values.yaml': 'head:\n  labels:\n    tier: head\n    ${indent(4, yamlencode(extra_labels))}\n  serviceAccount: ${sa_name}\n',

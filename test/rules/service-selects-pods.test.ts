@@ -62,7 +62,7 @@ ruleTester(rule, {
       files: {
         'bench/load/headless.yaml': service('    role: load'),
         'bench/load/other.yaml': deployment('{ app: other }', 'ml-serving-prod', 'other'),
-        'bench/load/statefulset.yaml': 'apiVersion: apps/v1\\nkind: StatefulSet\\nmetadata:\\n  name: {{ .Name }}\\nspec:\\n  replicas: {{ .Replicas }}\\n  template:\\n    metadata:\\n      labels: { role: load }\\n',
+        'bench/load/statefulset.yaml': 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Name }}\nspec:\n  replicas: {{ .Replicas }}\n  template:\n    metadata:\n      labels: { role: load }\n',
       },
     },
     {
@@ -225,11 +225,20 @@ spec:
   ],
   invalid: [
     {
+      name: 'a broken manifest next to the Service hides nothing (it is an error of its own, linted once fixed)',
+      files: {
+        'bench/load/headless.yaml': service('    role: load'),
+        'bench/load/other.yaml': deployment('{ app: other }', 'ml-serving-prod', 'other'),
+        'bench/load/broken.yaml': 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata: [oops\n',
+      },
+      errors: [{ messageId: 'noMatch', file: 'bench/load/headless.yaml', line: 7, severity: 'warning' }],
+    },
+    {
       name: 'a template in an unrelated top-level folder is no excuse: still reported',
       files: {
         'apps/svc.yaml': service('    role: load'),
         'apps/other.yaml': deployment('{ app: other }', 'ml-serving-prod', 'other'),
-        'bench/statefulset.yaml': 'apiVersion: apps/v1\\nkind: StatefulSet\\nmetadata:\\n  name: {{ .Name }}\\nspec:\\n  replicas: {{ .Replicas }}\\n  template:\\n    metadata:\\n      labels: { role: load }\\n',
+        'bench/statefulset.yaml': 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Name }}\nspec:\n  replicas: {{ .Replicas }}\n  template:\n    metadata:\n      labels: { role: load }\n',
       },
       errors: [{ messageId: 'noMatch', file: 'apps/svc.yaml', line: 7, severity: 'warning' }],
     },
