@@ -186,7 +186,8 @@ function checkSources(input: LintInput, pending: PendingFinding[]): { allSources
   index.setUnlinted([
     ...input.sources.flatMap((source, i) => {
       const loaded = loadedSources[i];
-      return loaded.ok && loaded.loaded.problems.some((p) => p.template === true) ? [{ display: source.display, text: source.text }] : [];
+      const template = loaded.ok ? loaded.loaded.problems.find((p) => p.template === true) : undefined;
+      return template ? [{ display: source.display, text: template.templateText ?? '' }] : [];
     }),
     ...(input.helmCharts ?? []).map((chart) => ({ display: chart.display, chartName: chart.chartName })),
   ]);

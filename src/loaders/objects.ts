@@ -46,7 +46,7 @@ export function loadTextWithDigest(text: string, pool?: StringPool): { loaded: L
   // `replicas: {{.Replicas}}` parses (as a flow mapping) but is a template value, not a manifest's.
   const templateLine = unquotedTemplateLine(text);
   // (A file that does not parse and has template action lines is caught below, after parsing.)
-  if (templateLine !== undefined) return { loaded: asTemplate({ objects: [], problems: [{ message: '', line: templateLine, column: 1, endLine: templateLine, endColumn: 1 }] }, GO_TEMPLATE_MESSAGE) };
+  if (templateLine !== undefined) return { loaded: asTemplate({ objects: [], problems: [{ message: '', line: templateLine, column: 1, endLine: templateLine, endColumn: 1 }] }, GO_TEMPLATE_MESSAGE, text) };
   // The js-yaml fast path gives the same data as `yaml` for plain manifests (see fast-yaml.ts); anything
   // else, including every broken document and every half object (which needs its line), goes to `yaml`.
   const fast = fastParseDocuments(text);
@@ -63,9 +63,9 @@ export function loadTextWithDigest(text: string, pool?: StringPool): { loaded: L
   const loaded = fromDocuments(parseYamlDocuments(text));
   if (pool) for (const extracted of loaded.objects) internStrings(extracted.object, pool);
   if (loaded.problems.length === 0) return { loaded };
-  if (text.includes('{{') && TEMPLATE_ACTION_LINE.test(text)) return { loaded: asTemplate(loaded, GO_TEMPLATE_MESSAGE) };
-  if (text.includes('${') && INTERPOLATION_LINE.test(text)) return { loaded: asTemplate(loaded, INTERPOLATION_MESSAGE) };
-  if (text.includes('%{') && DIRECTIVE_LINE.test(text)) return { loaded: asTemplate(loaded, INTERPOLATION_MESSAGE) };
+  if (text.includes('{{') && TEMPLATE_ACTION_LINE.test(text)) return { loaded: asTemplate(loaded, GO_TEMPLATE_MESSAGE, text) };
+  if (text.includes('${') && INTERPOLATION_LINE.test(text)) return { loaded: asTemplate(loaded, INTERPOLATION_MESSAGE, text) };
+  if (text.includes('%{') && DIRECTIVE_LINE.test(text)) return { loaded: asTemplate(loaded, INTERPOLATION_MESSAGE, text) };
   return { loaded };
 }
 
@@ -116,13 +116,13 @@ function unquotedTemplateLine(text: string): number | undefined {
  * problem instead of a parse error per broken document, and none of its documents is linted (those that
  * happen to parse hold template text, not values).
  */
-function asTemplate(loaded: LoadedText, message: string): LoadedText {
+function asTemplate(loaded: LoadedText, message: string, text: string): LoadedText {
   const line = loaded.problems[0].line;
   return {
     objects: [],
     problems: [{
       message,
-      line, column: 1, endLine: line, endColumn: 1, maxSeverity: 'info', template: true,
+      line, column: 1, endLine: line, endColumn: 1, maxSeverity: 'info', template: true, templateText: text.slice(0, 64 * 1024),
     }],
   };
 }

@@ -32,6 +32,8 @@ export interface YamlProblem {
   maxSeverity?: 'info' | 'warning';
   /** The file is a template (Go actions, `${…}` lines): YAML only once rendered, which mllint does not do. */
   template?: boolean;
+  /** A template's text (the first 64 KiB), for cross-object rules to look for a name it may define. */
+  templateText?: string;
   line: number;
   column: number;
   endLine: number;
