@@ -56,7 +56,7 @@ ruleTester(rule, {
       name: 'a blueprint folder whose app is a template mllint skipped: the Service the Ingress routes to may be defined there',
       files: {
         'blueprints/search/ingress/ingress.yaml': ingress(backend('search-api', 'number: 80')),
-        'blueprints/search/ui/service.yaml': service('search-ui'),
+        'blueprints/search/ui/service.yaml': service('catalog-frontend'),
         'blueprints/search/api/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: search-api\n{{- with .Values.service.annotations }}\n  annotations:\n    {{- toYaml . | nindent 4 }}\n{{- end }}\n',
       },
     },
@@ -125,7 +125,7 @@ spec:
       name: 'a template next door that does not name the Service is no excuse: still reported',
       files: {
         'blueprints/search/ingress/ingress.yaml': ingress(backend('search-api', 'number: 80')),
-        'blueprints/search/ui/service.yaml': service('search-ui'),
+        'blueprints/search/ui/service.yaml': service('catalog-frontend'),
         'blueprints/search/worker/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: indexer\n{{- with .Values.extra }}\n  {{- toYaml . | nindent 2 }}\n{{- end }}\n',
       },
       errors: [{ messageId: 'serviceMissing', file: 'blueprints/search/ingress/ingress.yaml', line: 16, severity: 'warning' }],
@@ -134,7 +134,7 @@ spec:
       name: 'a chart values file with a repeated key next door defines no Service: the missing backend is still reported',
       files: {
         'blueprints/search/ingress/ingress.yaml': ingress(backend('search-api', 'number: 80')),
-        'blueprints/search/ui/service.yaml': service('search-ui'),
+        'blueprints/search/ui/service.yaml': service('catalog-frontend'),
         'blueprints/search/helm/values.yaml': 'replicaCount: 1\nservice:\n  port: 80\nservice:\n  port: 8080\n',
       },
       errors: [{ messageId: 'serviceMissing', file: 'blueprints/search/ingress/ingress.yaml', line: 16, severity: 'warning' }],
