@@ -116,13 +116,14 @@ function unquotedTemplateLine(text: string): number | undefined {
  * problem instead of a parse error per broken document, and none of its documents is linted (those that
  * happen to parse hold template text, not values).
  */
+/** (A template keeps at most 64 KiB of its text, copied so that a large file's text is not kept alive by a slice.) */
 function asTemplate(loaded: LoadedText, message: string, text: string): LoadedText {
   const line = loaded.problems[0].line;
   return {
     objects: [],
     problems: [{
       message,
-      line, column: 1, endLine: line, endColumn: 1, maxSeverity: 'info', template: true, templateText: text.slice(0, 64 * 1024),
+      line, column: 1, endLine: line, endColumn: 1, maxSeverity: 'info', template: true, templateText: text.length > 64 * 1024 ? Buffer.from(text.slice(0, 64 * 1024)).toString() : text,
     }],
   };
 }
