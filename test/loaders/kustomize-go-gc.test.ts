@@ -1,6 +1,6 @@
 /**
- * The Go collector settings a kustomize render runs with (GC_TUNED_MAX_INPUT_BYTES): collector off up to a
- * heap limit for trees of small inputs, Go's default for large ones. kustomize cannot report its own
+ * The Go collector settings a kustomize render runs with (GC_TUNED_MAX_INPUT_BYTES): GOGC=400 and a heap
+ * limit for trees of small inputs, Go's default for large ones. kustomize cannot report its own
  * environment, so a stand-in `kustomize` program (a shell script outside the linted tree) prints it as a
  * ConfigMap; both ways of running renders are covered (one entry point alone, several in the parallel runner).
  */
@@ -54,16 +54,16 @@ const dir = tree({
 describeShell('kustomize renders: Go collector settings by input size', () => {
   const kustomize = fakeKustomize();
 
-  it('a small tree renders with the collector off up to a heap limit, a large one with Go defaults (parallel runner)', () => {
+  it('a small tree renders with the collector at 5× the live heap up to a limit, a large one with Go defaults (parallel runner)', () => {
     const plan = renderKustomizations(discoverFiles(['.'], { cwd: dir }).files, { cwd: dir, command: `${kustomize} build` });
-    expect(envOf(plan, 'small')).toEqual({ gogc: 'off', limit: '512MiB' });
+    expect(envOf(plan, 'small')).toEqual({ gogc: '400', limit: '512MiB' });
     // The large input is in a resource directory without a kustomization: its files count too.
     expect(envOf(plan, 'big')).toEqual({ gogc: '', limit: '' });
   });
 
   it('the same when an entry point is rendered alone', () => {
     const one = (entry: string) => renderKustomizations(discoverFiles([entry], { cwd: dir }).files, { cwd: dir, command: `${kustomize} build` });
-    expect(envOf(one('small'), 'small')).toEqual({ gogc: 'off', limit: '512MiB' });
+    expect(envOf(one('small'), 'small')).toEqual({ gogc: '400', limit: '512MiB' });
     expect(envOf(one('big'), 'big')).toEqual({ gogc: '', limit: '' });
   });
 });
