@@ -138,8 +138,9 @@ function prepareRun(paths: string[], options: LintOptions): Prepared {
   for (const file of discovery.files) {
     if (!kustomize?.ownedFiles.has(file.absPath) && !gitops?.ownedFiles.has(file.absPath)) sources.push({ display: file.display, absPath: file.absPath });
   }
-  if (kustomize) for (const source of kustomize.sources) sources.push(...(gitops?.replaced.get(source) ?? [source]));
-  if (gitops) sources.push(...gitops.sources);
+  // Item by item: spreading more than about 100k sources overflows the call stack.
+  if (kustomize) for (const source of kustomize.sources) for (const s of gitops?.replaced.get(source) ?? [source]) sources.push(s);
+  if (gitops) for (const s of gitops.sources) sources.push(s);
   const helmCharts = discovery.helmCharts.filter((c) => !gitops?.renderedCharts.has(c.dir) && !chartsOwnedByKustomize.has(c.dir));
   return { ok: true, config, settings: runSettings.settings, sources, discovery, kustomizeOn, helmOn, helmCharts, cwd };
 }

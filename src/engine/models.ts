@@ -221,7 +221,7 @@ function argumentUri<T>(template: PodTemplate, parse: (word: string) => T | unde
       const list = ref.container[key];
       if (!Array.isArray(list)) continue;
       for (const [i, item] of list.entries()) {
-        if (typeof item !== 'string') continue;
+        if (typeof item !== 'string' || !item.includes(':')) continue; // a URI has a scheme
         for (const word of item.split(/[\s"'=]+/)) {
           const parsed = word.includes(':') ? parse(word) : undefined;
           if (parsed) return { parsed, path: [...ref.path, key, i], field: key };

@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import jsyaml from 'js-yaml';
 import { Document, isScalar } from 'yaml';
+import { nodeLimitProblem } from './yaml.js';
 
 interface Yaml11Tag {
   test: RegExp;
@@ -251,7 +252,7 @@ export interface FastParseOptions {
 
 /** The documents of `text` as plain values, or undefined when `yaml` must parse the text. */
 export function fastParseDocuments(text: string, options: FastParseOptions = {}): unknown[] | undefined {
-  if (needsFullParser(text, options)) return undefined;
+  if (nodeLimitProblem(text) || needsFullParser(text, options)) return undefined; // `yaml.ts` reports the limit
   try {
     propertySeen = false;
     const docs = jsyaml.loadAll(text, undefined, { schema: SCHEMA, json: false, listener: noteProperty as unknown as jsyaml.LoadOptions['listener'] }) as unknown[];

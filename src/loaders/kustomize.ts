@@ -25,7 +25,7 @@ import { toDisplayPath, type DiscoveredFile } from './files.js';
 import { locatePath, parsePositionedYaml, prepareLocate, type LocatableText, type PositionedYaml } from './locate.js';
 import { isPlainObject } from './objects.js';
 import { readSourceText, type RelocatedPosition, type SourceInput } from './source.js';
-import { parseYamlDocuments } from './yaml.js';
+import { NODE_LIMIT_MESSAGE, nodeLimitProblem, parseYamlDocuments } from './yaml.js';
 import { fastParseDocuments } from './fast-yaml.js';
 import crypto from 'node:crypto';
 import { programIdentity, readCachedRender, TreeDigests, writeCachedRender, type StoredRender } from '../cache.js';
@@ -1008,7 +1008,12 @@ function renderedSource(text: string, wrapperDir: string, entry: Kustomization, 
     const rel = path.relative(realEntry, abs);
     return path.resolve(entry.dir, rel);
   };
-  for (const value of renderedValues(text)) {
+  const values = renderedValues(text);
+  if (values === undefined) {
+    // Not one object of it is checked, and its files are not linted raw instead (each would be refused alike).
+    return { input: problemSource(entry, display, `the output of kustomize build ${toDisplayPath(cwd, entry.dir)} has a document of ${NODE_LIMIT_MESSAGE.replace(' up to this line', '').replace('the file is', 'the output is')}`), origins: [] };
+  }
+  for (const value of values) {
     if (!isPlainObject(value) || typeof value.kind !== 'string') continue;
     const object = value as K8sObject;
     const annotations = isPlainObject(object.metadata?.annotations) ? (object.metadata!.annotations as Record<string, unknown>) : undefined;
@@ -1067,14 +1072,15 @@ function renderedSource(text: string, wrapperDir: string, entry: Kustomization, 
  * The documents of `kustomize build` output, each by the fast path when it can (see fast-yaml.ts; the
  * text is an emitter's, documents are separated by `---` lines at column 0, which no scalar of that
  * output holds), else by `yaml`. One document per chunk, so one unusual document does not send the
- * whole render to the slow parser.
+ * whole render to the slow parser. Undefined when a document has more nodes than `YAML_LIMITS.maxNodes`.
  */
-function renderedValues(text: string): unknown[] {
+function renderedValues(text: string): unknown[] | undefined {
   const values: unknown[] = [];
   for (const chunk of text.split(/^---[ \t]*\r?$/m)) {
     if (chunk.trim() === '') continue;
+    if (nodeLimitProblem(chunk)) return undefined; // one document over YAML_LIMITS.maxNodes
     const fast = fastParseDocuments(chunk, { emitted: true });
-    values.push(...(fast ?? parseYamlDocuments(chunk).map((d) => d.value)));
+    for (const value of fast ?? parseYamlDocuments(chunk).map((d) => d.value)) values.push(value);
   }
   return values;
 }

@@ -155,7 +155,7 @@ spec:
     const validate = validatorFor(apiVersion, kind);
     if (validate) {
       const { errors, unknownFields } = validateObject(validate, object.object, { unknownFields: options.unknownFields });
-      reports.push(...errorReports(errors.filter((e) => !isWrappedBase64(e, object.object)), '', object.object));
+      for (const report of errorReports(errors.filter((e) => !isWrappedBase64(e, object.object)), '', object.object)) reports.push(report); // not spread: a list of 100k wrong items
       // A pod template without a pod spec passes the OpenAPI schema (`spec` is optional there), but the API
       // server requires its containers.
       if (template && getAt(object.object, template.podSpecPath) === undefined) {
@@ -199,7 +199,7 @@ spec:
       } else if (crd.version.copies > 1) {
         via = ` (schema of CustomResourceDefinition ${crd.version.name} in ${index.fileOf(crd.version.crd)})`;
       }
-      reports.push(...found.map((r) => ({ ...r, data: { ...r.data, via } })));
+      for (const r of found) reports.push({ ...r, data: { ...r.data, via } });
       if (result.celSkipped > 0 && firstCelSkip(index, crd.version.crd)) {
         reports.push({ messageId: 'celSkipped', data: { count: result.celSkipped, crd: crd.version.name }, path: ['kind'], maxSeverity: 'info' });
       }

@@ -121,14 +121,76 @@ describe.skipIf(!built)('adversarial inputs through the CLI', () => {
     expect(run.seconds).toBeLessThan(15);
   }, 60_000);
 
-  it('100,000 tiny documents in one file', () => {
+  it('60,000 tiny documents in one file (900,000 YAML nodes, under the limit)', () => {
     const docs: string[] = [];
-    for (let i = 0; i < 100_000; i++) docs.push(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n  namespace: ml\n`);
+    for (let i = 0; i < 60_000; i++) docs.push(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n  namespace: ml\n`);
     const run = mllint(tree({ 'many.yaml': docs.join('---\n') }), ['.'], { timeoutMs: 60_000 });
     expectClean(run);
-    expect(run.report!.summary.resources).toBe(100_000);
+    expect(run.report!.summary.resources).toBe(60_000);
     expect(run.seconds).toBeLessThan(45);
   }, 90_000);
+
+  describe(`node limit: ${YAML_LIMITS.maxNodes.toLocaleString('en-US')} YAML nodes per file, aliases included`, () => {
+    const configMap = (keys: number, name = 'big') => {
+      const lines = [`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ml\ndata:\n`];
+      for (let i = 0; i < keys; i++) lines.push(`  k${i.toString(36)}: x\n`);
+      return lines.join('');
+    };
+    const limitFinding = (run: Run, file: string) => parseErrors(run).filter((f) => f.file.endsWith(file));
+
+    it('a flat 15 MB ConfigMap of 1.15 million keys: one parse-error at the line where the limit is passed, in seconds (was 225 s, 2.8 GB)', () => {
+      const run = mllint(tree({ 'big.yaml': configMap(1_150_000) }), ['.'], { timeoutMs: 60_000 });
+      expectClean(run, [1]);
+      const found = limitFinding(run, 'big.yaml');
+      expect(found).toHaveLength(1);
+      expect(found[0].message).toMatch(/more than 1,000,000 YAML nodes .*not parsed/);
+      // 6 header lines of 16 nodes, then 3 nodes (key, `:`, value) per line.
+      expect(found[0].line).toBe(6 + Math.ceil((YAML_LIMITS.maxNodes + 1 - 16) / 3));
+      expect(run.report!.summary.resources).toBe(0);
+      expect(run.seconds).toBeLessThan(30);
+    }, 90_000);
+
+    it('its neighbours — a 7-million-item flow list, a 2-million-item block list, 4 million empty documents, a million-deep flow nesting — each a parse-error, never a crash', () => {
+      const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ml}\nspec:\n  containers:\n  - name: c\n    image: i:1\n    args: ';
+      const run = mllint(tree({
+        'flow-list.yaml': `${pod}[${'a,'.repeat(7_000_000)}a]\n`,
+        'block-list.yaml': `${pod}\n${'    - a\n'.repeat(2_000_000)}`,
+        'documents.yaml': '---\n'.repeat(4_000_000),
+        'deep.yaml': `a: ${'['.repeat(1_500_000)}${']'.repeat(1_500_000)}\n`,
+      }), ['.'], { timeoutMs: 120_000 });
+      expectClean(run, [1]);
+      for (const file of ['flow-list.yaml', 'block-list.yaml', 'documents.yaml', 'deep.yaml']) {
+        expect(limitFinding(run, file).map((f) => f.message), file).toEqual([expect.stringMatching(/more than 1,000,000 YAML nodes/)]);
+      }
+      expect(run.seconds).toBeLessThan(60);
+    }, 150_000);
+
+    it('under the limit a 300,000-key map is parsed and checked', () => {
+      const run = mllint(tree({ 'map.yaml': configMap(300_000) }), ['.'], { timeoutMs: 60_000 });
+      expectClean(run);
+      expect(parseErrors(run)).toEqual([]);
+      expect(run.report!.summary.resources).toBe(1);
+    }, 90_000);
+
+    it('aliases that stand for more than the limit (20 aliases of a 200,000-key anchor) are a parse-error at the alias that passes it', () => {
+      const anchored = configMap(200_000).replace('\ndata:\n', '\ndata: &d\n');
+      const aliases = Array.from({ length: 20 }, (_, i) => `  copy${i}: *d\n`).join('');
+      const run = mllint(tree({ 'aliases.yaml': `${anchored}binaryData:\n${aliases}` }), ['.'], { timeoutMs: 60_000 });
+      expectClean(run, [1]);
+      const found = limitFinding(run, 'aliases.yaml');
+      expect(found.map((f) => f.message)).toEqual([expect.stringMatching(/aliases stand for more than 1,000,000 YAML nodes/)]);
+      // Each alias stands for the map, its 200,000 keys and as many values: the third passes a million.
+      expect(found[0].line).toBe(6 + 200_000 + 1 + 3);
+      expect(run.seconds).toBeLessThan(30);
+    }, 90_000);
+
+    it('140,000 objects in two files: no call-stack overflow (spreading them into one list did)', () => {
+      const namespaces = (from: number) => Array.from({ length: 70_000 }, (_, i) => `---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: n${from + i}\n`).join('');
+      const run = mllint(tree({ 'a.yaml': namespaces(0), 'b.yaml': namespaces(70_000) }), ['.'], { timeoutMs: 120_000 });
+      expectClean(run);
+      expect(run.report!.summary.resources).toBe(140_000);
+    }, 150_000);
+  });
 
   it('binary, invalid UTF-8 and UTF-16 with a BOM', () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(pod('utf16'), 'utf16le')]);

@@ -125,8 +125,9 @@ function countNodes(value: unknown, limit: number): number {
   while (stack.length > 0 && count < limit) {
     const v = stack.pop();
     count++;
-    if (Array.isArray(v)) stack.push(...v);
-    else if (isPlainObject(v)) stack.push(...Object.values(v));
+    // One at a time: spreading a list of a million items overflows the call stack.
+    if (Array.isArray(v)) for (const item of v) stack.push(item);
+    else if (isPlainObject(v)) for (const key in v) stack.push(v[key]);
   }
   return count;
 }

@@ -333,13 +333,16 @@ function learnShapes(validate: RawValidator, object: unknown, root: Place): void
     if (existing) return existing;
     const record: Access = { names: new Set(), enumerated: false };
     records.set(value, record);
+    // Names matter only for objects never enumerated: not recorded for arrays (shapes see their items)
+    // or maps, so a list or map of a million entries does not fill a set of a million names.
+    const named = !Array.isArray(value);
     const proxy = new Proxy(value, {
       get(target, key) {
-        if (typeof key === 'string') record.names.add(key);
+        if (named && !record.enumerated && typeof key === 'string') record.names.add(key);
         return wrap(Reflect.get(target, key));
       },
       has(target, key) {
-        if (typeof key === 'string') record.names.add(key);
+        if (named && !record.enumerated && typeof key === 'string') record.names.add(key);
         return Reflect.has(target, key);
       },
       ownKeys(target) {
