@@ -116,8 +116,8 @@ export function createFastLocator(text: string): FastLocator | undefined {
     if (c === '|' || c === '>' || c === '[' || c === '{' || c === '*' || c === '&' || c === '!' || c === '-' && (at + 1 === end || text[at + 1] === ' ')) return undefined;
     // Plain scalar: up to a ` #` comment, without trailing spaces; a deeper next line would continue it.
     let stop = end;
-    const hash = text.indexOf(' #', at);
-    if (hash !== -1 && hash < end) stop = hash;
+    const hash = text.slice(at, end).indexOf(' #'); // on this line only: a search to the end of the text is quadratic over many findings
+    if (hash !== -1) stop = at + hash;
     while (stop > at && (text[stop - 1] === ' ' || text[stop - 1] === '\r')) stop--;
     const next = nextContent(l, limit);
     if (next < limit && indentOf(next) > parentColumn) return undefined;
@@ -170,6 +170,61 @@ export function createFastLocator(text: string): FastLocator | undefined {
     return j === end || text[j] === '#' ? -1 : j;
   };
 
+  // Indexes of the block collections paths went through, built once each: many findings in one large
+  // list or map (20,000 wrong items) would otherwise each scan it from the start (quadratic).
+  const seqIndexes = new Map<string, { lines: number[]; stop: number }>();
+  const mapIndexes = new Map<string, { byKey: Map<string, { key: { range: Range; key: string; valueAt: number }; line: number; valueEnd: number }>; unreadable: boolean }>();
+  /** A block sequence's item lines (its first entry at `entryAt` on `line`, items at `column`) and the line where it stops. */
+  const seqIndex = (line: number, column: number, entryAt: number, end: number) => {
+    const id = `${entryAt}:${column}:${end}`;
+    let index = seqIndexes.get(id);
+    if (index) return index;
+    const lines: number[] = [];
+    let l = line;
+    for (; l < end; l = nextContent(l, end)) {
+      const ind = l === line ? entryAt - lineStarts[l] : indentOf(l);
+      if (ind < column) break;
+      if (ind === column) {
+        const at = lineStarts[l] + ind;
+        if (!(text[at] === '-' && (at + 1 === lineEnd(l) || text[at + 1] === ' '))) break;
+        lines.push(l);
+      }
+    }
+    seqIndexes.set(id, (index = { lines, stop: Math.min(l, end) }));
+    return index;
+  };
+  /**
+   * A block map's keys at `column` (first occurrence of each, up to the first key this locator cannot read:
+   * `unreadable`, and then a key not found may be beyond it), each with the line where its value ends (the
+   * next line at this column that is not a `- ` item).
+   */
+  const mapIndex = (line: number, column: number, entryAt: number, end: number) => {
+    const id = `${entryAt}:${column}:${end}`;
+    let index = mapIndexes.get(id);
+    if (index) return index;
+    index = { byKey: new Map(), unreadable: false };
+    let open: { key: { range: Range; key: string; valueAt: number }; line: number } | undefined;
+    let l = line;
+    for (; l < end; l = nextContent(l, end)) {
+      const ind = l === line ? entryAt - lineStarts[l] : indentOf(l);
+      if (ind < column) break;
+      if (ind > column) continue;
+      const at = l === line ? entryAt : lineStarts[l] + ind;
+      if (text[at] === '-' && (at + 1 === lineEnd(l) || text[at + 1] === ' ')) continue; // a sequence value at the key's column
+      if (open) index.byKey.set(open.key.key, { ...open, valueEnd: l });
+      open = undefined;
+      const key = keyAt(l, at);
+      if (!key) {
+        index.unreadable = true;
+        break;
+      }
+      if (!index.byKey.has(key.key)) open = { key, line: l };
+    }
+    if (open) index.byKey.set(open.key.key, { ...open, valueEnd: Math.min(l, end) });
+    mapIndexes.set(id, index);
+    return index;
+  };
+
   return {
     locate(docIndex, path, options = {}) {
       const lines = documentLines(docIndex);
@@ -189,31 +244,15 @@ export function createFastLocator(text: string): FastLocator | undefined {
         const isSeq = first === '-' && (entryAt + 1 === lineEnd(line) || text[entryAt + 1] === ' ');
         if (isSeq) {
           if (typeof segment !== 'number') return s === 0 ? undefined : toPosition(best);
-          // Items: lines at this column starting with `-`.
-          let count = -1;
-          let itemLine = -1;
-          for (let l = line; l < end; l = nextContent(l, end)) {
-            const ind = l === line ? entryAt - lineStarts[l] : indentOf(l);
-            if (ind < column) break;
-            if (ind === column) {
-              const at = lineStarts[l] + ind;
-              if (!(text[at] === '-' && (at + 1 === lineEnd(l) || text[at + 1] === ' '))) break;
-              count++;
-              if (count === segment) {
-                itemLine = l;
-                break;
-              }
-            }
-          }
+          // Items: lines at this column starting with `-` (indexed once per sequence).
+          const items = seqIndex(line, column, entryAt, end);
+          const itemLine = items.lines[segment] ?? -1;
           if (itemLine === -1) return toPosition(best);
           const dash = itemLine === line ? entryAt : lineStarts[itemLine] + column;
           const content = valueStart(dash + 1, lineEnd(itemLine));
           if (content === -1) return undefined; // item on the next lines, or empty
-          const itemEnd = (() => {
-            let l = nextContent(itemLine, end);
-            while (l < end && indentOf(l) > column) l = nextContent(l, end);
-            return l;
-          })();
+          // Up to the next line at the sequence's column or left of it.
+          const itemEnd = items.lines[segment + 1] ?? items.stop;
           const key = keyAt(itemLine, content);
           if (key) {
             best = [content, lineEnd(itemLine)]; // a map item: its first line
@@ -230,35 +269,10 @@ export function createFastLocator(text: string): FastLocator | undefined {
           continue;
         }
         // A block map: keys at `column`.
-        const wanted = String(segment);
-        let found: { range: Range; key: string; valueAt: number } | undefined;
-        let foundLine = -1;
-        for (let l = line; l < end; l = nextContent(l, end)) {
-          const ind = l === line ? entryAt - lineStarts[l] : indentOf(l);
-          if (ind < column) break;
-          if (ind > column) continue;
-          const at = l === line ? entryAt : lineStarts[l] + ind;
-          if (text[at] === '-' && (at + 1 === lineEnd(l) || text[at + 1] === ' ')) continue; // a sequence value at the key's column
-          const key = keyAt(l, at);
-          if (!key) return undefined;
-          if (key.key === wanted) {
-            found = key;
-            foundLine = l;
-            break;
-          }
-        }
-        if (!found) return toPosition(best);
-        // The value's extent: until the next line at this column that is not a `- ` item.
-        let valueEnd = nextContent(foundLine, end);
-        while (valueEnd < end) {
-          const ind = indentOf(valueEnd);
-          if (ind < column) break;
-          if (ind === column) {
-            const at = lineStarts[valueEnd] + ind;
-            if (!(text[at] === '-' && (at + 1 === lineEnd(valueEnd) || text[at + 1] === ' '))) break;
-          }
-          valueEnd = nextContent(valueEnd, end);
-        }
+        const keys = mapIndex(line, column, entryAt, end);
+        const entry = keys.byKey.get(String(segment));
+        if (!entry) return keys.unreadable ? undefined : toPosition(best);
+        const { key: found, line: foundLine, valueEnd } = entry;
         const keyRange = found.range;
         const last = s === path.length - 1;
         if (found.valueAt === -1) {

@@ -92,11 +92,29 @@ function resolveAlias(node: unknown, doc: Document.Parsed, depth = 0): unknown {
   return node;
 }
 
+/** Large maps' pairs by key (first occurrence), built once: many findings in a map of 100k keys would each scan it. */
+const pairIndexes = new WeakMap<object, Map<string, Pair>>();
+
+function ownPair(map: { items: Pair[] }, wanted: string): Pair | undefined {
+  const matches = (pair: Pair) => isPair(pair) && isScalar(pair.key) && typeof pair.key.value !== 'symbol';
+  if (map.items.length < 32) return map.items.find((pair) => matches(pair) && String((pair.key as { value: unknown }).value) === wanted);
+  let index = pairIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      if (!matches(pair)) continue;
+      const key = String((pair.key as { value: unknown }).value);
+      if (!index.has(key)) index.set(key, pair);
+    }
+    pairIndexes.set(map, index);
+  }
+  return index.get(wanted);
+}
+
 function findPair(map: { items: Pair[] }, segment: string | number, doc: Document.Parsed, depth = 0): Pair | undefined {
   const wanted = String(segment);
-  for (const pair of map.items) {
-    if (isPair(pair) && isScalar(pair.key) && typeof pair.key.value !== 'symbol' && String(pair.key.value) === wanted) return pair;
-  }
+  const own = ownPair(map, wanted);
+  if (own) return own;
   if (depth > 20) return undefined;
   // `<<: *defaults` and `<<: [*a, *b]`: the first merged map that has the key wins.
   for (const pair of map.items) {
