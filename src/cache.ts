@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import type { ConfigFile } from './config/load.js';
 import type { RunSettings } from './engine/settings.js';
 import type { SourceInput } from './loaders/source.js';
+import { gitDirsOf } from './config/trust.js';
 import { gitRepositoryRoot } from './report-files.js';
 import type { LintResult } from './types.js';
 
@@ -144,22 +145,12 @@ function cacheDirUsable(dir: string): boolean {
 /** Largest cache entry read back. */
 const MAX_CACHE_ENTRY_BYTES = 64 * 1024 * 1024;
 
-/** The git directory of the repository whose root holds `cacheDir` (`.git`, or where a `.git` file points). */
+/**
+ * The git directory of the repository whose root holds `cacheDir` (`.git`, or where a `.git` file points
+ * when that is inside the repository or git's own link back confirms it: see `gitDirsOf`).
+ */
 function gitDirOf(cacheDir: string): string | undefined {
-  const dotGit = path.join(path.dirname(cacheDir), '.git');
-  try {
-    const stat = fs.lstatSync(dotGit);
-    if (stat.isDirectory()) return dotGit;
-    if (!stat.isFile() || stat.size > 4096) return undefined;
-    // A worktree or submodule: `gitdir: PATH`. The `.git` file itself cannot come from a commit.
-    const match = /^gitdir: (.+)$/m.exec(fs.readFileSync(dotGit, 'utf8'));
-    if (!match) return undefined;
-    const dir = path.resolve(path.dirname(dotGit), match[1].trim());
-    const target = fs.lstatSync(dir);
-    return target.isDirectory() && !target.isSymbolicLink() ? dir : undefined;
-  } catch {
-    return undefined;
-  }
+  return gitDirsOf(path.dirname(cacheDir))?.gitDir;
 }
 
 /**

@@ -28,6 +28,83 @@ export function gitWorkTree(dir: string): string | undefined {
   }
 }
 
+/** Largest git metadata file read (`.git` file, `gitdir`, `commondir`, `config`, `HEAD`). */
+const MAX_GIT_FILE_BYTES = 64 * 1024;
+
+/** A work tree's git directory (`HEAD`, per work tree) and common directory (`config`, shared by worktrees). */
+export interface GitDirs {
+  gitDir: string;
+  commonDir: string;
+}
+
+/**
+ * The git directories of the work tree `workTree`: `workTree/.git` when it is a directory (not a symlink);
+ * for a `.git` file (`gitdir: PATH`, a worktree or submodule), PATH only when it is inside the work tree or
+ * when git's own link back confirms it belongs to this work tree — a worktree's `PATH/gitdir` names this
+ * `.git` file, a submodule's `PATH/config` sets `core.worktree` to this directory (no input can write
+ * those outside itself). Otherwise undefined: a `.git` file in a tree that is no git checkout (an
+ * unpacked archive, a copied folder) never makes mllint read, or write its cache key, elsewhere. The same
+ * holds for a worktree's `commondir`. Only small regular files are read.
+ */
+export function gitDirsOf(workTree: string): GitDirs | undefined {
+  const dotGit = path.join(workTree, '.git');
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(dotGit);
+  } catch {
+    return undefined;
+  }
+  if (stat.isDirectory()) return { gitDir: dotGit, commonDir: dotGit };
+  if (!stat.isFile()) return undefined;
+  const pointer = /^gitdir:[ \t]*(.+?)[ \t\r]*$/m.exec(readGitFile(dotGit) ?? '');
+  if (!pointer) return undefined;
+  const realTree = safeRealpath(workTree);
+  const gitDir = path.resolve(workTree, pointer[1]);
+  if (!isRealDirectory(gitDir)) return undefined;
+  const inside = within(safeRealpath(gitDir), realTree);
+  if (!inside && !linksBack(gitDir, dotGit, realTree)) return undefined;
+  const common = readGitFile(path.join(gitDir, 'commondir'))?.trim();
+  if (!common) return { gitDir, commonDir: gitDir };
+  const commonDir = path.resolve(gitDir, common);
+  // A git directory inside the tree is the input's own: its `commondir` may not lead out either.
+  if (!isRealDirectory(commonDir) || (inside && !within(safeRealpath(commonDir), realTree))) return undefined;
+  return { gitDir, commonDir };
+}
+
+/** Whether git's metadata in `gitDir` names `dotGit` (worktree) or the work tree (submodule) as its own. */
+function linksBack(gitDir: string, dotGit: string, realTree: string): boolean {
+  const back = readGitFile(path.join(gitDir, 'gitdir'))?.trim();
+  if (back && safeRealpath(path.resolve(gitDir, back)) === safeRealpath(dotGit)) return true;
+  const worktree = /^\s*worktree\s*=\s*(.+?)\s*$/m.exec(readGitFile(path.join(gitDir, 'config')) ?? '')?.[1];
+  return worktree !== undefined && safeRealpath(path.resolve(gitDir, worktree)) === realTree;
+}
+
+function isRealDirectory(dir: string): boolean {
+  try {
+    const stat = fs.lstatSync(dir);
+    return stat.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A small regular file of git metadata (not through a symlink), or undefined. */
+export function readGitFile(file: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile() || stat.size > MAX_GIT_FILE_BYTES) return undefined;
+    const buffer = Buffer.alloc(stat.size);
+    const n = fs.readSync(fd, buffer, 0, stat.size, 0);
+    return buffer.subarray(0, n).toString('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
 /**
  * The directories whose contents are repository input (real paths): the git work tree of the working
  * directory (else the working directory), `GITHUB_WORKSPACE` when set, and the git work tree of each

@@ -30,7 +30,7 @@ import { parseYamlDocuments } from '../loaders/yaml.js';
 import type { RelocatedPosition } from '../loaders/source.js';
 import type { SetParameter, ValuesLayer } from './values.js';
 import { readText, valuesFileLayer } from './values.js';
-import { isInsideRepository, within } from '../config/trust.js';
+import { gitDirsOf, isInsideRepository, readGitFile, within } from '../config/trust.js';
 import { isPinnedRevision } from '../rules/utils/argocd.js';
 
 const isInside = (root: string, candidate: string) => within(candidate, root);
@@ -56,7 +56,8 @@ export interface Intent {
   otherRevision: boolean;
   /** Namespace given to namespaced objects: `override` replaces theirs (Flux targetNamespace), else only fills it in. */
   namespace?: { value: string; at: PathSegment[]; override: boolean };
-  helm?: { releaseName: string; layers: ValuesLayer[]; sets: SetParameter[] };
+  /** `releaseNameAt`: where the release name is written (`helm.releaseName`, `spec.releaseName`), else the owner's name it comes from. */
+  helm?: { releaseName: string; releaseNameAt: PathSegment[]; layers: ValuesLayer[]; sets: SetParameter[] };
   directory?: { recurse: boolean; include?: string; exclude?: string };
   /**
    * Fields the controller adds to the kustomization it builds (Argo CD `kustomize edit set …`, Flux's
@@ -112,45 +113,21 @@ export function normalizeRepoUrl(url: string): string {
   return u.replace(/\/+$/, '').replace(/\.git$/, '');
 }
 
-/** The `origin` URL from the repository's `.git/config`, if any. */
+/** The `origin` URL from the repository's git config (see `gitDirsOf`: never one outside it that does not link back), if any. */
 export function gitOriginUrl(root: string): string | undefined {
-  try {
-    let gitDir = path.join(root, '.git');
-    if (fs.statSync(gitDir).isFile()) {
-      // A worktree or submodule: `gitdir: …`, whose `commondir` holds the shared config.
-      const pointer = /^gitdir:\s*(.+)$/m.exec(readText(gitDir).ok ? (readText(gitDir) as { text: string }).text : '');
-      if (!pointer) return undefined;
-      gitDir = path.resolve(root, pointer[1].trim());
-      const common = path.join(gitDir, 'commondir');
-      const commonText = readText(common);
-      if (commonText.ok) gitDir = path.resolve(gitDir, commonText.text.trim());
-    }
-    const config = readText(path.join(gitDir, 'config'));
-    if (!config.ok) return undefined;
-    const text = config.text;
-    const section = /\[remote "origin"\]([^[]*)/.exec(text);
-    const url = section ? /^\s*url\s*=\s*(\S+)/m.exec(section[1]) : null;
-    return url?.[1];
-  } catch {
-    return undefined;
-  }
+  const dirs = gitDirsOf(root);
+  const text = dirs ? readGitFile(path.join(dirs.commonDir, 'config')) : undefined;
+  if (text === undefined) return undefined;
+  const section = /\[remote "origin"\]([^[]*)/.exec(text);
+  const url = section ? /^\s*url\s*=\s*(\S+)/m.exec(section[1]) : null;
+  return url?.[1];
 }
 
-/** The branch checked out in the repository at `root` (from `.git/HEAD`), if any (not when detached). */
+/** The branch checked out in the repository at `root` (from its git `HEAD`), if any (not when detached). */
 export function gitCurrentBranch(root: string): string | undefined {
-  try {
-    let gitDir = path.join(root, '.git');
-    if (fs.statSync(gitDir).isFile()) {
-      const read = readText(gitDir);
-      const pointer = read.ok ? /^gitdir:\s*(.+)$/m.exec(read.text) : null;
-      if (!pointer) return undefined;
-      gitDir = path.resolve(root, pointer[1].trim());
-    }
-    const head = readText(path.join(gitDir, 'HEAD'));
-    return head.ok ? /^ref:\s*refs\/heads\/(\S+)/.exec(head.text)?.[1] : undefined;
-  } catch {
-    return undefined;
-  }
+  const dirs = gitDirsOf(root);
+  const head = dirs ? readGitFile(path.join(dirs.gitDir, 'HEAD')) : undefined;
+  return head === undefined ? undefined : /^ref:\s*refs\/heads\/(\S+)/.exec(head)?.[1];
 }
 
 function str(v: unknown): string | undefined {
@@ -268,7 +245,9 @@ export function applicationIntents(owner: Owner, repo: RepoContext): { intents: 
         sets.push({ name: p.name, value: String(p.value ?? ''), forceString: p.forceString === true, file: '', docIndex: 0, at: [], locate: () => owner.where([...at, 'helm', 'parameters', i, 'value']) });
       });
       if (Array.isArray(helm.fileParameters) && helm.fileParameters.length > 0) intent.unsupported.push({ message: 'helm.fileParameters are not applied', at: [...at, 'helm', 'fileParameters'] });
-      intent.helm = { releaseName: str(helm.releaseName) ?? nameOf(owner.object), layers, sets };
+      intent.helm = str(helm.releaseName)
+        ? { releaseName: String(helm.releaseName), releaseNameAt: [...at, 'helm', 'releaseName'], layers, sets }
+        : { releaseName: nameOf(owner.object), releaseNameAt: ['metadata', 'name'], layers, sets };
     } else if (isPlainObject(src.kustomize)) {
       intent.type = 'kustomize';
       const k = src.kustomize;
@@ -285,7 +264,7 @@ export function applicationIntents(owner: Owner, repo: RepoContext): { intents: 
       intents.push({ ...intent, type: 'plugin' });
       continue;
     }
-    if (intent.type === 'auto' || intent.type === 'helm') intent.helm ??= { releaseName: nameOf(owner.object), layers: [], sets: [] };
+    if (intent.type === 'auto' || intent.type === 'helm') intent.helm ??= { releaseName: nameOf(owner.object), releaseNameAt: ['metadata', 'name'], layers: [], sets: [] };
     intents.push(intent);
   }
   return { intents, problems };
@@ -683,7 +662,9 @@ export function helmReleaseIntents(owner: Owner, repo: RepoContext, gitRepositor
   });
   if (isPlainObject(spec.values)) layers.push({ values: spec.values, file: '', docIndex: 0, at: [], locate: (inner) => owner.where(['spec', 'values', ...inner]) });
   const releaseName = str(spec.releaseName) ?? (str(spec.targetNamespace) ? `${String(spec.targetNamespace)}-${nameOf(owner.object)}` : nameOf(owner.object));
-  const intent: Intent = { owner, type: 'helm', dir, pathAt: ['spec', 'chart', 'spec', 'chart'], otherRevision: false, unsupported: [], helm: { releaseName, layers, sets: [] } };
+  // Where the name is written: `spec.releaseName`, else the object's name it is made of (with targetNamespace).
+  const releaseNameAt = str(spec.releaseName) ? ['spec', 'releaseName'] : ['metadata', 'name'];
+  const intent: Intent = { owner, type: 'helm', dir, pathAt: ['spec', 'chart', 'spec', 'chart'], otherRevision: false, unsupported: [], helm: { releaseName, releaseNameAt, layers, sets: [] } };
   if (namespace) intent.namespace = { value: namespace, at: str(spec.targetNamespace) ? ['spec', 'targetNamespace'] : ['metadata', 'namespace'], override: false };
   if (spec.postRenderers !== undefined) intent.unsupported.push({ message: 'postRenderers of the HelmRelease are not applied by mllint', at: ['spec', 'postRenderers'] });
   return { intents: [intent], problems };
