@@ -5,7 +5,7 @@
 import { discoverFiles, type SkippedChart } from './loaders/files.js';
 import { splitHelmStream } from './loaders/helm.js';
 import { renderKustomizations } from './loaders/kustomize.js';
-import { findHelm, renderGitOps, type GitOpsPlan } from './render/index.js';
+import { findHelm, HELM_OFF_MESSAGE, renderGitOps, type GitOpsPlan, type ProgramLookup } from './render/index.js';
 import { kustomizeHelmLocator } from './render/kustomize-helm.js';
 import { HELM_BUDGET_MS } from './render/helm.js';
 import type { SourceInput } from './loaders/source.js';
@@ -45,7 +45,11 @@ export interface LintOptions {
   kustomizeCommand?: string;
   /** The helm program from a trusted source (MLLINT_HELM_COMMAND); wins over a config outside the repository. */
   helmCommand?: string;
-  /** `--helm`: `auto` renders charts, Argo CD and Flux objects (default, unless the config says `helm.enabled: false`); `off` skips them. */
+  /**
+   * `--helm`: `auto` renders Helm charts, on their own and as Argo CD / Flux objects deploy them (default, unless
+   * the config says `helm.enabled: false`); `off` runs no helm: charts are skipped (reported), while Argo CD and
+   * Flux kustomize and directory sources are still rendered (`kustomize: 'off'` governs those).
+   */
   helm?: 'auto' | 'off';
   /** All kustomize and Helm renderings of the run together (ms); default HELM_BUDGET_MS (600 s). For tests. */
   helmBudgetMs?: number;
@@ -98,13 +102,15 @@ function prepareRun(paths: string[], options: LintOptions): Prepared {
   if (discovery.fatal.length > 0) return { ok: false, kind: 'input', problems: [], messages: discovery.fatal };
   const kustomizeOn = options.kustomize ? options.kustomize === 'auto' : config.kustomize?.enabled !== false;
   const helmOn = options.helm ? options.helm === 'auto' : config.helm?.enabled !== false;
-  const helm = helmOn ? findHelm(options.helmCommand ?? config.helm?.command, roots) : undefined;
+  // Off: helm never runs, but Argo CD and Flux objects are still read and their kustomize and directory
+  // sources rendered; the charts they deploy are reported as not rendered.
+  const helm: ProgramLookup = helmOn ? findHelm(options.helmCommand ?? config.helm?.command, roots) : { ok: false, message: HELM_OFF_MESSAGE, off: true };
   // One render time budget for every kustomize and helm render of the run, and one render cache.
   const renderDeadline = Date.now() + (options.helmBudgetMs ?? HELM_BUDGET_MS);
   const helmDeadline = renderDeadline;
   const cacheDir = options.cache ? cacheDirFor(cwd) : undefined;
   const digests = new TreeDigests();
-  const helmOptions = helm?.ok ? { exe: helm.exe, cwd, roots, deadline: helmDeadline, cacheDir, digests } : undefined;
+  const helmOptions = helm.ok ? { exe: helm.exe, cwd, roots, deadline: helmDeadline, cacheDir, digests } : undefined;
   const kustomizeOptions = kustomizeOn
     ? {
         cwd,
@@ -112,6 +118,7 @@ function prepareRun(paths: string[], options: LintOptions): Prepared {
         roots,
         cacheDir,
         helm: helmOptions?.exe,
+        helmOff: helm.ok === false && helm.off ? HELM_OFF_MESSAGE : undefined,
         locateGenerated: helmOptions ? kustomizeHelmLocator(helmOptions) : undefined,
         deadline: renderDeadline,
       }
@@ -120,7 +127,7 @@ function prepareRun(paths: string[], options: LintOptions): Prepared {
   // Charts kustomize inflates (helmCharts) are rendered by kustomize, not on their own.
   const chartsOwnedByKustomize = new Set(discovery.helmCharts.filter((c) => kustomize?.ownedFiles.has(path.join(c.dir, 'Chart.yaml'))).map((c) => c.dir));
   let gitops: GitOpsPlan | undefined;
-  if (helm && discovery.files.length + discovery.helmCharts.length > 0) {
+  if (discovery.files.length + discovery.helmCharts.length > 0) {
     gitops = renderGitOps(discovery.files, discovery.helmCharts.map((c) => c.dir).filter((d) => !chartsOwnedByKustomize.has(d)), kustomize?.sources ?? [], {
       cwd,
       roots,

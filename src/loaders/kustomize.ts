@@ -89,6 +89,8 @@ export interface KustomizeOptions {
    * the repository (kustomize then never pulls). Without it they are one finding.
    */
   helm?: string;
+  /** Why `helm` is unset, when it is not "not found" (the user turned Helm rendering off). */
+  helmOff?: string;
   /** Where a field of an object a generator made is written (Helm charts: their templates and values). */
   locateGenerated?: (kustomizationFile: string, generator: string, rendered: K8sObject, path: Path) => RelocatedPosition | undefined;
   /**
@@ -224,7 +226,7 @@ export function renderKustomizations(files: DiscoveredFile[], options: Kustomize
       const charted = treeOf(entry, found).map((dir) => found.get(dir)).filter((c): c is Kustomization => c !== undefined && c.hasHelmCharts);
       const unvendored = charted.find((c) => c.unvendoredCharts.length > 0);
       if (charted.length > 0 && !options.helm) {
-        results.set(entry, withKey(problemSource(charted[0], toDisplayPath(options.cwd, charted[0].file), `kustomization ${toDisplayPath(options.cwd, entry)} not rendered: it inflates Helm charts (helmCharts) and helm was not found on PATH; install Helm 3 (or set MLLINT_HELM_COMMAND), or run with --kustomize=off to lint the raw files`, 'helmCharts'), 'no-helm'));
+        results.set(entry, withKey(problemSource(charted[0], toDisplayPath(options.cwd, charted[0].file), `kustomization ${toDisplayPath(options.cwd, entry)} not rendered: it inflates Helm charts (helmCharts) and ${options.helmOff ?? 'helm was not found on PATH; install Helm 3 (or set MLLINT_HELM_COMMAND)'}, or run with --kustomize=off to lint the raw files`, 'helmCharts'), 'no-helm'));
       } else if (unvendored) {
         const name = unvendored.unvendoredCharts[0];
         results.set(entry, withKey(problemSource(unvendored, toDisplayPath(options.cwd, unvendored.file), `kustomization ${toDisplayPath(options.cwd, entry)} not rendered: Helm chart "${name}" (helmCharts) is not vendored in the repository and mllint does not use the network; pull it into helmGlobals.chartHome (default charts/) and commit it`, 'helmCharts'), 'unvendored'));

@@ -50,6 +50,8 @@ export interface ChartRef {
 export interface HelmRenderRequest {
   chart: ChartRef;
   releaseName: string;
+  /** Where the release name is written, when not at `reportAt` (an Application's `helm.releaseName`). */
+  releaseNameAt?: { file: string; line: number };
   namespace?: string;
   /** Values in order of precedence (later wins), after the chart's own values.yaml (read here). */
   layers: ValuesLayer[];
@@ -96,7 +98,7 @@ export function renderChart(request: HelmRenderRequest, options: HelmOptions): H
   const what = `chart ${chartDisplay}${request.via ? ` (for ${request.via})` : ''}`;
 
   if (!HELM_RELEASE_NAME.test(request.releaseName)) {
-    return fail(`${what} not rendered: release name ${JSON.stringify(request.releaseName)} is not a valid Helm release name (lower-case letters, digits, "-" and ".", at most 53 characters)`);
+    return fail(`${what} not rendered: release name ${JSON.stringify(request.releaseName)} is not a valid Helm release name (lower-case letters, digits, "-" and ".", at most 53 characters)`, request.releaseNameAt);
   }
   const escape = chartEscape(request.chart.dir, options.roots);
   if (escape) return fail(`${what} not rendered: ${escape}; mllint reads nothing outside the repository`);

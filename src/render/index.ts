@@ -44,7 +44,11 @@ import {
 import { resolveProgram, type ProgramSpec } from '../config/trust.js';
 import { renderWithOverlay, type KustomizeOptions } from '../loaders/kustomize.js';
 
-export type ProgramLookup = { ok: true; exe: string } | { ok: false; message: string };
+/** A program found, or why not (`off`: turned off by the user, not missing). */
+export type ProgramLookup = { ok: true; exe: string } | { ok: false; message: string; off?: true };
+
+/** Why charts are not rendered with `--helm off` / `helm.enabled: false`. */
+export const HELM_OFF_MESSAGE = 'Helm rendering is off (--helm off or helm.enabled: false)';
 import { readText, valuesFileLayer, type ValuesLayer } from './values.js';
 
 const MAX_DEPTH = 4;
@@ -203,7 +207,7 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
 
   const helm = options.helm;
   const helmOptions = (): HelmOptions | string => {
-    if (!helm.ok) return `${helm.message}; install Helm 3 (or set MLLINT_HELM_COMMAND to its absolute path) to lint charts as rendered`;
+    if (!helm.ok) return helm.off ? helm.message : `${helm.message}; install Helm 3 (or set MLLINT_HELM_COMMAND to its absolute path) to lint charts as rendered`;
     return { exe: helm.exe, cwd: options.cwd, roots: options.roots, kubeVersion: options.kubeVersion, deadline: options.helmDeadline, cacheDir: options.cacheDir, digests: options.digests };
   };
 
@@ -260,12 +264,13 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
         {
           chart,
           releaseName: intent.helm?.releaseName || chart.name,
+          releaseNameAt: intent.helm?.releaseName ? reportPlace(owner.where(intent.helm.releaseNameAt), intent.dir) : undefined,
           namespace: intent.namespace?.value,
           layers: intent.helm?.layers ?? [],
           sets: intent.helm?.sets ?? [],
           defaultNamespace: intent.namespace && nsWhere ? { value: intent.namespace.value, where: nsWhere } : undefined,
           via: owner.label,
-          reportAt: { file: at.absPath ?? intent.dir, line: at.position.line },
+          reportAt: reportPlace(at, intent.dir),
         },
         ho,
       );
@@ -418,6 +423,11 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
     }
   }
   return plan;
+}
+
+/** A position as a place to report a chart's failure to render (the chart directory when it has no file). */
+function reportPlace(where: RelocatedPosition, dir: string): { file: string; line: number } {
+  return { file: where.absPath ?? dir, line: where.position.line };
 }
 
 /** Argo CD's include/exclude: a glob or `{a,b}` list, matched against the path relative to the app's directory. */

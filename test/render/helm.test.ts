@@ -110,6 +110,11 @@ function lint(dir: string, config?: string, options: { paths?: string[] } = {}) 
 }
 
 const only = (findings: Finding[], ruleId: string) => findings.filter((f) => f.ruleId === ruleId);
+function writeConfig(dir: string, text: string): string {
+  const file = path.join(dir, 'other.mllint.yaml');
+  fs.writeFileSync(file, text);
+  return file;
+}
 
 const APP = (extra: string) => `apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -316,6 +321,24 @@ describeHelm('Helm charts (real helm template)', () => {
     expect(missing.ok && missing.result.findings.filter((f) => f.ruleId === 'helm-chart-skipped')).toHaveLength(1);
     const trusted = lintPaths(['.'], { cwd: dir, helmCommand: helmExe });
     expect(trusted.ok && trusted.result.findings.filter((f) => f.ruleId === 'helm-chart-skipped')).toHaveLength(0);
+  });
+
+  it('--helm off (and helm.enabled: false) runs no helm, yet still renders what Argo CD deploys from directories; a chart an Application deploys is said not rendered, at its path', () => {
+    const dirApp = APP('').replace('name: fraud-scorer', 'name: plain').replace('path: charts/scorer', 'path: apps/plain');
+    const dir = chartTree({ 'argocd/scorer.yaml': APP(''), 'argocd/plain.yaml': dirApp, 'apps/plain/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: busybox:latest\n' });
+    fs.writeFileSync(path.join(dir, '.mllint.yaml'), 'repository: { url: https://git.example.com/ml/gitops }\n');
+    for (const outcome of [lintPaths(['.'], { cwd: dir, helm: 'off' }), lintPaths(['.'], { cwd: dir, configPath: writeConfig(dir, 'repository: { url: https://git.example.com/ml/gitops }\nhelm: { enabled: false }\n') })]) {
+      if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
+      const findings = outcome.result.findings;
+      // The directory source is rendered as Argo CD applies it: the Pod in the destination namespace, via the Application.
+      const pinned = only(findings, 'image-pinned');
+      expect(pinned.map((f) => [f.file, f.via, f.resource?.namespace])).toEqual([['apps/plain/pod.yaml', 'Application argocd/plain', 'ml-serving-prod']]);
+      // The chart is not rendered, and says why where the Application names it; its templates are not linted raw.
+      const notRendered = only(findings, 'gitops-not-rendered');
+      expect(notRendered.map((f) => [f.file, f.line, f.severity])).toEqual([['argocd/scorer.yaml', 11, 'info']]);
+      expect(notRendered[0].message).toBe('chart charts/scorer (for Application argocd/fraud-scorer) not rendered: Helm rendering is off (--helm off or helm.enabled: false)');
+      expect(findings.filter((f) => f.file.startsWith('charts/scorer/templates/'))).toEqual([]);
+    }
   });
 
   it('helm.enabled: false lints no chart', () => {

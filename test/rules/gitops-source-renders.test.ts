@@ -365,6 +365,47 @@ spec:
   });
 });
 
+describeHelm('gitops-source-renders: invalid Helm release names are reported where the name is written', () => {
+  const chart = {
+    'charts/scorer/Chart.yaml': 'apiVersion: v2\nname: scorer\nversion: 0.1.0\n',
+    'charts/scorer/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n  namespace: ml\n',
+  };
+  const release = (name: string, spec: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: ${name}
+  namespace: ml
+spec:
+  interval: 5m
+  chart:
+    spec:
+      chart: ./charts/scorer
+      sourceRef: { kind: GitRepository, name: ml-gitops, namespace: flux-system }
+${spec}`;
+  const renders = (findings: Finding[]) => only(findings, 'gitops-source-renders').map((f) => `${f.file}:${f.line} ${f.message.includes('is not a valid Helm release name')}`);
+
+  it('Argo CD helm.releaseName: at that line, not at path', () => {
+    const text = app('scorer', '    repoURL: https://github.com/acme/ml-gitops\n    path: charts/scorer\n    helm:\n      releaseName: Scorer_Prod\n');
+    const { findings } = lint({ '.mllint.yaml': CONFIG, 'argocd/scorer.yaml': text, ...chart });
+    expect(renders(findings)).toEqual([`argocd/scorer.yaml:${lineOf(text, 'releaseName:')} true`]);
+  });
+
+  it('Argo CD without helm.releaseName: the Application name it defaults to, at metadata.name', () => {
+    const long = `scorer-${'x'.repeat(50)}`; // a valid object name, too long for a release (53)
+    const text = app(long, '    repoURL: https://github.com/acme/ml-gitops\n    path: charts/scorer\n');
+    const { findings } = lint({ '.mllint.yaml': CONFIG, 'argocd/scorer.yaml': text, ...chart });
+    expect(renders(findings)).toEqual([`argocd/scorer.yaml:${lineOf(text, `name: ${long}`)} true`]);
+  });
+
+  it('Flux spec.releaseName at its line; a derived [targetNamespace-]name at metadata.name', () => {
+    const named = release('scorer', '  releaseName: "--post-renderer=x"\n');
+    const long = `scorer-${'x'.repeat(40)}`;
+    const derived = release(long, `  targetNamespace: ml-serving-production\n`);
+    const { findings } = lint({ 'flux/named.yaml': named, 'flux/derived.yaml': derived, ...chart });
+    expect(renders(findings).sort()).toEqual([`flux/derived.yaml:${lineOf(derived, `name: ${long}`)} true`, `flux/named.yaml:${lineOf(named, 'releaseName:')} true`]);
+  });
+});
+
 describe('gitops-source-renders: config', () => {
   it('repository.url is validated as a string', () => {
     const dir = makeTree({ '.mllint.yaml': 'repository: { url: 3 }\n', 'a.yaml': POD('p') });
