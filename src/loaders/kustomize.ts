@@ -32,7 +32,7 @@ import { programIdentity, readCachedRender, TreeDigests, writeCachedRender, type
 import { loadValues } from './objects.js';
 import { parseImageRef } from '../rules/utils/image-ref.js';
 import { re2FullMatch } from '../config/safe-match.js';
-import { HELM_RELEASE_NAME } from '../render/helm.js';
+import { HELM_RELEASE_NAME, RENDER_BUDGET_SPENT } from '../render/helm.js';
 import { childEnvironment, isInsideRepository, linkOutOfRepository, readBoundedFile, repositoryRoots, resolveProgram, type ProgramResult, type ProgramSpec } from '../config/trust.js';
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -845,7 +845,7 @@ type Rendered = { ok: true; text: string; wrapperDir: string } | { ok: false; me
  */
 function renderAll(argvFor: (entry: string) => string[], entries: string[], cwd: string, inputBytes: (entry: string) => number, wrapperFields?: Record<string, unknown>, deadline?: number): Rendered[] {
   const budget = deadline === undefined ? KUSTOMIZE_BUDGET_MS : Math.min(KUSTOMIZE_BUDGET_MS, deadline - Date.now());
-  if (budget <= 0) return entries.map(() => ({ ok: false, message: `not rendered: rendering all kustomizations of a run may take ${KUSTOMIZE_BUDGET_MS / 1000}s at most` }));
+  if (budget <= 0) return entries.map(() => ({ ok: false, message: RENDER_BUDGET_SPENT }));
   let tempDir: string | undefined;
   try {
     tempDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-kustomize-')));
@@ -888,7 +888,7 @@ function renderAll(argvFor: (entry: string) => string[], entries: string[], cwd:
     return jobs.map((job, i): Rendered => {
       const { status, error } = statuses[i] ?? { status: null, error: 'not run' };
       if (error === 'ENOBUFS' || (status === 0 && fs.statSync(job.out).size > MAX_RENDERED_BYTES)) return { ok: false, message: `the rendered output is larger than ${MAX_RENDERED_BYTES / 1048576} MiB` };
-      if (error === 'EBUDGET') return { ok: false, message: `not rendered: rendering all kustomizations of a run may take ${KUSTOMIZE_BUDGET_MS / 1000}s at most` };
+      if (error === 'EBUDGET') return { ok: false, message: RENDER_BUDGET_SPENT };
       if (error) return { ok: false, message: error === 'ETIMEDOUT' ? `timed out after ${KUSTOMIZE_TIMEOUT_MS / 1000}s` : `cannot run ${path.basename(job.argv[0])} (${error})` };
       if (status !== 0) return { ok: false, message: describeKustomizeError(fs.readFileSync(job.err, 'utf8'), job.wrapperDir, cwd), status: typeof status === 'number' ? status : undefined };
       return { ok: true, text: fs.readFileSync(job.out, 'utf8'), wrapperDir: job.wrapperDir };

@@ -32,8 +32,14 @@ import { childEnvironment, isInsideRepository, linkOutOfRepository, within } fro
 
 /** One chart rendering may take this long; past it, it is reported as failed. */
 export const HELM_TIMEOUT_MS = 120_000;
-/** All chart renderings of one run together may take this long (`HelmOptions.deadline`); later charts are not rendered. */
+/**
+ * All kustomize and Helm renders of one run together may take this long (one deadline, `HelmOptions.deadline`
+ * and the kustomize stage's); a kustomization or chart whose turn comes later is not rendered.
+ */
 export const HELM_BUDGET_MS = 600_000;
+
+/** Why a kustomization or chart was not rendered once the shared budget is spent (after "… not rendered: "). */
+export const RENDER_BUDGET_SPENT = `the run's render time is used up (all kustomize and Helm renders of a run share ${HELM_BUDGET_MS / 1000}s; the renders before this one took it, renders served from the cache cost nothing)`;
 /** Rendered output larger than this is refused (a chart looping over a huge range). */
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 /** Helm's own rule for release names (pkg/chartutil ValidateReleaseName: DNS-1123 subdomain, 53 characters). */
@@ -127,7 +133,7 @@ export function renderChart(request: HelmRenderRequest, options: HelmOptions): H
   }
   // A repository with many slow charts must not make the run unbounded: one budget for all of them.
   const left = options.deadline === undefined ? HELM_TIMEOUT_MS : Math.min(HELM_TIMEOUT_MS, options.deadline - Date.now());
-  if (left <= 0) return fail(`${what} not rendered: rendering all Helm charts of a run may take ${HELM_BUDGET_MS / 1000}s at most`);
+  if (left <= 0) return fail(`${what} not rendered: ${RENDER_BUDGET_SPENT}`);
 
   let temp: string | undefined;
   try {
@@ -158,7 +164,7 @@ export function renderChart(request: HelmRenderRequest, options: HelmOptions): H
     const result = spawnSync(options.exe, args, { cwd: temp, env, timeout: left, maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     if (result.error) {
       const code = (result.error as NodeJS.ErrnoException).code;
-      return fail(`${what} not rendered: ${code === 'ETIMEDOUT' ? (left < HELM_TIMEOUT_MS ? `rendering all Helm charts of a run may take ${HELM_BUDGET_MS / 1000}s at most` : `helm timed out after ${HELM_TIMEOUT_MS / 1000}s`) : code === 'ENOBUFS' ? 'helm output is larger than 64 MiB' : `cannot run helm (${code ?? result.error.message})`}`);
+      return fail(`${what} not rendered: ${code === 'ETIMEDOUT' ? (left < HELM_TIMEOUT_MS ? RENDER_BUDGET_SPENT : `helm timed out after ${HELM_TIMEOUT_MS / 1000}s`) : code === 'ENOBUFS' ? 'helm output is larger than 64 MiB' : `cannot run helm (${code ?? result.error.message})`}`);
     }
     // Kept only under the key of the bytes helm read: inputs that changed meanwhile hash differently now.
     const keep = key !== undefined && helmCacheKey(request, { ...options, digests: undefined }) === key;
