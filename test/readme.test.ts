@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeTree, removeTree, runCli } from './helpers.js';
+import { describeHelm } from './render/tools.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -88,4 +89,61 @@ describe('config schema', () => {
     expect(registry.$id).toBe(`https://raw.githubusercontent.com/${repo}/v${pkg.version}/schemas/registry.schema.json`);
     expect(README).toContain(`# yaml-language-server: $schema=${schema.$id}`);
   });
+});
+
+/**
+ * README blocks that show a run (`$ mllint check …` on a tree of this repository) are what that run prints:
+ * for each file the block shows, the same findings in the same order — location, severity, rule, the object
+ * line under each — with only these cuts allowed: `…/` for leading folders, `…` for the rest of a message.
+ */
+describeHelm('README sample outputs are real output', () => {
+  const blocks = [...README.matchAll(/```\n(\$ mllint check [^\n]*)\n([\s\S]*?)```/g)]
+    .map(([, command, body]) => ({ args: command.replace(/^\$ mllint /, '').split(/\s+/), body }))
+    .filter(({ args }) => args.filter((a, i) => !a.startsWith('-') && !args[i - 1]?.startsWith('--config') && a !== 'check').every((p) => fs.existsSync(path.join(ROOT, p))));
+
+  it('has such a block (the GitOps example)', () => {
+    expect(blocks.map((b) => b.args.join(' '))).toContain('check --config examples/gitops/.mllint.yaml examples/gitops');
+  });
+
+  interface Shown { location: string; severity: string; message: string; ruleId: string; object?: string }
+  /** Stylish output (or a README copy of it) by file: each finding line and the object line under it. */
+  const byFile = (text: string): Map<string, Shown[]> => {
+    const files = new Map<string, Shown[]>();
+    let current: Shown[] | undefined;
+    for (const line of text.split('\n')) {
+      const finding = /^ {2}(\S+)\s+(error|warning|info)\s+(.*?)\s{2}([a-z0-9-]+)$/.exec(line);
+      if (/^\S/.test(line) && !/^[✖✔]|^by rule|rules? (?:was|were) idle/.test(line)) files.set(line.trim(), (current = []));
+      else if (finding && current) current.push({ location: finding[1], severity: finding[2], message: finding[3], ruleId: finding[4] });
+      else if (/^ {6}\S/.test(line) && current?.length) current[current.length - 1].object = line.trim();
+    }
+    return files;
+  };
+  /** Whether `shown` is `real` with `…` standing for any text (and `…/` for leading folders). */
+  const cutOf = (shown: string, real: string) => {
+    let at = 0;
+    for (const part of shown.split(/…\/?/)) {
+      const found = real.indexOf(part.trim(), at);
+      if (found === -1) return false;
+      at = found + part.trim().length;
+    }
+    return shown.endsWith('…') || at === real.length;
+  };
+
+  it.each(blocks.map((b) => [b.args.join(' '), b] as const))('%s', async (_name, block) => {
+    const run = await runCli([...block.args, '--no-cache', '--no-color'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' } });
+    const real = byFile(run.stdout);
+    const shown = byFile(block.body.replace(/^\$ .*\n/, ''));
+    expect(shown.size).toBeGreaterThan(0);
+    for (const [file, findings] of shown) {
+      const actual = real.get(file);
+      expect(actual, `${file} is in the real output`).toBeDefined();
+      expect(findings.map((f) => `${f.severity} ${f.ruleId}`), `${file}: every finding, in order`).toEqual(actual!.map((f) => `${f.severity} ${f.ruleId}`));
+      findings.forEach((f, i) => {
+        const a = actual![i];
+        expect(cutOf(f.location, a.location), `${f.location} ~ ${a.location}`).toBe(true);
+        expect(cutOf(f.message, a.message), `${f.message}\n  ~ ${a.message}`).toBe(true);
+        expect(f.object === undefined ? undefined : cutOf(f.object, a.object ?? ''), `object line of ${f.location}`).toBe(a.object === undefined ? undefined : true);
+      });
+    }
+  }, 120_000);
 });
