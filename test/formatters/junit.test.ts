@@ -1,7 +1,8 @@
 /**
- * `--format junit` validates against the JUnit schema (`junit.xsd`, as kubeconform's fixtures keep it)
- * with the real `xmllint --schema` (Debian's libxml2-utils, installed by .ci/run). Without xmllint the
- * schema tests are skipped with a loud reason, and fail when CI=true.
+ * `--format junit` validates against the JUnit schema (`test/fixtures/junit/junit-4.xsd`, MIT, vendored as
+ * kubeconform's fixtures keep it; source and licence in its README) with the real `xmllint --schema`
+ * (Debian's libxml2-utils, installed by .ci/run). Without xmllint the schema tests are skipped with a loud
+ * reason, and fail when CI=true.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,10 +12,9 @@ import { describe, expect, it } from 'vitest';
 import formatJunit from '../../src/formatters/junit.js';
 import { lintPaths } from '../../src/api.js';
 import type { LintResult } from '../../src/types.js';
-import { sharedExtra } from '../shared-extras.js';
 
 const root = path.resolve(__dirname, '../..');
-const xsd = sharedExtra('conformance/kubeconform-fixtures/junit.xsd', 'JUnit schema validation');
+const xsd = path.join(root, 'test', 'fixtures', 'junit', 'junit-4.xsd');
 const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;
 if (!hasXmllint) {
   const reason = 'xmllint not found (apt-get install libxml2-utils): JUnit schema validation is skipped';
@@ -26,7 +26,7 @@ function xmllint(xml: string): { ok: boolean; output: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-junit-'));
   const file = path.join(dir, 'report.xml');
   fs.writeFileSync(file, xml);
-  const run = spawnSync('xmllint', ['--noout', '--schema', xsd!, file], { encoding: 'utf8' });
+  const run = spawnSync('xmllint', ['--noout', '--schema', xsd, file], { encoding: 'utf8' });
   return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
 }
 
@@ -59,12 +59,12 @@ describe('junit format', () => {
     expect(xml).toContain(`>${pinned.file}:${pinned.line}:${pinned.column}: error: `);
   });
 
-  it.runIf(hasXmllint && xsd !== undefined)('the examples validate against junit.xsd', () => {
+  it.runIf(hasXmllint)('the examples validate against junit.xsd', () => {
     const check = xmllint(formatJunit(examplesResult()));
     expect(check.ok, check.output).toBe(true);
   });
 
-  it.runIf(hasXmllint && xsd !== undefined)('a clean run, and hostile text, validate too', () => {
+  it.runIf(hasXmllint)('a clean run, and hostile text, validate too', () => {
     const clean = formatJunit({ findings: [], summary: { files: 2, resources: 3, errors: 0, warnings: 0, infos: 0, suppressed: 0 } });
     expect(clean).toContain('<testcase name="no problems in 2 file(s), 3 resource(s)" classname="mllint"/>');
     expect(xmllint(clean).ok).toBe(true);
@@ -79,7 +79,7 @@ describe('junit format', () => {
     expect(hostile).toContain('a&amp;b/&lt;x&gt;.yaml:2:1: error: bad &lt;tag&gt; &amp; "quote"  ]]&gt; ');
   });
 
-  it.runIf(hasXmllint && xsd !== undefined)('xmllint does reject what the schema forbids', () => {
+  it.runIf(hasXmllint)('xmllint does reject what the schema forbids', () => {
     expect(xmllint('<testsuites><testsuite name="x"><testcase/></testsuite></testsuites>').ok).toBe(false);
   });
 });
