@@ -10,7 +10,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, type Pair } from 'yaml';
 import type { Path, Position } from '../types.js';
-import { lineCounterFor, parseDocuments } from './yaml.js';
+import { describeYamlError, lineCounterFor, parseDocuments, problemFromThrown } from './yaml.js';
 import { createFastLocator, type FastLocator } from './fast-locate.js';
 
 export interface LocatableText {
@@ -159,7 +159,7 @@ export function parsePositionedYaml(text: string): PositionedYaml {
   for (const doc of located.docs) {
     for (const e of doc.errors) {
       const p = located.lineCounter.linePos(e.pos[0]);
-      errors.push({ message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), line: p.line, column: p.col });
+      errors.push({ message: describeYamlError(e.code, e.message), line: p.line, column: p.col });
     }
   }
   const docIndex = nonEmpty.length > 0 ? located.docs.indexOf(nonEmpty[0]) : 0;
@@ -169,7 +169,7 @@ export function parsePositionedYaml(text: string): PositionedYaml {
     try {
       value = nonEmpty[0].toJS({ maxAliasCount: 100 });
     } catch (err) {
-      errors.push({ message: err instanceof Error ? err.message.split('\n')[0] : String(err), line: 1, column: 1 });
+      errors.push({ message: problemFromThrown(err, 1).message, line: 1, column: 1 });
     }
   }
   return { value, errors, positionOf: (path, options) => locatePath(located, docIndex, path, options) };

@@ -261,7 +261,8 @@ export function lineCounterFor(text: string): LineCounter {
   return lineCounter;
 }
 
-function describeYamlError(code: string, message: string): string {
+/** A `yaml` error as users read it: duplicate keys, tabs and stack overflows in plain words. */
+export function describeYamlError(code: string, message: string): string {
   const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
   switch (code) {
     case 'DUPLICATE_KEY':
@@ -274,7 +275,8 @@ function describeYamlError(code: string, message: string): string {
   }
 }
 
-function problemFromThrown(err: unknown, line: number): YamlProblem {
+/** An error `yaml` threw (stack overflow, alias limit) as a problem at `line`, in plain words. */
+export function problemFromThrown(err: unknown, line: number): YamlProblem {
   let message: string;
   if (err instanceof RangeError) message = 'nesting too deep to parse safely';
   else if (err instanceof ReferenceError) message = (err.message || 'unresolved alias').split('\n')[0];

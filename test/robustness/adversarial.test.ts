@@ -205,6 +205,17 @@ describe.skipIf(!built)('adversarial inputs through the CLI', () => {
     }, 150_000);
   });
 
+  it('a config nested 50,000 deep, or an alias bomb: exit 2 in plain words, not a JavaScript engine message', () => {
+    const deep = mllint(tree({ '.mllint.yaml': `rules: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`, 'a.yaml': pod('a') }));
+    expectClean(deep, [2]);
+    expect(deep.stderr).toMatch(/\.mllint\.yaml:1:\d+: invalid YAML: nesting too deep to parse safely/);
+    const bomb = ['a: &a [x,x,x,x,x,x,x,x,x]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'rules: {}'].join('\n');
+    const aliases = mllint(tree({ '.mllint.yaml': `${bomb}\n`, 'a.yaml': pod('a') }));
+    expectClean(aliases, [2]);
+    expect(aliases.stderr).toMatch(/invalid YAML: too many aliases \(more than 100\); possible alias bomb/);
+    expect(deep.stderr + aliases.stderr).not.toMatch(/Maximum call stack|resource exhaustion attack/);
+  });
+
   it('binary, invalid UTF-8 and UTF-16 with a BOM', () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(pod('utf16'), 'utf16le')]);
     const run = mllint(tree({
