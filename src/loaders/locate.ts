@@ -10,7 +10,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, type Pair } from 'yaml';
 import type { Path, Position } from '../types.js';
-import { describeYamlError, lineCounterFor, parseDocuments, problemFromThrown } from './yaml.js';
+import { describeYamlError, lineCounterFor, nodeLimitProblem, parseDocuments, problemFromThrown } from './yaml.js';
 import { createFastLocator, type FastLocator } from './fast-locate.js';
 
 export interface LocatableText {
@@ -153,6 +153,11 @@ export interface PositionedYaml {
 }
 
 export function parsePositionedYaml(text: string): PositionedYaml {
+  const tooLarge = nodeLimitProblem(text); // (a registry or nodes file may be large)
+  if (tooLarge) {
+    const at = { line: tooLarge.line, column: 1, endLine: tooLarge.line, endColumn: 1 };
+    return { value: undefined, errors: [{ message: tooLarge.message, line: tooLarge.line, column: 1 }], positionOf: () => at };
+  }
   const located = prepareLocate(text);
   const nonEmpty = located.docs.filter((d) => d.contents !== null);
   const errors: PositionedYaml['errors'] = [];

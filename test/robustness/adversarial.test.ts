@@ -214,7 +214,12 @@ describe.skipIf(!built)('adversarial inputs through the CLI', () => {
     expectClean(aliases, [2]);
     expect(aliases.stderr).toMatch(/invalid YAML: too many aliases \(more than 100\); possible alias bomb/);
     expect(deep.stderr + aliases.stderr).not.toMatch(/Maximum call stack|resource exhaustion attack/);
-  });
+    // A registry file past the node limit says so at the line where it is passed.
+    const registry = `models:\n${Array.from({ length: 300_000 }, (_, i) => `  m${i}: {v: 1}\n`).join('')}`;
+    const big = mllint(tree({ '.mllint.yaml': 'registry:\n  file: registry.yaml\n', 'registry.yaml': registry, 'a.yaml': pod('a') }), ['.'], { timeoutMs: 60_000 });
+    expectClean(big, [2]);
+    expect(big.stderr).toMatch(/registry\.yaml:\d+:1: invalid model registry: invalid YAML: more than 1,000,000 YAML nodes/);
+  }, 90_000);
 
   it('binary, invalid UTF-8 and UTF-16 with a BOM', () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(pod('utf16'), 'utf16le')]);
