@@ -130,7 +130,17 @@ d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]
 e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]
 f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]
 `,
-      errors: [{ line: 1, message: /alias/ }],
+      // At the alias whose expansion passes a million nodes (before the 100-alias count is reached).
+      errors: [{ line: 6, message: /aliases stand for more than 1,000,000 YAML nodes .*possible alias bomb/ }],
+    },
+    {
+      name: 'alias bomb of few nodes but more than 100 aliases',
+      yaml: `a: &a ["x","x"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]
+`,
+      errors: [{ line: 1, message: /too many aliases \(more than 100\)/ }],
     },
   ],
 });
