@@ -3,14 +3,14 @@
  * ones (same findings, positions, suppression, severities, formats and docs). Schemas are compiled once,
  * when the config is loaded.
  */
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { globMatch } from './safe-match.js';
 import { defineRule, type Report, type Rule } from '../rules/define-rule.js';
 import { namespaceOf } from '../engine/context.js';
 import { CONTAINER_TYPE_LABEL } from '../engine/extract.js';
 import { selectorMatches, toLabelSelector, stringMap, type LabelSelector } from '../engine/selector.js';
 import type { Path, Severity } from '../types.js';
-import { describeAjvError, getAjv, pointerToPath } from './schema.js';
+import { describeAjvError, newAjv, pointerToPath } from './schema.js';
 
 export type PolicyTarget = 'object' | 'podSpec' | 'container' | 'initContainer';
 
@@ -35,11 +35,136 @@ export interface PolicySpec {
 
 export type PolicyRule = Rule<Record<string, never>> & { policy: PolicySpec };
 
-/** Compiles a policy's schema; a schema ajv rejects is returned as an error message. */
+/**
+ * Most schema nodes a policy's schema may apply to one value, `$ref`s followed (each node is work for
+ * every object checked). Shared definitions referred to twice from each level (`allOf: [{$ref: d1},
+ * {$ref: d1}]`, d1 the same over d0, …) double it per level: without a cap forty lines of a pull request's
+ * config would take hours per object.
+ */
+export const MAX_POLICY_SCHEMA_NODES = 20_000;
+
+/** Keywords whose value is a subschema, a list of subschemas, or a map of them (draft-07 and 2019/2020 names). */
+const ONE_SCHEMA = ['not', 'if', 'then', 'else', 'items', 'additionalItems', 'additionalProperties', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties'];
+const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items'];
+const SCHEMA_MAPS = ['properties', 'patternProperties', 'dependentSchemas', 'dependencies'];
+/** Keywords that change what a `$ref` points at or refer dynamically; mllint could not bound what they expand to. */
+const SCOPE_KEYWORDS = ['$id', '$anchor', '$dynamicRef', '$dynamicAnchor', '$recursiveRef', '$recursiveAnchor'];
+
+/**
+ * Why a policy's schema could take unbounded time, with the path of the place in the schema, or
+ * undefined. Refused: a `$ref` that is not a JSON pointer into the policy's own schema (`#`,
+ * `#/definitions/x`), a `$ref` that leads back to a schema it is inside (recursion), scope keywords
+ * (`$id`, `$anchor`, dynamic references), and more than MAX_POLICY_SCHEMA_NODES nodes once every
+ * `$ref` is replaced by what it points at. Linear in the schema's size (each node's expansion is counted once).
+ */
+export function policySchemaProblem(schema: Record<string, unknown>): { message: string; path: Path } | undefined {
+  const sizes = new Map<object, number>();
+  const open = new Set<object>();
+  class Refused extends Error {
+    constructor(message: string, readonly at: Path) {
+      super(message);
+    }
+  }
+  const resolve = (ref: string): unknown => {
+    let node: unknown = schema;
+    const pointer = decodeURIComponent(ref.slice(1));
+    if (pointer === '') return node;
+    if (!pointer.startsWith('/')) return undefined;
+    for (const raw of pointer.slice(1).split('/')) {
+      const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
+      node = (node as Record<string, unknown>)[key];
+    }
+    return node;
+  };
+  const size = (node: unknown, at: Path): number => {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    if (open.has(node)) throw new Refused('a $ref leads back to a schema it is inside (recursive schemas are not supported in policies)', at);
+    open.add(node);
+    const n = node as Record<string, unknown>;
+    for (const keyword of SCOPE_KEYWORDS) {
+      if (keyword in n) throw new Refused(`"${keyword}" is not supported in policies (a $ref may point only into the policy's own schema)`, [...at, keyword]);
+    }
+    let total = 1;
+    const add = (sub: unknown, subAt: Path) => {
+      total += size(sub, subAt);
+      if (total > MAX_POLICY_SCHEMA_NODES) throw new Refused(`the schema expands to more than ${MAX_POLICY_SCHEMA_NODES} schema nodes once its $refs are followed; simplify it`, subAt);
+    };
+    if (typeof n.$ref === 'string') {
+      if (!n.$ref.startsWith('#')) throw new Refused(`$ref "${n.$ref}" does not point into the policy's own schema (use "#/definitions/NAME")`, [...at, '$ref']);
+      const target = resolve(n.$ref);
+      if (target !== undefined) add(target, [...at, '$ref']);
+    }
+    for (const keyword of ONE_SCHEMA) if (n[keyword] !== undefined && !Array.isArray(n[keyword])) add(n[keyword], [...at, keyword]);
+    for (const keyword of SCHEMA_LISTS) if (Array.isArray(n[keyword])) (n[keyword] as unknown[]).forEach((sub, i) => add(sub, [...at, keyword, i]));
+    for (const keyword of SCHEMA_MAPS) {
+      const map = n[keyword];
+      if (map !== null && typeof map === 'object' && !Array.isArray(map)) for (const [key, sub] of Object.entries(map)) add(sub, [...at, keyword, key]);
+    }
+    open.delete(node);
+    sizes.set(node, total);
+    return total;
+  };
+  try {
+    size(schema, []);
+    return undefined;
+  } catch (err) {
+    if (err instanceof Refused) return { message: err.message, path: err.at };
+    throw err;
+  }
+}
+
+/** A stable text for a JSON value: equal values (as ajv's deep equality sees them, key order aside) give equal texts. */
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const keys = Object.keys(value).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+/**
+ * `uniqueItems` in linear time. ajv compares every pair of items that are not all scalars of a declared
+ * type (O(n²): 40,000 small maps took 22 s); here each item's canonical text goes into a map.
+ */
+function uniqueItemsLinear(this: unknown, unique: boolean, data: unknown): boolean {
+  const self = uniqueItemsLinear as unknown as { errors?: Partial<ErrorObject>[] };
+  self.errors = undefined;
+  if (!unique || !Array.isArray(data)) return true;
+  const seen = new Map<string, number>();
+  for (let j = 0; j < data.length; j++) {
+    const text = canonicalJson(data[j]);
+    const i = seen.get(text);
+    if (i !== undefined) {
+      self.errors = [{ keyword: 'uniqueItems', params: { i: j, j: i }, message: `must NOT have duplicate items (items ## ${i} and ${j} are identical)` }];
+      return false;
+    }
+    seen.set(text, j);
+  }
+  return true;
+}
+
+let policyAjv: Ajv | undefined;
+
+/** The ajv instance for policies: mllint's options, with a linear `uniqueItems`. */
+function getPolicyAjv(): Ajv {
+  if (!policyAjv) {
+    policyAjv = newAjv();
+    policyAjv.removeKeyword('uniqueItems');
+    policyAjv.addKeyword({ keyword: 'uniqueItems', type: 'array', schemaType: 'boolean', errors: true, validate: uniqueItemsLinear });
+  }
+  return policyAjv;
+}
+
+/**
+ * Compiles a policy's schema; a schema ajv rejects, or one that could take unbounded time
+ * (`policySchemaProblem`), is returned as an error message with its path in the schema.
+ */
 export function compilePolicySchema(
   schema: Record<string, unknown>,
 ): { ok: true; validate: ValidateFunction } | { ok: false; message: string; path: Path } {
-  const ajv = getAjv();
+  const ajv = getPolicyAjv();
   if (!ajv.validateSchema(schema)) {
     // Point at the offending keyword inside the schema, e.g. `type: strnig`.
     const first = (ajv.errors ?? []).slice().sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
@@ -47,6 +172,8 @@ export function compilePolicySchema(
     const keyword = path.length > 0 ? String(path[path.length - 1]) : 'schema';
     return { ok: false, path, message: `"${keyword}" ${first?.message ?? 'is invalid'}` };
   }
+  const unbounded = policySchemaProblem(schema);
+  if (unbounded) return { ok: false, ...unbounded };
   try {
     return { ok: true, validate: ajv.compile(schema) };
   } catch (err) {

@@ -15,14 +15,18 @@ let ajv: Ajv | undefined;
  * config file, policies or registry never pays for them: the cold start of a pre-commit hook matters.
  */
 export function getAjv(): Ajv {
-  if (!ajv) {
-    const { Ajv: AjvClass } = lazyRequire('ajv') as typeof import('ajv');
-    const addFormats = lazyRequire('ajv-formats') as unknown as ((a: Ajv) => Ajv) & { default?: (a: Ajv) => Ajv };
-    // JSON Schema `pattern` keywords (from CRDs and policies: input) run on RE2, in linear time.
-    ajv = new AjvClass({ allErrors: true, strict: false, allowUnionTypes: true, code: { regExp: ajvRegExpEngine } });
-    (addFormats.default ?? addFormats)(ajv);
-  }
+  if (!ajv) ajv = newAjv();
   return ajv;
+}
+
+/** A new ajv instance with mllint's options and formats (see `getAjv`). */
+export function newAjv(): Ajv {
+  const { Ajv: AjvClass } = lazyRequire('ajv') as typeof import('ajv');
+  const addFormats = lazyRequire('ajv-formats') as unknown as ((a: Ajv) => Ajv) & { default?: (a: Ajv) => Ajv };
+  // JSON Schema `pattern` keywords (from CRDs and policies: input) run on RE2, in linear time.
+  const fresh = new AjvClass({ allErrors: true, strict: false, allowUnionTypes: true, code: { regExp: ajvRegExpEngine } });
+  (addFormats.default ?? addFormats)(fresh);
+  return fresh;
 }
 
 const compiled = new WeakMap<object, ValidateFunction>();
