@@ -84,6 +84,26 @@ ruleTester(rule, {
       ],
     },
     {
+      name: 'nested comprehensions multiply: three over a 1,000-item list (10⁹ steps, a hang) are skipped with the info; one over the same list still runs',
+      files: {
+        'crd.yaml': crd(`type: object
+properties:
+  spec:
+    type: object
+    properties:
+      l: { type: array, items: { type: integer } }
+    x-kubernetes-validations:
+      - rule: "self.l.all(x, self.l.all(y, self.l.all(z, x + y + z >= 0)))"
+      - rule: "self.l.all(x, x < 999)"
+        message: every item is below 999`),
+        'a.yaml': server(`  l: [${Array.from({ length: 1000 }, (_, i) => i).join(', ')}]\n`),
+      },
+      errors: [
+        { messageId: 'celSkipped', file: 'a.yaml', line: 2, severity: 'info', message: '1 x-kubernetes-validations rule(s) of CustomResourceDefinition servers.ml.example.org use CEL that mllint cannot evaluate (Kubernetes CEL libraries, regular expressions, or too costly); they were not checked' },
+        { messageId: 'invalid', file: 'a.yaml', line: 4, path: 'spec', message: 'spec every item is below 999' },
+      ],
+    },
+    {
       name: 'required without a default is still required; wrong types after pruning',
       files: {
         'crd.yaml': crd(SCHEMA.replace('        default: {}\n', '')),
