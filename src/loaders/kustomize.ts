@@ -638,9 +638,9 @@ const MAX_CHART_FILES = 20_000;
  * bases, components, patches of every kind, generators' files, replacements, transformers, generators,
  * validators, configurations, crds, openapi, Helm chart repositories and homes.
  */
-function referencesOf(value: Record<string, unknown>): Array<{ ref: string; at: PathSegment[]; kind: 'resource' | 'file' | 'repo' }> {
-  const out: Array<{ ref: string; at: PathSegment[]; kind: 'resource' | 'file' | 'repo' }> = [];
-  const add = (ref: unknown, at: PathSegment[], kind: 'resource' | 'file' | 'repo') => {
+function referencesOf(value: Record<string, unknown>): Array<{ ref: string; at: PathSegment[]; kind: ReferenceKind }> {
+  const out: Array<{ ref: string; at: PathSegment[]; kind: ReferenceKind }> = [];
+  const add = (ref: unknown, at: PathSegment[], kind: ReferenceKind) => {
     if (typeof ref === 'string' && ref.trim() !== '') out.push({ ref, at, kind });
   };
   const each = (field: string, fn: (entry: unknown, i: number) => void) => {
@@ -669,9 +669,16 @@ function referencesOf(value: Record<string, unknown>): Array<{ ref: string; at: 
     if (Array.isArray(c.additionalValuesFiles)) c.additionalValuesFiles.forEach((f, j) => add(f, ['helmCharts', i, 'additionalValuesFiles', j], 'file'));
   });
   each('helmChartInflationGenerator', (c, i) => isPlainObject(c) && add(c.chartRepoUrl, ['helmChartInflationGenerator', i, 'chartRepoUrl'], 'repo'));
-  if (isPlainObject(value.helmGlobals)) add(value.helmGlobals.chartHome, ['helmGlobals', 'chartHome'], 'file');
+  if (isPlainObject(value.helmGlobals)) {
+    add(value.helmGlobals.chartHome, ['helmGlobals', 'chartHome'], 'file');
+    // helm's HELM_CONFIG_HOME (kustomize sets it): helm reads repositories.yaml and registry/config.json there.
+    add(value.helmGlobals.configHome, ['helmGlobals', 'configHome'], 'home');
+  }
   return out;
 }
+
+/** What a kustomization field names: a resource, an input file, a chart repository, or helm's config folder (read, not an input). */
+type ReferenceKind = 'resource' | 'file' | 'repo' | 'home';
 
 function readKustomization(dir: string, repoRoots: readonly string[]): Kustomization | undefined {
   const file = kustomizationFileIn(dir);
@@ -702,6 +709,7 @@ function readKustomization(dir: string, repoRoots: readonly string[]): Kustomiza
       k.refused.push({ ref, at, why: 'outside' });
       continue;
     }
+    if (kind === 'home') continue;
     if (kind === 'resource' && isDirectory(target)) {
       if (kustomizationFileIn(target)) k.children.push(target);
       else k.otherDirs.push(target);

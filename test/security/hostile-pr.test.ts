@@ -452,6 +452,19 @@ overrides:
     ]);
   });
 
+  it("10c. helmGlobals.configHome outside the repository (helm reads repositories.yaml and registry/config.json there) is not rendered", () => {
+    const outsideHome = fs.mkdtempSync(path.join(base, 'outside-helm-home-'));
+    const dir = repo({
+      'k/charts/mini/Chart.yaml': 'apiVersion: v2\nname: mini\nversion: 0.1.0\n',
+      'k/charts/mini/values.yaml': 'x: a\n',
+      'k/charts/mini/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: mini, namespace: ns }\n',
+      'k/kustomization.yaml': `helmGlobals:\n  chartHome: charts\n  configHome: ${outsideHome}\nhelmCharts:\n  - { name: mini, releaseName: mini }\n`,
+    });
+    const run = mllint(dir, ['check', '--format', 'json', 'k']);
+    expect(findingsOf(run).map((f) => `${f.ruleId} ${f.file}:${f.line} ${f.severity}`)).toEqual(['parse-error k/kustomization.yaml:3 warning']);
+    expect(findingsOf(run)[0].message).toContain(`refers to "${outsideHome}", which is outside the linted repository`);
+  });
+
   it('10b. mllint.io/model: toString (and other Object.prototype names) gives findings, not rule-errors', () => {
     const dir = repo({
       'reg.yaml': 'models:\n  fraud: { stages: { production: "3" }, versions: { "3": { footprint: 1Gi } } }\n',
