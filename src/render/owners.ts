@@ -627,8 +627,11 @@ export function helmReleaseIntents(owner: Owner, repo: RepoContext, gitRepositor
   const layers: ValuesLayer[] = [];
   (Array.isArray(chartSpec.valuesFiles) ? chartSpec.valuesFiles : []).forEach((f, i) => {
     if (typeof f !== 'string') return;
-    const file = path.resolve(dir, f);
-    const read = isInside(repo.root, file) ? valuesFileLayer(file, repo.roots) : { ok: false as const, reason: 'outside the repository' };
+    // Relative to the source's root, not the chart: source-controller merges them with
+    // mergeFileValues(localRef.WorkDir, …), each joined with securejoin (`..` stops at the root).
+    const file = path.join(repo.root, path.posix.normalize(`/${f}`));
+    const read = valuesFileLayer(file, repo.roots);
+    if (!read.ok && read.reason === 'not found' && chartSpec.ignoreMissingValuesFiles === true) return;
     if (read.ok) {
       if (path.basename(file) !== 'values.yaml' || path.dirname(file) !== dir) layers.push(read.layer);
     } else problems.push({ owner, at: ['spec', 'chart', 'spec', 'valuesFiles', i], ruleId: 'gitops-source-renders', message: `${owner.label}: values file "${f}" ${read.reason === 'not found' ? 'does not exist in this repository' : `is ${read.reason}`}` });

@@ -307,6 +307,38 @@ describeHelm('gitops-source-renders: charts', () => {
     expect(f[0].message).toBe('Application argocd/scorer: values file "values-missing.yaml" does not exist in this repository');
   });
 
+  it('Flux HelmRelease valuesFiles are relative to the source root, not the chart (source-controller mergeFileValues(WorkDir, …)); a missing one is an error unless ignoreMissingValuesFiles', () => {
+    const release = (extra = '') => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: { name: scorer, namespace: ml }
+spec:
+  interval: 5m
+  chart:
+    spec:
+      chart: ./charts/scorer
+      sourceRef: { kind: GitRepository, name: ml-gitops, namespace: flux-system }
+      valuesFiles:
+        - ./charts/scorer/values.yaml
+        - envs/prod/scorer.yaml
+        - envs/prod/missing.yaml
+${extra}`;
+    const files = {
+      'charts/scorer/Chart.yaml': 'apiVersion: v2\nname: scorer\nversion: 0.1.0\n',
+      'charts/scorer/values.yaml': 'image: scorer:1.0\n',
+      'charts/scorer/templates/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: s, namespace: ml }\nspec:\n  containers:\n    - name: s\n      image: {{ .Values.image | quote }}\n',
+      'envs/prod/scorer.yaml': 'image: scorer:latest\n',
+    };
+    let { findings } = lint({ ...files, 'flux/release.yaml': release() });
+    const text = release();
+    expect(only(findings, 'gitops-source-renders').map((f) => `${f.file}:${f.line} ${f.severity} ${f.message}`)).toEqual([
+      `flux/release.yaml:${lineOf(text, 'missing.yaml')} error HelmRelease ml/scorer: values file "envs/prod/missing.yaml" does not exist in this repository`,
+    ]);
+    expect(only(findings, 'image-pinned').map((f) => `${f.file}:${f.line}`)).toEqual(['envs/prod/scorer.yaml:1']);
+    ({ findings } = lint({ ...files, 'flux/release.yaml': release('      ignoreMissingValuesFiles: true\n') }));
+    expect(only(findings, 'gitops-source-renders')).toEqual([]);
+    expect(only(findings, 'image-pinned').map((f) => `${f.file}:${f.line}`)).toEqual(['envs/prod/scorer.yaml:1']);
+  });
+
   it('a Flux HelmRelease renders a chart of the repository with valuesFrom ConfigMap and values (values win)', () => {
     const release = `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
