@@ -5,7 +5,7 @@
  *
  * - what "inside the repository" is: the git work tree holding the working directory or a linted path
  *   (the nearest ancestor with a `.git` entry, whatever the working directory), `GITHUB_WORKSPACE` when
- *   set, and the working directory itself outside any work tree;
+ *   set, and the working directory itself outside any work tree — unless it only holds the linted work trees;
  * - which config settings a file inside the repository may not set (the programs mllint runs and their
  *   flags): those come from the command line, the environment, or a config file outside the repository;
  * - how an external program (kustomize, helm) is chosen and checked: a known renderer, on PATH or at an
@@ -107,19 +107,30 @@ export function readGitFile(file: string): string | undefined {
 
 /**
  * The directories whose contents are repository input (real paths): the git work tree of the working
- * directory (else the working directory), `GITHUB_WORKSPACE` when set, and the git work tree of each
- * linted path (else the path's directory).
+ * directory (else the working directory, unless every linted path lies in a git work tree below it),
+ * `GITHUB_WORKSPACE` when set, and the git work tree of each linted path (else the path's directory).
  */
 export function repositoryRoots(cwd: string, env: Env = process.env, paths: readonly string[] = []): string[] {
   const roots = new Set<string>();
-  roots.add(gitWorkTree(cwd) ?? safeRealpath(path.resolve(cwd)));
-  if (env.GITHUB_WORKSPACE) roots.add(safeRealpath(path.resolve(env.GITHUB_WORKSPACE)));
+  const cwdTree = gitWorkTree(cwd);
+  const cwdRoot = cwdTree ?? safeRealpath(path.resolve(cwd));
+  const pathTrees: string[] = [];
+  let allPathsInTrees = true;
   for (const p of paths) {
     if (p === '-') continue;
     const abs = path.resolve(cwd, p);
     const dir = isDirectory(abs) ? abs : path.dirname(abs);
-    roots.add(gitWorkTree(dir) ?? safeRealpath(dir));
+    const tree = gitWorkTree(dir);
+    if (tree === undefined) allPathsInTrees = false;
+    pathTrees.push(tree ?? safeRealpath(dir));
   }
+  // A working directory outside any work tree that only holds the linted work trees (`mllint check
+  // src/pr-checkout` run from $HOME, or from `/` in a container) is not part of the repository: else a
+  // pull request's symlink or `../../..` reference could reach anything below it.
+  const onlyHoldsTrees = cwdTree === undefined && pathTrees.length > 0 && allPathsInTrees && pathTrees.every((t) => t !== cwdRoot && within(t, cwdRoot));
+  if (!onlyHoldsTrees) roots.add(cwdRoot);
+  if (env.GITHUB_WORKSPACE) roots.add(safeRealpath(path.resolve(env.GITHUB_WORKSPACE)));
+  for (const tree of pathTrees) roots.add(tree);
   return [...roots];
 }
 

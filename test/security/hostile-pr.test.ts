@@ -465,6 +465,22 @@ overrides:
     expect(findingsOf(run)[0].message).toContain(`refers to "${outsideHome}", which is outside the linted repository`);
   });
 
+  it('10d. run from a folder outside any work tree that holds the repository (`mllint check pr` from $HOME), that folder is not the repository', () => {
+    const holder = fs.mkdtempSync(path.join(base, 'holder-'));
+    fs.mkdirSync(path.join(holder, 'private'));
+    fs.writeFileSync(path.join(holder, 'private/kustomization.yaml'), 'resources: [deploy.yaml]\n');
+    fs.writeFileSync(path.join(holder, 'private/deploy.yaml'), DEPLOYMENT.replace('scorer:1.0.0', `${CANARY.toLowerCase()}:latest`));
+    const dir = path.join(holder, 'pr');
+    fs.renameSync(repo({ 'k/kustomization.yaml': 'resources:\n  - ../linked\n', 'l/kustomization.yaml': 'resources:\n  - ../../private\n' }), dir);
+    fs.symlinkSync(path.join(holder, 'private'), path.join(dir, 'linked'));
+    const run = mllint(holder, ['check', '--format', 'json', 'pr']);
+    expect(run.stdout.toLowerCase()).not.toContain(CANARY.toLowerCase());
+    expect(findingsOf(run).map((f) => `${f.ruleId} ${f.file}:${f.line} ${f.severity}`)).toEqual([
+      'parse-error pr/k/kustomization.yaml:2 warning',
+      'parse-error pr/l/kustomization.yaml:2 warning',
+    ]);
+  });
+
   it('10b. mllint.io/model: toString (and other Object.prototype names) gives findings, not rule-errors', () => {
     const dir = repo({
       'reg.yaml': 'models:\n  fraud: { stages: { production: "3" }, versions: { "3": { footprint: 1Gi } } }\n',
