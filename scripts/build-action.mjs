@@ -5,7 +5,8 @@
  * stays external: the modules mllint loads lazily (ajv, cron-parser, the CEL parser, the Kubernetes API
  * models of every top-level kind) are bundled too, behind loaders registered on
  * `globalThis.__MLLINT_BUNDLED__` (see src/rules/utils/lazy-module.ts), so they still load only when a run
- * needs them.
+ * needs them. The kinds are those the CLI can load (scripts/model-kinds.mjs); the bundle loads nothing from
+ * node_modules or dist/, which a runner's checkout of the action does not have.
  *
  *   node scripts/build-action.mjs            write action/index.mjs
  *   node scripts/build-action.mjs --check    exit 1 when the committed bundle differs from a fresh build
@@ -13,43 +14,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { MODEL_PACKAGES, modelKinds, re2OnRe2js } from './model-kinds.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(path.join(ROOT, 'package.json'));
 const OUT = path.join(ROOT, 'action', 'index.mjs');
 const LAZY = ['ajv', 'ajv-formats', 'cron-parser', '@marcbachmann/cel-js'];
-const MODEL_PACKAGES = ['kubernetes-models', '@kubernetes-models/prometheus-operator'];
-
-/** `<group>/<version>/<Kind>.js` of every top-level kind (a `<Kind>List.js` beside it), and every .js file name. */
-function modelFiles(pkg) {
-  const root = path.dirname(require.resolve(`${pkg}/package.json`));
-  const kinds = [];
-  const all = [];
-  const walk = (rel) => {
-    const entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
-    const names = new Set(entries.filter((e) => e.isFile() && e.name.endsWith('.js')).map((e) => e.name.slice(0, -3)));
-    for (const e of entries) {
-      const child = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory() && !e.name.startsWith('_') && e.name !== 'node_modules') walk(child);
-      else if (e.isFile() && e.name.endsWith('.js') && rel) {
-        all.push(child);
-        const name = e.name.slice(0, -3);
-        if (/^[A-Z]/.test(name) && names.has(`${name}List`)) kinds.push({ key: child, file: path.join(root, child) });
-      }
-    }
-  };
-  walk('');
-  return { kinds, all };
-}
 
 function bundledModulesSource() {
   const loaders = LAZY.map((id) => `  ${JSON.stringify(id)}: () => require(${JSON.stringify(id)}),`);
   const files = {};
   for (const pkg of MODEL_PACKAGES) {
-    const { kinds, all } = modelFiles(pkg);
+    const { kinds, all } = modelKinds(pkg);
     files[pkg] = all;
     for (const k of kinds) loaders.push(`  ${JSON.stringify(`${pkg}/${k.key}`)}: () => require(${JSON.stringify(k.file)}),`);
   }
@@ -77,7 +54,7 @@ async function bundle(outfile) {
     legalComments: 'none',
     logLevel: 'warning',
     absWorkingDir: ROOT,
-    plugins: [bundledModules],
+    plugins: [bundledModules, re2OnRe2js],
     banner: {
       js: "// mllint GitHub Action: built by `npm run build:action` (scripts/build-action.mjs); do not edit.\nimport { createRequire as __mllintCreateRequire } from 'node:module'; const require = __mllintCreateRequire(import.meta.url);",
     },

@@ -15,35 +15,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { MODEL_PACKAGES, modelKinds, re2OnRe2js } from './model-kinds.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(path.join(ROOT, 'package.json'));
-const MODEL_PACKAGES = ['kubernetes-models', '@kubernetes-models/prometheus-operator'];
 const OUT = path.join(ROOT, 'dist', 'models');
 
-/** `<pkg>/<group>/<version>/<Kind>` → file, for every top-level kind (a `<Kind>List.js` beside it, where the package has lists). */
+/** `<pkg>/<group>/<version>/<Kind>` → file, for every kind the CLI can load (scripts/model-kinds.mjs). */
 function kindEntries(pkg) {
-  const root = path.dirname(require.resolve(`${pkg}/package.json`));
-  const entries = {};
-  const walk = (rel) => {
-    const dirents = fs.readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
-    const names = new Set(dirents.filter((e) => e.isFile() && e.name.endsWith('.js')).map((e) => e.name.slice(0, -3)));
-    for (const e of dirents) {
-      const child = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory() && !e.name.startsWith('_') && e.name !== 'node_modules') walk(child);
-      else if (e.isFile() && e.name.endsWith('.js') && rel) {
-        const name = e.name.slice(0, -3);
-        // prometheus-operator ships no `<Kind>List.js`: there every class of a version folder is a kind.
-        const listed = [...names].some((n) => n.endsWith('List'));
-        if (/^[A-Z]/.test(name) && (listed ? names.has(`${name}List`) : !name.endsWith('List'))) entries[`${pkg}/${child.slice(0, -3)}`] = path.join(root, child);
-      }
-    }
-  };
-  walk('');
-  return entries;
+  return Object.fromEntries(modelKinds(pkg).kinds.map((k) => [`${pkg}/${k.key.slice(0, -3)}`, k.file]));
 }
 
 fs.rmSync(OUT, { recursive: true, force: true });
@@ -60,6 +41,7 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   absWorkingDir: ROOT,
+  plugins: [re2OnRe2js],
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[hash]',
   // The packages are CommonJS: their require() of Node built-ins needs a require in each ES module.

@@ -48,11 +48,15 @@ export function packageRoot(pkg: string): string | null {
 
 /**
  * A file inside an installed package, past its `exports` map (`kubernetes-models/apps/v1/Deployment.js`):
- * the module, or undefined when the package or the file is not there.
+ * the module, or undefined when the package or the file is not there (in the one-file build: when the
+ * build did not carry it).
  */
 export function requirePackageFile(pkg: string, file: string): unknown {
   const load = bundled(`${pkg}/${file}`);
   if (load) return load();
+  // The one-file build carries every kind the CLI can load: it never falls back to a node_modules or a
+  // dist/ that happens to lie beside it (a runner's checkout of the action has neither).
+  if (bundledPackageFiles(pkg)) return undefined;
   const prebuilt = prebuiltModel(pkg, file);
   if (prebuilt !== undefined) return prebuilt;
   const root = packageRoot(pkg);
