@@ -1,7 +1,8 @@
 /**
  * The GitHub Action as the runner runs it: `node action/index.mjs` (the committed bundle, action.yml's
  * `main`) with the runner's environment — GITHUB_WORKSPACE, RUNNER_TEMP, GITHUB_STEP_SUMMARY,
- * GITHUB_OUTPUT, INPUT_* — and a PATH where npm cannot be found. One run gives annotations, the job
+ * GITHUB_OUTPUT, INPUT_* — and a PATH where npm cannot be found, from a copy of the files a runner's checkout
+ * of the action holds (no node_modules, no dist/: the bundle must carry all it loads). One run gives annotations, the job
  * summary, outputs and SARIF that passes Microsoft's SARIF Multitool with GitHub's ingestion rules; its
  * findings are the CLI's.
  *
@@ -24,6 +25,13 @@ const INPUTS = ['paths', 'config', 'format', 'fail-on', 'sarif-file', 'baseline'
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'mllint-action-'));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
 
+/** The action as a runner checks it out (committed files the bundle reads; no node_modules, no dist/): its bundle. */
+function checkedOutBundle(): string {
+  const checkout = path.join(temp, 'action-checkout');
+  if (!fs.existsSync(checkout)) for (const entry of ['action.yml', 'action', 'package.json', 'schemas', 'packs']) fs.cpSync(path.join(root, entry), path.join(checkout, entry), { recursive: true });
+  return path.join(checkout, 'action', 'index.mjs');
+}
+
 /** A PATH with node and kubectl only (no npm, npx or tsc), as links in a folder of its own. */
 function bareBin(): string {
   const bin = path.join(temp, 'bin');
@@ -41,13 +49,14 @@ interface RunnerRun {
   stderr: string;
   outputs: Record<string, string>;
   summary: string;
+  workspace: string;
 }
 
-/** One step on a simulated runner: a fresh workspace holding examples/, the inputs as INPUT_* variables. */
-function runStep(inputs: Record<string, string>): RunnerRun {
+/** One step on a simulated runner: a fresh workspace holding `tree` (folder in the workspace → source; examples/ by default), the inputs as INPUT_* variables. */
+function runStep(inputs: Record<string, string>, tree: Record<string, string> = { examples: path.join(root, 'examples') }): RunnerRun {
   const job = fs.mkdtempSync(path.join(temp, 'job-'));
   const workspace = path.join(job, 'workspace');
-  fs.cpSync(path.join(root, 'examples'), path.join(workspace, 'examples'), { recursive: true });
+  for (const [name, source] of Object.entries(tree)) fs.cpSync(source, path.join(workspace, name), { recursive: true });
   const runnerTemp = path.join(job, 'runner-temp');
   fs.mkdirSync(runnerTemp);
   const env: Record<string, string> = {
@@ -67,11 +76,11 @@ function runStep(inputs: Record<string, string>): RunnerRun {
   fs.writeFileSync(env.GITHUB_STEP_SUMMARY, '');
   fs.writeFileSync(env.GITHUB_OUTPUT, '');
   // As the runner does: node runs the action's main from the workspace.
-  const run = spawnSync(process.execPath, [BUNDLE], { cwd: workspace, env, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, [checkedOutBundle()], { cwd: workspace, env, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
   const outputs = Object.fromEntries(
     fs.readFileSync(env.GITHUB_OUTPUT, 'utf8').split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr, outputs, summary: fs.readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8') };
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr, outputs, summary: fs.readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8'), workspace };
 }
 
 describe('action.yml', () => {
@@ -133,6 +142,26 @@ describe('the action on a simulated runner (committed bundle, no npm)', () => {
     expect(results.map((r) => key(r.ruleId, r.locations[0].physicalLocation.artifactLocation.uri, r.locations[0].physicalLocation.region.startLine)).sort())
       .toEqual(cliFindings.map((f) => key(f.ruleId, f.file, f.line)).sort());
   }, 180_000);
+
+  it('judges a tree as the CLI does, Prometheus Operator kinds included (every model the CLI loads is in the bundle)', () => {
+    const run = runStep({ paths: 'parity', format: 'json', 'fail-on': 'never' }, { parity: path.join(root, 'test', 'fixtures', 'action-parity') });
+    expect(run.stderr).toBe('');
+    const cli = spawnSync(process.execPath, [path.join(root, 'bin', 'mllint.js'), 'check', '--no-cache', '-f', 'json', 'parity'], {
+      cwd: run.workspace,
+      encoding: 'utf8',
+      env: { ...process.env, MLLINT_HELM_COMMAND: '/nonexistent/helm' },
+    });
+    type Finding = { ruleId: string; severity: string; file: string; line: number; message: string };
+    const key = (f: Finding) => `${f.ruleId} ${f.severity} ${f.file}:${f.line} ${f.message}`;
+    const cliFindings = (JSON.parse(cli.stdout).findings as Finding[]).map(key).sort();
+    // The CLI does judge the monitors (so equal lists mean something): a typo, a wrong type, a pattern.
+    expect(cliFindings.filter((k) => k.startsWith('schema-valid error parity/monitoring.yaml:'))).toEqual([
+      'schema-valid error parity/monitoring.yaml:13 unknown field "intervall" in spec.endpoints[0] (did you mean "interval"?); the API rejects it, or drops it when unknown fields are pruned',
+      'schema-valid error parity/monitoring.yaml:24 spec.podMetricsEndpoints must be array',
+      'schema-valid error parity/monitoring.yaml:35 spec.groups[0].partial_response_strategy must match pattern "^(?i)(abort|warn)?$"',
+    ]);
+    expect((JSON.parse(run.stdout).findings as Finding[]).map(key).sort()).toEqual(cliFindings);
+  }, 120_000);
 
   it('fail-on never passes with findings; a sarif-file input is resolved against working-directory', () => {
     const run = runStep({ paths: 'manifests/bad', config: 'manifests/rules.config.yaml', 'working-directory': 'examples', 'fail-on': 'never', 'sarif-file': 'reports/mllint.sarif' });
