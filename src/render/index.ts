@@ -52,6 +52,7 @@ export const HELM_OFF_MESSAGE = 'Helm rendering is off (--helm off or helm.enabl
 import { readText, valuesFileLayer, type ValuesLayer } from './values.js';
 
 const MAX_DEPTH = 4;
+/** Distinct Argo CD / Flux sources rendered per run (an ApplicationSet of N elements over a folder of M files is N × M objects). */
 const MAX_RENDERS = 500;
 
 export interface GitOpsOptions {
@@ -246,7 +247,11 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
       return;
     }
     const key = JSON.stringify([type, intent.dir, intent.namespace?.value, intent.helm?.releaseName, intent.helm?.layers.map((l) => [l.file, l.values]), intent.helm?.sets.map((s) => [s.name, s.value]), intent.directory]);
-    if (seen.has(key) || renders >= MAX_RENDERS) return;
+    if (seen.has(key)) return;
+    if (renders >= MAX_RENDERS) {
+      // Never silently: each source past the cap says it was not linted.
+      return problem({ owner, at: intent.pathAt, ruleId: 'gitops-not-rendered', message: `${owner.label}: not rendered: a run renders at most ${MAX_RENDERS} Argo CD / Flux sources, and this one came later` });
+    }
     seen.add(key);
     renders++;
     const nsWhere = intent.namespace ? () => owner.where(intent.namespace!.at) : undefined;

@@ -204,6 +204,28 @@ spec:
     expect(findings.find((f) => f.resource?.kind === 'Pod' && f.resource.name === 'ranker')?.resource?.namespace).toBe('ml-models');
   });
 
+  it('past 500 distinct sources in a run, each further Application is one info, never silently dropped', () => {
+    const elements = Array.from({ length: 502 }, (_, i) => `        - { ns: n${i} }\n`).join('');
+    const text = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: { name: many, namespace: argocd }
+spec:
+  generators:
+    - list:
+        elements:
+${elements}  template:
+    metadata: { name: "a-{{ns}}" }
+    spec:
+      project: default
+      destination: { server: https://kubernetes.default.svc, namespace: "{{ns}}" }
+      source: { repoURL: https://github.com/acme/ml-gitops, path: apps }
+`;
+    const { findings } = lint({ '.mllint.yaml': CONFIG, 'argocd/many.yaml': text, 'apps/pod.yaml': POD('p') });
+    expect(only(findings, 'gitops-not-rendered').map((f) => `${f.file}:${f.line} ${f.severity} ${f.message}`)).toEqual(
+      ['a-n500', 'a-n501'].map((name) => `argocd/many.yaml:${lineOf(text, 'path: apps')} info Application argocd/${name}: not rendered: a run renders at most 500 Argo CD / Flux sources, and this one came later`),
+    );
+  }, 60_000);
+
   it('ApplicationSet git files generator: each config file (or each element of a list in it) makes an Application', () => {
     const set = `apiVersion: argoproj.io/v1alpha1
 kind: ApplicationSet
