@@ -94,6 +94,8 @@ spec:
         'selector {{selector}} matches no workload in namespace "{{namespace}}"; closest: {{workload}}, whose pods lack the label {{key}}={{expected}}',
       otherNamespace:
         'selector {{selector}} matches no workload in namespace "{{namespace}}", only {{workload}} in namespace "{{other}}"; a PodDisruptionBudget protects pods of its own namespace',
+      otherNamespaceUnset:
+        'selector {{selector}} matches only {{workload}}, in namespace "{{other}}"; the budget names no namespace, so unless it is applied to "{{other}}" it protects nothing',
     },
   },
 
@@ -120,11 +122,14 @@ spec:
     const elsewhere = isEmptySelector(matchable) ? undefined : index.workloadsMatchingAnywhere(matchable, 1)[0];
     if (elsewhere) {
       const other = namespaceOf(elsewhere.object);
+      // Without metadata.namespace the budget lands where it is applied: likely wrong, not certain.
+      const unset = object.namespace === undefined;
       return [{
-        messageId: 'otherNamespace',
+        messageId: unset ? 'otherNamespaceUnset' : 'otherNamespace',
         data: { selector: text, namespace, other, workload: describeObject(elsewhere.object) },
-        path: ['metadata', 'namespace'],
+        path: ['metadata', unset ? 'name' : 'namespace'],
         fix: `Put the PodDisruptionBudget in namespace "${other}", next to the pods it protects.`,
+        ...(unset ? { maxSeverity: 'warning' as const } : {}),
       }];
     }
     // Pods may come from elsewhere (operators, other repositories): likely wrong, not certain.

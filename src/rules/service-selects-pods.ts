@@ -29,7 +29,8 @@ export default defineRule<ServiceSelectsPodsOptions>({
         '`statefulset.kubernetes.io/pod-name`, `pod-template-hash`, `controller-revision-hash`, …) are ignored. ' +
         'A namespace where the linted tree runs no workload at all is managed elsewhere and not reported. ' +
         'The finding points at the selector value that is off and names the closest workload: one that differs in ' +
-        'a single label value (a typo) or lacks a single label, or that matches in another namespace. ' +
+        'a single label value (a typo) or lacks a single label, or that matches in another namespace (an error when ' +
+        'the Service names its namespace; a warning when it names none, since it lands where it is applied). ' +
         'Not judged when a custom resource in scope may make the pods (mllint cannot see what an operator it does not ' +
         'model creates): a label map inside its `spec` carries one of the selected labels (an aibrix RayClusterFleet\'s ' +
         'nested template), or a selected key lives in its API domain (`cnpg.io/cluster` and a CloudNativePG Cluster), or a selected key names its kind (`storm-service-name`, `redisfailovers-role`). ' +
@@ -82,6 +83,8 @@ spec:
         'selector {{selector}} matches no workload in namespace "{{namespace}}"; closest: {{workload}}, whose pods lack the label {{key}}={{expected}}',
       otherNamespace:
         'selector {{selector}} matches no workload in namespace "{{namespace}}", only {{workload}} in namespace "{{other}}"; a Service selects pods of its own namespace',
+      otherNamespaceUnset:
+        'selector {{selector}} matches only {{workload}}, in namespace "{{other}}"; the Service names no namespace, so unless it is applied to "{{other}}" it selects no pods',
     },
   },
 
@@ -100,11 +103,15 @@ spec:
     const elsewhere = index.workloadsMatchingAnywhere(selector, 1)[0];
     if (elsewhere) {
       const other = namespaceOf(elsewhere.object);
+      // Without metadata.namespace the Service lands where it is applied (`kubectl -n`, the deploying tool):
+      // likely wrong, not certain.
+      const unset = object.namespace === undefined;
       return [{
-        messageId: 'otherNamespace',
+        messageId: unset ? 'otherNamespaceUnset' : 'otherNamespace',
         data: { selector: text, namespace, other, workload: describeObject(elsewhere.object) },
-        path: ['metadata', 'namespace'],
+        path: ['metadata', unset ? 'name' : 'namespace'],
         fix: `Put the Service in namespace "${other}", next to its pods.`,
+        ...(unset ? { maxSeverity: 'warning' as const } : {}),
       }];
     }
     // A namespace where the linted tree runs no workload at all is managed elsewhere (istio-system, an

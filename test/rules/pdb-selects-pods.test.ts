@@ -116,8 +116,14 @@ spec:
     {
       name: 'the same labels in another namespace, across directories',
       files: { 'apps/fraud/deployment.yaml': deployment('ml-serving-prod', '{ app: fraud-scorer }'), 'platform/pdbs/fraud.yaml': pdb('ml-serving', byApp('fraud-scorer')) },
-      errors: [{ messageId: 'otherNamespace', file: 'platform/pdbs/fraud.yaml', line: 5, path: 'metadata.namespace',
+      errors: [{ messageId: 'otherNamespace', severity: 'warning', file: 'platform/pdbs/fraud.yaml', line: 5, path: 'metadata.namespace',
         message: 'selector app=fraud-scorer matches no workload in namespace "ml-serving", only Deployment "fraud-scorer" in namespace "ml-serving-prod"; a PodDisruptionBudget protects pods of its own namespace' }],
+    },
+    {
+      name: 'a budget that names no namespace, pods only in a named one: it depends on where it is applied (warning)',
+      files: { 'apps/fraud/deployment.yaml': deployment('ml-serving-prod', '{ app: fraud-scorer }'), 'apps/fraud/pdb.yaml': pdb('ml-serving', byApp('fraud-scorer')).replace('  namespace: ml-serving\n', '') },
+      errors: [{ messageId: 'otherNamespaceUnset', severity: 'warning', file: 'apps/fraud/pdb.yaml', line: 4, path: 'metadata.name',
+        message: 'selector app=fraud-scorer matches only Deployment "fraud-scorer", in namespace "ml-serving-prod"; the budget names no namespace, so unless it is applied to "ml-serving-prod" it protects nothing' }],
     },
     {
       name: 'no selector points at spec',

@@ -319,6 +319,17 @@ spec:
       errors: [{ messageId: 'labelMissing', line: 9, path: 'spec.selector.tier', message: /lack the label tier=scoring$/ }],
     },
     {
+      name: 'a Service that names no namespace, pods only in a named one: it depends on where it is applied (warning, at the name)',
+      files: {
+        'third-party/dashboard/deployment.yaml': deployment('{ app: fraud-scorer }', 'ml-serving-prod'),
+        'third-party/dashboard/service.yaml': service('    app: fraud-scorer').replace('  namespace: ml-serving-prod\n', ''),
+      },
+      errors: [{
+        messageId: 'otherNamespaceUnset', severity: 'warning', file: 'third-party/dashboard/service.yaml', line: 4, path: 'metadata.name',
+        message: 'selector app=fraud-scorer matches only Deployment "fraud-scorer", in namespace "ml-serving-prod"; the Service names no namespace, so unless it is applied to "ml-serving-prod" it selects no pods',
+      }],
+    },
+    {
       name: 'pods in another namespace: points at the namespace',
       files: {
         'apps/fraud/deployment.yaml': deployment('{ app: fraud-scorer }', 'ml-serving-prod'),
@@ -326,6 +337,7 @@ spec:
       },
       errors: [{
         messageId: 'otherNamespace',
+        severity: 'error',
         line: 5,
         path: 'metadata.namespace',
         message: 'selector app=fraud-scorer matches no workload in namespace "default", only Deployment "fraud-scorer" in namespace "ml-serving-prod"; a Service selects pods of its own namespace',
