@@ -12,7 +12,7 @@ import { formatMessage, type Report, type Rule } from '../rules/define-rule.js';
 import type { RuleSettings } from '../config/resolve.js';
 import { ResourceIndex } from './context.js';
 import { WORKLOAD_MARKER, WorkloadKinds, DEFAULT_WORKLOAD_KINDS, getAt } from './extract.js';
-import { hasPlaceholder } from '../knowledge/placeholders.js';
+import { hasPlaceholder, isPlaceholderValue } from '../knowledge/placeholders.js';
 import { renderPath } from './paths.js';
 import { mergeSameLocation, namedPath } from './identity.js';
 import { EMPTY_SETTINGS, type RunSettings } from './settings.js';
@@ -375,7 +375,7 @@ const LABEL_MAPS = new Set(['selector', 'matchLabels', 'labels', 'nodeSelector']
 
 function builtOnPlaceholder(object: unknown, report: Report): boolean {
   const value = getAt(object, report.path);
-  if (typeof value === 'string' && hasPlaceholder(value)) return true;
+  if ((typeof value === 'string' && hasPlaceholder(value)) || isPlaceholderValue(value)) return true;
   const last = report.path[report.path.length - 1];
   if (value && typeof value === 'object' && typeof last === 'string' && LABEL_MAPS.has(last)) {
     for (const child of Object.values(value as Record<string, unknown>)) if (typeof child === 'string' && hasPlaceholder(child)) return true;

@@ -37,3 +37,27 @@ export function hasPlaceholder(text: string): boolean {
   if (m.index > 0 && text[m.index - 1] === '$') return hasPlaceholder(text.slice(m.index + m[0].length));
   return true;
 }
+
+/**
+ * Whole values that are placeholders by their shape, for the value a finding rests on (not for message data:
+ * env names such as `AWS_SECRET_ACCESS_KEY` look the same):
+ * - an upper-case token with an underscore (`PVC_NAME`, `FILESTORE_CAPACITY`, `CONTAINER_IMAGE`): the
+ *   "replace PVC_NAME with …" convention of tutorials (e.g. the Google Cloud documentation's code samples),
+ *   filled in by hand or `sed` before applying;
+ * - an unquoted `{{NAME}}` or `{name}` (mustache, or a docs placeholder such as `{volume-id}`), which YAML
+ *   reads as a one-key flow mapping with a null value (`{{X}}` as a mapping whose key is a mapping).
+ */
+const CAPS_TOKEN = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+
+/** Whether a parsed value is a placeholder by its shape (see above). */
+export function isPlaceholderValue(value: unknown): boolean {
+  if (typeof value === 'string') return CAPS_TOKEN.test(value.trim());
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length !== 1 || entries[0][1] !== null) return false;
+  const key = entries[0][0].trim();
+  // `{{X}}` (its key is a stringified mapping), or `{volume-id}` / `{PROJECT_ID}`: a word with a separator or in
+  // capitals, never a plain label key such as `{app: }`.
+  return /^\{.*\}$/.test(key) || /^(?:[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+|[A-Z][A-Z0-9_]*)$/.test(key);
+}
+

@@ -3,7 +3,7 @@
  * one (issue 11). A literal value next to them is still checked.
  */
 import { describe, expect, it } from 'vitest';
-import { hasPlaceholder } from '../../src/knowledge/placeholders.js';
+import { hasPlaceholder, isPlaceholderValue } from '../../src/knowledge/placeholders.js';
 import { lint } from '../../src/engine/run.js';
 import type { RuleSettings } from '../../src/config/resolve.js';
 import { RULES } from '../../src/rules/index.js';
@@ -73,6 +73,35 @@ describe('template placeholders', () => {
   it('recognises template actions (Helm/Go, Jinja, Argo Workflows) anywhere in a value', () => {
     for (const text of ['{{ .Values.replicas }}', 'KEEP_{{ .Values.server.replicas }}', '{{- toJson .Values.podSpec }}', '{{inputs.parameters.count}}', 'img:{{ tag }}']) expect(hasPlaceholder(text), text).toBe(true);
     for (const text of ['{ a: 1 }', '{{ unterminated', 'json {"a":{"b":1}}', '}} {{']) expect(hasPlaceholder(text), text).toBe(false);
+  });
+
+  it('whole values that are placeholders by their shape: CAPS_WITH_UNDERSCORE tokens, unquoted {{NAME}} and {name}', () => {
+    for (const v of ['PVC_NAME', 'FILESTORE_CAPACITY', { '{ HF_TOKEN }': null }, { 'volume-id': null }, { PROJECT_ID: null }]) expect(isPlaceholderValue(v), JSON.stringify(v)).toBe(true);
+    for (const v of ['PORT', 'TCP', 'ml-serving', 'RollingUpdate', { app: null }, { 'volume-id': 'x' }, { a: null, b: null }, ['A_B'], 5, null]) expect(isPlaceholderValue(v), JSON.stringify(v)).toBe(false);
+    // Line numbers matter: PVC name 4, storage request 9 (a token), secret value 15 (unquoted {{…}}); the literal `2Gix` on 20 is still judged.
+    const findings = lintAll(`apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: PVC_NAME
+  namespace: ml
+spec:
+  resources:
+    requests:
+      storage: FILESTORE_CAPACITY
+---
+apiVersion: v1
+kind: Secret
+metadata: { name: hf, namespace: ml }
+stringData:
+  token: {{HF_TOKEN}}
+---
+apiVersion: v1
+kind: LimitRange
+metadata: { name: l, namespace: ml }
+spec: { limits: [{ type: Container, default: { memory: 2Gix } }] }
+`);
+    expect(findings.filter((f) => [4, 9, 15].includes(f.line)).map((f) => `${f.line} ${f.ruleId} ${f.message}`)).toEqual([]);
+    expect(findings.filter((f) => f.ruleId === 'schema-valid').map((f) => f.line)).toEqual([20]);
   });
 
   it('values holding template actions (Jinja/Ansible, Argo parameters, Helm text rendered by kustomize) get no finding', () => {
