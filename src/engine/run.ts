@@ -375,7 +375,7 @@ const LABEL_MAPS = new Set(['selector', 'matchLabels', 'labels', 'nodeSelector']
 
 function builtOnPlaceholder(object: unknown, report: Report): boolean {
   const value = getAt(object, report.path);
-  if ((typeof value === 'string' && hasPlaceholder(value)) || isPlaceholderValue(value)) return true;
+  if ((typeof value === 'string' && hasPlaceholder(value)) || isPlaceholderValue(value, report.path)) return true;
   const last = report.path[report.path.length - 1];
   if (value && typeof value === 'object' && typeof last === 'string' && LABEL_MAPS.has(last)) {
     for (const child of Object.values(value as Record<string, unknown>)) if (typeof child === 'string' && hasPlaceholder(child)) return true;

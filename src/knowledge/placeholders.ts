@@ -41,17 +41,29 @@ export function hasPlaceholder(text: string): boolean {
 /**
  * Whole values that are placeholders by their shape, for the value a finding rests on (not for message data:
  * env names such as `AWS_SECRET_ACCESS_KEY` look the same):
- * - an upper-case token with an underscore (`PVC_NAME`, `FILESTORE_CAPACITY`, `CONTAINER_IMAGE`): the
+ * - an upper-case token with an underscore (`PVC_NAME`, `FILESTORE_CAPACITY`) in a field that can never
+ *   hold one — an object's name or namespace (lower-case DNS names), a port, a resource quantity: the
  *   "replace PVC_NAME with …" convention of tutorials (e.g. the Google Cloud documentation's code samples),
- *   filled in by hand or `sed` before applying;
+ *   filled in by hand or `sed` before applying. Elsewhere such a token is a real value (env names,
+ *   capabilities such as NET_ADMIN);
  * - an unquoted `{{NAME}}` or `{name}` (mustache, or a docs placeholder such as `{volume-id}`), which YAML
  *   reads as a one-key flow mapping with a null value (`{{X}}` as a mapping whose key is a mapping).
  */
 const CAPS_TOKEN = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 
-/** Whether a parsed value is a placeholder by its shape (see above). */
-export function isPlaceholderValue(value: unknown): boolean {
-  if (typeof value === 'string') return CAPS_TOKEN.test(value.trim());
+/** Fields whose value is a lower-case DNS name, a port number or a quantity (last path segment). */
+const NO_CAPS_FIELDS = new Set(['port', 'targetPort', 'containerPort', 'hostPort', 'nodePort', 'storage', 'cpu', 'memory', 'ephemeral-storage']);
+
+/**
+ * Whether a parsed value, found at `path`, is a placeholder by its shape (see above). `path` is where the value
+ * sits in its object (e.g. ['metadata', 'name']).
+ */
+export function isPlaceholderValue(value: unknown, path: ReadonlyArray<string | number> = []): boolean {
+  if (typeof value === 'string') {
+    const last = path[path.length - 1];
+    const noCapsField = (path.length === 2 && path[0] === 'metadata' && (last === 'name' || last === 'namespace')) || (typeof last === 'string' && NO_CAPS_FIELDS.has(last));
+    return noCapsField && CAPS_TOKEN.test(value.trim());
+  }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length !== 1 || entries[0][1] !== null) return false;

@@ -76,8 +76,13 @@ describe('template placeholders', () => {
   });
 
   it('whole values that are placeholders by their shape: CAPS_WITH_UNDERSCORE tokens, unquoted {{NAME}} and {name}', () => {
-    for (const v of ['PVC_NAME', 'FILESTORE_CAPACITY', { '{ HF_TOKEN }': null }, { 'volume-id': null }, { PROJECT_ID: null }]) expect(isPlaceholderValue(v), JSON.stringify(v)).toBe(true);
-    for (const v of ['PORT', 'TCP', 'ml-serving', 'RollingUpdate', { app: null }, { 'volume-id': 'x' }, { a: null, b: null }, ['A_B'], 5, null]) expect(isPlaceholderValue(v), JSON.stringify(v)).toBe(false);
+    expect(isPlaceholderValue('PVC_NAME', ['metadata', 'name'])).toBe(true);
+    expect(isPlaceholderValue('FILESTORE_CAPACITY', ['spec', 'resources', 'requests', 'storage'])).toBe(true);
+    // An env name or a capability is a real value in capitals.
+    expect(isPlaceholderValue('MODEL_VERSION', ['spec', 'containers', 0, 'env', 1, 'name'])).toBe(false);
+    expect(isPlaceholderValue('NET_ADMIN', ['spec', 'containers', 0, 'securityContext', 'capabilities', 'add', 0])).toBe(false);
+    for (const v of [{ '{ HF_TOKEN }': null }, { 'volume-id': null }, { PROJECT_ID: null }]) expect(isPlaceholderValue(v), JSON.stringify(v)).toBe(true);
+    for (const v of ['PORT', 'TCP', 'ml-serving', { app: null }, { 'volume-id': 'x' }, { a: null, b: null }, ['A_B'], 5, null]) expect(isPlaceholderValue(v, ['metadata', 'name']), JSON.stringify(v)).toBe(false);
     // Line numbers matter: PVC name 4, storage request 9 (a token), secret value 15 (unquoted {{…}}); the literal `2Gix` on 20 is still judged.
     const findings = lintAll(`apiVersion: v1
 kind: PersistentVolumeClaim
