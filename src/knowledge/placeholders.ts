@@ -41,8 +41,8 @@ export function hasPlaceholder(text: string): boolean {
 /**
  * Whole values that are placeholders by their shape, for the value a finding rests on (not for message data:
  * env names such as `AWS_SECRET_ACCESS_KEY` look the same):
- * - an upper-case token with an underscore (`PVC_NAME`, `FILESTORE_CAPACITY`) in a field that can never
- *   hold one — an object's name or namespace (lower-case DNS names), a port, a resource quantity: the
+ * - an upper-case token with an underscore (`PVC_NAME`, `IMAGE_NAME`) in a field that can never hold one —
+ *   an object's name or namespace (lower-case DNS names), an image, a port, a resource quantity: the
  *   "replace PVC_NAME with …" convention of tutorials (e.g. the Google Cloud documentation's code samples),
  *   filled in by hand or `sed` before applying. Elsewhere such a token is a real value (env names,
  *   capabilities such as NET_ADMIN);
@@ -51,8 +51,8 @@ export function hasPlaceholder(text: string): boolean {
  */
 const CAPS_TOKEN = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 
-/** Fields whose value is a lower-case DNS name, a port number or a quantity (last path segment). */
-const NO_CAPS_FIELDS = new Set(['port', 'targetPort', 'containerPort', 'hostPort', 'nodePort', 'storage', 'cpu', 'memory', 'ephemeral-storage']);
+/** Fields whose value is a lower-case DNS name, an image (repository names are lower case), a port number or a quantity (last path segment). */
+const NO_CAPS_FIELDS = new Set(['image', 'port', 'targetPort', 'containerPort', 'hostPort', 'nodePort', 'storage', 'cpu', 'memory', 'ephemeral-storage']);
 
 /**
  * Whether a parsed value, found at `path`, is a placeholder by its shape (see above). `path` is where the value

@@ -78,6 +78,7 @@ describe('template placeholders', () => {
   it('whole values that are placeholders by their shape: CAPS_WITH_UNDERSCORE tokens, unquoted {{NAME}} and {name}', () => {
     expect(isPlaceholderValue('PVC_NAME', ['metadata', 'name'])).toBe(true);
     expect(isPlaceholderValue('FILESTORE_CAPACITY', ['spec', 'resources', 'requests', 'storage'])).toBe(true);
+    expect(isPlaceholderValue('IMAGE_NAME', ['spec', 'containers', 0, 'image'])).toBe(true);
     // An env name or a capability is a real value in capitals.
     expect(isPlaceholderValue('MODEL_VERSION', ['spec', 'containers', 0, 'env', 1, 'name'])).toBe(false);
     expect(isPlaceholderValue('NET_ADMIN', ['spec', 'containers', 0, 'securityContext', 'capabilities', 'add', 0])).toBe(false);
