@@ -3,6 +3,7 @@ import { WORKLOAD_KINDS } from '../engine/extract.js';
 import { namespaceOf } from '../engine/context.js';
 import { describeModelSource, modelOf } from '../engine/models.js';
 import { formatBytesAtLeast, parseQuantity } from './utils/quantity.js';
+import { isIdleContainer } from '../engine/servers.js';
 import { describeEffective, effectiveResource, modelContainer, servingContainers } from './utils/serving.js';
 
 export interface MemoryLimitFitsModelOptions {
@@ -31,7 +32,8 @@ export default defineRule<MemoryLimitFitsModelOptions>({
         'batch-scoring or training job that loads a model is OOMKilled just the same — must have a memory request ' +
         'and a memory limit. A request missing next to a limit is fine (Kubernetes copies the limit into it), and ' +
         'so is a value the namespace\'s LimitRange fills in (`default`/`defaultRequest` for containers), and the ' +
-        'KServe default (1 CPU, 2Gi, from its `inferenceservice` ConfigMap) for a predictor\'s model server. When the ' +
+        'KServe default (1 CPU, 2Gi, from its `inferenceservice` ConfigMap) for a predictor\'s model server. A missing ' +
+        'value is a warning, and advice (info) for a container that only waits (`sleep infinity`, `tail -f /dev/null`). When the ' +
         'model footprint is known (annotation `mllint.io/model-footprint`, else the registry entry of the served ' +
         'version — `footprint` in the registry file, the version tag `mllint.footprint` in MLflow — else ' +
         '`models.<name>.footprint` in the config), the container that serves the model (the one ' +
@@ -132,13 +134,15 @@ spec:
       const isServer = ref === server && model !== undefined && footprint !== undefined && footprint > 0;
       const what = model && ref === server ? `model "${model.name.value}"` : 'it';
       const data = { container: ref.name, what };
+      // A missing value is a risk under memory pressure, not a certain failure: a warning at most; for a container
+      // that only waits (`sleep infinity`, a debug or client pod) it is advice (info).
+      const missingSeverity = isIdleContainer(ref) ? 'info' as const : 'warning' as const;
       // No request even after defaulting means no limit either (a limit or a LimitRange default would fill it).
       if (request === undefined) {
-        // A missing value is a risk under memory pressure, not a certain failure: a warning at most.
-        reports.push({ messageId: 'missingRequestAndLimit', data, path: memoryPath('requests'), maxSeverity: 'warning' });
+        reports.push({ messageId: 'missingRequestAndLimit', data, path: memoryPath('requests'), maxSeverity: missingSeverity });
         continue;
       }
-      if (limit === undefined) reports.push({ messageId: 'missingLimit', data, path: memoryPath('limits'), maxSeverity: 'warning' });
+      if (limit === undefined) reports.push({ messageId: 'missingLimit', data, path: memoryPath('limits'), maxSeverity: missingSeverity });
       if (!isServer || footprint === undefined || !model?.footprint) continue;
 
       const common = { container: ref.name, model: model.name.value, footprint: model.footprint.value, source: describeModelSource(model, 'footprint') };

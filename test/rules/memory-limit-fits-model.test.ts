@@ -163,6 +163,24 @@ spec:
       errors: [{ messageId: 'missingLimit', line: 21, column: 13, path: 'spec.template.spec.containers[0].resources.limits.memory' }],
     },
     {
+      name: 'a debug pod that only sleeps, with no memory settings: advice (info); a working container beside it: a warning',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: { name: toolbox, namespace: ml }
+spec:
+  containers:
+    - name: shell
+      image: registry.example.com/ops/toolbox:1.3.0
+      command: [sleep, infinity]
+    - name: worker
+      image: registry.example.com/ops/worker:2.0.0
+`,
+      errors: [
+        { messageId: 'missingRequestAndLimit', line: 6, severity: 'info', message: /^container "shell"/ },
+        { messageId: 'missingRequestAndLimit', line: 9, severity: 'warning', message: /^container "worker"/ },
+      ],
+    },
+    {
       name: 'no resources at all: points at the container',
       yaml: deployment(FOOTPRINT, ''),
       errors: [{
