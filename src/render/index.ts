@@ -54,6 +54,12 @@ import { readText, valuesFileLayer, type ValuesLayer } from './values.js';
 const MAX_DEPTH = 4;
 /** Distinct Argo CD / Flux sources rendered per run (an ApplicationSet of N elements over a folder of M files is N × M objects). */
 const MAX_RENDERS = 500;
+/**
+ * Objects the directory sources of Argo CD Applications and Flux Kustomizations may add to a run: each is a copy
+ * of files already in the tree, so a pull request's ApplicationSet of 3,000 elements over 200 files made
+ * 100,000 objects (19 s, 821 MB); over a 2,000-file folder it would exhaust memory.
+ */
+const MAX_DIRECTORY_OBJECTS = 100_000;
 
 export interface GitOpsOptions {
   cwd: string;
@@ -223,6 +229,7 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
   };
   const seen = new Set<string>();
   let renders = 0;
+  let directoryObjects = 0;
   const kustomizeByFile = new Map<string, SourceInput>();
   for (const s of kustomizeSources) if (s.absPath) kustomizeByFile.set(path.dirname(s.absPath), s);
 
@@ -306,8 +313,19 @@ export function renderGitOps(files: DiscoveredFile[], chartDirs: string[], kusto
       if (!d.recurse && rel.includes('/')) continue;
       if (d.include && !globMatch(rel, d.include)) continue;
       if (d.exclude && globMatch(rel, d.exclude)) continue;
+      if (directoryObjects >= MAX_DIRECTORY_OBJECTS) {
+        // One ApplicationSet over a big folder would otherwise multiply the tree (N elements × M files).
+        plan.ownedFiles.add(f.absPath);
+        problem({ owner, at: intent.pathAt, ruleId: 'gitops-not-rendered', message: `${owner.label}: not rendered: the Argo CD / Flux directory sources of a run may hold at most ${MAX_DIRECTORY_OBJECTS.toLocaleString('en-US')} objects, and this one came later` });
+        return;
+      }
       const source = directoryFileSource(f, intent, nsWhere, owner.label, options.roots);
       if (!source) continue;
+      // A `kind: List` is expanded into its items later: count them.
+      for (const o of source.objects) {
+        const items = (o as { items?: unknown }).items;
+        directoryObjects += Array.isArray(items) && items.length > 0 ? items.length : 1;
+      }
       plan.ownedFiles.add(f.absPath);
       plan.sources.push(source.input);
       followRendered(source.input, source.objects, owner.depth + 1);

@@ -226,6 +226,31 @@ ${elements}  template:
     );
   }, 60_000);
 
+  it('directory sources add at most 100,000 objects to a run: an ApplicationSet of 101 elements over a 1,000-object folder says so for the last one', () => {
+    const elements = Array.from({ length: 101 }, (_, i) => `        - { ns: n${i} }\n`).join('');
+    const text = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: { name: wide, namespace: argocd }
+spec:
+  generators:
+    - list:
+        elements:
+${elements}  template:
+    metadata: { name: "w-{{ns}}" }
+    spec:
+      project: default
+      destination: { server: https://kubernetes.default.svc, namespace: "{{ns}}" }
+      source: { repoURL: https://github.com/acme/ml-gitops, path: apps }
+`;
+    // Half as documents, half as a `kind: List` (counted by its items).
+    const docs = Array.from({ length: 500 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c${i} }\n`).join('---\n');
+    const items = Array.from({ length: 500 }, (_, i) => `  - { apiVersion: v1, kind: ConfigMap, metadata: { name: l${i} } }\n`).join('');
+    const { findings } = lint({ '.mllint.yaml': CONFIG, 'argocd/wide.yaml': text, 'apps/maps.yaml': docs, 'apps/list.yaml': `apiVersion: v1\nkind: List\nitems:\n${items}` });
+    expect(only(findings, 'gitops-not-rendered').map((f) => `${f.file}:${f.line} ${f.severity} ${f.message}`)).toEqual([
+      `argocd/wide.yaml:${lineOf(text, 'path: apps')} info Application argocd/w-n100: not rendered: the Argo CD / Flux directory sources of a run may hold at most 100,000 objects, and this one came later`,
+    ]);
+  }, 120_000);
+
   it('ApplicationSet git files generator: each config file (or each element of a list in it) makes an Application', () => {
     const set = `apiVersion: argoproj.io/v1alpha1
 kind: ApplicationSet
