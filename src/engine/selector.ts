@@ -45,6 +45,15 @@ export function isEmptySelector(selector: LabelSelector): boolean {
   return Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
 }
 
+/**
+ * Whether the selector names a label value (a matchLabels pair or an `In` expression). A selector made only of
+ * `Exists` / `DoesNotExist` / `NotIn` matches most objects, so a match somewhere else is no evidence that it was
+ * aimed there.
+ */
+export function namesLabelValue(selector: LabelSelector): boolean {
+  return Object.keys(selector.matchLabels ?? {}).length > 0 || (selector.matchExpressions ?? []).some((e) => e.operator === 'In');
+}
+
 /** Kubernetes semantics: every matchLabels pair and every expression must hold; empty selects everything. */
 export function selectorMatches(selector: LabelSelector, labels: Labels): boolean {
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {

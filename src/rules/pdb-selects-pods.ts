@@ -1,7 +1,7 @@
 import { defineRule } from './define-rule.js';
 import { namespaceOf, usesRuntimeLabels, withoutRuntimeLabels } from '../engine/context.js';
 import { getAt } from '../engine/extract.js';
-import { isEmptySelector, toLabelSelector } from '../engine/selector.js';
+import { isEmptySelector, namesLabelValue, toLabelSelector } from '../engine/selector.js';
 import { isPlainObject } from '../loaders/objects.js';
 import { operatorMayCreate } from './utils/operator-made.js';
 import { describeSelector, workloadSelectorMiss } from './utils/selector-hints.js';
@@ -119,7 +119,7 @@ spec:
     if (miss) return [miss];
 
     // Nothing matches in the PDB's namespace, so any match is in another one.
-    const elsewhere = isEmptySelector(matchable) ? undefined : index.workloadsMatchingAnywhere(matchable, 1)[0];
+    const elsewhere = !namesLabelValue(matchable) ? undefined : index.workloadsMatchingAnywhere(matchable, 1)[0];
     if (elsewhere) {
       const other = namespaceOf(elsewhere.object);
       // Without metadata.namespace the budget lands where it is applied: likely wrong, not certain.

@@ -1,7 +1,7 @@
 import { defineRule, type Report } from './define-rule.js';
 import { namespaceOf, type ResourceIndex, type Workload } from '../engine/context.js';
 import { getAt } from '../engine/extract.js';
-import { isEmptySelector, selectorValues, toLabelSelector, type LabelSelector, type Labels } from '../engine/selector.js';
+import { isEmptySelector, namesLabelValue, selectorValues, toLabelSelector, type LabelSelector, type Labels } from '../engine/selector.js';
 import { isPlainObject } from '../loaders/objects.js';
 import type { LoadedObject, Path } from '../types.js';
 import { describeObject, describeObjects, describeObjectWithNamespace } from './utils/objects.js';
@@ -334,8 +334,9 @@ function selectorMissReports<T>(selector: LabelSelector, scope: Scope, lookups: 
       ? [{ messageId: 'valueDiffers', data: { key: miss.key, expected: miss.expected, actual: miss.actual, target, where: scope.where, candidate }, path }]
       : [{ messageId: 'labelMissing', data: { selector: text, key: miss.key, expected: miss.expected, target, where: scope.where, candidate }, path }];
   }
-  // Nothing matched in scope, so any match is outside it.
-  const found = !scope.any && !isEmptySelector(selector) ? lookups.anywhere(selector, 1)[0] : undefined;
+  // Nothing matched in scope, so any match is outside it. Only a selector that names a label value is evidence
+  // of where it was aimed (an Exists-only selector also matches the pods of unrelated namespaces).
+  const found = !scope.any && namesLabelValue(selector) ? lookups.anywhere(selector, 1)[0] : undefined;
   if (found) {
     const object = lookups.objectOf(found);
     return [{

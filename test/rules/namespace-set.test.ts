@@ -60,6 +60,14 @@ apiVersion: constraints.gatekeeper.sh/v1beta1
 kind: K8sRequiredLabels
 metadata: { name: must-have-team }
 ---
+apiVersion: datasciencecluster.opendatahub.io/v1
+kind: DataScienceCluster
+metadata: { name: default-dsc }
+---
+apiVersion: config.openshift.io/v1
+kind: Proxy
+metadata: { name: cluster }
+---
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata: { name: tenants.example.org }

@@ -80,6 +80,15 @@ spec:
 ruleTester(rule, {
   valid: [
     {
+      // An Exists-only selector matches nearly every pod: a match in another namespace is no evidence that it was
+      // aimed there, so no "other namespace" error; the namespace holds no linted workload, so nothing is said.
+      name: 'PodMonitor whose selector only tests that a label exists, with matches only in another namespace',
+      files: {
+        'apps/fraud/deployment.yaml': deployment(),
+        'mesh/proxies.yaml': podMonitor('  selector:\n    matchExpressions:\n      - { key: tier, operator: Exists }\n  podMetricsEndpoints:\n    - port: metrics\n', 'mesh-system'),
+      },
+    },
+    {
       name: 'no Service at all in the monitored namespace (another chart installs them): nothing says they are missing',
       yaml: serviceMonitor(`${SELECT_APP}  endpoints:\n    - port: metrics\n`),
     },
