@@ -5,6 +5,7 @@
  * booleans, `<<` merge keys work, duplicated keys are an error. The result holds plain values only;
  * positions are found later, and only for nodes that have findings (see locate.ts).
  */
+import jsyaml from 'js-yaml';
 import { isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseAllDocuments, YAMLParseError, type Alias, type Document, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions } from 'yaml';
 
 /** Limits that keep hostile input (alias bombs, absurd nesting) from hanging or crashing a run. */
@@ -218,6 +219,9 @@ export function parseYamlDocuments(text: string): ParsedDocument[] {
       // swallowed the apiVersion and kind lines, so it says nothing about what the document is: it stays an error.
       const onlyDuplicates = doc.errors.every((e) => e.code === 'DUPLICATE_KEY');
       const notManifest = onlyDuplicates && isMap(doc.contents) && !doc.contents.items.some((pair) => isScalar(pair.key) && (pair.key.value === 'apiVersion' || pair.key.value === 'kind'));
+      // A syntax error that a lenient parser reads past (a quoted scalar continued on a line indented less than
+      // YAML 1.2 allows: js-yaml and kubectl's go-yaml read the intended string) is not a certain failure.
+      const lenient = !onlyDuplicates && doc.errors[0].code !== 'RESOURCE_EXHAUSTION' && readsLeniently(text.slice(doc.range[0], doc.range[1]));
       return {
         index,
         value: undefined,
@@ -231,8 +235,10 @@ export function parseYamlDocuments(text: string): ParsedDocument[] {
           const b = toPosition(Math.max(e.pos[1], e.pos[0] + 1));
           const message = notManifest && e.code === 'DUPLICATE_KEY'
             ? 'duplicate key: a map repeats a key in a YAML file that is not a Kubernetes object; readers such as Helm keep only the last one, so the earlier value is silently lost'
-            : describeYamlError(e.code, e.message);
-          return { message, code: e.code, line: a.line, column: a.col, endLine: b.line, endColumn: b.col, ...(notManifest ? { maxSeverity: 'warning' as const } : {}) };
+            : lenient
+              ? `${describeYamlError(e.code, e.message)}; a lenient YAML parser (js-yaml) reads this document, so whether it is rejected depends on the tool that reads it — write it so every parser reads it the same way (its objects are not linted)`
+              : describeYamlError(e.code, e.message);
+          return { message, code: e.code, line: a.line, column: a.col, endLine: b.line, endColumn: b.col, ...(notManifest || lenient ? { maxSeverity: 'warning' as const } : {}) };
         }),
       };
     }
@@ -242,6 +248,20 @@ export function parseYamlDocuments(text: string): ParsedDocument[] {
       return { index, value: undefined, line, errors: [problemFromThrown(err, line)] };
     }
   });
+}
+
+/**
+ * Whether js-yaml, a more lenient parser than `yaml`, reads one document's text without error (a second opinion on
+ * a syntax error). Only called for documents `yaml` rejected, whose size the file caps already bound; js-yaml keeps
+ * aliases as shared references, so an alias bomb costs no more than its text.
+ */
+function readsLeniently(documentText: string): boolean {
+  try {
+    jsyaml.load(documentText);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function lastNonSpace(text: string, start: number, end: number): number {

@@ -32,6 +32,17 @@ ruleTester(rule, {
       ],
     },
     {
+      name: 'a quoted scalar continued on a line indented less than YAML 1.2 allows is a warning (lenient parsers read it); a quote never closed stays an error',
+      files: {
+        'deploy/launcher.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: launcher }\nspec:\n  containers:\n    - name: server\n      image: server:1.0\n      command:\n        - sh\n        - -c\n        - "serve --port 8000 \\\n        --workers 2"\n',
+        'deploy/unclosed.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: unclosed }\nspec:\n  containers:\n    - name: server\n      image: "server:1.0\n',
+      },
+      errors: [
+        { file: 'deploy/launcher.yaml', line: 11, severity: 'warning', message: /Missing closing "quote; a lenient YAML parser \(js-yaml\) reads this document/ },
+        { file: 'deploy/unclosed.yaml', line: 7, severity: 'error', message: /^Missing closing "quote$/ },
+      ],
+    },
+    {
       name: 'a syntax error may swallow the apiVersion and kind lines: it stays an error whatever keys were read',
       yaml: 'metadata:\n  name: [broken\napiVersion: v1\nkind: Pod\n',
       errors: [{ line: 3, severity: 'error' }],
