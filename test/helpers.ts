@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { run } from '../src/cli.js';
 
 export function makeTree(files: Record<string, string | Buffer>): string {
@@ -16,6 +17,17 @@ export function makeTree(files: Record<string, string | Buffer>): string {
 
 export function removeTree(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** A `makeTree` for one test file: every tree it makes is removed after the file's tests (call at module level). */
+export function treesRemovedAfterAll(): (files: Record<string, string | Buffer>) => string {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach(removeTree));
+  return (files) => {
+    const dir = makeTree(files);
+    dirs.push(dir);
+    return dir;
+  };
 }
 
 export interface CliRun {

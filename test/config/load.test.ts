@@ -1,14 +1,8 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CONFIG_SCHEMA, compileSchema } from '../../src/config/schema.js';
-import { BROKEN_POD, makeTree, removeTree, runCli } from '../helpers.js';
+import { BROKEN_POD, runCli, treesRemovedAfterAll } from '../helpers.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeTree));
-function tree(files: Record<string, string>) {
-  const dir = makeTree(files);
-  dirs.push(dir);
-  return dir;
-}
+const tree = treesRemovedAfterAll();
 
 function imagePinned(stdout: string): Array<{ file: string; severity: string }> {
   return JSON.parse(stdout).findings.filter((f: { ruleId: string }) => f.ruleId === 'image-pinned');

@@ -1,14 +1,8 @@
 /** Declarative policies, overrides and policy packs, through the CLI with real config files. */
-import { afterAll, describe, expect, it } from 'vitest';
-import { makeTree, removeTree, runCli } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, treesRemovedAfterAll } from '../helpers.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeTree));
-function tree(files: Record<string, string>) {
-  const dir = makeTree(files);
-  dirs.push(dir);
-  return dir;
-}
+const tree = treesRemovedAfterAll();
 
 const deployment = (name: string, namespace: string, container: string, labels = 'app: x') => `apiVersion: apps/v1
 kind: Deployment

@@ -1,19 +1,12 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { discoverFiles } from '../../src/loaders/files.js';
-import { makeTree, removeTree } from '../helpers.js';
+import { treesRemovedAfterAll } from '../helpers.js';
 
 const K = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n';
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeTree));
-
-function tree(files: Record<string, string>) {
-  const dir = makeTree(files);
-  dirs.push(dir);
-  return dir;
-}
+const tree = treesRemovedAfterAll();
 
 const names = (dir: string, paths: string[] = ['.'], extra: Partial<Parameters<typeof discoverFiles>[1]> = {}) =>
   discoverFiles(paths, { cwd: dir, ...extra }).files.map((f) => f.display);

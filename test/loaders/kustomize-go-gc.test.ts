@@ -6,18 +6,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GC_TUNED_MAX_INPUT_BYTES, renderKustomizations } from '../../src/loaders/kustomize.js';
 import { discoverFiles } from '../../src/loaders/files.js';
-import { makeTree, removeTree } from '../helpers.js';
+import { treesRemovedAfterAll } from '../helpers.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeTree));
-function tree(files: Record<string, string>) {
-  const dir = makeTree(files);
-  dirs.push(dir);
-  return dir;
-}
+const tree = treesRemovedAfterAll();
 
 const shell = ['/bin/sh', '/usr/bin/sh'].find((p) => fs.existsSync(p));
 const describeShell = shell ? describe : describe.skip;

@@ -7,12 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderKustomizations, renderWithOverlay, resolveCommand, translatePath } from '../../src/loaders/kustomize.js';
 import { RENDER_BUDGET_SPENT } from '../../src/render/helm.js';
 import { discoverFiles } from '../../src/loaders/files.js';
 import { lintPaths } from '../../src/api.js';
-import { makeTree, removeTree, runCli } from '../helpers.js';
+import { runCli, treesRemovedAfterAll } from '../helpers.js';
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'kustomize');
 const tool = resolveCommand({ cwd: FIXTURE });
@@ -23,13 +23,7 @@ if (!tool.ok) {
 }
 const describeTool = tool.ok ? describe : describe.skip;
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeTree));
-function tree(files: Record<string, string>) {
-  const dir = makeTree(files);
-  dirs.push(dir);
-  return dir;
-}
+const tree = treesRemovedAfterAll();
 
 /** The 1-based line of the first line of `file` (in the fixture) that contains `text`. */
 function lineOf(file: string, text: string): number {

@@ -5,20 +5,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { lintPaths } from '../../src/api.js';
 import { RENDER_BUDGET_SPENT } from '../../src/render/helm.js';
 import type { Finding } from '../../src/types.js';
-import { makeTree, removeTree } from '../helpers.js';
+import { treesRemovedAfterAll } from '../helpers.js';
 import { describeHelm, helmExe } from './tools.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeTree));
-function tree(files: Record<string, string>) {
-  const dir = makeTree(files);
-  dirs.push(dir);
-  return dir;
-}
+const tree = treesRemovedAfterAll();
 
 /** 1-based line of the first line of `text` containing `needle`. */
 export function lineIn(text: string, needle: string, from = 0): number {

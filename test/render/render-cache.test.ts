@@ -4,18 +4,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { lintPaths } from '../../src/api.js';
-import { makeTree, removeTree } from '../helpers.js';
+import { treesRemovedAfterAll } from '../helpers.js';
 import { describeHelm, helmExe } from './tools.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeTree));
-function tree(files: Record<string, string>) {
-  const dir = makeTree(files);
-  dirs.push(dir);
-  return dir;
-}
+const tree = treesRemovedAfterAll();
 
 const CHART = 'apiVersion: v2\nname: scorer\nversion: 0.1.0\n';
 const VALUES = 'image:\n  tag: latest\nreplicas: 2\n';
