@@ -262,6 +262,12 @@ export class ResourceIndex {
 
   /** What was in the tree but cannot be linted unrendered: template files (with their text) and unrendered charts. */
   private unlinted: readonly UnlintedSource[] = [];
+  /**
+   * Characters of template text `unlintedNear` may still search in this run. Each search is a substring test over
+   * at most 64 KiB; the budget bounds a hostile tree (thousands of templates beside thousands of unmatched
+   * selectors) to a fraction of a second. Past it, the evidence counts as absent and findings are reported.
+   */
+  private unlintedScanBudget = 256 * 1024 * 1024;
 
   /**
    * Record what mllint could not lint (see `unlintedNear`): template files (Go actions, `${…}` lines) with their
@@ -288,8 +294,13 @@ export class ResourceIndex {
       if (at === dir) return true;
       return parent !== undefined && parent !== '' && (at === parent || at.startsWith(`${parent}/`));
     };
+    const mentions = (text: string) => {
+      if (this.unlintedScanBudget <= 0) return false;
+      this.unlintedScanBudget -= text.length * evidence.length;
+      return evidence.every((e) => text.includes(e));
+    };
     return this.unlinted.find((u) => near(u.display) && (u.text !== undefined
-      ? evidence.every((e) => u.text!.includes(e))
+      ? mentions(u.text)
       : u.chartName !== undefined && u.chartName !== '' && evidence.some((e) => e.includes(u.chartName!))))?.display;
   }
 
